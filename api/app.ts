@@ -1,0 +1,333 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { GraphQLError } from "graphql";
+import { CloseCode } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { WebSocketServer } from "ws";
+import { z } from "zod";
+import type { Database } from "../db/connection.js";
+import { AuthFailure, bearerToken, type Identity, type Verifier } from "./auth/jwt.js";
+import type { Context } from "./context.js";
+import { ErrorCodes } from "./errors.js";
+import { EVENT_MODEL_VERSION, LIMITS, publishedModels } from "./models.js";
+import type { PubSubHandle } from "./pubsub.js";
+import { Reaper } from "./reaper.js";
+import { schema } from "./schema/index.js";
+import { createServices, type Services } from "./services/index.js";
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, err?: unknown): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export interface AppOptions {
+  database: Database;
+  pubsub: PubSubHandle;
+  verify: Verifier;
+  logger?: Logger;
+  metricsEnabled?: boolean;
+  abandonAfterSeconds?: number;
+  /** How often the reaper looks for silent sessions; default a third of the abandon timeout, at most 10 s. */
+  reapIntervalMs?: number;
+  /** A read token GraphiQL is pre-filled with; only in the embedded local mode. */
+  graphiqlToken?: string | undefined;
+  /** Describes the auth mode to clients that ask (FastBlocks' `auth`). */
+  authMode?: "local-secret" | "secret" | "jwks";
+  now?: () => Date;
+}
+
+export interface App {
+  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  services: Services;
+  reaper: Reaper;
+  server: Server;
+  /** Listens; port 0 picks a free port. Resolves with the bound URL of /graphql. */
+  start(port: number, host: string): Promise<{ url: string; port: number }>;
+  /** Disposes subscriptions, closes connections and the server, stops the reaper. */
+  stop(): Promise<void>;
+}
+
+/** Accepted-code mapping: GraphQL's own parse/validation failures are bad input too. */
+const BAD_INPUT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"]);
+
+function normaliseErrorCodes(): Plugin {
+  const fix = (result: unknown) => {
+    const errors = (result as { errors?: GraphQLError[] })?.errors;
+    if (!Array.isArray(errors)) return;
+    for (const e of errors) {
+      const code = e.extensions?.code as string | undefined;
+      if (!code || BAD_INPUT_CODES.has(code)) {
+        (e.extensions as Record<string, unknown>).code = ErrorCodes.BAD_USER_INPUT;
+        if (code) (e.extensions as Record<string, unknown>).reason = code;
+      }
+    }
+  };
+  return {
+    onResultProcess({ result }) {
+      if (Array.isArray(result)) for (const r of result) fix(r);
+      else if (result && typeof result === "object" && !(Symbol.asyncIterator in result)) fix(result);
+    },
+  };
+}
+
+function requestMetrics(services: Services): Plugin {
+  return {
+    onExecute({ args }) {
+      const started = performance.now();
+      const op = args.document.definitions.find((d: { kind: string }) => d.kind === "OperationDefinition");
+      const type = op && "operation" in op ? op.operation : "unknown";
+      return {
+        onExecuteDone({ result }) {
+          const failed = "errors" in result && Array.isArray(result.errors) && result.errors.length > 0;
+          services.metrics.graphqlRequests.inc({ operation_type: type, outcome: failed ? "error" : "ok" });
+          services.metrics.graphqlDuration.observe({ operation_type: type }, (performance.now() - started) / 1000);
+        },
+      };
+    },
+  };
+}
+
+async function authenticate(verify: Verifier, raw: unknown): Promise<Pick<Context, "identity" | "authFailure">> {
+  const token = typeof raw === "string" ? bearerToken(raw) : undefined;
+  if (!token) return { identity: null, authFailure: null };
+  try {
+    return { identity: await verify(token), authFailure: null };
+  } catch (err) {
+    if (err instanceof AuthFailure) return { identity: null, authFailure: err };
+    throw err;
+  }
+}
+
+/**
+ * Builds the service without I/O of its own: `start` listens, `stop` releases everything.
+ *
+ * @example
+ * const app = createApp({ database, pubsub, verify });
+ * const { url } = await app.start(0, "127.0.0.1");
+ * await app.stop();
+ */
+export function createApp(options: AppOptions): App {
+  const logger = options.logger ?? silentLogger;
+  const services = createServices(options.database.db, options.pubsub.pubsub, options.now ? { now: options.now } : {});
+  const abandonAfter = options.abandonAfterSeconds ?? 90;
+  const reaper = new Reaper(services.sessions, {
+    abandonAfterSeconds: abandonAfter,
+    intervalMs: options.reapIntervalMs ?? Math.min(10_000, Math.max(100, (abandonAfter * 1000) / 3)),
+    logger,
+  });
+
+  const yoga = createYoga<Record<string, unknown>, Context>({
+    schema,
+    logging: {
+      debug() {},
+      info() {},
+      warn: (...args: unknown[]) => logger.warn(args.map(String).join(" ")),
+      error: (...args: unknown[]) => logger.error(args.map(String).join(" ")),
+    },
+    maskedErrors: {
+      maskError(error, message) {
+        const original = (error as GraphQLError).originalError ?? error;
+        if (original instanceof GraphQLError && original.extensions?.code) return original;
+        if (error instanceof GraphQLError && error.extensions?.code && !(error.originalError && !(error.originalError instanceof GraphQLError))) {
+          return error;
+        }
+        logger.error("unexpected error while resolving", original);
+        return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+      },
+    },
+    graphiql: {
+      title: "Session-Buddy",
+      defaultQuery: `# Sessions, newest first. Mint a token with: npx session-buddy token --scope "sessions:read audit:read"
+query RecentSessions {
+  sessions(first: 10) {
+    totalCount
+    edges { node { id component status actor startedAt durationSeconds commandCount } }
+  }
+}
+`,
+      ...(options.graphiqlToken ? { headers: JSON.stringify({ Authorization: `Bearer ${options.graphiqlToken}` }) } : {}),
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        costLimit: { maxCost: 20000 },
+        maxAliases: { n: 30 },
+        maxDirectives: { n: 30 },
+        maxTokens: { n: 5000 },
+        blockFieldSuggestion: { enabled: false },
+      }),
+      requestMetrics(services),
+      normaliseErrorCodes(),
+    ],
+    context: async (initial) => {
+      const params = (initial as { connectionParams?: Record<string, unknown> }).connectionParams;
+      const raw = params ? (params.authorization ?? params.Authorization) : initial.request.headers.get("authorization");
+      return { ...(await authenticate(options.verify, raw)), services };
+    },
+  });
+
+  const metricsEnabled = options.metricsEnabled ?? true;
+
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(body));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (path === "/graphql" || path === "/graphql/") {
+      const length = Number(req.headers["content-length"] ?? 0);
+      if (length > LIMITS.requestBytes) {
+        req.resume();
+        return json(res, 413, {
+          errors: [
+            {
+              message: `request body of ${length} bytes exceeds the limit of ${LIMITS.requestBytes} bytes`,
+              extensions: { code: ErrorCodes.BAD_USER_INPUT },
+            },
+          ],
+        });
+      }
+      return yoga(req, res);
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return json(res, 405, { error: "method not allowed" });
+    if (path === "/health") return json(res, 200, { status: "healthy" });
+    if (path === "/ready") {
+      const ok = await options.database.ping();
+      return json(res, ok ? 200 : 503, { status: ok ? "ready" : "unavailable", database: options.database.kind });
+    }
+    if (path === "/metrics") {
+      if (!metricsEnabled) return json(res, 404, { error: "metrics are disabled" });
+      try {
+        const text = await services.metrics.registry.metrics();
+        res.writeHead(200, { "content-type": services.metrics.registry.contentType });
+        return res.end(text);
+      } catch (err) {
+        logger.error("cannot collect metrics", err);
+        return json(res, 503, { error: "metrics unavailable: the database did not answer" });
+      }
+    }
+    if (path === "/schemas") {
+      return json(res, 200, {
+        version: EVENT_MODEL_VERSION,
+        schemas: Object.keys(publishedModels).map((name) => ({ name, url: `/schemas/${name}.json` })),
+      });
+    }
+    const m = /^\/schemas\/([a-z-]+)\.json$/.exec(path);
+    if (m) {
+      const model = publishedModels[m[1] as keyof typeof publishedModels];
+      if (!model) return json(res, 404, { error: `no schema ${m[1]}` });
+      return json(res, 200, {
+        $id: `/schemas/${m[1]}.json`,
+        version: EVENT_MODEL_VERSION,
+        ...z.toJSONSchema(model, { target: "draft-2020-12", io: "input" }),
+      });
+    }
+    if (path === "/") {
+      res.writeHead(302, { location: "/graphql" });
+      return res.end();
+    }
+    return json(res, 404, { error: `no route ${path}` });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      logger.error("request failed", err);
+      if (!res.headersSent) json(res, 500, { error: "internal error" });
+      else res.end();
+    });
+  });
+
+  const wss = new WebSocketServer({ server, path: "/graphql", maxPayload: LIMITS.requestBytes });
+  const expiryTimers = new Set<NodeJS.Timeout>();
+  const wsServer = useServer<Record<string, unknown>, { identity?: Identity }>(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const auth = await authenticate(options.verify, raw);
+        if (!auth.identity) return false;
+        ctx.extra.identity = auth.identity;
+        // The socket lives no longer than its token.
+        const ms = auth.identity.exp * 1000 - Date.now();
+        const timer = setTimeout(() => {
+          expiryTimers.delete(timer);
+          ctx.extra.socket.close(CloseCode.Forbidden, "Forbidden: token expired");
+        }, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+        expiryTimers.add(timer);
+        ctx.extra.socket.once("close", () => {
+          clearTimeout(timer);
+          expiryTimers.delete(timer);
+        });
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [new GraphQLError((err as Error).message, { extensions: { code: ErrorCodes.BAD_USER_INPUT } })];
+        }
+        const errors = validate(s, document);
+        if (errors.length > 0) {
+          return errors.map((e: GraphQLError) => new GraphQLError(e.message, { extensions: { code: ErrorCodes.BAD_USER_INPUT } }));
+        }
+        return {
+          schema: s,
+          operationName: payload.operationName ?? null,
+          document,
+          variableValues: payload.variables ?? null,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+
+  let started = false;
+  return {
+    yoga,
+    services,
+    reaper,
+    server,
+    async start(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      started = true;
+      reaper.start();
+      const address = server.address() as AddressInfo;
+      const h = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      return { url: `http://${h}:${address.port}/graphql`, port: address.port };
+    },
+    async stop() {
+      reaper.stop();
+      for (const t of expiryTimers) clearTimeout(t);
+      await wsServer.dispose();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      if (started) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      await yoga.dispose?.();
+    },
+  };
+}

@@ -1,0 +1,226 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  SignJWT,
+} from "jose";
+
+/** Scopes of SPEC §7. */
+export const Scopes = {
+  WRITE: "sessions:write",
+  READ: "sessions:read",
+  AUDIT: "audit:read",
+  ADMIN: "admin",
+} as const;
+export type Scope = (typeof Scopes)[keyof typeof Scopes];
+
+export const AUDIENCE = "session-buddy";
+export const DEFAULT_ISSUER = "session-buddy";
+const ASYMMETRIC_ALGS = ["EdDSA", "ES256", "RS256"];
+
+/** Who a verified token speaks for. */
+export interface Identity {
+  sub: string;
+  scopes: ReadonlySet<string>;
+  /** Components a writer may report for; undefined means any. */
+  components?: readonly string[];
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+  issuer: string;
+}
+
+export const AuthFailureCodes = {
+  MISSING: "TOKEN_MISSING",
+  EXPIRED: "TOKEN_EXPIRED",
+  NOT_YET_VALID: "TOKEN_NOT_YET_VALID",
+  INVALID: "TOKEN_INVALID",
+  CLAIMS: "TOKEN_CLAIMS_INVALID",
+} as const;
+
+export class AuthFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: (typeof AuthFailureCodes)[keyof typeof AuthFailureCodes],
+  ) {
+    super(message);
+  }
+}
+
+export type Verifier = (token: string) => Promise<Identity>;
+
+export interface VerifierOptions {
+  /** HS256 secret. */
+  secret?: string | undefined;
+  /** JWKS file path, or URL. */
+  jwks?: string | undefined;
+  issuers?: string[];
+  /** Clock for tests, seconds or Date. */
+  currentDate?: () => Date;
+}
+
+/**
+ * One verifier for both transports: algorithms pinned to the key kind, audience and issuer checked,
+ * `exp` and `sub` required.
+ *
+ * @example
+ * const verify = createVerifier({ secret });
+ * const identity = await verify(token); // throws AuthFailure
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  const issuers = options.issuers?.length ? options.issuers : [DEFAULT_ISSUER];
+  let key: Uint8Array | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (options.jwks) {
+    algorithms = ASYMMETRIC_ALGS;
+    if (/^https?:\/\//.test(options.jwks)) {
+      key = createRemoteJWKSet(new URL(options.jwks));
+    } else {
+      key = createLocalJWKSet(JSON.parse(readFileSync(options.jwks, "utf8")));
+    }
+  } else if (options.secret) {
+    algorithms = ["HS256"];
+    key = new TextEncoder().encode(options.secret);
+  } else {
+    throw new Error("a signing secret or a JWKS is required to verify tokens");
+  }
+
+  return async (token: string) => {
+    let payload: JWTPayload;
+    try {
+      const verifyOptions = {
+        algorithms,
+        audience: AUDIENCE,
+        issuer: issuers,
+        requiredClaims: ["exp", "sub"],
+        ...(options.currentDate ? { currentDate: options.currentDate() } : {}),
+      };
+      const result =
+        key instanceof Uint8Array
+          ? await jwtVerify(token, key, verifyOptions)
+          : await jwtVerify(token, key, verifyOptions);
+      payload = result.payload;
+    } catch (err) {
+      throw toAuthFailure(err);
+    }
+    const scope = typeof payload.scope === "string" ? payload.scope : "";
+    const components = payload.components;
+    if (components !== undefined && !(Array.isArray(components) && components.every((c) => typeof c === "string"))) {
+      throw new AuthFailure("the components claim must be a list of component names", AuthFailureCodes.CLAIMS);
+    }
+    if (typeof payload.sub !== "string" || payload.sub.length === 0) {
+      throw new AuthFailure("the sub claim must be a non-empty string", AuthFailureCodes.CLAIMS);
+    }
+    return {
+      sub: payload.sub,
+      scopes: new Set(scope.split(/\s+/).filter(Boolean)),
+      ...(components ? { components: components as string[] } : {}),
+      exp: payload.exp as number,
+      issuer: String(payload.iss),
+    };
+  };
+}
+
+function toAuthFailure(err: unknown): AuthFailure {
+  if (err instanceof joseErrors.JWTExpired) return new AuthFailure("the token has expired", AuthFailureCodes.EXPIRED);
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === "nbf") return new AuthFailure("the token is not yet valid", AuthFailureCodes.NOT_YET_VALID);
+    return new AuthFailure(`the token's ${err.claim} claim is not accepted`, AuthFailureCodes.CLAIMS);
+  }
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) {
+    return new AuthFailure("the token's algorithm is not accepted", AuthFailureCodes.INVALID);
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return new AuthFailure("the token's signature does not verify", AuthFailureCodes.INVALID);
+  }
+  return new AuthFailure("the token is malformed or cannot be verified", AuthFailureCodes.INVALID);
+}
+
+/** Reads `Bearer <token>` (or a bare token, as graphql-ws connectionParams often carry). */
+export function bearerToken(header: string | null | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  if (m) return m[1];
+  return /^\S+$/.test(header.trim()) ? header.trim() : undefined;
+}
+
+export interface MintOptions {
+  secret: string;
+  sub: string;
+  scopes: string[];
+  components?: string[] | undefined;
+  /** Lifetime in seconds. */
+  ttlSeconds: number;
+  issuer?: string;
+  now?: Date;
+}
+
+/**
+ * Mints an HS256 token. Used by `session-buddy token` and by local shells reading the dev secret.
+ *
+ * @example
+ * const token = await mintToken({ secret, sub: "alice", scopes: ["sessions:write"], ttlSeconds: 3600 });
+ */
+export async function mintToken(options: MintOptions): Promise<string> {
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const jwt = new SignJWT({
+    scope: options.scopes.join(" "),
+    ...(options.components?.length ? { components: options.components } : {}),
+  })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(options.sub)
+    .setAudience(AUDIENCE)
+    .setIssuer(options.issuer ?? DEFAULT_ISSUER)
+    .setIssuedAt(now)
+    .setExpirationTime(now + options.ttlSeconds);
+  return jwt.sign(new TextEncoder().encode(options.secret));
+}
+
+/** Parses `90s`, `15m`, `1h`, `7d` or plain seconds. */
+export function parseTtl(text: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  if (!m) throw new Error(`invalid duration "${text}" (use e.g. 90s, 15m, 1h, 7d)`);
+  const n = Number(m[1]);
+  const unit = m[2] || "s";
+  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[unit] ?? 1;
+  const seconds = n * factor;
+  if (seconds <= 0) throw new Error("the lifetime must be positive");
+  return seconds;
+}
+
+export const LOCAL_SECRET_FILE = "local-secret";
+
+/** Path of the local development secret in a data dir. */
+export function localSecretPath(dataDir: string): string {
+  return join(dataDir, LOCAL_SECRET_FILE);
+}
+
+/** Reads the local dev secret, or undefined when there is none or it cannot be read. */
+export function readLocalSecret(dataDir: string): string | undefined {
+  try {
+    const s = readFileSync(localSecretPath(dataDir), "utf8").trim();
+    return s.length >= 32 ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The embedded default: a random secret created once in the data dir, readable only by its owner, which
+ * local shells and CLIs read to mint their tokens.
+ */
+export function ensureLocalSecret(dataDir: string): string {
+  const existing = readLocalSecret(dataDir);
+  if (existing) return existing;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString("base64url");
+  const path = localSecretPath(dataDir);
+  writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: existsSync(path) ? "w" : "wx" });
+  chmodSync(path, 0o600);
+  return secret;
+}

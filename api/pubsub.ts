@@ -1,0 +1,97 @@
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { createPubSub } from "graphql-yoga";
+import { Redis } from "ioredis";
+import type { SessionEventRow, SessionRow } from "../db/schema.js";
+
+/**
+ * Payloads cross Redis as JSON, so dates travel as ISO strings; `revive*` turns them back into rows.
+ */
+export type Wire<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+export type SessionWire = Wire<SessionRow>;
+export type EventWire = Wire<SessionEventRow>;
+
+export type Topics = {
+  "session:started": [SessionWire];
+  "session:ended": [SessionWire];
+  "session:event": [sessionId: string, payload: EventWire];
+  /** Something changed the number of active sessions of `component`. */
+  "sessions:changed": [{ component: string }];
+};
+
+export type PubSub = ReturnType<typeof createPubSub<Topics>>;
+
+export interface PubSubHandle {
+  pubsub: PubSub;
+  kind: "memory" | "redis";
+  close(): Promise<void>;
+}
+
+/** In-process fan-out by default; with a Redis URL, every replica publishes and hears through Redis. */
+export async function openPubSub(redisUrl?: string): Promise<PubSubHandle> {
+  if (!redisUrl) return { pubsub: createPubSub<Topics>(), kind: "memory", close: async () => {} };
+  const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
+  const publishClient = new Redis(redisUrl, options);
+  const subscribeClient = new Redis(redisUrl, options);
+  try {
+    await Promise.all([publishClient.connect(), subscribeClient.connect()]);
+  } catch (err) {
+    publishClient.disconnect();
+    subscribeClient.disconnect();
+    throw new Error(`cannot reach Redis at ${redactUrl(redisUrl)}: ${(err as Error).message}`);
+  }
+  const eventTarget = createRedisEventTarget({
+    publishClient,
+    subscribeClient,
+  });
+  const pubsub = createPubSub<Topics>({ eventTarget: eventTarget as never });
+  return {
+    pubsub,
+    kind: "redis",
+    async close() {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "****";
+    return u.toString();
+  } catch {
+    return "(invalid url)";
+  }
+}
+
+const toIso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function sessionToWire(row: SessionRow): SessionWire {
+  return {
+    ...row,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: toIso(row.endedAt),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    receivedAt: row.receivedAt.toISOString(),
+    endReceivedAt: toIso(row.endReceivedAt),
+  };
+}
+
+export function sessionFromWire(w: SessionWire): SessionRow {
+  const d = (s: string | null) => (s ? new Date(s) : null);
+  return {
+    ...w,
+    startedAt: new Date(w.startedAt),
+    endedAt: d(w.endedAt),
+    lastSeenAt: new Date(w.lastSeenAt),
+    receivedAt: new Date(w.receivedAt),
+    endReceivedAt: d(w.endReceivedAt),
+  };
+}
+
+export function eventToWire(row: SessionEventRow): EventWire {
+  return { ...row, at: row.at.toISOString(), receivedAt: row.receivedAt.toISOString() };
+}
+
+export function eventFromWire(w: EventWire): SessionEventRow {
+  return { ...w, at: new Date(w.at), receivedAt: new Date(w.receivedAt) };
+}

@@ -1,0 +1,10 @@
+import { lexicographicSortSchema, printSchema } from "graphql";
+import { builder } from "../builder.js";
+import "./sessions.js";
+
+export const schema = builder.toSchema();
+
+/** The SDL committed as `schema.graphql`, sorted so diffs stay readable. */
+export function printSdl(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

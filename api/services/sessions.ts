@@ -1,0 +1,504 @@
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { Db } from "../../db/connection.js";
+import { type SessionEventRow, type SessionRow, sessionEvents, sessions } from "../../db/schema.js";
+import { type Identity, Scopes } from "../auth/jwt.js";
+import { badInput, conflict, ErrorCodes, forbidden, notFound } from "../errors.js";
+import {
+  describeIssues,
+  LIMITS,
+  type SessionEventIn,
+  sessionEndModel,
+  sessionEventModel,
+  sessionStartModel,
+} from "../models.js";
+import { eventToWire, type PubSub, sessionToWire } from "../pubsub.js";
+import type { Metrics } from "./metrics.js";
+
+/** A start or end that reaches the service later than this after capture is flagged `delayed`. */
+export const DELAY_THRESHOLD_MS = 60_000;
+
+export interface SessionFilter {
+  type?: string | null;
+  component?: string | null;
+  status?: "ACTIVE" | "ENDED" | "ABANDONED" | null;
+  actor?: string | null;
+  username?: string | null;
+  hostname?: string | null;
+  startedAfter?: Date | null;
+  startedBefore?: Date | null;
+  minDurationSeconds?: number | null;
+  delayed?: boolean | null;
+}
+
+export interface ClientHealth {
+  journalDepth?: number | null;
+  oldestPendingSeconds?: number | null;
+  breaker?: string | null;
+  dropped?: number | null;
+}
+
+export interface RecordResult {
+  accepted: number;
+  duplicates: number;
+  rejected: { eventId: string; code: string; message: string }[];
+}
+
+export interface SessionServiceOptions {
+  db: Db;
+  pubsub: PubSub;
+  metrics?: Metrics | undefined;
+  now?: () => Date;
+}
+
+const isAdmin = (who: Identity) => who.scopes.has(Scopes.ADMIN);
+
+function assertComponentAllowed(who: Identity, component: string) {
+  if (who.components && !isAdmin(who) && !who.components.includes(component)) {
+    throw forbidden(`this token may report only for ${who.components.join(", ")}, not for ${component}`);
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw badInput(`invalid ${what}: ${describeIssues(r.error)}`);
+  return r.data;
+}
+
+/** Encodes keyset cursors; opaque to clients. */
+const cursor = {
+  encode: (row: { startedAt: Date; id: string }) =>
+    Buffer.from(`${row.startedAt.toISOString()}|${row.id}`, "utf8").toString("base64url"),
+  decode(text: string): { startedAt: Date; id: string } {
+    const [at, id] = Buffer.from(text, "base64url").toString("utf8").split("|");
+    const startedAt = new Date(at ?? "");
+    if (!id || Number.isNaN(startedAt.getTime())) throw badInput("invalid cursor");
+    return { startedAt, id };
+  },
+};
+
+/**
+ * The session domain: every write runs in a transaction and publishes only after it commits, so a
+ * subscriber never hears of something a reader cannot yet see.
+ */
+export class SessionService {
+  private readonly db: Db;
+  private readonly pubsub: PubSub;
+  private readonly metrics: Metrics | undefined;
+  private readonly now: () => Date;
+
+  constructor(options: SessionServiceOptions) {
+    this.db = options.db;
+    this.pubsub = options.pubsub;
+    this.metrics = options.metrics;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async start(who: Identity, raw: unknown): Promise<SessionRow> {
+    const input = parse(sessionStartModel, raw, "session start");
+    assertComponentAllowed(who, input.component);
+    const now = this.now();
+    const startedAt = input.startedAt ? new Date(input.startedAt) : now;
+    if (startedAt.getTime() > now.getTime() + 5 * 60_000) throw badInput("startedAt is in the future");
+    const inserted = await this.db
+      .insert(sessions)
+      .values({
+        id: input.id,
+        type: input.type,
+        component: input.component,
+        componentType: input.componentType ?? null,
+        componentVersion: input.componentVersion ?? null,
+        shellType: input.shellType ?? null,
+        adapters: input.adapters ?? [],
+        status: "ACTIVE",
+        startedAt,
+        lastSeenAt: now,
+        receivedAt: now,
+        delayed: now.getTime() - startedAt.getTime() > DELAY_THRESHOLD_MS,
+        captureMode: input.captureMode,
+        actor: who.sub,
+        username: input.username ?? null,
+        hostname: input.hostname ?? null,
+        pid: input.pid ?? null,
+        environment: input.environment ?? {},
+        metadata: input.metadata ?? {},
+        startEventId: input.eventId ?? null,
+        eventVersion: input.eventVersion,
+      })
+      .onConflictDoNothing({ target: sessions.id })
+      .returning();
+    const row = inserted[0];
+    if (row) {
+      this.metrics?.sessionStarted(row);
+      await this.pubsub.publish("session:started", sessionToWire(row));
+      await this.pubsub.publish("sessions:changed", { component: row.component });
+      return row;
+    }
+    const existing = await this.get(input.id);
+    if (!existing) throw conflict(`session ${input.id} could not be stored`);
+    if (existing.actor !== who.sub && !isAdmin(who)) {
+      throw forbidden(`session ${input.id} belongs to another subject`);
+    }
+    return existing;
+  }
+
+  async end(who: Identity, raw: unknown): Promise<SessionRow> {
+    const input = parse(sessionEndModel, raw, "session end");
+    const now = this.now();
+    const existing = await this.get(input.id);
+    if (!existing) throw notFound(`no session ${input.id}`);
+    this.assertOwner(who, existing);
+    if (existing.status === "ENDED") return existing;
+    const endedAt = input.endedAt ? new Date(input.endedAt) : now;
+    if (endedAt.getTime() < existing.startedAt.getTime()) throw badInput("endedAt is before startedAt");
+    const late = now.getTime() - endedAt.getTime() > DELAY_THRESHOLD_MS;
+    const updated = await this.db
+      .update(sessions)
+      .set({
+        status: "ENDED",
+        endedAt,
+        endReason: input.endReason,
+        exitCode: input.exitCode ?? null,
+        endReceivedAt: now,
+        lastSeenAt: now,
+        delayed: existing.delayed || late,
+        ...(input.metadata ? { metadata: { ...existing.metadata, ...input.metadata } } : {}),
+      })
+      .where(and(eq(sessions.id, input.id), ne(sessions.status, "ENDED")))
+      .returning();
+    const row = updated[0];
+    if (!row) return (await this.get(input.id)) ?? existing;
+    this.metrics?.sessionEnded(row, existing.status);
+    await this.pubsub.publish("session:ended", sessionToWire(row));
+    if (existing.status === "ACTIVE") await this.pubsub.publish("sessions:changed", { component: row.component });
+    return row;
+  }
+
+  async heartbeat(who: Identity, ids: string[], health?: ClientHealth | null): Promise<number> {
+    if (ids.length > LIMITS.heartbeatIds) throw badInput(`at most ${LIMITS.heartbeatIds} ids per heartbeat`);
+    const valid = ids.filter((id) => sessionStartModel.shape.id.safeParse(id).success);
+    if (valid.length !== ids.length) throw badInput("every id must be a UUID");
+    if (valid.length === 0) return 0;
+    const clientHealth = health ? { ...health, reportedAt: this.now().toISOString() } : undefined;
+    const touched = await this.db
+      .update(sessions)
+      .set({ lastSeenAt: this.now(), ...(clientHealth ? { clientHealth } : {}) })
+      .where(
+        and(
+          inArray(sessions.id, valid),
+          eq(sessions.status, "ACTIVE"),
+          isAdmin(who) ? undefined : eq(sessions.actor, who.sub),
+        ),
+      )
+      .returning({ id: sessions.id, component: sessions.component });
+    if (health) this.metrics?.clientHealth(touched[0]?.component ?? "unknown", health);
+    return touched.length;
+  }
+
+  /**
+   * Stores a batch of events once each. A repeated eventId is a duplicate, unless it completes a command
+   * recorded before it ran (adds duration and outcome), which is accepted once.
+   */
+  async recordEvents(who: Identity, raw: unknown[]): Promise<RecordResult> {
+    if (raw.length > LIMITS.batchEvents) {
+      throw badInput(`a batch holds at most ${LIMITS.batchEvents} events; got ${raw.length}`);
+    }
+    const result: RecordResult = { accepted: 0, duplicates: 0, rejected: [] };
+    const valid: SessionEventIn[] = [];
+    for (const item of raw) {
+      const parsed = sessionEventModel.safeParse(item);
+      if (parsed.success) valid.push(parsed.data);
+      else {
+        const eventId = String((item as { eventId?: unknown })?.eventId ?? "");
+        result.rejected.push({ eventId, code: ErrorCodes.BAD_USER_INPUT, message: describeIssues(parsed.error) });
+        this.metrics?.eventRejected("unknown", String((item as { kind?: unknown })?.kind ?? "unknown"), "invalid");
+      }
+    }
+    if (valid.length === 0) return result;
+
+    const sessionIds = [...new Set(valid.map((e) => e.sessionId))];
+    const owners = await this.db
+      .select({ id: sessions.id, actor: sessions.actor, component: sessions.component })
+      .from(sessions)
+      .where(inArray(sessions.id, sessionIds));
+    const byId = new Map(owners.map((o) => [o.id, o]));
+    const accepted: SessionEventIn[] = [];
+    for (const e of valid) {
+      const owner = byId.get(e.sessionId);
+      if (!owner) {
+        result.rejected.push({ eventId: e.eventId, code: ErrorCodes.NOT_FOUND, message: `no session ${e.sessionId}` });
+        this.metrics?.eventRejected("unknown", e.kind, "not_found");
+      } else if (owner.actor !== who.sub && !isAdmin(who)) {
+        result.rejected.push({
+          eventId: e.eventId,
+          code: ErrorCodes.FORBIDDEN,
+          message: `session ${e.sessionId} belongs to another subject`,
+        });
+        this.metrics?.eventRejected(owner.component, e.kind, "forbidden");
+      } else if (who.components && !isAdmin(who) && !who.components.includes(owner.component)) {
+        result.rejected.push({
+          eventId: e.eventId,
+          code: ErrorCodes.FORBIDDEN,
+          message: `this token may not report for ${owner.component}`,
+        });
+        this.metrics?.eventRejected(owner.component, e.kind, "forbidden");
+      } else accepted.push(e);
+    }
+    if (accepted.length === 0) return result;
+
+    const started = performance.now();
+    const now = this.now();
+    const published: SessionEventRow[] = [];
+    await this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(sessionEvents)
+        .values(
+          accepted.map((e) => ({
+            id: e.eventId,
+            sessionId: e.sessionId,
+            seq: e.seq,
+            kind: e.kind,
+            at: new Date(e.at),
+            text: e.text ?? null,
+            durationMs: e.durationMs ?? null,
+            outcome: e.outcome ?? null,
+            errorClass: e.errorClass ?? null,
+            redactions: e.redactions ?? 0,
+            payload: e.payload ?? {},
+            receivedAt: now,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning();
+      const insertedIds = new Set(inserted.map((r) => r.id));
+      published.push(...inserted);
+
+      const rest = accepted.filter((e) => !insertedIds.has(e.eventId));
+      const completed: SessionEventRow[] = [];
+      if (rest.length > 0) {
+        const existing = await tx
+          .select()
+          .from(sessionEvents)
+          .where(
+            inArray(
+              sessionEvents.id,
+              rest.map((e) => e.eventId),
+            ),
+          );
+        const existingById = new Map(existing.map((r) => [r.id, r]));
+        const seen = new Set<string>();
+        for (const e of rest) {
+          const stored = existingById.get(e.eventId);
+          if (!stored) {
+            result.rejected.push({
+              eventId: e.eventId,
+              code: ErrorCodes.CONFLICT,
+              message: `seq ${e.seq} of session ${e.sessionId} is taken by another event`,
+            });
+            continue;
+          }
+          if (stored.sessionId !== e.sessionId || stored.seq !== e.seq) {
+            result.rejected.push({
+              eventId: e.eventId,
+              code: ErrorCodes.CONFLICT,
+              message: `event ${e.eventId} was stored with another session or seq`,
+            });
+            continue;
+          }
+          const completes = stored.outcome == null && e.outcome != null && !seen.has(e.eventId);
+          if (!completes) {
+            result.duplicates++;
+            continue;
+          }
+          seen.add(e.eventId);
+          const [row] = await tx
+            .update(sessionEvents)
+            .set({
+              outcome: e.outcome ?? null,
+              durationMs: e.durationMs ?? stored.durationMs,
+              errorClass: e.errorClass ?? stored.errorClass,
+              payload: { ...stored.payload, ...(e.payload ?? {}) },
+            })
+            .where(and(eq(sessionEvents.id, e.eventId), sql`${sessionEvents.outcome} is null`))
+            .returning();
+          if (row) completed.push(row);
+          else result.duplicates++;
+        }
+      }
+      published.push(...completed);
+      result.accepted += inserted.length + completed.length;
+
+      // Counters per session, from exactly what this transaction changed.
+      const perSession = new Map<string, { events: number; commands: number; errors: number; maxSeq: number }>();
+      const bump = (id: string) => {
+        let c = perSession.get(id);
+        if (!c) perSession.set(id, (c = { events: 0, commands: 0, errors: 0, maxSeq: 0 }));
+        return c;
+      };
+      for (const r of inserted) {
+        const c = bump(r.sessionId);
+        c.events++;
+        if (r.kind === "command") c.commands++;
+        if (r.outcome === "error") c.errors++;
+        c.maxSeq = Math.max(c.maxSeq, r.seq);
+      }
+      for (const r of completed) if (r.outcome === "error") bump(r.sessionId).errors++;
+      for (const [id, c] of perSession) {
+        await tx
+          .update(sessions)
+          .set({
+            eventCount: sql`${sessions.eventCount} + ${c.events}`,
+            commandCount: sql`${sessions.commandCount} + ${c.commands}`,
+            errorCount: sql`${sessions.errorCount} + ${c.errors}`,
+            maxSeq: sql`greatest(${sessions.maxSeq}, ${c.maxSeq})`,
+            lastSeenAt: now,
+          })
+          .where(eq(sessions.id, id));
+      }
+    });
+    const seconds = (performance.now() - started) / 1000;
+    for (const r of published) {
+      this.metrics?.eventAccepted(byId.get(r.sessionId)?.component ?? "unknown", r.kind, seconds);
+      await this.pubsub.publish("session:event", r.sessionId, eventToWire(r));
+    }
+    return result;
+  }
+
+  async get(id: string): Promise<SessionRow | undefined> {
+    if (!sessionStartModel.shape.id.safeParse(id).success) throw badInput("id must be a UUID");
+    const [row] = await this.db.select().from(sessions).where(eq(sessions.id, id));
+    return row;
+  }
+
+  async getMany(ids: readonly string[]): Promise<SessionRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(sessions)
+      .where(inArray(sessions.id, [...ids]));
+  }
+
+  private assertOwner(who: Identity, row: SessionRow) {
+    if (row.actor !== who.sub && !isAdmin(who)) throw forbidden(`session ${row.id} belongs to another subject`);
+  }
+
+  filterSql(filter: SessionFilter | null | undefined): SQL | undefined {
+    if (!filter) return undefined;
+    const parts: (SQL | undefined)[] = [];
+    if (filter.type) parts.push(eq(sessions.type, filter.type));
+    if (filter.component) parts.push(eq(sessions.component, filter.component));
+    if (filter.status) parts.push(eq(sessions.status, filter.status));
+    if (filter.actor) parts.push(eq(sessions.actor, filter.actor));
+    if (filter.username) parts.push(eq(sessions.username, filter.username));
+    if (filter.hostname) parts.push(eq(sessions.hostname, filter.hostname));
+    if (filter.startedAfter) parts.push(gte(sessions.startedAt, filter.startedAfter));
+    if (filter.startedBefore) parts.push(lt(sessions.startedAt, filter.startedBefore));
+    if (filter.delayed != null) parts.push(eq(sessions.delayed, filter.delayed));
+    if (filter.minDurationSeconds != null) {
+      parts.push(
+        sql`${sessions.endedAt} is not null and extract(epoch from (${sessions.endedAt} - ${sessions.startedAt})) >= ${filter.minDurationSeconds}`,
+      );
+    }
+    return and(...parts);
+  }
+
+  /** Newest first, keyset-paginated on (startedAt, id). */
+  async list(filter: SessionFilter | null | undefined, first: number, after?: string | null) {
+    if (!Number.isInteger(first) || first < 0 || first > 1000) throw badInput("first must be between 0 and 1000");
+    const where = this.filterSql(filter);
+    let page = where;
+    if (after) {
+      const c = cursor.decode(after);
+      page = and(
+        where,
+        or(lt(sessions.startedAt, c.startedAt), and(eq(sessions.startedAt, c.startedAt), lt(sessions.id, c.id))),
+      );
+    }
+    const rows = await this.db
+      .select()
+      .from(sessions)
+      .where(page)
+      .orderBy(desc(sessions.startedAt), desc(sessions.id))
+      .limit(first + 1);
+    const hasNextPage = rows.length > first;
+    const nodes = rows.slice(0, first);
+    return {
+      edges: nodes.map((node) => ({ cursor: cursor.encode(node), node })),
+      pageInfo: {
+        hasNextPage,
+        hasPreviousPage: Boolean(after),
+        startCursor: nodes[0] ? cursor.encode(nodes[0]) : null,
+        endCursor: nodes.at(-1) ? cursor.encode(nodes.at(-1)!) : null,
+      },
+      totalCount: async () => {
+        const [r] = await this.db.select({ n: count() }).from(sessions).where(where);
+        return Number(r?.n ?? 0);
+      },
+    };
+  }
+
+  async active(component?: string | null): Promise<SessionRow[]> {
+    return this.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.status, "ACTIVE"), component ? eq(sessions.component, component) : undefined))
+      .orderBy(desc(sessions.startedAt))
+      .limit(10_000);
+  }
+
+  async activeCount(component?: string | null): Promise<number> {
+    const [r] = await this.db
+      .select({ n: count() })
+      .from(sessions)
+      .where(and(eq(sessions.status, "ACTIVE"), component ? eq(sessions.component, component) : undefined));
+    return Number(r?.n ?? 0);
+  }
+
+  /** Events in seq order after `afterSeq`. */
+  async events(sessionId: string, afterSeq: number, limit: number): Promise<SessionEventRow[]> {
+    return this.db
+      .select()
+      .from(sessionEvents)
+      .where(and(eq(sessionEvents.sessionId, sessionId), gt(sessionEvents.seq, afterSeq)))
+      .orderBy(asc(sessionEvents.seq))
+      .limit(limit);
+  }
+
+  async eventCount(sessionId: string): Promise<number> {
+    const [r] = await this.db.select({ n: count() }).from(sessionEvents).where(eq(sessionEvents.sessionId, sessionId));
+    return Number(r?.n ?? 0);
+  }
+
+  /**
+   * Marks sessions silent for longer than `abandonAfterSeconds` as ABANDONED. Each row changes once even
+   * with several replicas reaping at the same moment: the update is conditional on ACTIVE and rows are
+   * claimed with SKIP LOCKED.
+   */
+  async reap(abandonAfterSeconds: number, batch = 500): Promise<SessionRow[]> {
+    const cutoff = new Date(this.now().getTime() - abandonAfterSeconds * 1000);
+    const rows = (await this.db.execute(sql`
+      update ${sessions} set
+        status = 'ABANDONED',
+        end_reason = 'ABANDONED',
+        ended_at = greatest(${sessions.lastSeenAt}, ${sessions.startedAt}),
+        end_received_at = ${this.now()}
+      where ${sessions.id} in (
+        select id from ${sessions}
+        where status = 'ACTIVE' and ${lte(sessions.lastSeenAt, cutoff)}
+        order by last_seen_at
+        limit ${batch}
+        for update skip locked
+      ) and status = 'ACTIVE'
+      returning id`)) as unknown as { id: string }[] | { rows: { id: string }[] };
+    const ids = (Array.isArray(rows) ? rows : rows.rows).map((r) => r.id);
+    const reaped = await this.getMany(ids);
+    for (const row of reaped) {
+      this.metrics?.sessionEnded(row, "ACTIVE");
+      await this.pubsub.publish("session:ended", sessionToWire(row));
+    }
+    for (const component of new Set(reaped.map((r) => r.component))) {
+      await this.pubsub.publish("sessions:changed", { component });
+    }
+    return reaped;
+  }
+}

@@ -1,0 +1,123 @@
+import { graphql } from "../client/gql/index.js";
+
+/** Operations of the `session-buddy` CLI and the read-side helpers. */
+
+export const SessionFieldsFragment = graphql(`
+  fragment SessionFields on Session {
+    id
+    type
+    component
+    componentType
+    componentVersion
+    shellType
+    adapters
+    status
+    startedAt
+    endedAt
+    lastSeenAt
+    receivedAt
+    delayed
+    durationSeconds
+    endReason
+    exitCode
+    captureMode
+    actor
+    username
+    hostname
+    pid
+    environment
+    metadata
+    commandCount
+    errorCount
+  }
+`);
+
+export const ListSessionsQuery = graphql(`
+  query ListSessions($filter: SessionFilter, $first: Int, $after: String) {
+    sessions(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...SessionFields
+        }
+      }
+    }
+  }
+`);
+
+export const ShowSessionQuery = graphql(`
+  query ShowSession($id: ID!, $first: Int, $after: String) {
+    session(id: $id) {
+      ...SessionFields
+      clientHealth
+      events(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            id
+            seq
+            kind
+            at
+            text
+            textHidden
+            durationMs
+            outcome
+            errorClass
+            redactions
+            payload
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const ActiveSessionsQuery = graphql(`
+  query ActiveSessions($component: String) {
+    activeSessions(component: $component) {
+      ...SessionFields
+    }
+  }
+`);
+
+export const SessionStartedSubscription = graphql(`
+  subscription WatchStarted($component: String) {
+    sessionStarted(component: $component) {
+      ...SessionFields
+    }
+  }
+`);
+
+export const SessionEndedSubscription = graphql(`
+  subscription WatchEnded($component: String) {
+    sessionEnded(component: $component) {
+      ...SessionFields
+    }
+  }
+`);
+
+export const SessionEventsSubscription = graphql(`
+  subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {
+    sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {
+      id
+      sessionId
+      seq
+      kind
+      at
+      text
+      textHidden
+      durationMs
+      outcome
+      errorClass
+      redactions
+    }
+  }
+`);

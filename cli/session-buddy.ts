@@ -1,0 +1,358 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { createClient as createWsClient } from "graphql-ws";
+import pc from "picocolors";
+import WebSocket from "ws";
+import { mintToken, parseTtl, readLocalSecret, Scopes } from "../api/auth/jwt.js";
+import { embeddedDbDir, runService, StartupError } from "../api/server.js";
+import { ConfigError, loadConfig } from "../config/resolve.js";
+import type { SettingKey } from "../config/settings.js";
+import { openDatabase } from "../db/connection.js";
+import { GraphQLRequestError, request } from "../client/graphql-http.js";
+import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
+import { NoTokenError, resolveToken } from "./auth.js";
+import { createLogger } from "./logger.js";
+import {
+  ListSessionsQuery,
+  SessionEndedSubscription,
+  SessionStartedSubscription,
+  ShowSessionQuery,
+} from "./operations.js";
+import { csv, type Format, Formats, formatDuration, shortTime, statusColour, table } from "./output.js";
+
+/** A failure the user can act on: printed as one line, exit 1. */
+class UserError extends Error {}
+
+const out = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+
+function config(flags: Partial<Record<SettingKey, unknown>> = {}) {
+  return loadConfig(flags).settings;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive whole number");
+  return n;
+}
+
+function isoDate(value: string): string {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError("must be a date, e.g. 2026-11-24 or 2026-11-24T10:00:00Z");
+  return d.toISOString();
+}
+
+const STATUSES = ["ACTIVE", "ENDED", "ABANDONED"] as const;
+
+const sessionColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
+  ["id", (s) => s.id],
+  ["type", (s) => s.type],
+  ["component", (s) => s.component],
+  ["status", (s) => statusColour(s.status)],
+  ["actor", (s) => s.actor],
+  ["user@host", (s) => (s.username || s.hostname ? `${s.username ?? "?"}@${s.hostname ?? "?"}` : null)],
+  ["started", (s) => shortTime(s.startedAt)],
+  ["duration", (s) => formatDuration(s.durationSeconds)],
+  ["end", (s) => s.endReason],
+  ["cmds", (s) => s.commandCount],
+  ["errs", (s) => s.errorCount],
+];
+const csvColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
+  ...sessionColumns.filter(([h]) => h !== "status" && h !== "user@host" && h !== "duration"),
+  ["status", (s) => s.status],
+  ["username", (s) => s.username],
+  ["hostname", (s) => s.hostname],
+  ["durationSeconds", (s) => s.durationSeconds],
+  ["delayed", (s) => s.delayed],
+];
+
+export function buildProgram(): Command {
+  const program = new Command("session-buddy")
+    .description("Session-Buddy: tracking of admin shell sessions — service, queries and tools")
+    .version(process.env.npm_package_version ?? "1.0.0", "-V, --version")
+    .showHelpAfterError("(run session-buddy --help for usage)")
+    .configureOutput({ outputError: (str, write) => write(pc.red(str)) });
+
+  program
+    .command("serve")
+    .description("run the GraphQL service (embedded PGlite unless DATABASE_URL is set)")
+    .option("--host <host>", "interface to bind (SESSION_BUDDY_HOST)")
+    .option("--port <port>", "port to listen on (SESSION_BUDDY_PORT)", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number");
+      return n;
+    })
+    .option("--data-dir <dir>", "data directory (SESSION_BUDDY_DATA_DIR)")
+    .action(async (opts: { host?: string; port?: number; dataDir?: string }) => {
+      const settings = config({ host: opts.host, port: opts.port, dataDir: opts.dataDir });
+      const logger = createLogger(settings.logLevel);
+      const started = performance.now();
+      const service = await runService(settings, logger);
+      logger.info(`ready in ${Math.round(performance.now() - started)} ms — GraphiQL: ${service.url}`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          logger.info(`${signal}: shutting down`);
+          service.stop().then(resolve, (err) => {
+            logger.error("shutdown failed", err);
+            resolve();
+          });
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+      });
+    });
+
+  program
+    .command("migrate")
+    .description("apply database migrations and exit")
+    .option("--data-dir <dir>", "data directory (SESSION_BUDDY_DATA_DIR)")
+    .action(async (opts: { dataDir?: string }) => {
+      const settings = config({ dataDir: opts.dataDir });
+      const database = await openDatabase({
+        url: settings.databaseUrl,
+        dataDir: settings.databaseUrl ? undefined : embeddedDbDir(settings.dataDir),
+      });
+      try {
+        await database.migrate();
+        out(`migrations applied (${database.kind === "pglite" ? `embedded database in ${embeddedDbDir(settings.dataDir)}` : "postgres"})`);
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command("token")
+    .description("mint a JWT from the configured secret (or the local dev secret)")
+    .option("--sub <name>", "subject the token speaks for", process.env.USER ?? "local")
+    .option("--scope <scopes>", 'space-separated scopes, e.g. "sessions:write" or "sessions:read audit:read"', Scopes.WRITE)
+    .option("--component <name...>", "limit a writer to these components")
+    .option("--ttl <duration>", "lifetime, e.g. 15m, 1h, 7d", "1h")
+    .action(async (opts: { sub: string; scope: string; component?: string[]; ttl: string }) => {
+      const settings = config();
+      const secret = settings.secret ?? readLocalSecret(settings.dataDir);
+      if (!secret) {
+        throw new UserError(
+          `no secret: set SESSION_BUDDY_SECRET, or start the service once so it creates ${settings.dataDir}/local-secret`,
+        );
+      }
+      const known = new Set<string>(Object.values(Scopes));
+      const scopes = opts.scope.split(/[\s,]+/).filter(Boolean);
+      const unknown = scopes.filter((s) => !known.has(s));
+      if (unknown.length) throw new UserError(`unknown scope ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
+      let ttl: number;
+      try {
+        ttl = parseTtl(opts.ttl);
+      } catch (err) {
+        throw new UserError((err as Error).message);
+      }
+      out(await mintToken({ secret, sub: opts.sub, scopes, components: opts.component, ttlSeconds: ttl }));
+    });
+
+  program
+    .command("list-sessions")
+    .description("list sessions, newest first")
+    .option("--type <type>", "session type, e.g. admin_shell, workflow, cli")
+    .option("--component <name>", "component name")
+    .addOption(new Option("--status <status>", "session status").choices(STATUSES))
+    .option("--user <username>", "OS user reported by the shell")
+    .option("--actor <subject>", "token subject that reported the session")
+    .option("--host <hostname>", "host the session ran on")
+    .option("--after <date>", "started at or after this date", isoDate)
+    .option("--before <date>", "started before this date", isoDate)
+    .option("--limit <n>", "at most this many sessions", positiveInt, 50)
+    .addOption(new Option("--format <format>", "output format").choices(Formats).default("table"))
+    .action(
+      async (opts: {
+        type?: string;
+        component?: string;
+        status?: SessionStatus;
+        user?: string;
+        actor?: string;
+        host?: string;
+        after?: string;
+        before?: string;
+        limit: number;
+        format: Format;
+      }) => {
+        const settings = config();
+        const token = await resolveToken(settings);
+        const filter = {
+          type: opts.type,
+          component: opts.component,
+          status: opts.status,
+          username: opts.user,
+          actor: opts.actor,
+          hostname: opts.host,
+          startedAfter: opts.after,
+          startedBefore: opts.before,
+        };
+        const nodes: SessionFieldsFragment[] = [];
+        let after: string | null | undefined;
+        let total = 0;
+        while (nodes.length < opts.limit) {
+          const data = await request({ url: settings.url, token }, ListSessionsQuery, {
+            filter,
+            first: Math.min(500, opts.limit - nodes.length),
+            after,
+          });
+          total = data.sessions.totalCount;
+          nodes.push(...data.sessions.edges.map((e) => e.node));
+          if (!data.sessions.pageInfo.hasNextPage) break;
+          after = data.sessions.pageInfo.endCursor;
+        }
+        if (opts.format === "json") return out(JSON.stringify(nodes, null, 2));
+        if (opts.format === "csv") return out(csv(nodes, csvColumns));
+        if (nodes.length === 0) return out(pc.dim("no sessions match"));
+        out(table(nodes, sessionColumns));
+        out(pc.dim(`${nodes.length} of ${total} session${total === 1 ? "" : "s"}`));
+      },
+    );
+
+  program
+    .command("show-session")
+    .description("show one session and its events")
+    .argument("<id>", "session id")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (id: string, opts: { format: "table" | "json" }) => {
+      const settings = config();
+      const token = await resolveToken(settings);
+      type Shown = NonNullable<Awaited<ReturnType<typeof fetchPage>>["session"]>;
+      const fetchPage = (after?: string | null) =>
+        request({ url: settings.url, token }, ShowSessionQuery, { id, first: 1000, after });
+      const first = await fetchPage();
+      if (!first.session) throw new UserError(`no session ${id}`);
+      const session: Shown = first.session;
+      const events = [...session.events.edges.map((e) => e.node)];
+      let page = session.events.pageInfo;
+      while (page.hasNextPage) {
+        const next = await fetchPage(page.endCursor);
+        if (!next.session) break;
+        events.push(...next.session.events.edges.map((e) => e.node));
+        page = next.session.events.pageInfo;
+      }
+      if (opts.format === "json") {
+        const { events: _e, ...rest } = session;
+        return out(JSON.stringify({ ...rest, events }, null, 2));
+      }
+      const fields: [string, unknown][] = [
+        ["id", session.id],
+        ["type", session.type],
+        ["component", `${session.component}${session.componentType ? ` (${session.componentType})` : ""}`],
+        ["version", session.componentVersion],
+        ["shell", session.shellType],
+        ["adapters", session.adapters.join(", ")],
+        ["status", statusColour(session.status)],
+        ["actor", session.actor],
+        ["user@host", `${session.username ?? "?"}@${session.hostname ?? "?"} pid ${session.pid ?? "?"}`],
+        ["started", shortTime(session.startedAt)],
+        ["ended", shortTime(session.endedAt)],
+        ["duration", formatDuration(session.durationSeconds)],
+        ["end reason", session.endReason ? `${session.endReason}${session.exitCode != null ? ` (exit ${session.exitCode})` : ""}` : null],
+        ["capture", session.captureMode],
+        ["delayed", session.delayed ? pc.yellow("yes") : "no"],
+        ["commands", `${session.commandCount} (${session.errorCount} errors)`],
+      ];
+      for (const [k, v] of fields) out(`${pc.bold(k.padEnd(11))} ${v == null || v === "" ? pc.dim("—") : String(v)}`);
+      if (events.length === 0) return out(pc.dim("\nno events"));
+      out("");
+      out(
+        table(events, [
+          ["seq", (e) => e.seq],
+          ["at", (e) => shortTime(e.at)],
+          ["kind", (e) => e.kind],
+          ["text", (e) => (e.textHidden ? pc.dim("(hidden: needs audit:read)") : e.text)],
+          ["ms", (e) => (e.durationMs == null ? null : Math.round(e.durationMs))],
+          ["outcome", (e) => (e.outcome === "error" ? pc.red(`error${e.errorClass ? ` ${e.errorClass}` : ""}`) : e.outcome)],
+        ]),
+      );
+    });
+
+  program
+    .command("watch")
+    .description("live feed of sessions starting and ending")
+    .option("--component <name>", "only this component")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (opts: { component?: string; format: "table" | "json" }) => {
+      const settings = config();
+      const token = await resolveToken(settings, [Scopes.READ, Scopes.AUDIT], 12 * 3600);
+      const wsUrl = settings.url.replace(/^http/, "ws");
+      const client = createWsClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: Number.POSITIVE_INFINITY,
+        shouldRetry: () => true,
+        lazy: false,
+        on: {
+          connected: () => process.stderr.write(pc.dim(`watching ${wsUrl}${opts.component ? ` (component ${opts.component})` : ""}\n`)),
+          closed: (e) => {
+            const code = (e as { code?: number })?.code;
+            if (code === 4403) {
+              process.stderr.write(pc.red("the service refused the token (4403)\n"));
+              process.exit(1);
+            }
+          },
+        },
+      });
+      const show = (what: "started" | "ended", s: SessionFieldsFragment) => {
+        if (opts.format === "json") return out(JSON.stringify({ event: what, session: s }));
+        const tag = what === "started" ? pc.green("▶ start") : s.status === "ABANDONED" ? pc.yellow("✗ abandon") : pc.cyan("■ end  ");
+        const detail =
+          what === "started"
+            ? `${s.username ?? "?"}@${s.hostname ?? "?"} pid ${s.pid ?? "?"}`
+            : `${s.endReason ?? ""} after ${formatDuration(s.durationSeconds)}, ${s.commandCount} commands`;
+        out(`${shortTime(what === "started" ? s.startedAt : s.endedAt)} ${tag} ${pc.bold(s.component)} ${s.type} ${s.id} ${s.actor} ${detail}`);
+      };
+      const run = <T>(query: string, pick: (d: T) => SessionFieldsFragment, what: "started" | "ended") =>
+        new Promise<void>((resolve, reject) => {
+          client.subscribe<T>(
+            { query, variables: { component: opts.component } },
+            {
+              next: (r) => {
+                if (r.errors?.length) return reject(new UserError(r.errors[0]!.message));
+                if (r.data) show(what, pick(r.data as T));
+              },
+              error: (err) => reject(err instanceof Error ? err : new UserError(String((err as Error)?.message ?? err))),
+              complete: resolve,
+            },
+          );
+        });
+      await Promise.race([
+        run<{ sessionStarted: SessionFieldsFragment }>(SessionStartedSubscription.toString(), (d) => d.sessionStarted, "started"),
+        run<{ sessionEnded: SessionFieldsFragment }>(SessionEndedSubscription.toString(), (d) => d.sessionEnded, "ended"),
+      ]);
+    });
+
+  return program;
+}
+
+/** Exit codes: 0 success, 1 failure (one clear line), 2 bad usage. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+      return 2;
+    }
+    const message =
+      err instanceof ConfigError
+        ? err.message
+        : err instanceof GraphQLRequestError
+          ? `${err.message}${err.code ? ` [${err.code}]` : ""}`
+          : err instanceof UserError || err instanceof NoTokenError || err instanceof StartupError
+            ? err.message
+            : (err as Error)?.message ?? String(err);
+    process.stderr.write(`${pc.red("session-buddy: error:")} ${message}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

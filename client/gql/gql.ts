@@ -1,0 +1,92 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment SessionFields on Session {\n    id\n    type\n    component\n    componentType\n    componentVersion\n    shellType\n    adapters\n    status\n    startedAt\n    endedAt\n    lastSeenAt\n    receivedAt\n    delayed\n    durationSeconds\n    endReason\n    exitCode\n    captureMode\n    actor\n    username\n    hostname\n    pid\n    environment\n    metadata\n    commandCount\n    errorCount\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  query ListSessions($filter: SessionFilter, $first: Int, $after: String) {\n    sessions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SessionFields\n        }\n      }\n    }\n  }\n": typeof types.ListSessionsDocument,
+    "\n  query ShowSession($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      clientHealth\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            seq\n            kind\n            at\n            text\n            textHidden\n            durationMs\n            outcome\n            errorClass\n            redactions\n            payload\n          }\n        }\n      }\n    }\n  }\n": typeof types.ShowSessionDocument,
+    "\n  query ActiveSessions($component: String) {\n    activeSessions(component: $component) {\n      ...SessionFields\n    }\n  }\n": typeof types.ActiveSessionsDocument,
+    "\n  subscription WatchStarted($component: String) {\n    sessionStarted(component: $component) {\n      ...SessionFields\n    }\n  }\n": typeof types.WatchStartedDocument,
+    "\n  subscription WatchEnded($component: String) {\n    sessionEnded(component: $component) {\n      ...SessionFields\n    }\n  }\n": typeof types.WatchEndedDocument,
+    "\n  subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {\n    sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      textHidden\n      durationMs\n      outcome\n      errorClass\n      redactions\n    }\n  }\n": typeof types.WatchEventsDocument,
+    "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": typeof types.StartSessionDocument,
+    "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": typeof types.EndSessionDocument,
+    "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": typeof types.HeartbeatDocument,
+    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": typeof types.RecordEventsDocument,
+};
+const documents: Documents = {
+    "\n  fragment SessionFields on Session {\n    id\n    type\n    component\n    componentType\n    componentVersion\n    shellType\n    adapters\n    status\n    startedAt\n    endedAt\n    lastSeenAt\n    receivedAt\n    delayed\n    durationSeconds\n    endReason\n    exitCode\n    captureMode\n    actor\n    username\n    hostname\n    pid\n    environment\n    metadata\n    commandCount\n    errorCount\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  query ListSessions($filter: SessionFilter, $first: Int, $after: String) {\n    sessions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SessionFields\n        }\n      }\n    }\n  }\n": types.ListSessionsDocument,
+    "\n  query ShowSession($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      clientHealth\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            seq\n            kind\n            at\n            text\n            textHidden\n            durationMs\n            outcome\n            errorClass\n            redactions\n            payload\n          }\n        }\n      }\n    }\n  }\n": types.ShowSessionDocument,
+    "\n  query ActiveSessions($component: String) {\n    activeSessions(component: $component) {\n      ...SessionFields\n    }\n  }\n": types.ActiveSessionsDocument,
+    "\n  subscription WatchStarted($component: String) {\n    sessionStarted(component: $component) {\n      ...SessionFields\n    }\n  }\n": types.WatchStartedDocument,
+    "\n  subscription WatchEnded($component: String) {\n    sessionEnded(component: $component) {\n      ...SessionFields\n    }\n  }\n": types.WatchEndedDocument,
+    "\n  subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {\n    sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      textHidden\n      durationMs\n      outcome\n      errorClass\n      redactions\n    }\n  }\n": types.WatchEventsDocument,
+    "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": types.StartSessionDocument,
+    "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": types.EndSessionDocument,
+    "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": types.HeartbeatDocument,
+    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": types.RecordEventsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    type\n    component\n    componentType\n    componentVersion\n    shellType\n    adapters\n    status\n    startedAt\n    endedAt\n    lastSeenAt\n    receivedAt\n    delayed\n    durationSeconds\n    endReason\n    exitCode\n    captureMode\n    actor\n    username\n    hostname\n    pid\n    environment\n    metadata\n    commandCount\n    errorCount\n  }\n"): typeof import('./graphql.js').SessionFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListSessions($filter: SessionFilter, $first: Int, $after: String) {\n    sessions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SessionFields\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').ListSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ShowSession($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      clientHealth\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            id\n            seq\n            kind\n            at\n            text\n            textHidden\n            durationMs\n            outcome\n            errorClass\n            redactions\n            payload\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').ShowSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ActiveSessions($component: String) {\n    activeSessions(component: $component) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').ActiveSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchStarted($component: String) {\n    sessionStarted(component: $component) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').WatchStartedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchEnded($component: String) {\n    sessionEnded(component: $component) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').WatchEndedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {\n    sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      textHidden\n      durationMs\n      outcome\n      errorClass\n      redactions\n    }\n  }\n"): typeof import('./graphql.js').WatchEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n"): typeof import('./graphql.js').StartSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n"): typeof import('./graphql.js').EndSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n"): typeof import('./graphql.js').HeartbeatDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n"): typeof import('./graphql.js').RecordEventsDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

@@ -1,0 +1,672 @@
+/* eslint-disable */
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSON: { input: unknown; output: unknown; }
+};
+
+export type CaptureMode =
+  | 'BUFFERED'
+  | 'STRICT';
+
+export type ClientHealthInput = {
+  breaker?: InputMaybe<Scalars['String']['input']>;
+  dropped?: InputMaybe<Scalars['Int']['input']>;
+  journalDepth?: InputMaybe<Scalars['Int']['input']>;
+  oldestPendingSeconds?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type EndReason =
+  | 'ABANDONED'
+  | 'ERROR'
+  | 'EXIT'
+  | 'SIGHUP'
+  | 'SIGINT'
+  | 'SIGTERM';
+
+export type EndSessionInput = {
+  endReason?: InputMaybe<EndReason>;
+  endedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  exitCode?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  endSession: Session;
+  heartbeat: Scalars['Int']['output'];
+  recordEvents: RecordEventsResult;
+  startSession: Session;
+};
+
+
+export type MutationEndSessionArgs = {
+  input: EndSessionInput;
+};
+
+
+export type MutationHeartbeatArgs = {
+  client?: InputMaybe<ClientHealthInput>;
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationRecordEventsArgs = {
+  events: Array<SessionEventInput>;
+};
+
+
+export type MutationStartSessionArgs = {
+  input: StartSessionInput;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  activeSessions: Array<Session>;
+  session?: Maybe<Session>;
+  sessions: SessionConnection;
+};
+
+
+export type QueryActiveSessionsArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySessionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySessionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RecordEventsResult = {
+  __typename?: 'RecordEventsResult';
+  accepted: Scalars['Int']['output'];
+  duplicates: Scalars['Int']['output'];
+  rejected: Array<RejectedEvent>;
+};
+
+export type RejectedEvent = {
+  __typename?: 'RejectedEvent';
+  code: Scalars['String']['output'];
+  eventId: Scalars['ID']['output'];
+  message: Scalars['String']['output'];
+};
+
+/** One session of a producer (an admin shell, a workflow run, a CLI run). */
+export type Session = {
+  __typename?: 'Session';
+  /** The token's subject; never taken from the request body. */
+  actor: Scalars['String']['output'];
+  adapters: Array<Scalars['String']['output']>;
+  captureMode: CaptureMode;
+  clientHealth?: Maybe<Scalars['JSON']['output']>;
+  commandCount: Scalars['Int']['output'];
+  component: Scalars['String']['output'];
+  componentType?: Maybe<Scalars['String']['output']>;
+  componentVersion?: Maybe<Scalars['String']['output']>;
+  delayed: Scalars['Boolean']['output'];
+  /** endedAt − startedAt (capture times) once the session has ended; null while active. */
+  durationSeconds?: Maybe<Scalars['Float']['output']>;
+  endReason?: Maybe<EndReason>;
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  environment: Scalars['JSON']['output'];
+  errorCount: Scalars['Int']['output'];
+  eventCount: Scalars['Int']['output'];
+  events: SessionEventConnection;
+  exitCode?: Maybe<Scalars['Int']['output']>;
+  hostname?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastSeenAt: Scalars['DateTime']['output'];
+  metadata: Scalars['JSON']['output'];
+  pid?: Maybe<Scalars['Int']['output']>;
+  receivedAt: Scalars['DateTime']['output'];
+  shellType?: Maybe<Scalars['String']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+  status: SessionStatus;
+  type: Scalars['String']['output'];
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** One session of a producer (an admin shell, a workflow run, a CLI run). */
+export type SessionEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SessionConnection = {
+  __typename?: 'SessionConnection';
+  edges: Array<SessionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SessionEdge = {
+  __typename?: 'SessionEdge';
+  cursor: Scalars['String']['output'];
+  node: Session;
+};
+
+/** One event of a session; stored once by id, ordered by seq. */
+export type SessionEvent = {
+  __typename?: 'SessionEvent';
+  at: Scalars['DateTime']['output'];
+  durationMs?: Maybe<Scalars['Float']['output']>;
+  errorClass?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind: Scalars['String']['output'];
+  outcome?: Maybe<Scalars['String']['output']>;
+  payload: Scalars['JSON']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  redactions: Scalars['Int']['output'];
+  seq: Scalars['Int']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** Redacted at the source; null unless the token has audit:read. */
+  text?: Maybe<Scalars['String']['output']>;
+  /** True when the event has text this token may not read. */
+  textHidden: Scalars['Boolean']['output'];
+};
+
+export type SessionEventConnection = {
+  __typename?: 'SessionEventConnection';
+  edges: Array<SessionEventEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SessionEventEdge = {
+  __typename?: 'SessionEventEdge';
+  cursor: Scalars['String']['output'];
+  node: SessionEvent;
+};
+
+export type SessionEventInput = {
+  at: Scalars['DateTime']['input'];
+  durationMs?: InputMaybe<Scalars['Float']['input']>;
+  errorClass?: InputMaybe<Scalars['String']['input']>;
+  eventId: Scalars['ID']['input'];
+  kind: Scalars['String']['input'];
+  outcome?: InputMaybe<Scalars['String']['input']>;
+  payload?: InputMaybe<Scalars['JSON']['input']>;
+  redactions?: InputMaybe<Scalars['Int']['input']>;
+  seq: Scalars['Int']['input'];
+  sessionId: Scalars['ID']['input'];
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SessionFilter = {
+  actor?: InputMaybe<Scalars['String']['input']>;
+  component?: InputMaybe<Scalars['String']['input']>;
+  delayed?: InputMaybe<Scalars['Boolean']['input']>;
+  hostname?: InputMaybe<Scalars['String']['input']>;
+  minDurationSeconds?: InputMaybe<Scalars['Float']['input']>;
+  startedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  startedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<SessionStatus>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SessionStatus =
+  | 'ABANDONED'
+  | 'ACTIVE'
+  | 'ENDED';
+
+export type StartSessionInput = {
+  adapters?: InputMaybe<Array<Scalars['String']['input']>>;
+  captureMode?: InputMaybe<CaptureMode>;
+  component: Scalars['String']['input'];
+  componentType?: InputMaybe<Scalars['String']['input']>;
+  componentVersion?: InputMaybe<Scalars['String']['input']>;
+  environment?: InputMaybe<Scalars['JSON']['input']>;
+  eventId?: InputMaybe<Scalars['ID']['input']>;
+  eventVersion?: InputMaybe<Scalars['String']['input']>;
+  hostname?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  pid?: InputMaybe<Scalars['Int']['input']>;
+  shellType?: InputMaybe<Scalars['String']['input']>;
+  startedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  activeSessionCount: Scalars['Int']['output'];
+  /** A session ended, or the reaper abandoned it (and again if a late end corrects an abandon). */
+  sessionEnded: Session;
+  /** Stored events after afterSeq in seq order, then live ones: no gap, no duplicate. */
+  sessionEvents: SessionEvent;
+  sessionStarted: Session;
+};
+
+
+export type SubscriptionActiveSessionCountArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type SubscriptionSessionEndedArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type SubscriptionSessionEventsArgs = {
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
+  sessionId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionSessionStartedArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number };
+
+export type ListSessionsQueryVariables = Exact<{
+  filter?: InputMaybe<SessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } }> } };
+
+export type ShowSessionQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number, payload: unknown } }> } } | null };
+
+export type ActiveSessionsQueryVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number }> };
+
+export type WatchStartedSubscriptionVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } };
+
+export type WatchEndedSubscriptionVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } };
+
+export type WatchEventsSubscriptionVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type WatchEventsSubscription = { __typename?: 'Subscription', sessionEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } };
+
+export type StartSessionMutationVariables = Exact<{
+  input: StartSessionInput;
+}>;
+
+
+export type StartSessionMutation = { __typename?: 'Mutation', startSession: { __typename?: 'Session', id: string, status: SessionStatus, startedAt: string } };
+
+export type EndSessionMutationVariables = Exact<{
+  input: EndSessionInput;
+}>;
+
+
+export type EndSessionMutation = { __typename?: 'Mutation', endSession: { __typename?: 'Session', id: string, status: SessionStatus, endedAt?: string | null, endReason?: EndReason | null } };
+
+export type HeartbeatMutationVariables = Exact<{
+  ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+  client?: InputMaybe<ClientHealthInput>;
+}>;
+
+
+export type HeartbeatMutation = { __typename?: 'Mutation', heartbeat: number };
+
+export type RecordEventsMutationVariables = Exact<{
+  events: Array<SessionEventInput> | SessionEventInput;
+}>;
+
+
+export type RecordEventsMutation = { __typename?: 'Mutation', recordEvents: { __typename?: 'RecordEventsResult', accepted: number, duplicates: number, rejected: Array<{ __typename?: 'RejectedEvent', eventId: string, code: string, message: string }> } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const SessionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SessionFields on Session {
+  id
+  type
+  component
+  componentType
+  componentVersion
+  shellType
+  adapters
+  status
+  startedAt
+  endedAt
+  lastSeenAt
+  receivedAt
+  delayed
+  durationSeconds
+  endReason
+  exitCode
+  captureMode
+  actor
+  username
+  hostname
+  pid
+  environment
+  metadata
+  commandCount
+  errorCount
+}
+    `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
+export const ListSessionsDocument = new TypedDocumentString(`
+    query ListSessions($filter: SessionFilter, $first: Int, $after: String) {
+  sessions(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...SessionFields
+      }
+    }
+  }
+}
+    fragment SessionFields on Session {
+  id
+  type
+  component
+  componentType
+  componentVersion
+  shellType
+  adapters
+  status
+  startedAt
+  endedAt
+  lastSeenAt
+  receivedAt
+  delayed
+  durationSeconds
+  endReason
+  exitCode
+  captureMode
+  actor
+  username
+  hostname
+  pid
+  environment
+  metadata
+  commandCount
+  errorCount
+}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
+export const ShowSessionDocument = new TypedDocumentString(`
+    query ShowSession($id: ID!, $first: Int, $after: String) {
+  session(id: $id) {
+    ...SessionFields
+    clientHealth
+    events(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          seq
+          kind
+          at
+          text
+          textHidden
+          durationMs
+          outcome
+          errorClass
+          redactions
+          payload
+        }
+      }
+    }
+  }
+}
+    fragment SessionFields on Session {
+  id
+  type
+  component
+  componentType
+  componentVersion
+  shellType
+  adapters
+  status
+  startedAt
+  endedAt
+  lastSeenAt
+  receivedAt
+  delayed
+  durationSeconds
+  endReason
+  exitCode
+  captureMode
+  actor
+  username
+  hostname
+  pid
+  environment
+  metadata
+  commandCount
+  errorCount
+}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
+export const ActiveSessionsDocument = new TypedDocumentString(`
+    query ActiveSessions($component: String) {
+  activeSessions(component: $component) {
+    ...SessionFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  type
+  component
+  componentType
+  componentVersion
+  shellType
+  adapters
+  status
+  startedAt
+  endedAt
+  lastSeenAt
+  receivedAt
+  delayed
+  durationSeconds
+  endReason
+  exitCode
+  captureMode
+  actor
+  username
+  hostname
+  pid
+  environment
+  metadata
+  commandCount
+  errorCount
+}`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
+export const WatchStartedDocument = new TypedDocumentString(`
+    subscription WatchStarted($component: String) {
+  sessionStarted(component: $component) {
+    ...SessionFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  type
+  component
+  componentType
+  componentVersion
+  shellType
+  adapters
+  status
+  startedAt
+  endedAt
+  lastSeenAt
+  receivedAt
+  delayed
+  durationSeconds
+  endReason
+  exitCode
+  captureMode
+  actor
+  username
+  hostname
+  pid
+  environment
+  metadata
+  commandCount
+  errorCount
+}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
+export const WatchEndedDocument = new TypedDocumentString(`
+    subscription WatchEnded($component: String) {
+  sessionEnded(component: $component) {
+    ...SessionFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  type
+  component
+  componentType
+  componentVersion
+  shellType
+  adapters
+  status
+  startedAt
+  endedAt
+  lastSeenAt
+  receivedAt
+  delayed
+  durationSeconds
+  endReason
+  exitCode
+  captureMode
+  actor
+  username
+  hostname
+  pid
+  environment
+  metadata
+  commandCount
+  errorCount
+}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
+export const WatchEventsDocument = new TypedDocumentString(`
+    subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {
+  sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {
+    id
+    sessionId
+    seq
+    kind
+    at
+    text
+    textHidden
+    durationMs
+    outcome
+    errorClass
+    redactions
+  }
+}
+    `) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
+export const StartSessionDocument = new TypedDocumentString(`
+    mutation StartSession($input: StartSessionInput!) {
+  startSession(input: $input) {
+    id
+    status
+    startedAt
+  }
+}
+    `) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
+export const EndSessionDocument = new TypedDocumentString(`
+    mutation EndSession($input: EndSessionInput!) {
+  endSession(input: $input) {
+    id
+    status
+    endedAt
+    endReason
+  }
+}
+    `) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
+export const HeartbeatDocument = new TypedDocumentString(`
+    mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {
+  heartbeat(ids: $ids, client: $client)
+}
+    `) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;
+export const RecordEventsDocument = new TypedDocumentString(`
+    mutation RecordEvents($events: [SessionEventInput!]!) {
+  recordEvents(events: $events) {
+    accepted
+    duplicates
+    rejected {
+      eventId
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;

@@ -1,0 +1,156 @@
+/**
+ * Public types of the embeddable Session-Buddy client.
+ *
+ * A component creates one {@link SessionBuddyClient} per process and opens one {@link TrackedSession} per
+ * session it reports. Nothing here blocks on the network in `BUFFERED` mode: every write is journaled on disk
+ * first and delivered in the background, exactly once.
+ */
+
+export const CaptureModes = { BUFFERED: "BUFFERED", STRICT: "STRICT" } as const;
+export type CaptureMode = (typeof CaptureModes)[keyof typeof CaptureModes];
+
+export const EndReasons = {
+  EXIT: "EXIT",
+  SIGINT: "SIGINT",
+  SIGTERM: "SIGTERM",
+  SIGHUP: "SIGHUP",
+  ERROR: "ERROR",
+  ABANDONED: "ABANDONED",
+} as const;
+export type EndReason = (typeof EndReasons)[keyof typeof EndReasons];
+
+/** Delivery state as an operator should see it in a banner. */
+export type TrackingState =
+  | { state: "enabled" }
+  | { state: "buffering"; reason: string }
+  | { state: "disabled"; reason: string };
+
+export type BreakerState = "closed" | "open" | "half-open";
+
+export interface Logger {
+  debug?(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface ClientLimits {
+  /** Pending events kept in the journal before the oldest are dropped. Default 1000. */
+  maxJournalEvents?: number;
+  /** Pending events older than this are dropped. Default 7 days. */
+  maxJournalAgeMs?: number;
+  /** Events sent in one `recordEvents` call. Default 200 (the service accepts up to 1000). */
+  batchSize?: number;
+  /** Delivery attempts of one batch before it waits for the next flush. Default 5. */
+  maxAttempts?: number;
+  /** Base delay of the exponential backoff. Default 200 ms. */
+  backoffBaseMs?: number;
+  /** Cap of the exponential backoff. Default 10 s. */
+  backoffMaxMs?: number;
+  /** Consecutive failures that open the circuit breaker. Default 3. */
+  breakerThreshold?: number;
+  /** How long the breaker stays open before one probe. Default 60 s. */
+  breakerCooldownMs?: number;
+  /** Timeout of one HTTP request to the service. Default 5 s. */
+  requestTimeoutMs?: number;
+  /** Seconds between heartbeats. Default 30. */
+  heartbeatIntervalSeconds?: number;
+}
+
+export interface ClientOptions {
+  /** GraphQL endpoint, e.g. `http://127.0.0.1:8678/graphql`. */
+  url: string;
+  /** A bearer token, or a function returning one (called before each request). */
+  token?: string;
+  getToken?: () => string | Promise<string>;
+  /** Directory holding the journal (`<dataDir>/journal`). */
+  dataDir: string;
+  captureMode?: CaptureMode;
+  limits?: ClientLimits;
+  logger?: Logger;
+  /** Clock, injectable for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What a component reports when it opens a session. `id` is generated when absent (UUID v7). */
+export interface SessionInfo {
+  id?: string;
+  type?: string;
+  component: string;
+  componentType?: string;
+  componentVersion?: string;
+  shellType?: string;
+  adapters?: string[];
+  pid?: number;
+  username?: string;
+  hostname?: string;
+  environment?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+/** One event of a session. `eventId`, `seq` and `at` are assigned by the client. */
+export interface EventInput {
+  kind: string;
+  text?: string;
+  durationMs?: number;
+  outcome?: "ok" | "error";
+  errorClass?: string;
+  redactions?: number;
+  payload?: Record<string, unknown>;
+}
+
+export interface RecordedEvent {
+  eventId: string;
+  seq: number;
+  at: string;
+}
+
+export interface TrackedSession {
+  readonly id: string;
+  /** Resolves when the start is acknowledged (STRICT) or journaled (BUFFERED). */
+  readonly started: Promise<void>;
+  /** Records an event; in STRICT mode resolves only after the service acknowledged it. */
+  record(event: EventInput): Promise<RecordedEvent>;
+  /** Completes an event recorded earlier (same eventId/seq) with its duration and outcome. */
+  complete(
+    recorded: RecordedEvent,
+    result: { durationMs: number; outcome: "ok" | "error"; errorClass?: string; payload?: Record<string, unknown> },
+  ): void;
+  /** Ends the session. Journals synchronously before returning, so it is safe on the exit path. */
+  end(reason?: EndReason, exitCode?: number, metadata?: Record<string, unknown>): void;
+}
+
+export interface JournalStatus {
+  depth: number;
+  oldestPendingSeconds: number | null;
+  files: number;
+  dropped: number;
+  corrupt: number;
+}
+
+/**
+ * The client a component embeds. Implemented by `SessionBuddyClient` in `client/index.ts`.
+ *
+ * @example
+ * const client = createClient({ url, token, dataDir });
+ * const session = client.start({ component: "crackerjack", shellType: "CrackerjackShell" });
+ * const cmd = await session.record({ kind: "command", text: "lint()" });
+ * session.complete(cmd, { durationMs: 12, outcome: "ok" });
+ * session.end("EXIT", 0);
+ * await client.shutdown(2000);
+ */
+export interface SessionBuddyClientApi {
+  readonly captureMode: CaptureMode;
+  /** Current delivery state (enabled, buffering because the service is unreachable, or disabled). */
+  tracking(): TrackingState;
+  /** Called whenever `tracking()` changes. Returns an unsubscribe function. */
+  onTrackingChange(listener: (state: TrackingState) => void): () => void;
+  /** Opens a session. The start is journaled at once and sent in the background (BUFFERED). */
+  start(info: SessionInfo): TrackedSession;
+  /** Sends everything pending now; resolves when the journal is empty or delivery failed. */
+  flush(): Promise<{ delivered: number; pending: number }>;
+  journalStatus(): JournalStatus;
+  /** Delivers or journals everything pending within `timeoutMs`, stops timers and closes files. */
+  shutdown(timeoutMs?: number): Promise<void>;
+  /** Exit-path variant: journals everything synchronously, stops timers. Never waits on the network. */
+  shutdownSync(): void;
+}

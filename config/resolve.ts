@@ -1,0 +1,181 @@
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve as resolvePath } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { isSecretKey, type SettingKey, type Settings, settingDefinitions } from "./settings.js";
+
+/** Layers, lowest first. A higher layer overrides a lower one key by key. */
+export const Layers = ["default", "project", "user", "env", "flag"] as const;
+export type Layer = (typeof Layers)[number];
+
+export interface Provenance {
+  layer: Layer;
+  /** File path, environment variable or flag that set the value. */
+  source: string;
+}
+
+export interface ResolvedConfig {
+  settings: Settings;
+  provenance: Record<SettingKey, Provenance>;
+  /** Files that were found and read, lowest layer first. */
+  files: string[];
+}
+
+export interface ResolveInput {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  homeDir: string;
+  flags?: Partial<Record<SettingKey, unknown>>;
+}
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+const KEYS = Object.keys(settingDefinitions) as SettingKey[];
+
+function readConfigFile(path: string): Record<string, unknown> {
+  const text = readFileSync(path, "utf8");
+  let data: unknown;
+  try {
+    data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([`${path}: cannot parse: ${(err as Error).message.split("\n")[0]}`]);
+  }
+  if (data == null) return {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError([`${path}: must hold a mapping of settings`]);
+  }
+  return data as Record<string, unknown>;
+}
+
+/** Files of the project and user layers, in the order they apply. */
+export function configFiles(cwd: string, homeDir: string): { layer: Layer; path: string }[] {
+  const out: { layer: Layer; path: string }[] = [];
+  for (const name of ["oneiric.yaml", "oneiric.yml", "oneiric.json"]) {
+    const p = join(cwd, name);
+    if (existsSync(p)) {
+      out.push({ layer: "project", path: p });
+      break;
+    }
+  }
+  for (const name of ["config.yaml", "config.yml", "config.json"]) {
+    const p = join(homeDir, ".config", "oneiric", name);
+    if (existsSync(p)) {
+      out.push({ layer: "user", path: p });
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Resolves every setting through the layers default → project file → user file → environment → flags,
+ * recording which layer set each value. Every invalid key is reported, one line each, in one ConfigError.
+ *
+ * @example
+ * const { settings, provenance } = resolveConfig({ env: process.env, cwd: process.cwd(), homeDir: homedir() });
+ * provenance.port; // { layer: "env", source: "SESSION_BUDDY_PORT" }
+ */
+export function resolveConfig(input: ResolveInput): ResolvedConfig {
+  const raw = {} as Record<SettingKey, unknown>;
+  const provenance = {} as Record<SettingKey, Provenance>;
+  const problems: string[] = [];
+  for (const key of KEYS) {
+    raw[key] = settingDefinitions[key].default;
+    provenance[key] = { layer: "default", source: "built-in" };
+  }
+
+  const files = configFiles(input.cwd, input.homeDir);
+  for (const { layer, path } of files) {
+    let data: Record<string, unknown>;
+    try {
+      data = readConfigFile(path);
+    } catch (err) {
+      problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+      continue;
+    }
+    for (const [k, v] of Object.entries(data)) {
+      if (!(k in settingDefinitions)) {
+        problems.push(`${path}: unknown key "${k}" (known: ${KEYS.join(", ")})`);
+        continue;
+      }
+      raw[k as SettingKey] = v;
+      provenance[k as SettingKey] = { layer, source: path };
+    }
+  }
+
+  for (const key of KEYS) {
+    const name = settingDefinitions[key].env;
+    const value = name ? input.env[name] : undefined;
+    if (name && value !== undefined && value !== "") {
+      raw[key] = value;
+      provenance[key] = { layer: "env", source: name };
+    }
+  }
+
+  for (const [k, v] of Object.entries(input.flags ?? {})) {
+    if (v === undefined) continue;
+    raw[k as SettingKey] = v;
+    provenance[k as SettingKey] = { layer: "flag", source: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` };
+  }
+
+  const settings = {} as Record<SettingKey, unknown>;
+  for (const key of KEYS) {
+    const parsed = settingDefinitions[key].schema.safeParse(raw[key]);
+    if (parsed.success) {
+      settings[key] = parsed.data;
+    } else {
+      const where = provenance[key];
+      const shown = isSecretKey(key) ? "(hidden)" : JSON.stringify(raw[key]);
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+      problems.push(`${key} = ${shown} from ${where.source}: ${issue?.message ?? "invalid"}${path}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const s = settings as Settings;
+  s.dataDir = expandHome(s.dataDir, input.homeDir, input.cwd);
+  // A client on the service's own machine follows where it listens unless told otherwise.
+  if (provenance.url.layer === "default" && (provenance.port.layer !== "default" || provenance.host.layer !== "default")) {
+    const host = s.host === "0.0.0.0" || s.host === "::" ? "127.0.0.1" : s.host.includes(":") ? `[${s.host}]` : s.host;
+    s.url = `http://${host}:${s.port}/graphql`;
+    provenance.url = { layer: provenance.port.layer, source: `${provenance.host.source} + ${provenance.port.source}` };
+  }
+  return { settings: s, provenance, files: files.map((f) => f.path) };
+}
+
+function expandHome(p: string, homeDir: string, cwd: string): string {
+  if (p === "~") return homeDir;
+  if (p.startsWith("~/")) return join(homeDir, p.slice(2));
+  return resolvePath(cwd, p);
+}
+
+/**
+ * The one place the process environment is read. Programs call this once at start-up.
+ */
+export function loadConfig(flags?: Partial<Record<SettingKey, unknown>>): ResolvedConfig {
+  return resolveConfig({ env: process.env, cwd: process.cwd(), homeDir: homedir(), flags });
+}
+
+/** A value as it may be shown to an operator: secrets masked, keeping a hint of their shape. */
+export function displayValue(key: SettingKey, value: unknown): string {
+  if (value === undefined) return "(unset)";
+  if (isSecretKey(key) && typeof value === "string") {
+    if (key === "databaseUrl" || key === "redisUrl") {
+      try {
+        const u = new URL(value);
+        if (u.password) u.password = "****";
+        return u.toString();
+      } catch {
+        return "****";
+      }
+    }
+    return `**** (${value.length} chars)`;
+  }
+  return typeof value === "string" ? value : JSON.stringify(value);
+}

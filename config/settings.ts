@@ -1,0 +1,133 @@
+import { z } from "zod";
+
+/**
+ * Every setting of the product, its environment name, its default and how it is validated.
+ * The resolver walks this table; nothing else in the code base reads `process.env`.
+ */
+
+const PLACEHOLDER_SECRETS = [
+  /^(change[-_ ]?me|changeit|secret|password|placeholder|example|test|dev|default)/i,
+  /your[-_ ]?(secret|key)/i,
+  /^(.)\1+$/,
+  /^x+$/i,
+];
+
+export const secretSchema = z
+  .string()
+  .min(32, "must be at least 32 characters")
+  .refine((s) => !PLACEHOLDER_SECRETS.some((re) => re.test(s)), "looks like a placeholder; use a random value");
+
+const bool = z.preprocess((v) => {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string") {
+    const s = v.trim().toLowerCase();
+    if (["1", "true", "yes", "on"].includes(s)) return true;
+    if (["0", "false", "no", "off"].includes(s)) return false;
+  }
+  return v;
+}, z.boolean({ error: "must be true or false" }));
+
+const num = (schema: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), schema);
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine((s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a ${protocols.map((p) => p.replace(":", "")).join(" or ")} URL`);
+
+const workflowStep = z.object({
+  name: z.string().min(1),
+  run: z.string().min(1),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  timeout: z.number().positive().optional(),
+});
+
+/** One entry per setting: the key used in files and by code, its env variable, default and schema. */
+export const settingDefinitions = {
+  url: { env: "SESSION_BUDDY_URL", default: "http://127.0.0.1:8678/graphql", schema: url(["http:", "https:"]) },
+  host: { env: "SESSION_BUDDY_HOST", default: "127.0.0.1", schema: z.string().min(1) },
+  port: { env: "SESSION_BUDDY_PORT", default: 8678, schema: num(z.number().int().min(0).max(65535)) },
+  dataDir: { env: "SESSION_BUDDY_DATA_DIR", default: "~/.session-buddy", schema: z.string().min(1) },
+  secret: { env: "SESSION_BUDDY_SECRET", default: undefined, schema: secretSchema.optional(), secret: true },
+  jwks: { env: "SESSION_BUDDY_JWKS", default: undefined, schema: z.string().min(1).optional() },
+  issuers: {
+    env: "SESSION_BUDDY_ISSUERS",
+    default: ["session-buddy"],
+    schema: z.preprocess(
+      (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v),
+      z.array(z.string().min(1)).min(1),
+    ),
+  },
+  token: { env: "SESSION_BUDDY_TOKEN", default: undefined, schema: z.string().min(1).optional(), secret: true },
+  capture: {
+    env: "SESSION_BUDDY_CAPTURE",
+    default: "buffered",
+    schema: z.preprocess(
+      (v) => (typeof v === "string" ? v.toLowerCase() : v),
+      z.enum(["buffered", "strict"], { error: "must be buffered or strict" }),
+    ),
+  },
+  databaseUrl: {
+    env: "DATABASE_URL",
+    default: undefined,
+    schema: url(["postgres:", "postgresql:"]).optional(),
+    secret: true,
+  },
+  redisUrl: { env: "REDIS_URL", default: undefined, schema: url(["redis:", "rediss:"]).optional(), secret: true },
+  heartbeatInterval: {
+    env: "SESSION_BUDDY_HEARTBEAT_INTERVAL",
+    default: 30,
+    schema: num(z.number().positive().max(3600)),
+  },
+  abandonAfter: { env: "SESSION_BUDDY_ABANDON_AFTER", default: 90, schema: num(z.number().positive().max(86400)) },
+  tracking: { env: "SESSION_BUDDY_TRACKING", default: true, schema: bool },
+  trackCommands: { env: "SESSION_BUDDY_TRACK_COMMANDS", default: true, schema: bool },
+  metricsEnabled: { env: "PROMETHEUS_METRICS_ENABLED", default: true, schema: bool },
+  journalMaxEvents: {
+    env: "SESSION_BUDDY_JOURNAL_MAX_EVENTS",
+    default: 1000,
+    schema: num(z.number().int().min(1).max(10_000_000)),
+  },
+  journalMaxAgeDays: {
+    env: "SESSION_BUDDY_JOURNAL_MAX_AGE_DAYS",
+    default: 7,
+    schema: num(z.number().positive().max(3650)),
+  },
+  logLevel: {
+    env: "SESSION_BUDDY_LOG_LEVEL",
+    default: "info",
+    schema: z.enum(["debug", "info", "warn", "error", "silent"]),
+  },
+  nodeEnv: { env: "NODE_ENV", default: "development", schema: z.string() },
+  /** Per-component overrides, e.g. `components: { crackerjack: { trackCommands: false } }` (files only). */
+  components: {
+    env: undefined,
+    default: {},
+    schema: z.record(
+      z.string(),
+      z.object({ trackCommands: bool.optional(), tracking: bool.optional() }).strict(),
+    ),
+  },
+  /** Mahavishnu's workflows: name → ordered steps (files only). */
+  workflows: { env: undefined, default: {}, schema: z.record(z.string(), z.array(workflowStep).min(1)) },
+} as const satisfies Record<
+  string,
+  { env: string | undefined; default: unknown; schema: z.ZodType; secret?: boolean }
+>;
+
+export type SettingKey = keyof typeof settingDefinitions;
+export type Settings = {
+  [K in SettingKey]: z.output<(typeof settingDefinitions)[K]["schema"]>;
+};
+export type WorkflowStep = z.output<typeof workflowStep>;
+
+export function isSecretKey(key: SettingKey): boolean {
+  return "secret" in settingDefinitions[key] && settingDefinitions[key].secret === true;
+}

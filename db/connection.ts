@@ -1,0 +1,181 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema.js";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export interface Database {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Applies pending migrations; safe when several processes start at once. */
+  migrate(): Promise<void>;
+  /** Answers when the database can run a query (readiness). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+  /** The embedded instance, when there is one (tests snapshot it). */
+  pglite?: PGlite;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when unset an embedded PGlite database is used. */
+  url?: string | undefined;
+  /** Directory of the embedded database; in memory when unset. */
+  dataDir?: string | undefined;
+  /** A pre-migrated PGlite snapshot (from `dumpDataDir`) to start from. */
+  loadDataDir?: Blob | File | undefined;
+  /** Connections in the postgres.js pool. */
+  maxConnections?: number;
+}
+
+export class DatabaseError extends Error {
+  constructor(
+    message: string,
+    readonly code: "DATABASE_LOCKED" | "DATABASE_UNREACHABLE",
+  ) {
+    super(message);
+  }
+}
+
+/** Migrations ship as SQL beside the schema; from `dist/` they are found in the source tree. */
+export function migrationsFolder(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, "migrations"), join(here, "..", "..", "db", "migrations")]) {
+    if (existsSync(join(candidate, "meta", "_journal.json"))) return candidate;
+  }
+  throw new Error(`cannot find db/migrations from ${here}`);
+}
+
+const MIGRATION_LOCK_KEY = 86780001;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory would corrupt it.
+ * A pid lock file turns that into a clear error.
+ */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, "session-buddy.pid");
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, "utf8").trim());
+    if (pid && pid !== process.pid && pidAlive(pid)) {
+      throw new DatabaseError(
+        `the embedded database in ${dir} is in use by process ${pid}; stop it, or set DATABASE_URL so several processes can share a Postgres server`,
+        "DATABASE_LOCKED",
+      );
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  return () => {
+    try {
+      if (readFileSync(lock, "utf8").trim() === String(process.pid)) rmSync(lock);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+/**
+ * Opens the database: embedded PGlite under `dataDir` when no URL is given, postgres.js otherwise.
+ *
+ * @example
+ * const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: "/var/lib/sb/db" });
+ * await database.migrate();
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
+  return openPglite(options);
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    pglite: client,
+    async migrate() {
+      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: migrationsFolder() });
+    },
+    async ping() {
+      try {
+        await client.query("select 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (!client.closed) await client.close();
+      unlock();
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 10,
+    // Dates travel as ISO strings with their zone; numeric types stay exact.
+    types: {},
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    async migrate() {
+      // One connection holds an advisory lock while migrating, so replicas starting together take turns.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        try {
+          await migratePostgres(drizzlePostgres(single, { schema }), { migrationsFolder: migrationsFolder() });
+        } finally {
+          await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+        }
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
+    async ping() {
+      try {
+        await client`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
