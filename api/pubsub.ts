@@ -26,12 +26,27 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Namespaces channels, so deployments (or test runs) sharing one Redis never hear each other.
+ * Yoga's pub/sub reads only `detail` from events, so renaming `type` on the way is invisible to it.
+ */
+function prefixed(target: EventTarget, prefix: string): EventTarget {
+  return {
+    dispatchEvent: (event: Event) =>
+      target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: (event as CustomEvent).detail })),
+    addEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) =>
+      target.addEventListener(prefix + type, listener),
+    removeEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) =>
+      target.removeEventListener(prefix + type, listener),
+  };
+}
+
 /** In-process fan-out by default; with a Redis URL, every replica publishes and hears through Redis. */
-export async function openPubSub(redisUrl?: string): Promise<PubSubHandle> {
+export async function openPubSub(redisUrl?: string, options: { channelPrefix?: string } = {}): Promise<PubSubHandle> {
   if (!redisUrl) return { pubsub: createPubSub<Topics>(), kind: "memory", close: async () => {} };
-  const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
-  const publishClient = new Redis(redisUrl, options);
-  const subscribeClient = new Redis(redisUrl, options);
+  const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
+  const publishClient = new Redis(redisUrl, redisOptions);
+  const subscribeClient = new Redis(redisUrl, redisOptions);
   try {
     await Promise.all([publishClient.connect(), subscribeClient.connect()]);
   } catch (err) {
@@ -39,11 +54,10 @@ export async function openPubSub(redisUrl?: string): Promise<PubSubHandle> {
     subscribeClient.disconnect();
     throw new Error(`cannot reach Redis at ${redactUrl(redisUrl)}: ${(err as Error).message}`);
   }
-  const eventTarget = createRedisEventTarget({
-    publishClient,
-    subscribeClient,
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  const pubsub = createPubSub<Topics>({
+    eventTarget: prefixed(eventTarget as unknown as EventTarget, options.channelPrefix ?? "session-buddy:") as never,
   });
-  const pubsub = createPubSub<Topics>({ eventTarget: eventTarget as never });
   return {
     pubsub,
     kind: "redis",

@@ -1,0 +1,1016 @@
+/**
+ * Append-only on-disk journal of records not yet acknowledged by the service.
+ *
+ * Layout: `<dataDir>/journal/`, one file per live journal instance, named
+ * `<host>-<pid>-<rand>.jnl` where `<host>` is a hash of the hostname (a data dir on a shared home directory
+ * must not let one host judge another host's pids), `<pid>` the owner process and `<rand>` a random id (pids
+ * are reused; two journals in one process must not collide). Variants of the same name space:
+ * - `<owner>.closed.jnl` — the owner closed cleanly with records left; anyone may claim it at once.
+ * - `<owner>.claim<N>.jnl` — a file this owner claimed and has not merged into its own file yet.
+ * - `<owner>.tmp` — a compaction in progress; removed by claimers once the owner is dead.
+ *
+ * Each line is one JSON object whose first member is a CRC-32 of the rest of the line:
+ * `{"sum":"1a2b3c4d","op":"rec","key":"…","kind":"event","at":1732400000000,"body":{…}}`.
+ * Ops: `rec` (a pending record), `ack` (keys delivered), `drop` (keys discarded by the bounds, `n` added to
+ * the unreported drop count) and `reported` (`n` drops told to the service). A line that fails its checksum
+ * or does not parse — typically the last one, torn by a `kill -9` mid-write — is skipped and counted.
+ *
+ * Delivery is at-least-once from the journal's point of view (a crash between delivery and the `ack` line
+ * replays a record); the service stores each `key`/eventId once, which makes it exactly-once end to end.
+ */
+
+import { createHash, randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import type { JournalStatus, Logger } from "./types.js";
+
+export const FsyncPolicies = { ALWAYS: "always", INTERVAL: "interval", NEVER: "never" } as const;
+/** When appended data is forced to stable storage (see {@link JournalOptions.fsync}). */
+export type FsyncPolicy = (typeof FsyncPolicies)[keyof typeof FsyncPolicies];
+
+export const JOURNAL_DEFAULTS = {
+  maxPending: 1000,
+  maxAgeMs: 7 * 24 * 60 * 60 * 1000,
+  fsync: FsyncPolicies.INTERVAL,
+  fsyncIntervalMs: 1000,
+  syncKinds: ["end"],
+  compactThreshold: 256,
+  foreignStaleMs: 24 * 60 * 60 * 1000,
+} as const;
+
+/** One pending record. `key` is unique per record (e.g. the eventId); `at` is the capture time in ms. */
+export interface JournalRecord {
+  key: string;
+  kind: string;
+  at: number;
+  body: unknown;
+}
+
+/** One decoded journal line. */
+export type JournalEntry =
+  | ({ op: "rec" } & JournalRecord)
+  | { op: "ack"; keys: string[] }
+  | { op: "drop"; keys: string[]; n: number }
+  | { op: "reported"; n: number };
+
+/** Options of {@link Journal}. */
+export interface JournalOptions {
+  /** The client's data dir; the journal lives in `<dataDir>/journal`. */
+  dataDir: string;
+  /** Pending records kept before the oldest are dropped (`ClientLimits.maxJournalEvents`). Default 1000. */
+  maxPending?: number;
+  /** Pending records captured longer ago than this are dropped (`ClientLimits.maxJournalAgeMs`). Default 7 days. */
+  maxAgeMs?: number;
+  /**
+   * Fsync policy. Default `"interval"`: data is fsynced at most `fsyncIntervalMs` after it was written, and
+   * records whose kind is in `syncKinds` (default `["end"]`) are fsynced before `append` returns.
+   *
+   * Why: every `write` already reaches the kernel synchronously, so a killed or crashing process loses
+   * nothing; fsync only protects against a host crash or power loss. Paying an fsync (milliseconds on
+   * some disks) per typed command would slow the operator for little gain, while the end record — written
+   * once, on the exit path, with nothing after it to recover from — is worth making durable at once.
+   * `"always"` fsyncs every append (auditors who want no window at all); `"never"` leaves it to the OS.
+   */
+  fsync?: FsyncPolicy;
+  /** Upper bound of the unsynced window under the `"interval"` policy. Default 1000 ms. */
+  fsyncIntervalMs?: number;
+  /** Record kinds fsynced on append unless the policy is `"never"`. Default `["end"]`. */
+  syncKinds?: readonly string[];
+  /** Dead lines (acknowledged, dropped, superseded) that trigger an automatic compaction. Default 256. */
+  compactThreshold?: number;
+  /**
+   * Files of another host are claimed only when closed, or when untouched for this long (their pids cannot
+   * be checked from here). Default 24 h.
+   */
+  foreignStaleMs?: number;
+  /** Clock, injectable for tests. Default `Date.now`. */
+  now?: () => number;
+  logger?: Logger;
+}
+
+/** What {@link Journal.claimOrphans} took over. */
+export interface ClaimResult {
+  /** Files renamed into this journal's name space. */
+  files: number;
+  /** Pending records that joined this journal (after de-duplication and bounds). */
+  records: number;
+  /** Corrupt or torn lines skipped in the claimed files. */
+  corrupt: number;
+}
+
+/** One file as seen by {@link Journal.inspect}. */
+export interface JournalFileInfo {
+  name: string;
+  host: string;
+  pid: number;
+  /** Whether the file was written on this host. */
+  sameHost: boolean;
+  /** Whether the owner is alive (always `true` for another host's files that are not stale). */
+  ownerAlive: boolean;
+  /** The owner closed it cleanly with records left. */
+  closed: boolean;
+  /** Pending records in this file. */
+  records: number;
+  bytes: number;
+  oldestAt: number | null;
+  dropped: number;
+  corrupt: number;
+}
+
+/** {@link JournalStatus} of a whole journal directory, with per-file details. */
+export interface JournalInspection extends JournalStatus {
+  dir: string;
+  details: JournalFileInfo[];
+}
+
+const FILE_RE = /^([0-9a-f]{8})-(\d+)-([0-9a-f]{12})(?:\.(closed|claim\d+))?\.(jnl|tmp)$/;
+const LINE_RE = /^\{"sum":"([0-9a-f]{8})",(.+)$/s;
+const LINE_HEAD = '{"sum":"';
+
+/** Owners alive in this process: another journal of this process must never be claimed as an orphan. */
+const liveOwners = new Set<string>();
+let cachedHostTag: string | undefined;
+
+/**
+ * The 8-hex-digit tag of this host used in journal file names.
+ *
+ * @example
+ * ```ts
+ * journalHostTag(); // "3f1c9a2e"
+ * ```
+ */
+export function journalHostTag(): string {
+  cachedHostTag ??= createHash("sha1").update(hostname()).digest("hex").slice(0, 8);
+  return cachedHostTag;
+}
+
+/**
+ * The journal directory of a data dir.
+ *
+ * @example
+ * ```ts
+ * journalDir("/home/ops/.session-buddy"); // "/home/ops/.session-buddy/journal"
+ * ```
+ */
+export function journalDir(dataDir: string): string {
+  return join(dataDir, "journal");
+}
+
+/** A parsed journal file name. */
+export interface JournalFileName {
+  host: string;
+  pid: number;
+  /** `<host>-<pid>-<rand>`: everything an owner's files share. */
+  owner: string;
+  /** `"closed"`, `"claim<N>"` or `""`. */
+  tag: string;
+  tmp: boolean;
+}
+
+/**
+ * Parses a journal file name; `null` for files that are not the journal's.
+ *
+ * @example
+ * ```ts
+ * parseJournalFileName("3f1c9a2e-4242-0123456789ab.closed.jnl")?.pid; // 4242
+ * ```
+ */
+export function parseJournalFileName(name: string): JournalFileName | null {
+  const m = FILE_RE.exec(name);
+  if (!m) return null;
+  const [, host = "", pid = "", rand = ""] = m;
+  return { host, pid: Number(pid), owner: `${host}-${pid}-${rand}`, tag: m[4] ?? "", tmp: m[5] === "tmp" };
+}
+
+/**
+ * Encodes one journal line (with its trailing newline).
+ *
+ * The checksum covers the exact bytes after it, so the line stays plain JSON for `jq` and friends while a
+ * torn or bit-flipped line is still detected.
+ *
+ * @example
+ * ```ts
+ * encodeJournalLine({ op: "ack", keys: ["e1"] }); // '{"sum":"…","op":"ack","keys":["e1"]}\n'
+ * ```
+ */
+export function encodeJournalLine(entry: JournalEntry): string {
+  const rest = JSON.stringify(entry).slice(1);
+  return `${LINE_HEAD}${checksum(rest)}",${rest}\n`;
+}
+
+/**
+ * Decodes one journal line (without its newline); `null` when the checksum, the JSON or the shape is wrong.
+ *
+ * @example
+ * ```ts
+ * decodeJournalLine(encodeJournalLine({ op: "reported", n: 2 }).trimEnd()); // { op: "reported", n: 2 }
+ * ```
+ */
+export function decodeJournalLine(line: string): JournalEntry | null {
+  const m = LINE_RE.exec(line);
+  if (!m) return null;
+  const [, sum, rest = ""] = m;
+  if (checksum(rest) !== sum) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(`{${rest}`);
+  } catch {
+    return null;
+  }
+  return toEntry(value);
+}
+
+/**
+ * The journal of one client instance.
+ *
+ * `append` is synchronous, so an end record written from an `exit` handler is on disk before the process
+ * is gone. Not safe to share between threads; share the directory between processes instead.
+ *
+ * @example
+ * ```ts
+ * const journal = new Journal({ dataDir: "/home/ops/.session-buddy" });
+ * journal.claimOrphans();
+ * journal.append({ key: eventId, kind: "event", at: Date.now(), body: input });
+ * for (const r of journal.pending(200)) await send(r);
+ * journal.ack([eventId]);
+ * journal.close();
+ * ```
+ */
+export class Journal {
+  /** `<dataDir>/journal`. */
+  readonly dir: string;
+  private readonly maxPending: number;
+  private readonly maxAgeMs: number;
+  private readonly fsyncPolicy: FsyncPolicy;
+  private readonly fsyncIntervalMs: number;
+  private readonly syncKinds: ReadonlySet<string>;
+  private readonly compactThreshold: number;
+  private readonly foreignStaleMs: number;
+  private readonly now: () => number;
+  private readonly logger: Logger | undefined;
+
+  private owner: string;
+  private fd: number | null = null;
+  private fileExists = false;
+  private dirSynced = true;
+  private dirty = false;
+  private lastSyncAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** A previous write failed part-way: start the next one on a fresh line so it is not glued to the torn one. */
+  private needsNewline = false;
+  /** Lines in the own file that no longer describe a pending record. */
+  private deadLines = 0;
+  private claimCounter = 0;
+  private claimedFiles: string[] = [];
+  private readonly records = new Map<string, JournalRecord>();
+  private unreportedDrops = 0;
+  private corruptLines = 0;
+
+  constructor(options: JournalOptions) {
+    this.dir = journalDir(options.dataDir);
+    this.maxPending = Math.max(1, Math.floor(options.maxPending ?? JOURNAL_DEFAULTS.maxPending));
+    this.maxAgeMs = Math.max(0, options.maxAgeMs ?? JOURNAL_DEFAULTS.maxAgeMs);
+    this.fsyncPolicy = options.fsync ?? JOURNAL_DEFAULTS.fsync;
+    this.fsyncIntervalMs = Math.max(0, options.fsyncIntervalMs ?? JOURNAL_DEFAULTS.fsyncIntervalMs);
+    this.syncKinds = new Set(options.syncKinds ?? JOURNAL_DEFAULTS.syncKinds);
+    this.compactThreshold = Math.max(1, options.compactThreshold ?? JOURNAL_DEFAULTS.compactThreshold);
+    this.foreignStaleMs = options.foreignStaleMs ?? JOURNAL_DEFAULTS.foreignStaleMs;
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.owner = newOwner();
+    liveOwners.add(this.owner);
+  }
+
+  /** Path of this journal's own file (it exists only while it holds something). */
+  get path(): string {
+    return join(this.dir, `${this.owner}.jnl`);
+  }
+
+  /** Number of pending records. */
+  get depth(): number {
+    return this.records.size;
+  }
+
+  /** Drops not yet reported to the service (persisted; survives restarts through claiming). */
+  get dropped(): number {
+    return this.unreportedDrops;
+  }
+
+  /**
+   * Journals a record. Synchronous; throws on I/O errors (disk full, read-only), in which case the record
+   * is not pending. A record with a key already pending replaces it in place.
+   *
+   * Overflow (`maxPending`) and expiry (`maxAgeMs`) drop the oldest pending records and count them.
+   *
+   * @example
+   * ```ts
+   * journal.append({ key: "0193…", kind: "end", at: Date.now(), body: { reason: "SIGTERM" } });
+   * ```
+   */
+  append(record: JournalRecord): void {
+    validateRecord(record);
+    const rec: JournalRecord = { key: record.key, kind: record.kind, at: record.at, body: record.body };
+    const replacing = this.records.has(rec.key);
+    const dropKeys = this.keysToDrop(1 - (replacing ? 1 : 0), rec.key);
+    const lines = [encodeJournalLine({ op: "rec", ...rec })];
+    if (dropKeys.length > 0)
+      lines.push(encodeJournalLine({ op: "drop", keys: dropKeys, n: dropKeys.length }));
+    const sync =
+      this.fsyncPolicy === FsyncPolicies.ALWAYS ||
+      (this.fsyncPolicy !== FsyncPolicies.NEVER && this.syncKinds.has(rec.kind));
+    this.writeLines(lines, sync);
+    this.records.set(rec.key, rec);
+    if (replacing) this.deadLines++;
+    this.forget(dropKeys);
+    if (dropKeys.length > 0) {
+      this.unreportedDrops += dropKeys.length;
+      this.deadLines += dropKeys.length + 1;
+      this.logger?.warn(`journal full or expired: dropped ${dropKeys.length} oldest pending record(s)`);
+    }
+  }
+
+  /**
+   * Marks records delivered; unknown keys are ignored. Returns how many were pending. Compacts the file
+   * automatically once enough of it is dead (or removes it when nothing is left).
+   *
+   * @example
+   * ```ts
+   * journal.ack(batch.map((r) => r.key));
+   * ```
+   */
+  ack(keys: Iterable<string>): number {
+    const hit = [...new Set(keys)].filter((k) => this.records.has(k));
+    if (hit.length === 0) return 0;
+    this.writeLines([encodeJournalLine({ op: "ack", keys: hit })], this.fsyncPolicy === FsyncPolicies.ALWAYS);
+    this.forget(hit);
+    this.deadLines += hit.length + 1;
+    this.maybeCompact();
+    return hit.length;
+  }
+
+  /**
+   * Pending records in delivery order: claimed records first (oldest file first), then this process's own,
+   * each in append order. Expired records are dropped first.
+   *
+   * @example
+   * ```ts
+   * const batch = journal.pending(200);
+   * ```
+   */
+  pending(limit = Number.POSITIVE_INFINITY): JournalRecord[] {
+    this.prune();
+    const out: JournalRecord[] = [];
+    for (const r of this.records.values()) {
+      if (out.length >= limit) break;
+      out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * Whether a key is still pending.
+   *
+   * @example
+   * ```ts
+   * if (!journal.has(eventId)) console.log("delivered");
+   * ```
+   */
+  has(key: string): boolean {
+    return this.records.has(key);
+  }
+
+  /**
+   * This journal's status for heartbeats and banners. `files` counts the files this journal holds (its own
+   * and any claimed ones not merged yet); use {@link Journal.inspect} for the whole directory.
+   *
+   * @example
+   * ```ts
+   * const { depth, oldestPendingSeconds, dropped } = journal.status();
+   * ```
+   */
+  status(): JournalStatus {
+    this.prune();
+    let oldest: number | null = null;
+    for (const r of this.records.values()) if (oldest === null || r.at < oldest) oldest = r.at;
+    return {
+      depth: this.records.size,
+      oldestPendingSeconds: oldest === null ? null : Math.max(0, (this.now() - oldest) / 1000),
+      files: (this.fileExists ? 1 : 0) + this.claimedFiles.length,
+      dropped: this.unreportedDrops,
+      corrupt: this.corruptLines,
+    };
+  }
+
+  /**
+   * Records that `n` drops were reported to the service (e.g. after a heartbeat carrying `dropped` was
+   * acknowledged), so they are not reported again. Drops that happened meanwhile stay counted.
+   *
+   * @example
+   * ```ts
+   * const n = journal.dropped;
+   * await heartbeat({ dropped: n });
+   * journal.markDroppedReported(n);
+   * ```
+   */
+  markDroppedReported(n: number): void {
+    const k = Math.min(Math.max(0, Math.floor(n)), this.unreportedDrops);
+    if (k === 0) return;
+    this.writeLines([encodeJournalLine({ op: "reported", n: k })], false);
+    this.unreportedDrops -= k;
+    this.deadLines++;
+    this.maybeCompact();
+  }
+
+  /**
+   * Returns the unreported drop count and marks it reported in one step.
+   *
+   * @example
+   * ```ts
+   * const dropped = journal.takeDropped();
+   * ```
+   */
+  takeDropped(): number {
+    const n = this.unreportedDrops;
+    this.markDroppedReported(n);
+    return n;
+  }
+
+  /**
+   * Drops expired records and enforces `maxPending` (both count as drops). Returns how many were dropped.
+   *
+   * @example
+   * ```ts
+   * journal.prune();
+   * ```
+   */
+  prune(): number {
+    const dropKeys = this.keysToDrop(0);
+    if (dropKeys.length === 0) return 0;
+    try {
+      this.writeLines([encodeJournalLine({ op: "drop", keys: dropKeys, n: dropKeys.length })], false);
+    } catch (error) {
+      // Called from status()/pending(): a full disk must not break heartbeats. The worst outcome is that the
+      // records reappear after a restart and are delivered late.
+      this.logger?.warn(`journal: could not persist drops: ${message(error)}`);
+    }
+    this.forget(dropKeys);
+    this.unreportedDrops += dropKeys.length;
+    this.deadLines += dropKeys.length + 1;
+    this.logger?.warn(`journal: dropped ${dropKeys.length} expired or excess pending record(s)`);
+    this.maybeCompact();
+    return dropKeys.length;
+  }
+
+  /**
+   * Takes over the journal files of dead owners (and files closed by their owners) in the same directory.
+   * Each file is renamed into this journal's name space first, and `rename` is atomic, so when several
+   * processes claim at once exactly one wins each file. Claimed records join the pending set (ahead of this
+   * process's own) and are merged into this journal's file by a compaction.
+   *
+   * Files of live owners are never touched. Limits: a dead owner whose pid was reused by an unrelated live
+   * process is not recognised until that process exits (clean exits avoid this by closing the journal,
+   * which marks the file claimable); another host's files are claimed only when closed or stale.
+   *
+   * @example
+   * ```ts
+   * const { records } = journal.claimOrphans();
+   * if (records > 0) void flush();
+   * ```
+   */
+  claimOrphans(): ClaimResult {
+    const now = this.now();
+    const host = journalHostTag();
+    const claimed: string[] = [];
+    for (const name of listDir(this.dir)) {
+      const parsed = parseJournalFileName(name);
+      if (!parsed || parsed.owner === this.owner) continue;
+      const src = join(this.dir, name);
+      if (parsed.tmp) {
+        // An unfinished compaction: the file it would have replaced still holds the data.
+        if (parsed.host === host && !ownerAlive(parsed)) tryUnlink(src);
+        continue;
+      }
+      if (!this.isClaimable(parsed, src, host, now)) continue;
+      const target = join(this.dir, `${this.owner}.claim${++this.claimCounter}.jnl`);
+      try {
+        renameSync(src, target);
+      } catch (error) {
+        if (errno(error) === "ENOENT") continue; // another claimer won this file
+        throw error;
+      }
+      claimed.push(target);
+    }
+    if (claimed.length === 0) return { files: 0, records: 0, corrupt: 0 };
+    this.claimedFiles.push(...claimed);
+
+    const decoded = claimed.map((path) => ({ path, file: decodeFile(readText(path)) }));
+    decoded.sort((a, b) => compareOldest(a.file.oldestAt, b.file.oldestAt));
+    const gone = new Set<string>();
+    let corrupt = 0;
+    for (const { file } of decoded) {
+      for (const k of file.gone) gone.add(k);
+      corrupt += file.corrupt;
+      this.unreportedDrops += file.unreportedDrops;
+    }
+    const merged = new Map<string, JournalRecord>();
+    for (const { file } of decoded) {
+      for (const [k, r] of file.records)
+        if (!gone.has(k) && !this.records.has(k) && !merged.has(k)) merged.set(k, r);
+    }
+    const own = [...this.records];
+    this.records.clear();
+    for (const [k, r] of merged) this.records.set(k, r);
+    for (const [k, r] of own) this.records.set(k, r);
+    this.corruptLines += corrupt;
+    if (corrupt > 0) this.logger?.warn(`journal: skipped ${corrupt} corrupt line(s) in claimed files`);
+
+    // Bounds apply to claimed records too; the merge below persists the resulting drop count.
+    const dropKeys = this.keysToDrop(0);
+    this.forget(dropKeys);
+    this.unreportedDrops += dropKeys.length;
+    const records = [...merged.keys()].filter((k) => this.records.has(k)).length;
+    try {
+      this.compact();
+    } catch (error) {
+      // The claimed files stay in our name space and are merged by a later compaction.
+      this.logger?.warn(`journal: merging claimed files failed: ${message(error)}`);
+    }
+    return { files: claimed.length, records, corrupt };
+  }
+
+  /**
+   * Rewrites this journal's file with only the pending records (and the unreported drop count), via a
+   * temporary file and an atomic rename, and deletes merged claimed files. Removes the file when nothing is
+   * left.
+   *
+   * @example
+   * ```ts
+   * journal.compact();
+   * ```
+   */
+  compact(): void {
+    const lines: string[] = [];
+    if (this.unreportedDrops > 0)
+      lines.push(encodeJournalLine({ op: "drop", keys: [], n: this.unreportedDrops }));
+    for (const r of this.records.values()) lines.push(encodeJournalLine({ op: "rec", ...r }));
+    const sync = this.fsyncPolicy !== FsyncPolicies.NEVER;
+    if (lines.length === 0) {
+      this.closeFd();
+      tryUnlink(this.path);
+      this.fileExists = false;
+    } else {
+      const tmp = join(this.dir, `${this.owner}.tmp`);
+      try {
+        const fd = openSync(tmp, "w", 0o600);
+        try {
+          writeAll(fd, Buffer.from(lines.join(""), "utf8"));
+          if (sync) fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        this.closeFd();
+        renameSync(tmp, this.path);
+      } catch (error) {
+        tryUnlink(tmp);
+        throw error;
+      }
+      this.fileExists = true;
+      this.needsNewline = false;
+      if (sync) fsyncDir(this.dir);
+    }
+    // Only after the merged file is in place: a crash before this leaves duplicates, never a loss.
+    for (const path of this.claimedFiles) tryUnlink(path);
+    this.claimedFiles = [];
+    this.deadLines = 0;
+  }
+
+  /**
+   * Releases the file. Nothing left: the file is removed. Records left: the file is fsynced and renamed
+   * `<owner>.closed.jnl`, so the next client or `session-buddy buffer replay` claims it without waiting to
+   * see this pid die; this instance then starts empty under a new name. Idempotent.
+   *
+   * @example
+   * ```ts
+   * process.on("exit", () => journal.close());
+   * ```
+   */
+  close(): void {
+    try {
+      if (this.records.size === 0 && this.unreportedDrops === 0) {
+        this.compact();
+      } else {
+        if (this.claimedFiles.length > 0 || this.deadLines > 0) {
+          try {
+            this.compact();
+          } catch (error) {
+            this.logger?.warn(`journal: compaction on close failed: ${message(error)}`);
+          }
+        }
+        this.closeFd();
+        if (this.fileExists) renameSync(this.path, join(this.dir, `${this.owner}.closed.jnl`));
+      }
+    } finally {
+      this.closeFd();
+      liveOwners.delete(this.owner);
+      this.owner = newOwner();
+      liveOwners.add(this.owner);
+      this.fileExists = false;
+      this.claimedFiles = [];
+      this.records.clear();
+      this.unreportedDrops = 0;
+      this.corruptLines = 0;
+      this.deadLines = 0;
+    }
+  }
+
+  /**
+   * Status of every journal file in a data dir, read without claiming or modifying anything (for
+   * `session-buddy buffer status`). Records present in several files count once; an unterminated last
+   * line of a live owner's file is a write in progress, not corruption.
+   *
+   * @example
+   * ```ts
+   * const { depth, files, details } = Journal.inspect(dataDir);
+   * ```
+   */
+  static inspect(dataDir: string, options: { now?: () => number } = {}): JournalInspection {
+    const dir = journalDir(dataDir);
+    const now = (options.now ?? Date.now)();
+    const host = journalHostTag();
+    const details: JournalFileInfo[] = [];
+    const all = new Map<string, JournalRecord>();
+    const gone = new Set<string>();
+    let dropped = 0;
+    let corrupt = 0;
+    for (const name of listDir(dir).sort()) {
+      const parsed = parseJournalFileName(name);
+      if (!parsed || parsed.tmp) continue;
+      let text: string;
+      let bytes: number;
+      try {
+        const path = join(dir, name);
+        text = readFileSync(path, "utf8");
+        bytes = Buffer.byteLength(text);
+      } catch (error) {
+        if (errno(error) === "ENOENT") continue; // claimed or compacted meanwhile
+        throw error;
+      }
+      const sameHost = parsed.host === host;
+      const alive = parsed.tag !== "closed" && (sameHost ? ownerAlive(parsed) : true);
+      const file = decodeFile(text);
+      const fileCorrupt = file.corrupt - (alive && file.tornTail ? 1 : 0);
+      for (const [k, r] of file.records) if (!all.has(k)) all.set(k, r);
+      for (const k of file.gone) gone.add(k);
+      dropped += file.unreportedDrops;
+      corrupt += fileCorrupt;
+      details.push({
+        name,
+        host: parsed.host,
+        pid: parsed.pid,
+        sameHost,
+        ownerAlive: alive,
+        closed: parsed.tag === "closed",
+        records: file.records.size,
+        bytes,
+        oldestAt: file.oldestAt,
+        dropped: file.unreportedDrops,
+        corrupt: fileCorrupt,
+      });
+    }
+    let depth = 0;
+    let oldest: number | null = null;
+    for (const [k, r] of all) {
+      if (gone.has(k)) continue;
+      depth++;
+      if (oldest === null || r.at < oldest) oldest = r.at;
+    }
+    return {
+      dir,
+      depth,
+      oldestPendingSeconds: oldest === null ? null : Math.max(0, (now - oldest) / 1000),
+      files: details.length,
+      dropped,
+      corrupt,
+      details,
+    };
+  }
+
+  /**
+   * Fsyncs written data now (no-op when nothing is unsynced), e.g. before a deliberate `process.exit`.
+   *
+   * @example
+   * ```ts
+   * journal.sync();
+   * ```
+   */
+  sync(): void {
+    if (this.fd === null || !this.dirty) return;
+    fsyncSync(this.fd);
+    if (!this.dirSynced) {
+      fsyncDir(this.dir);
+      this.dirSynced = true;
+    }
+    this.dirty = false;
+    this.lastSyncAt = this.now();
+  }
+
+  private isClaimable(parsed: JournalFileName, path: string, host: string, now: number): boolean {
+    if (parsed.tag === "closed") return true;
+    if (parsed.host === host) return !ownerAlive(parsed);
+    try {
+      return now - statSync(path).mtimeMs >= this.foreignStaleMs;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Keys to drop so that `incoming` more records fit and nothing is expired; oldest first. */
+  private keysToDrop(incoming: number, keep?: string): string[] {
+    const out: string[] = [];
+    const cutoff = this.now() - this.maxAgeMs;
+    let excess = this.records.size + incoming - this.maxPending;
+    for (const r of this.records.values()) {
+      if (r.key === keep) continue;
+      if (excess > 0) {
+        out.push(r.key);
+        excess--;
+      } else if (r.at < cutoff) {
+        out.push(r.key);
+      }
+    }
+    return out;
+  }
+
+  private forget(keys: readonly string[]): void {
+    for (const k of keys) this.records.delete(k);
+  }
+
+  private maybeCompact(): void {
+    const empty = this.records.size === 0 && this.unreportedDrops === 0;
+    if (
+      !(empty && this.fileExists) &&
+      !(this.deadLines >= this.compactThreshold && this.deadLines >= this.records.size)
+    ) {
+      return;
+    }
+    try {
+      this.compact();
+    } catch (error) {
+      this.logger?.warn(`journal: compaction failed: ${message(error)}`);
+    }
+  }
+
+  private writeLines(lines: readonly string[], sync: boolean): void {
+    const fd = this.openFd();
+    const text = (this.needsNewline ? "\n" : "") + lines.join("");
+    try {
+      writeAll(fd, Buffer.from(text, "utf8"));
+    } catch (error) {
+      this.needsNewline = true;
+      throw error;
+    }
+    this.needsNewline = false;
+    this.dirty = true;
+    if (
+      sync ||
+      (this.fsyncPolicy === FsyncPolicies.INTERVAL && this.now() - this.lastSyncAt >= this.fsyncIntervalMs)
+    ) {
+      // The data already reached the kernel, so an fsync error (EIO) must not make the caller believe the
+      // record was not journaled.
+      try {
+        this.sync();
+      } catch (error) {
+        this.logger?.warn(`journal: fsync failed: ${message(error)}`);
+      }
+    }
+  }
+
+  private openFd(): number {
+    if (this.fd !== null) return this.fd;
+    liveOwners.add(this.owner);
+    this.fd = openSync(this.path, "a", 0o600);
+    this.fileExists = true;
+    this.dirSynced = false;
+    this.lastSyncAt = this.now();
+    if (this.fsyncPolicy === FsyncPolicies.INTERVAL && this.timer === null) {
+      // Bounds the unsynced window when appends stop; unref'd so it never keeps a shell alive.
+      this.timer = setInterval(
+        () => {
+          try {
+            this.sync();
+          } catch (error) {
+            this.logger?.warn(`journal: fsync failed: ${message(error)}`);
+          }
+        },
+        Math.max(1, this.fsyncIntervalMs),
+      );
+      this.timer.unref();
+    }
+    return this.fd;
+  }
+
+  private closeFd(): void {
+    if (this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    if (this.fd === null) return;
+    const fd = this.fd;
+    this.fd = null;
+    try {
+      if (this.dirty && this.fsyncPolicy !== FsyncPolicies.NEVER) fsyncSync(fd);
+    } catch (error) {
+      this.logger?.warn(`journal: fsync failed: ${message(error)}`);
+    } finally {
+      this.dirty = false;
+      closeSync(fd);
+    }
+  }
+}
+
+interface DecodedFile {
+  /** Records pending according to this file alone, in append order. */
+  records: Map<string, JournalRecord>;
+  /** Keys acknowledged or dropped in this file: they may have been written to another file of the owner. */
+  gone: Set<string>;
+  unreportedDrops: number;
+  corrupt: number;
+  /** The last line had no newline and did not decode (a torn write). Counted in `corrupt` too. */
+  tornTail: boolean;
+  oldestAt: number | null;
+}
+
+function decodeFile(text: string): DecodedFile {
+  const records = new Map<string, JournalRecord>();
+  const gone = new Set<string>();
+  let drops = 0;
+  let reported = 0;
+  let corrupt = 0;
+  let tornTail = false;
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    const entry = decodeJournalLine(line);
+    if (!entry) {
+      corrupt++;
+      if (i === lines.length - 1) tornTail = true;
+      continue;
+    }
+    switch (entry.op) {
+      case "rec":
+        records.set(entry.key, { key: entry.key, kind: entry.kind, at: entry.at, body: entry.body });
+        break;
+      case "ack":
+        for (const k of entry.keys) {
+          records.delete(k);
+          gone.add(k);
+        }
+        break;
+      case "drop":
+        for (const k of entry.keys) {
+          records.delete(k);
+          gone.add(k);
+        }
+        drops += entry.n;
+        break;
+      case "reported":
+        reported += entry.n;
+        break;
+    }
+  }
+  let oldestAt: number | null = null;
+  for (const r of records.values()) if (oldestAt === null || r.at < oldestAt) oldestAt = r.at;
+  return { records, gone, unreportedDrops: Math.max(0, drops - reported), corrupt, tornTail, oldestAt };
+}
+
+function toEntry(value: unknown): JournalEntry | null {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  switch (v.op) {
+    case "rec":
+      if (typeof v.key !== "string" || typeof v.kind !== "string" || typeof v.at !== "number") return null;
+      return { op: "rec", key: v.key, kind: v.kind, at: v.at, body: v.body };
+    case "ack":
+      return isStringArray(v.keys) ? { op: "ack", keys: v.keys } : null;
+    case "drop":
+      return isStringArray(v.keys) && isCount(v.n) ? { op: "drop", keys: v.keys, n: v.n } : null;
+    case "reported":
+      return isCount(v.n) ? { op: "reported", n: v.n } : null;
+    default:
+      return null;
+  }
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((k) => typeof k === "string");
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0;
+}
+
+function validateRecord(record: JournalRecord): void {
+  if (typeof record?.key !== "string" || record.key === "")
+    throw new TypeError("journal record needs a non-empty key");
+  if (typeof record.kind !== "string") throw new TypeError("journal record needs a kind");
+  if (typeof record.at !== "number" || !Number.isFinite(record.at))
+    throw new TypeError("journal record needs a finite at");
+}
+
+function compareOldest(a: number | null, b: number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a - b;
+}
+
+function checksum(text: string): string {
+  return crc32(text).toString(16).padStart(8, "0");
+}
+
+function newOwner(): string {
+  return `${journalHostTag()}-${process.pid}-${randomBytes(6).toString("hex")}`;
+}
+
+function ownerAlive(parsed: JournalFileName): boolean {
+  // Our own pid: only journals registered in this process are alive; any other file with our pid is a
+  // leftover of an earlier process that had the same pid (common in containers, where shells run as pid 1).
+  if (parsed.pid === process.pid) return liveOwners.has(parsed.owner);
+  if (!Number.isSafeInteger(parsed.pid) || parsed.pid <= 0) return false;
+  try {
+    process.kill(parsed.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else. Anything unexpected: assume alive, because
+    // claiming a live owner's file is worse than waiting.
+    return errno(error) !== "ESRCH";
+  }
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+function fsyncDir(dir: string): void {
+  // Makes a created or renamed entry durable; not supported on every platform, hence best effort.
+  try {
+    const fd = openSync(dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if (errno(error) === "ENOENT") return [];
+    throw error;
+  }
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if (errno(error) === "ENOENT") return "";
+    throw error;
+  }
+}
+
+function tryUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
+  }
+}
+
+function errno(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,342 @@
+/**
+ * Integration-test kit: real databases (PGlite always, Postgres when TEST_DATABASE_URL is set), real
+ * Redis when TEST_REDIS_URL is set, real HTTP and WebSocket on port 0, real JWTs. Everything a helper
+ * opens is closed by the `stop()`/`close()` it returns.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient, type Client as WsClient } from "graphql-ws";
+import postgres from "postgres";
+import { inject } from "vitest";
+import WebSocket from "ws";
+import { type App, createApp } from "../api/app.js";
+import { createVerifier, mintToken, Scopes } from "../api/auth/jwt.js";
+import { openPubSub } from "../api/pubsub.js";
+import { type Database, openDatabase } from "../db/connection.js";
+
+export type Backend = "pglite" | "postgres";
+
+export const REPO = new URL("..", import.meta.url).pathname;
+export const DIST = join(REPO, "dist");
+
+/** PGlite always; Postgres too when TEST_DATABASE_URL is set (CI sets it). */
+export function backends(): Backend[] {
+  return process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+}
+
+export const redisUrl = () => process.env.TEST_REDIS_URL || undefined;
+
+export const TEST_SECRET = "t3st-" + "k".repeat(8) + randomBytes(16).toString("hex");
+
+export interface TestDatabase {
+  database: Database;
+  /** postgres:// URL of the database, for child processes (Postgres backend only). */
+  url?: string;
+  close(): Promise<void>;
+}
+
+/** A fresh database: PGlite loaded from the run's migrated snapshot, or a Postgres clone of the template. */
+export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
+  if (backend === "pglite") {
+    const snapshot = readFileSync(inject("pgliteSnapshot"));
+    const database = await openDatabase({ loadDataDir: new Blob([snapshot]) });
+    return { database, close: () => database.close() };
+  }
+  const { url, drop } = await createPostgresDatabase();
+  const database = await openDatabase({ url, maxConnections: 5 });
+  return {
+    database,
+    url,
+    async close() {
+      await database.close();
+      await drop();
+    },
+  };
+}
+
+/** A new Postgres database cloned from the migrated template; `drop` removes it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  const template = inject("postgresTemplate");
+  if (!base || !template) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `sb_t_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name} template ${template}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const a = postgres(base, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export interface TokenOptions {
+  sub?: string;
+  scopes?: string[];
+  components?: string[];
+  ttlSeconds?: number;
+}
+
+export const token = (o: TokenOptions = {}) =>
+  mintToken({
+    secret: TEST_SECRET,
+    sub: o.sub ?? "tester",
+    scopes: o.scopes ?? [Scopes.WRITE],
+    components: o.components,
+    ttlSeconds: o.ttlSeconds ?? 600,
+  });
+
+export const readerToken = (sub = "reader") => token({ sub, scopes: [Scopes.READ, Scopes.AUDIT] });
+
+export interface GraphQLBody<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+/** POSTs a GraphQL operation; returns the HTTP status and the parsed body. */
+export async function gql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  bearer?: string,
+): Promise<{ status: number; body: GraphQLBody<T> }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: (await res.json()) as GraphQLBody<T> };
+}
+
+/** The first error code of a response, for assertions. */
+export const codeOf = (body: GraphQLBody) => body.errors?.[0]?.extensions?.code;
+
+export interface TestService {
+  app: App;
+  url: string;
+  wsUrl: string;
+  origin: string;
+  backend: Backend;
+  db: TestDatabase;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  abandonAfterSeconds?: number;
+  reapIntervalMs?: number;
+  /** Reuse a database (e.g. a second replica); otherwise a fresh one is opened and closed with the service. */
+  database?: TestDatabase;
+  channelPrefix?: string;
+  metricsEnabled?: boolean;
+}
+
+/** An in-process service on port 0 over a real database (and Redis when TEST_REDIS_URL is set). */
+export async function startService(backend: Backend, options: ServiceOptions = {}): Promise<TestService> {
+  const db = options.database ?? (await openTestDatabase(backend));
+  const pubsub = await openPubSub(redisUrl(), { channelPrefix: options.channelPrefix ?? `t${randomUUID()}:` });
+  const app = createApp({
+    database: db.database,
+    pubsub,
+    verify: createVerifier({ secret: TEST_SECRET }),
+    abandonAfterSeconds: options.abandonAfterSeconds ?? 90,
+    ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
+    ...(options.metricsEnabled !== undefined ? { metricsEnabled: options.metricsEnabled } : {}),
+  });
+  const { url, port } = await app.start(0, "127.0.0.1");
+  return {
+    app,
+    url,
+    wsUrl: url.replace(/^http/, "ws"),
+    origin: `http://127.0.0.1:${port}`,
+    backend,
+    db,
+    async stop() {
+      await app.stop();
+      await pubsub.close();
+      if (!options.database) await db.close();
+    },
+  };
+}
+
+/** A graphql-ws client that resolves once connected (or rejects with the close event). */
+export async function wsConnect(wsUrl: string, bearer: string | undefined): Promise<WsClient> {
+  const client = createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+    connectionParams: bearer ? { authorization: `Bearer ${bearer}` } : {},
+  });
+  await new Promise<void>((resolve, reject) => {
+    const offConnected = client.on("connected", () => {
+      offConnected();
+      offClosed();
+      resolve();
+    });
+    const offClosed = client.on("closed", (e) => {
+      offConnected();
+      offClosed();
+      reject(e);
+    });
+  });
+  return client;
+}
+
+/** Subscribes and collects results; `next(n)` waits until n results have arrived. */
+export function collect<T = any>(client: WsClient, query: string, variables: Record<string, unknown> = {}) {
+  const items: T[] = [];
+  const errors: unknown[] = [];
+  let waiters: { n: number; resolve: () => void }[] = [];
+  const notify = () => {
+    waiters = waiters.filter((w) => {
+      if (items.length >= w.n || errors.length > 0) {
+        w.resolve();
+        return false;
+      }
+      return true;
+    });
+  };
+  const dispose = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (r) => {
+        if (r.errors?.length) errors.push(r.errors);
+        else items.push(r.data as T);
+        notify();
+      },
+      error: (e) => {
+        errors.push(e);
+        notify();
+      },
+      complete: () => notify(),
+    },
+  );
+  return {
+    items,
+    errors,
+    /** Resolves when at least n items arrived (or an error did). */
+    until(n: number): Promise<T[]> {
+      return new Promise((resolve) => {
+        waiters.push({ n, resolve: () => resolve(items) });
+        notify();
+      });
+    },
+    dispose,
+  };
+}
+
+export const uuid = () => randomUUIDv7();
+
+/**
+ * A subscription becomes active on the server some time after the client sends it (with Redis, after an
+ * asynchronous SUBSCRIBE). This triggers `poke` until `arrived()` says its effect reached the subscriber:
+ * from then on the subscription is known to be live. Each round waits for the event, bounded.
+ */
+export async function untilLive(poke: () => Promise<void>, arrived: () => boolean, rounds = 100): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await poke();
+    for (let j = 0; j < 20 && !arrived(); j++) await new Promise((r) => setTimeout(r, 10));
+    if (arrived()) return;
+  }
+  throw new Error("subscription never became live");
+}
+
+/** Time-ordered UUID (v7) — what clients use for session and event ids. */
+export function randomUUIDv7(): string {
+  const bytes = randomBytes(16);
+  const ms = BigInt(Date.now());
+  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const h = bytes.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function tempDir(prefix = "sb-"): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A unique component name per test, so tests sharing Redis or Postgres never see each other's data. */
+export const component = (prefix = "c") => `${prefix}${randomBytes(4).toString("hex")}`;
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the compiled `session-buddy` CLI as a real process. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(DIST, "cli", "session-buddy.js"), ...args], {
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  /** Stops the process (SIGTERM, or SIGKILL when `kill` is true) and waits for it to exit. */
+  stop(kill?: boolean): Promise<void>;
+  output(): string;
+}
+
+/**
+ * Runs `session-buddy serve` as a real child process and resolves when it listens. With `port` 0 the
+ * process picks a free port, read back from its start-up line.
+ */
+export function spawnService(env: Record<string, string | undefined>, port = 0): Promise<ServiceProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(DIST, "cli", "session-buddy.js"), "serve", "--port", String(port)], {
+      env: {
+        ...process.env,
+        SESSION_BUDDY_SECRET: TEST_SECRET,
+        SESSION_BUDDY_HOST: "127.0.0.1",
+        NO_COLOR: "1",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    const onData = (d: Buffer) => {
+      log += d.toString();
+      const m = /listening on (http:\/\/[^\s]+:(\d+)\/graphql)/.exec(log);
+      if (m) {
+        child.stderr!.off("data", onData);
+        child.stderr!.on("data", (x: Buffer) => (log += x.toString()));
+        const exited = new Promise<void>((r) => child.once("exit", () => r()));
+        resolve({
+          child,
+          url: m[1]!,
+          port: Number(m[2]),
+          output: () => log,
+          async stop(kill = false) {
+            if (child.exitCode === null && child.signalCode === null) child.kill(kill ? "SIGKILL" : "SIGTERM");
+            await exited;
+          },
+        });
+      }
+    };
+    child.stderr!.on("data", onData);
+    child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+    child.once("exit", (code) => reject(new Error(`service exited with ${code} before listening:\n${log}`)));
+  });
+}
