@@ -75,6 +75,29 @@ function normaliseErrorCodes(): Plugin {
   };
 }
 
+/**
+ * graphql ships CJS and ESM builds; a library loading the other one (graphql-armor's parser does) makes
+ * `instanceof GraphQLError` false for a real GraphQL error, so errors are recognised by shape.
+ */
+function isGraphQLError(e: unknown): e is GraphQLError {
+  return e instanceof GraphQLError || (e instanceof Error && e.name === "GraphQLError");
+}
+
+/** A code of our own, or GraphQL's own parse/validation code (normalised to BAD_USER_INPUT later). */
+function hasCode(e: GraphQLError): boolean {
+  return typeof e.extensions?.code === "string";
+}
+
+function withCode(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code: ErrorCodes.BAD_USER_INPUT, http: { status: 400 } },
+  });
+}
+
 function requestMetrics(services: Services): Plugin {
   return {
     onExecute({ args }) {
@@ -85,14 +108,20 @@ function requestMetrics(services: Services): Plugin {
         onExecuteDone({ result }) {
           const failed = "errors" in result && Array.isArray(result.errors) && result.errors.length > 0;
           services.metrics.graphqlRequests.inc({ operation_type: type, outcome: failed ? "error" : "ok" });
-          services.metrics.graphqlDuration.observe({ operation_type: type }, (performance.now() - started) / 1000);
+          services.metrics.graphqlDuration.observe(
+            { operation_type: type },
+            (performance.now() - started) / 1000,
+          );
         },
       };
     },
   };
 }
 
-async function authenticate(verify: Verifier, raw: unknown): Promise<Pick<Context, "identity" | "authFailure">> {
+async function authenticate(
+  verify: Verifier,
+  raw: unknown,
+): Promise<Pick<Context, "identity" | "authFailure">> {
   const token = typeof raw === "string" ? bearerToken(raw) : undefined;
   if (!token) return { identity: null, authFailure: null };
   try {
@@ -113,7 +142,11 @@ async function authenticate(verify: Verifier, raw: unknown): Promise<Pick<Contex
  */
 export function createApp(options: AppOptions): App {
   const logger = options.logger ?? silentLogger;
-  const services = createServices(options.database.db, options.pubsub.pubsub, options.now ? { now: options.now } : {});
+  const services = createServices(
+    options.database.db,
+    options.pubsub.pubsub,
+    options.now ? { now: options.now } : {},
+  );
   const abandonAfter = options.abandonAfterSeconds ?? 90;
   const reaper = new Reaper(services.sessions, {
     abandonAfterSeconds: abandonAfter,
@@ -130,13 +163,15 @@ export function createApp(options: AppOptions): App {
       error: (...args: unknown[]) => logger.error(args.map(String).join(" ")),
     },
     maskedErrors: {
+      // Domain errors and GraphQL's own errors (syntax, validation, variable coercion) speak to the
+      // caller; anything thrown from below (a bug, a database failure) is masked and logged.
       maskError(error, message) {
-        const original = (error as GraphQLError).originalError ?? error;
-        if (original instanceof GraphQLError && original.extensions?.code) return original;
-        if (error instanceof GraphQLError && error.extensions?.code && !(error.originalError && !(error.originalError instanceof GraphQLError))) {
-          return error;
+        if (isGraphQLError(error)) {
+          const original = error.originalError;
+          if (isGraphQLError(original)) return hasCode(original) ? original : withCode(original);
+          if (!original) return hasCode(error) ? error : withCode(error);
         }
-        logger.error("unexpected error while resolving", original);
+        logger.error("unexpected error while resolving", (error as GraphQLError).originalError ?? error);
         return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
       },
     },
@@ -150,7 +185,9 @@ query RecentSessions {
   }
 }
 `,
-      ...(options.graphiqlToken ? { headers: JSON.stringify({ Authorization: `Bearer ${options.graphiqlToken}` }) } : {}),
+      ...(options.graphiqlToken
+        ? { headers: JSON.stringify({ Authorization: `Bearer ${options.graphiqlToken}` }) }
+        : {}),
     },
     plugins: [
       EnvelopArmorPlugin({
@@ -166,7 +203,9 @@ query RecentSessions {
     ],
     context: async (initial) => {
       const params = (initial as { connectionParams?: Record<string, unknown> }).connectionParams;
-      const raw = params ? (params.authorization ?? params.Authorization) : initial.request.headers.get("authorization");
+      const raw = params
+        ? (params.authorization ?? params.Authorization)
+        : initial.request.headers.get("authorization");
       return { ...(await authenticate(options.verify, raw)), services };
     },
   });
@@ -199,7 +238,10 @@ query RecentSessions {
     if (path === "/health") return json(res, 200, { status: "healthy" });
     if (path === "/ready") {
       const ok = await options.database.ping();
-      return json(res, ok ? 200 : 503, { status: ok ? "ready" : "unavailable", database: options.database.kind });
+      return json(res, ok ? 200 : 503, {
+        status: ok ? "ready" : "unavailable",
+        database: options.database.kind,
+      });
     }
     if (path === "/metrics") {
       if (!metricsEnabled) return json(res, 404, { error: "metrics are disabled" });
@@ -248,7 +290,8 @@ query RecentSessions {
   const wsServer = useServer<Record<string, unknown>, { identity?: Identity }>(
     {
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      subscribe: (args) =>
+        (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const auth = await authenticate(options.verify, raw);
@@ -256,10 +299,13 @@ query RecentSessions {
         ctx.extra.identity = auth.identity;
         // The socket lives no longer than its token.
         const ms = auth.identity.exp * 1000 - Date.now();
-        const timer = setTimeout(() => {
-          expiryTimers.delete(timer);
-          ctx.extra.socket.close(CloseCode.Forbidden, "Forbidden: token expired");
-        }, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+        const timer = setTimeout(
+          () => {
+            expiryTimers.delete(timer);
+            ctx.extra.socket.close(CloseCode.Forbidden, "Forbidden: token expired");
+          },
+          Math.max(0, Math.min(ms, 2 ** 31 - 1)),
+        );
         expiryTimers.add(timer);
         ctx.extra.socket.once("close", () => {
           clearTimeout(timer);
@@ -268,7 +314,14 @@ query RecentSessions {
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const {
+          schema: s,
+          execute,
+          subscribe,
+          contextFactory,
+          parse,
+          validate,
+        } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
@@ -278,11 +331,16 @@ query RecentSessions {
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [new GraphQLError((err as Error).message, { extensions: { code: ErrorCodes.BAD_USER_INPUT } })];
+          return [
+            new GraphQLError((err as Error).message, { extensions: { code: ErrorCodes.BAD_USER_INPUT } }),
+          ];
         }
         const errors = validate(s, document);
         if (errors.length > 0) {
-          return errors.map((e: GraphQLError) => new GraphQLError(e.message, { extensions: { code: ErrorCodes.BAD_USER_INPUT } }));
+          return errors.map(
+            (e: GraphQLError) =>
+              new GraphQLError(e.message, { extensions: { code: ErrorCodes.BAD_USER_INPUT } }),
+          );
         }
         return {
           schema: s,

@@ -38,7 +38,8 @@ export const builder = new SchemaBuilder<{
     },
     // No identity means the caller is not authenticated; an identity without the scope is forbidden.
     unauthorizedError: (_parent, ctx, info) => {
-      if (!ctx.identity) return unauthenticated(ctx.authFailure?.message ?? "a valid bearer token is required");
+      if (!ctx.identity)
+        return unauthenticated(ctx.authFailure?.message ?? "a valid bearer token is required");
       return forbidden(`the token's scopes do not allow ${info.parentType.name}.${info.fieldName}`);
     },
   },

@@ -31,21 +31,27 @@ const jsonObject = (maxBytes: number, what: string) =>
       `${what} must be at most ${maxBytes / 1024} KiB serialised`,
     );
 
-export const componentName = z
-  .string()
-  .regex(/^[a-zA-Z0-9_-]{1,64}$/, "must match ^[a-zA-Z0-9_-]{1,64}$");
+export const componentName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "must match ^[a-zA-Z0-9_-]{1,64}$");
 
 export const sessionStartModel = z
   .object({
     id: uuid,
-    type: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, "must match ^[a-zA-Z0-9_.-]{1,64}$").default("admin_shell"),
+    type: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{1,64}$/, "must match ^[a-zA-Z0-9_.-]{1,64}$")
+      .default("admin_shell"),
     component: componentName,
     componentType: shortText(64).nullish(),
     componentVersion: shortText(64).nullish(),
     shellType: shortText(128).nullish(),
     adapters: z.array(shortText(64)).max(64).nullish(),
     startedAt: isoDate.nullish(),
-    pid: z.number().int().min(1, "must be between 1 and 4194304").max(4194304, "must be between 1 and 4194304").nullish(),
+    pid: z
+      .number()
+      .int()
+      .min(1, "must be between 1 and 4194304")
+      .max(4194304, "must be between 1 and 4194304")
+      .nullish(),
     username: shortText(256).nullish(),
     hostname: shortText(256).nullish(),
     environment: jsonObject(LIMITS.environmentBytes, "environment")
@@ -57,7 +63,11 @@ export const sessionStartModel = z
     metadata: jsonObject(LIMITS.metadataBytes, "metadata").nullish(),
     captureMode: z.enum(["BUFFERED", "STRICT"]).default("BUFFERED"),
     eventId: shortText(64).nullish(),
-    eventVersion: z.literal(EVENT_MODEL_VERSION, { error: `unsupported version; this service speaks ${EVENT_MODEL_VERSION}` }).default(EVENT_MODEL_VERSION),
+    eventVersion: z
+      .literal(EVENT_MODEL_VERSION, {
+        error: `unsupported version; this service speaks ${EVENT_MODEL_VERSION}`,
+      })
+      .default(EVENT_MODEL_VERSION),
   })
   .meta({ title: "SessionStart", description: "A session starting: sent once, idempotent by id." });
 
@@ -80,7 +90,10 @@ export const sessionEventModel = z
     at: isoDate,
     text: z
       .string()
-      .refine((t) => Buffer.byteLength(t, "utf8") <= LIMITS.textBytes, `text must be at most ${LIMITS.textBytes / 1024} KiB`)
+      .refine(
+        (t) => Buffer.byteLength(t, "utf8") <= LIMITS.textBytes,
+        `text must be at most ${LIMITS.textBytes / 1024} KiB`,
+      )
       .nullish(),
     durationMs: z.number().min(0).nullish(),
     outcome: z.enum(["ok", "error"]).nullish(),
@@ -88,7 +101,10 @@ export const sessionEventModel = z
     redactions: z.number().int().min(0).nullish(),
     payload: jsonObject(LIMITS.payloadBytes, "payload").nullish(),
   })
-  .meta({ title: "SessionEvent", description: "One event of a session, stored once by eventId, ordered by seq." });
+  .meta({
+    title: "SessionEvent",
+    description: "One event of a session, stored once by eventId, ordered by seq.",
+  });
 
 export const recordEventsResultModel = z
   .object({

@@ -6,7 +6,9 @@ import type { SessionEventRow, SessionRow } from "../db/schema.js";
 /**
  * Payloads cross Redis as JSON, so dates travel as ISO strings; `revive*` turns them back into rows.
  */
-export type Wire<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+export type Wire<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
+};
 export type SessionWire = Wire<SessionRow>;
 export type EventWire = Wire<SessionEventRow>;
 
@@ -42,7 +44,10 @@ function prefixed(target: EventTarget, prefix: string): EventTarget {
 }
 
 /** In-process fan-out by default; with a Redis URL, every replica publishes and hears through Redis. */
-export async function openPubSub(redisUrl?: string, options: { channelPrefix?: string } = {}): Promise<PubSubHandle> {
+export async function openPubSub(
+  redisUrl?: string,
+  options: { channelPrefix?: string } = {},
+): Promise<PubSubHandle> {
   if (!redisUrl) return { pubsub: createPubSub<Topics>(), kind: "memory", close: async () => {} };
   const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
   const publishClient = new Redis(redisUrl, redisOptions);
@@ -56,7 +61,10 @@ export async function openPubSub(redisUrl?: string, options: { channelPrefix?: s
   }
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   const pubsub = createPubSub<Topics>({
-    eventTarget: prefixed(eventTarget as unknown as EventTarget, options.channelPrefix ?? "session-buddy:") as never,
+    eventTarget: prefixed(
+      eventTarget as unknown as EventTarget,
+      options.channelPrefix ?? "session-buddy:",
+    ) as never,
   });
   return {
     pubsub,

@@ -26,9 +26,10 @@ export function csv<T>(rows: readonly T[], columns: [string, (row: T) => unknown
     const s = v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [columns.map(([h]) => esc(h)).join(","), ...rows.map((r) => columns.map(([, g]) => esc(g(r))).join(","))].join(
-    "\n",
-  );
+  return [
+    columns.map(([h]) => esc(h)).join(","),
+    ...rows.map((r) => columns.map(([, g]) => esc(g(r))).join(",")),
+  ].join("\n");
 }
 
 export function formatDuration(seconds: number | null | undefined): string {

@@ -5,11 +5,11 @@ import pc from "picocolors";
 import WebSocket from "ws";
 import { mintToken, parseTtl, readLocalSecret, Scopes } from "../api/auth/jwt.js";
 import { embeddedDbDir, runService, StartupError } from "../api/server.js";
+import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
+import { GraphQLRequestError, request } from "../client/graphql-http.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { openDatabase } from "../db/connection.js";
-import { GraphQLRequestError, request } from "../client/graphql-http.js";
-import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
 import { NoTokenError, resolveToken } from "./auth.js";
 import { createLogger } from "./logger.js";
 import {
@@ -39,7 +39,8 @@ function positiveInt(value: string): number {
 
 function isoDate(value: string): string {
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError("must be a date, e.g. 2026-11-24 or 2026-11-24T10:00:00Z");
+  if (Number.isNaN(d.getTime()))
+    throw new InvalidArgumentError("must be a date, e.g. 2026-11-24 or 2026-11-24T10:00:00Z");
   return d.toISOString();
 }
 
@@ -115,7 +116,9 @@ export function buildProgram(): Command {
       });
       try {
         await database.migrate();
-        out(`migrations applied (${database.kind === "pglite" ? `embedded database in ${embeddedDbDir(settings.dataDir)}` : "postgres"})`);
+        out(
+          `migrations applied (${database.kind === "pglite" ? `embedded database in ${embeddedDbDir(settings.dataDir)}` : "postgres"})`,
+        );
       } finally {
         await database.close();
       }
@@ -125,7 +128,11 @@ export function buildProgram(): Command {
     .command("token")
     .description("mint a JWT from the configured secret (or the local dev secret)")
     .option("--sub <name>", "subject the token speaks for", process.env.USER ?? "local")
-    .option("--scope <scopes>", 'space-separated scopes, e.g. "sessions:write" or "sessions:read audit:read"', Scopes.WRITE)
+    .option(
+      "--scope <scopes>",
+      'space-separated scopes, e.g. "sessions:write" or "sessions:read audit:read"',
+      Scopes.WRITE,
+    )
     .option("--component <name...>", "limit a writer to these components")
     .option("--ttl <duration>", "lifetime, e.g. 15m, 1h, 7d", "1h")
     .action(async (opts: { sub: string; scope: string; component?: string[]; ttl: string }) => {
@@ -139,7 +146,8 @@ export function buildProgram(): Command {
       const known = new Set<string>(Object.values(Scopes));
       const scopes = opts.scope.split(/[\s,]+/).filter(Boolean);
       const unknown = scopes.filter((s) => !known.has(s));
-      if (unknown.length) throw new UserError(`unknown scope ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
+      if (unknown.length)
+        throw new UserError(`unknown scope ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
       let ttl: number;
       try {
         ttl = parseTtl(opts.ttl);
@@ -248,12 +256,18 @@ export function buildProgram(): Command {
         ["started", shortTime(session.startedAt)],
         ["ended", shortTime(session.endedAt)],
         ["duration", formatDuration(session.durationSeconds)],
-        ["end reason", session.endReason ? `${session.endReason}${session.exitCode != null ? ` (exit ${session.exitCode})` : ""}` : null],
+        [
+          "end reason",
+          session.endReason
+            ? `${session.endReason}${session.exitCode != null ? ` (exit ${session.exitCode})` : ""}`
+            : null,
+        ],
         ["capture", session.captureMode],
         ["delayed", session.delayed ? pc.yellow("yes") : "no"],
         ["commands", `${session.commandCount} (${session.errorCount} errors)`],
       ];
-      for (const [k, v] of fields) out(`${pc.bold(k.padEnd(11))} ${v == null || v === "" ? pc.dim("—") : String(v)}`);
+      for (const [k, v] of fields)
+        out(`${pc.bold(k.padEnd(11))} ${v == null || v === "" ? pc.dim("—") : String(v)}`);
       if (events.length === 0) return out(pc.dim("\nno events"));
       out("");
       out(
@@ -263,7 +277,11 @@ export function buildProgram(): Command {
           ["kind", (e) => e.kind],
           ["text", (e) => (e.textHidden ? pc.dim("(hidden: needs audit:read)") : e.text)],
           ["ms", (e) => (e.durationMs == null ? null : Math.round(e.durationMs))],
-          ["outcome", (e) => (e.outcome === "error" ? pc.red(`error${e.errorClass ? ` ${e.errorClass}` : ""}`) : e.outcome)],
+          [
+            "outcome",
+            (e) =>
+              e.outcome === "error" ? pc.red(`error${e.errorClass ? ` ${e.errorClass}` : ""}`) : e.outcome,
+          ],
         ]),
       );
     });
@@ -285,7 +303,10 @@ export function buildProgram(): Command {
         shouldRetry: () => true,
         lazy: false,
         on: {
-          connected: () => process.stderr.write(pc.dim(`watching ${wsUrl}${opts.component ? ` (component ${opts.component})` : ""}\n`)),
+          connected: () =>
+            process.stderr.write(
+              pc.dim(`watching ${wsUrl}${opts.component ? ` (component ${opts.component})` : ""}\n`),
+            ),
           closed: (e) => {
             const code = (e as { code?: number })?.code;
             if (code === 4403) {
@@ -297,12 +318,19 @@ export function buildProgram(): Command {
       });
       const show = (what: "started" | "ended", s: SessionFieldsFragment) => {
         if (opts.format === "json") return out(JSON.stringify({ event: what, session: s }));
-        const tag = what === "started" ? pc.green("▶ start") : s.status === "ABANDONED" ? pc.yellow("✗ abandon") : pc.cyan("■ end  ");
+        const tag =
+          what === "started"
+            ? pc.green("▶ start")
+            : s.status === "ABANDONED"
+              ? pc.yellow("✗ abandon")
+              : pc.cyan("■ end  ");
         const detail =
           what === "started"
             ? `${s.username ?? "?"}@${s.hostname ?? "?"} pid ${s.pid ?? "?"}`
             : `${s.endReason ?? ""} after ${formatDuration(s.durationSeconds)}, ${s.commandCount} commands`;
-        out(`${shortTime(what === "started" ? s.startedAt : s.endedAt)} ${tag} ${pc.bold(s.component)} ${s.type} ${s.id} ${s.actor} ${detail}`);
+        out(
+          `${shortTime(what === "started" ? s.startedAt : s.endedAt)} ${tag} ${pc.bold(s.component)} ${s.type} ${s.id} ${s.actor} ${detail}`,
+        );
       };
       const run = <T>(query: string, pick: (d: T) => SessionFieldsFragment, what: "started" | "ended") =>
         new Promise<void>((resolve, reject) => {
@@ -313,14 +341,23 @@ export function buildProgram(): Command {
                 if (r.errors?.length) return reject(new UserError(r.errors[0]!.message));
                 if (r.data) show(what, pick(r.data as T));
               },
-              error: (err) => reject(err instanceof Error ? err : new UserError(String((err as Error)?.message ?? err))),
+              error: (err) =>
+                reject(err instanceof Error ? err : new UserError(String((err as Error)?.message ?? err))),
               complete: resolve,
             },
           );
         });
       await Promise.race([
-        run<{ sessionStarted: SessionFieldsFragment }>(SessionStartedSubscription.toString(), (d) => d.sessionStarted, "started"),
-        run<{ sessionEnded: SessionFieldsFragment }>(SessionEndedSubscription.toString(), (d) => d.sessionEnded, "ended"),
+        run<{ sessionStarted: SessionFieldsFragment }>(
+          SessionStartedSubscription.toString(),
+          (d) => d.sessionStarted,
+          "started",
+        ),
+        run<{ sessionEnded: SessionFieldsFragment }>(
+          SessionEndedSubscription.toString(),
+          (d) => d.sessionEnded,
+          "ended",
+        ),
       ]);
     });
 
@@ -337,7 +374,12 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+      if (
+        err.code === "commander.helpDisplayed" ||
+        err.code === "commander.version" ||
+        err.code === "commander.help"
+      )
+        return 0;
       return 2;
     }
     const message =
@@ -347,7 +389,7 @@ export async function main(argv: string[]): Promise<number> {
           ? `${err.message}${err.code ? ` [${err.code}]` : ""}`
           : err instanceof UserError || err instanceof NoTokenError || err instanceof StartupError
             ? err.message
-            : (err as Error)?.message ?? String(err);
+            : ((err as Error)?.message ?? String(err));
     process.stderr.write(`${pc.red("session-buddy: error:")} ${message}\n`);
     return 1;
   }

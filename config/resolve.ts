@@ -120,7 +120,10 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   for (const [k, v] of Object.entries(input.flags ?? {})) {
     if (v === undefined) continue;
     raw[k as SettingKey] = v;
-    provenance[k as SettingKey] = { layer: "flag", source: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` };
+    provenance[k as SettingKey] = {
+      layer: "flag",
+      source: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    };
   }
 
   const settings = {} as Record<SettingKey, unknown>;
@@ -141,10 +144,17 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const s = settings as Settings;
   s.dataDir = expandHome(s.dataDir, input.homeDir, input.cwd);
   // A client on the service's own machine follows where it listens unless told otherwise.
-  if (provenance.url.layer === "default" && (provenance.port.layer !== "default" || provenance.host.layer !== "default")) {
-    const host = s.host === "0.0.0.0" || s.host === "::" ? "127.0.0.1" : s.host.includes(":") ? `[${s.host}]` : s.host;
+  if (
+    provenance.url.layer === "default" &&
+    (provenance.port.layer !== "default" || provenance.host.layer !== "default")
+  ) {
+    const host =
+      s.host === "0.0.0.0" || s.host === "::" ? "127.0.0.1" : s.host.includes(":") ? `[${s.host}]` : s.host;
     s.url = `http://${host}:${s.port}/graphql`;
-    provenance.url = { layer: provenance.port.layer, source: `${provenance.host.source} + ${provenance.port.source}` };
+    provenance.url = {
+      layer: provenance.port.layer,
+      source: `${provenance.host.source} + ${provenance.port.source}`,
+    };
   }
   return { settings: s, provenance, files: files.map((f) => f.path) };
 }

@@ -15,31 +15,38 @@ const PLACEHOLDER_SECRETS = [
 export const secretSchema = z
   .string()
   .min(32, "must be at least 32 characters")
-  .refine((s) => !PLACEHOLDER_SECRETS.some((re) => re.test(s)), "looks like a placeholder; use a random value");
+  .refine(
+    (s) => !PLACEHOLDER_SECRETS.some((re) => re.test(s)),
+    "looks like a placeholder; use a random value",
+  );
 
-const bool = z.preprocess((v) => {
-  if (typeof v === "boolean") return v;
-  if (typeof v === "string") {
-    const s = v.trim().toLowerCase();
-    if (["1", "true", "yes", "on"].includes(s)) return true;
-    if (["0", "false", "no", "off"].includes(s)) return false;
-  }
-  return v;
-}, z.boolean({ error: "must be true or false" }));
+const bool = z.preprocess(
+  (v) => {
+    if (typeof v === "boolean") return v;
+    if (typeof v === "string") {
+      const s = v.trim().toLowerCase();
+      if (["1", "true", "yes", "on"].includes(s)) return true;
+      if (["0", "false", "no", "off"].includes(s)) return false;
+    }
+    return v;
+  },
+  z.boolean({ error: "must be true or false" }),
+);
 
 const num = (schema: z.ZodNumber) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), schema);
 
 const url = (protocols: string[]) =>
-  z
-    .string()
-    .refine((s) => {
+  z.string().refine(
+    (s) => {
       try {
         return protocols.includes(new URL(s).protocol);
       } catch {
         return false;
       }
-    }, `must be a ${protocols.map((p) => p.replace(":", "")).join(" or ")} URL`);
+    },
+    `must be a ${protocols.map((p) => p.replace(":", "")).join(" or ")} URL`,
+  );
 
 const workflowStep = z.object({
   name: z.string().min(1),
@@ -51,7 +58,11 @@ const workflowStep = z.object({
 
 /** One entry per setting: the key used in files and by code, its env variable, default and schema. */
 export const settingDefinitions = {
-  url: { env: "SESSION_BUDDY_URL", default: "http://127.0.0.1:8678/graphql", schema: url(["http:", "https:"]) },
+  url: {
+    env: "SESSION_BUDDY_URL",
+    default: "http://127.0.0.1:8678/graphql",
+    schema: url(["http:", "https:"]),
+  },
   host: { env: "SESSION_BUDDY_HOST", default: "127.0.0.1", schema: z.string().min(1) },
   port: { env: "SESSION_BUDDY_PORT", default: 8678, schema: num(z.number().int().min(0).max(65535)) },
   dataDir: { env: "SESSION_BUDDY_DATA_DIR", default: "~/.session-buddy", schema: z.string().min(1) },
@@ -65,7 +76,12 @@ export const settingDefinitions = {
       z.array(z.string().min(1)).min(1),
     ),
   },
-  token: { env: "SESSION_BUDDY_TOKEN", default: undefined, schema: z.string().min(1).optional(), secret: true },
+  token: {
+    env: "SESSION_BUDDY_TOKEN",
+    default: undefined,
+    schema: z.string().min(1).optional(),
+    secret: true,
+  },
   capture: {
     env: "SESSION_BUDDY_CAPTURE",
     default: "buffered",
@@ -80,13 +96,22 @@ export const settingDefinitions = {
     schema: url(["postgres:", "postgresql:"]).optional(),
     secret: true,
   },
-  redisUrl: { env: "REDIS_URL", default: undefined, schema: url(["redis:", "rediss:"]).optional(), secret: true },
+  redisUrl: {
+    env: "REDIS_URL",
+    default: undefined,
+    schema: url(["redis:", "rediss:"]).optional(),
+    secret: true,
+  },
   heartbeatInterval: {
     env: "SESSION_BUDDY_HEARTBEAT_INTERVAL",
     default: 30,
     schema: num(z.number().positive().max(3600)),
   },
-  abandonAfter: { env: "SESSION_BUDDY_ABANDON_AFTER", default: 90, schema: num(z.number().positive().max(86400)) },
+  abandonAfter: {
+    env: "SESSION_BUDDY_ABANDON_AFTER",
+    default: 90,
+    schema: num(z.number().positive().max(86400)),
+  },
   tracking: { env: "SESSION_BUDDY_TRACKING", default: true, schema: bool },
   trackCommands: { env: "SESSION_BUDDY_TRACK_COMMANDS", default: true, schema: bool },
   metricsEnabled: { env: "PROMETHEUS_METRICS_ENABLED", default: true, schema: bool },

@@ -158,7 +158,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       try {
         await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
         try {
-          await migratePostgres(drizzlePostgres(single, { schema }), { migrationsFolder: migrationsFolder() });
+          await migratePostgres(drizzlePostgres(single, { schema }), {
+            migrationsFolder: migrationsFolder(),
+          });
         } finally {
           await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
         }

@@ -61,9 +61,7 @@ export const sessions = pgTable(
     index("sessions_username_idx").on(t.username),
     index("sessions_hostname_idx").on(t.hostname),
     // The reaper scans only live sessions by silence; a partial index keeps that scan tiny.
-    index("sessions_active_last_seen_idx")
-      .on(t.lastSeenAt)
-      .where(sql`${t.status} = 'ACTIVE'`),
+    index("sessions_active_last_seen_idx").on(t.lastSeenAt).where(sql`${t.status} = 'ACTIVE'`),
     index("sessions_status_component_idx").on(t.status, t.component),
     check("sessions_pid_range", sql`${t.pid} is null or (${t.pid} between 1 and 4194304)`),
     check("sessions_component_pattern", sql`${t.component} ~ '^[a-zA-Z0-9_-]{1,64}$'`),

@@ -36,7 +36,9 @@ export default async function setup(project: TestProject) {
       await admin.unsafe(`create database ${template}`);
     } catch (err) {
       await admin.end();
-      throw new Error(`TEST_DATABASE_URL is set but Postgres refused to create a database: ${(err as Error).message}`);
+      throw new Error(
+        `TEST_DATABASE_URL is set but Postgres refused to create a database: ${(err as Error).message}`,
+      );
     }
     const u = new URL(url);
     u.pathname = `/${template}`;

@@ -29,7 +29,7 @@ export function backends(): Backend[] {
 
 export const redisUrl = () => process.env.TEST_REDIS_URL || undefined;
 
-export const TEST_SECRET = "t3st-" + "k".repeat(8) + randomBytes(16).toString("hex");
+export const TEST_SECRET = `t3st-${"k".repeat(8)}${randomBytes(16).toString("hex")}`;
 
 export interface TestDatabase {
   database: Database;
@@ -136,12 +136,16 @@ export interface ServiceOptions {
   database?: TestDatabase;
   channelPrefix?: string;
   metricsEnabled?: boolean;
+  /** The service's clock (receivedAt, lastSeenAt, the reaper's cutoff); tests move it instead of waiting. */
+  now?: () => Date;
 }
 
 /** An in-process service on port 0 over a real database (and Redis when TEST_REDIS_URL is set). */
 export async function startService(backend: Backend, options: ServiceOptions = {}): Promise<TestService> {
   const db = options.database ?? (await openTestDatabase(backend));
-  const pubsub = await openPubSub(redisUrl(), { channelPrefix: options.channelPrefix ?? `t${randomUUID()}:` });
+  const pubsub = await openPubSub(redisUrl(), {
+    channelPrefix: options.channelPrefix ?? `t${randomUUID()}:`,
+  });
   const app = createApp({
     database: db.database,
     pubsub,
@@ -149,6 +153,7 @@ export async function startService(backend: Backend, options: ServiceOptions = {
     abandonAfterSeconds: options.abandonAfterSeconds ?? 90,
     ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
     ...(options.metricsEnabled !== undefined ? { metricsEnabled: options.metricsEnabled } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const { url, port } = await app.start(0, "127.0.0.1");
   return {
@@ -173,6 +178,8 @@ export async function wsConnect(wsUrl: string, bearer: string | undefined): Prom
     webSocketImpl: WebSocket,
     lazy: false,
     retryAttempts: 0,
+    // The close reaches the caller through the returned promise; the default would also print it.
+    onNonLazyError: () => {},
     connectionParams: bearer ? { authorization: `Bearer ${bearer}` } : {},
   });
   await new Promise<void>((resolve, reject) => {
@@ -240,7 +247,11 @@ export const uuid = () => randomUUIDv7();
  * asynchronous SUBSCRIBE). This triggers `poke` until `arrived()` says its effect reached the subscriber:
  * from then on the subscription is known to be live. Each round waits for the event, bounded.
  */
-export async function untilLive(poke: () => Promise<void>, arrived: () => boolean, rounds = 100): Promise<void> {
+export async function untilLive(
+  poke: () => Promise<void>,
+  arrived: () => boolean,
+  rounds = 100,
+): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     await poke();
     for (let j = 0; j < 20 && !arrived(); j++) await new Promise((r) => setTimeout(r, 10));
@@ -305,16 +316,20 @@ export interface ServiceProcess {
  */
 export function spawnService(env: Record<string, string | undefined>, port = 0): Promise<ServiceProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(DIST, "cli", "session-buddy.js"), "serve", "--port", String(port)], {
-      env: {
-        ...process.env,
-        SESSION_BUDDY_SECRET: TEST_SECRET,
-        SESSION_BUDDY_HOST: "127.0.0.1",
-        NO_COLOR: "1",
-        ...env,
+    const child = spawn(
+      process.execPath,
+      [join(DIST, "cli", "session-buddy.js"), "serve", "--port", String(port)],
+      {
+        env: {
+          ...process.env,
+          SESSION_BUDDY_SECRET: TEST_SECRET,
+          SESSION_BUDDY_HOST: "127.0.0.1",
+          NO_COLOR: "1",
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     let log = "";
     const onData = (d: Buffer) => {
       log += d.toString();
@@ -329,7 +344,8 @@ export function spawnService(env: Record<string, string | undefined>, port = 0):
           port: Number(m[2]),
           output: () => log,
           async stop(kill = false) {
-            if (child.exitCode === null && child.signalCode === null) child.kill(kill ? "SIGKILL" : "SIGTERM");
+            if (child.exitCode === null && child.signalCode === null)
+              child.kill(kill ? "SIGKILL" : "SIGTERM");
             await exited;
           },
         });

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
-  errors as joseErrors,
   type JWTPayload,
   type JWTVerifyGetKey,
+  errors as joseErrors,
   jwtVerify,
   SignJWT,
 } from "jose";
@@ -110,8 +110,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     const scope = typeof payload.scope === "string" ? payload.scope : "";
     const components = payload.components;
-    if (components !== undefined && !(Array.isArray(components) && components.every((c) => typeof c === "string"))) {
-      throw new AuthFailure("the components claim must be a list of component names", AuthFailureCodes.CLAIMS);
+    if (
+      components !== undefined &&
+      !(Array.isArray(components) && components.every((c) => typeof c === "string"))
+    ) {
+      throw new AuthFailure(
+        "the components claim must be a list of component names",
+        AuthFailureCodes.CLAIMS,
+      );
     }
     if (typeof payload.sub !== "string" || payload.sub.length === 0) {
       throw new AuthFailure("the sub claim must be a non-empty string", AuthFailureCodes.CLAIMS);
@@ -127,9 +133,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
 }
 
 function toAuthFailure(err: unknown): AuthFailure {
-  if (err instanceof joseErrors.JWTExpired) return new AuthFailure("the token has expired", AuthFailureCodes.EXPIRED);
+  if (err instanceof joseErrors.JWTExpired)
+    return new AuthFailure("the token has expired", AuthFailureCodes.EXPIRED);
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (err.claim === "nbf") return new AuthFailure("the token is not yet valid", AuthFailureCodes.NOT_YET_VALID);
+    if (err.claim === "nbf")
+      return new AuthFailure("the token is not yet valid", AuthFailureCodes.NOT_YET_VALID);
     return new AuthFailure(`the token's ${err.claim} claim is not accepted`, AuthFailureCodes.CLAIMS);
   }
   if (err instanceof joseErrors.JOSEAlgNotAllowed) {

@@ -6,7 +6,9 @@ import type { Context } from "../context.js";
 import { badInput, unauthenticated } from "../errors.js";
 import { eventFromWire, sessionFromWire } from "../pubsub.js";
 
-export const SessionStatus = builder.enumType("SessionStatus", { values: ["ACTIVE", "ENDED", "ABANDONED"] as const });
+export const SessionStatus = builder.enumType("SessionStatus", {
+  values: ["ACTIVE", "ENDED", "ABANDONED"] as const,
+});
 export const EndReason = builder.enumType("EndReason", {
   values: ["EXIT", "SIGINT", "SIGTERM", "SIGHUP", "ERROR", "ABANDONED"] as const,
 });
@@ -23,9 +25,12 @@ function identity(ctx: Context) {
 }
 
 const PageInfo = builder
-  .objectRef<{ hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }>(
-    "PageInfo",
-  )
+  .objectRef<{
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  }>("PageInfo")
   .implement({
     fields: (t) => ({
       hasNextPage: t.exposeBoolean("hasNextPage"),
@@ -64,14 +69,22 @@ export const SessionEvent = builder.objectRef<SessionEventRow>("SessionEvent").i
 const SessionEventEdge = builder
   .objectRef<{ cursor: string; node: SessionEventRow }>("SessionEventEdge")
   .implement({
-    fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: SessionEvent, resolve: (e) => e.node }) }),
+    fields: (t) => ({
+      cursor: t.exposeString("cursor"),
+      node: t.field({ type: SessionEvent, resolve: (e) => e.node }),
+    }),
   });
 
 const SessionEventConnection = builder
   .objectRef<{
     sessionId: string;
     edges: { cursor: string; node: SessionEventRow }[];
-    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+    pageInfo: {
+      hasNextPage: boolean;
+      hasPreviousPage: boolean;
+      startCursor: string | null;
+      endCursor: string | null;
+    };
   }>("SessionEventConnection")
   .implement({
     fields: (t) => ({
@@ -105,7 +118,9 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
     endReason: t.field({ type: EndReason, nullable: true, resolve: (s) => s.endReason }),
     exitCode: t.exposeInt("exitCode", { nullable: true }),
     captureMode: t.field({ type: CaptureMode, resolve: (s) => s.captureMode }),
-    actor: t.exposeString("actor", { description: "The token's subject; never taken from the request body." }),
+    actor: t.exposeString("actor", {
+      description: "The token's subject; never taken from the request body.",
+    }),
     username: t.exposeString("username", { nullable: true }),
     hostname: t.exposeString("hostname", { nullable: true }),
     pid: t.exposeInt("pid", { nullable: true }),
@@ -141,7 +156,10 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
 });
 
 const SessionEdge = builder.objectRef<{ cursor: string; node: SessionRow }>("SessionEdge").implement({
-  fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: Session, resolve: (e) => e.node }) }),
+  fields: (t) => ({
+    cursor: t.exposeString("cursor"),
+    node: t.field({ type: Session, resolve: (e) => e.node }),
+  }),
 });
 
 type SessionPage = Awaited<ReturnType<Context["services"]["sessions"]["list"]>>;
@@ -235,9 +253,11 @@ const RejectedEvent = builder
   });
 
 const RecordEventsResult = builder
-  .objectRef<{ accepted: number; duplicates: number; rejected: { eventId: string; code: string; message: string }[] }>(
-    "RecordEventsResult",
-  )
+  .objectRef<{
+    accepted: number;
+    duplicates: number;
+    rejected: { eventId: string; code: string; message: string }[];
+  }>("RecordEventsResult")
   .implement({
     fields: (t) => ({
       accepted: t.exposeInt("accepted"),
@@ -283,14 +303,20 @@ builder.mutationFields((t) => ({
     authScopes: { write: true },
     args: { input: t.arg({ type: StartSessionInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.sessions.start(identity(ctx), dropNulls({ ...input, id: String(input.id), startedAt: iso(input.startedAt) })),
+      ctx.services.sessions.start(
+        identity(ctx),
+        dropNulls({ ...input, id: String(input.id), startedAt: iso(input.startedAt) }),
+      ),
   }),
   endSession: t.field({
     type: Session,
     authScopes: { write: true },
     args: { input: t.arg({ type: EndSessionInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.sessions.end(identity(ctx), dropNulls({ ...input, id: String(input.id), endedAt: iso(input.endedAt) })),
+      ctx.services.sessions.end(
+        identity(ctx),
+        dropNulls({ ...input, id: String(input.id), endedAt: iso(input.endedAt) }),
+      ),
   }),
   heartbeat: t.int({
     authScopes: { write: true },
@@ -298,7 +324,8 @@ builder.mutationFields((t) => ({
       ids: t.arg.idList({ required: true }),
       client: t.arg({ type: ClientHealthInput }),
     },
-    resolve: (_root, args, ctx) => ctx.services.sessions.heartbeat(identity(ctx), args.ids.map(String), args.client),
+    resolve: (_root, args, ctx) =>
+      ctx.services.sessions.heartbeat(identity(ctx), args.ids.map(String), args.client),
   }),
   recordEvents: t.field({
     type: RecordEventsResult,
@@ -307,13 +334,17 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) =>
       ctx.services.sessions.recordEvents(
         identity(ctx),
-        args.events.map((e) => dropNulls({ ...e, eventId: String(e.eventId), sessionId: String(e.sessionId), at: iso(e.at) })),
+        args.events.map((e) =>
+          dropNulls({ ...e, eventId: String(e.eventId), sessionId: String(e.sessionId), at: iso(e.at) }),
+        ),
       ),
   }),
 }));
 
-const matches = (s: { component: string; type: string }, args: { component?: string | null; type?: string | null }) =>
-  (!args.component || s.component === args.component) && (!args.type || s.type === args.type);
+const matches = (
+  s: { component: string; type: string },
+  args: { component?: string | null; type?: string | null },
+) => (!args.component || s.component === args.component) && (!args.type || s.type === args.type);
 
 builder.subscriptionFields((t) => ({
   sessionStarted: t.field({
@@ -361,7 +392,11 @@ builder.subscriptionFields((t) => ({
  * the subscription being active (Redis SUBSCRIBE is asynchronous). Keys include the completion state, so
  * a command's completion is delivered once after its start.
  */
-async function* replayThenLive(ctx: Context, sessionId: string, afterSeq: number): AsyncGenerator<SessionEventRow> {
+async function* replayThenLive(
+  ctx: Context,
+  sessionId: string,
+  afterSeq: number,
+): AsyncGenerator<SessionEventRow> {
   const session = await ctx.services.sessions.get(sessionId);
   if (!session) throw badInput(`no session ${sessionId}`);
   const live = ctx.services.pubsub.subscribe("session:event", sessionId)[Symbol.asyncIterator]();

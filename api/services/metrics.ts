@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Db } from "../../db/connection.js";
 import type { SessionRow } from "../../db/schema.js";
 import type { ClientHealth } from "./sessions.js";
@@ -150,7 +150,8 @@ export class Metrics {
   }
 
   clientHealth(component: string, health: ClientHealth) {
-    if (health.journalDepth != null) this.journalDepth.set({ component_name: component }, health.journalDepth);
+    if (health.journalDepth != null)
+      this.journalDepth.set({ component_name: component }, health.journalDepth);
     if (health.dropped != null) this.clientDropped.set({ component_name: component }, health.dropped);
   }
 }

@@ -170,7 +170,8 @@ export class SessionService {
     if (!row) return (await this.get(input.id)) ?? existing;
     this.metrics?.sessionEnded(row, existing.status);
     await this.pubsub.publish("session:ended", sessionToWire(row));
-    if (existing.status === "ACTIVE") await this.pubsub.publish("sessions:changed", { component: row.component });
+    if (existing.status === "ACTIVE")
+      await this.pubsub.publish("sessions:changed", { component: row.component });
     return row;
   }
 
@@ -210,8 +211,16 @@ export class SessionService {
       if (parsed.success) valid.push(parsed.data);
       else {
         const eventId = String((item as { eventId?: unknown })?.eventId ?? "");
-        result.rejected.push({ eventId, code: ErrorCodes.BAD_USER_INPUT, message: describeIssues(parsed.error) });
-        this.metrics?.eventRejected("unknown", String((item as { kind?: unknown })?.kind ?? "unknown"), "invalid");
+        result.rejected.push({
+          eventId,
+          code: ErrorCodes.BAD_USER_INPUT,
+          message: describeIssues(parsed.error),
+        });
+        this.metrics?.eventRejected(
+          "unknown",
+          String((item as { kind?: unknown })?.kind ?? "unknown"),
+          "invalid",
+        );
       }
     }
     if (valid.length === 0) return result;
@@ -226,7 +235,11 @@ export class SessionService {
     for (const e of valid) {
       const owner = byId.get(e.sessionId);
       if (!owner) {
-        result.rejected.push({ eventId: e.eventId, code: ErrorCodes.NOT_FOUND, message: `no session ${e.sessionId}` });
+        result.rejected.push({
+          eventId: e.eventId,
+          code: ErrorCodes.NOT_FOUND,
+          message: `no session ${e.sessionId}`,
+        });
         this.metrics?.eventRejected("unknown", e.kind, "not_found");
       } else if (owner.actor !== who.sub && !isAdmin(who)) {
         result.rejected.push({
@@ -329,10 +342,16 @@ export class SessionService {
       result.accepted += inserted.length + completed.length;
 
       // Counters per session, from exactly what this transaction changed.
-      const perSession = new Map<string, { events: number; commands: number; errors: number; maxSeq: number }>();
+      const perSession = new Map<
+        string,
+        { events: number; commands: number; errors: number; maxSeq: number }
+      >();
       const bump = (id: string) => {
         let c = perSession.get(id);
-        if (!c) perSession.set(id, (c = { events: 0, commands: 0, errors: 0, maxSeq: 0 }));
+        if (!c) {
+          c = { events: 0, commands: 0, errors: 0, maxSeq: 0 };
+          perSession.set(id, c);
+        }
         return c;
       };
       for (const r of inserted) {
@@ -379,7 +398,8 @@ export class SessionService {
   }
 
   private assertOwner(who: Identity, row: SessionRow) {
-    if (row.actor !== who.sub && !isAdmin(who)) throw forbidden(`session ${row.id} belongs to another subject`);
+    if (row.actor !== who.sub && !isAdmin(who))
+      throw forbidden(`session ${row.id} belongs to another subject`);
   }
 
   filterSql(filter: SessionFilter | null | undefined): SQL | undefined {
@@ -404,14 +424,18 @@ export class SessionService {
 
   /** Newest first, keyset-paginated on (startedAt, id). */
   async list(filter: SessionFilter | null | undefined, first: number, after?: string | null) {
-    if (!Number.isInteger(first) || first < 0 || first > 1000) throw badInput("first must be between 0 and 1000");
+    if (!Number.isInteger(first) || first < 0 || first > 1000)
+      throw badInput("first must be between 0 and 1000");
     const where = this.filterSql(filter);
     let page = where;
     if (after) {
       const c = cursor.decode(after);
       page = and(
         where,
-        or(lt(sessions.startedAt, c.startedAt), and(eq(sessions.startedAt, c.startedAt), lt(sessions.id, c.id))),
+        or(
+          lt(sessions.startedAt, c.startedAt),
+          and(eq(sessions.startedAt, c.startedAt), lt(sessions.id, c.id)),
+        ),
       );
     }
     const rows = await this.db
@@ -465,7 +489,10 @@ export class SessionService {
   }
 
   async eventCount(sessionId: string): Promise<number> {
-    const [r] = await this.db.select({ n: count() }).from(sessionEvents).where(eq(sessionEvents.sessionId, sessionId));
+    const [r] = await this.db
+      .select({ n: count() })
+      .from(sessionEvents)
+      .where(eq(sessionEvents.sessionId, sessionId));
     return Number(r?.n ?? 0);
   }
 
@@ -481,7 +508,7 @@ export class SessionService {
         status = 'ABANDONED',
         end_reason = 'ABANDONED',
         ended_at = greatest(${sessions.lastSeenAt}, ${sessions.startedAt}),
-        end_received_at = ${this.now()}
+        end_received_at = ${this.now().toISOString()}::timestamptz
       where ${sessions.id} in (
         select id from ${sessions}
         where status = 'ACTIVE' and ${lte(sessions.lastSeenAt, cutoff)}
