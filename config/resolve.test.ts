@@ -1,0 +1,107 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigError, displayValue, resolveConfig } from "./resolve.js";
+
+describe("resolveConfig", () => {
+  let cwd: string;
+  let home: string;
+  beforeEach(() => {
+    cwd = mkdtempSync(join(tmpdir(), "cfg-cwd-"));
+    home = mkdtempSync(join(tmpdir(), "cfg-home-"));
+  });
+  afterEach(() => {
+    rmSync(cwd, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("uses built-in defaults and says so", () => {
+    const { settings, provenance } = resolveConfig({ env: {}, cwd, homeDir: home });
+    expect(settings.url).toBe("http://127.0.0.1:8678/graphql");
+    expect(settings.port).toBe(8678);
+    expect(settings.dataDir).toBe(join(home, ".session-buddy"));
+    expect(settings.capture).toBe("buffered");
+    expect(settings.heartbeatInterval).toBe(30);
+    expect(settings.abandonAfter).toBe(90);
+    expect(settings.tracking).toBe(true);
+    expect(provenance.port).toEqual({ layer: "default", source: "built-in" });
+  });
+
+  it("applies project file, user file, environment and flags in that order, recording the layer", () => {
+    writeFileSync(join(cwd, "oneiric.yaml"), "port: 9001\nheartbeatInterval: 10\nabandonAfter: 40\ncapture: strict\n");
+    mkdirSync(join(home, ".config", "oneiric"), { recursive: true });
+    writeFileSync(join(home, ".config", "oneiric", "config.yaml"), "heartbeatInterval: 12\nabandonAfter: 45\n");
+    const { settings, provenance, files } = resolveConfig({
+      env: { SESSION_BUDDY_ABANDON_AFTER: "50", SESSION_BUDDY_TRACKING: "off" },
+      cwd,
+      homeDir: home,
+      flags: { capture: "buffered" },
+    });
+    expect(files).toHaveLength(2);
+    expect(settings.port).toBe(9001);
+    expect(provenance.port.layer).toBe("project");
+    expect(settings.heartbeatInterval).toBe(12);
+    expect(provenance.heartbeatInterval.layer).toBe("user");
+    expect(settings.abandonAfter).toBe(50);
+    expect(provenance.abandonAfter).toEqual({ layer: "env", source: "SESSION_BUDDY_ABANDON_AFTER" });
+    expect(settings.tracking).toBe(false);
+    expect(settings.capture).toBe("buffered");
+    expect(provenance.capture.layer).toBe("flag");
+    // The client URL follows a port set elsewhere when it was not set itself.
+    expect(settings.url).toBe("http://127.0.0.1:9001/graphql");
+  });
+
+  it("reads JSON project files and workflows", () => {
+    writeFileSync(
+      join(cwd, "oneiric.json"),
+      JSON.stringify({ workflows: { release: [{ name: "lint", run: "npm run lint" }] } }),
+    );
+    const { settings } = resolveConfig({ env: {}, cwd, homeDir: home });
+    expect(settings.workflows.release?.[0]).toEqual({ name: "lint", run: "npm run lint" });
+  });
+
+  it("reports every invalid key once, with where it came from", () => {
+    writeFileSync(join(cwd, "oneiric.yaml"), "port: 99999\nbogus: 1\n");
+    let error: ConfigError | undefined;
+    try {
+      resolveConfig({
+        env: {
+          SESSION_BUDDY_SECRET: "changeme-changeme-changeme-changeme",
+          SESSION_BUDDY_CAPTURE: "sometimes",
+          DATABASE_URL: "mysql://x",
+          SESSION_BUDDY_HEARTBEAT_INTERVAL: "soon",
+        },
+        cwd,
+        homeDir: home,
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.code).toBe("CONFIG_INVALID");
+    const lines = error!.problems;
+    expect(lines).toHaveLength(6);
+    expect(lines.find((l) => l.startsWith("port"))).toMatch(/oneiric\.yaml/);
+    expect(lines.find((l) => l.includes("bogus"))).toMatch(/unknown key/);
+    expect(lines.find((l) => l.startsWith("secret"))).toMatch(/placeholder/);
+    // Secrets are never echoed back.
+    expect(lines.join("\n")).not.toContain("changeme");
+    expect(lines.find((l) => l.startsWith("capture"))).toMatch(/buffered or strict/);
+    expect(lines.find((l) => l.startsWith("databaseUrl"))).toMatch(/postgres/);
+    expect(lines.find((l) => l.startsWith("heartbeatInterval"))).toMatch(/SESSION_BUDDY_HEARTBEAT_INTERVAL/);
+  });
+
+  it("refuses short secrets and reports unparsable files", () => {
+    writeFileSync(join(cwd, "oneiric.yaml"), "port: [1, 2\n");
+    expect(() => resolveConfig({ env: { SESSION_BUDDY_SECRET: "short" }, cwd, homeDir: home })).toThrow(
+      /cannot parse[\s\S]*at least 32 characters/,
+    );
+  });
+
+  it("masks secrets and passwords in URLs for display", () => {
+    expect(displayValue("secret", "a".repeat(40))).toBe("**** (40 chars)");
+    expect(displayValue("databaseUrl", "postgres://u:hunter2@db/x")).toBe("postgres://u:****@db/x");
+    expect(displayValue("port", 8678)).toBe("8678");
+  });
+});

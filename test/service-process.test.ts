@@ -1,0 +1,103 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createPostgresDatabase, gql, runCli, spawnService, tempDir, uuid } from "./harness.js";
+import { START, startInput } from "./ops.js";
+
+describe("session-buddy serve as a process", () => {
+  it("runs on embedded PGlite with a local secret, mints working tokens, and refuses a second owner", async () => {
+    const dir = tempDir();
+    const env = { SESSION_BUDDY_DATA_DIR: dir.path, SESSION_BUDDY_SECRET: undefined };
+    const svc = await spawnService(env);
+    try {
+      const secretFile = join(dir.path, "local-secret");
+      expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+      const cliEnv = { ...env, SESSION_BUDDY_URL: svc.url };
+      const writer = await runCli(["token", "--sub", "ops", "--scope", "sessions:write", "--ttl", "10m"], cliEnv);
+      expect(writer.code).toBe(0);
+      const id = uuid();
+      const r = await gql(svc.url, START, { input: startInput("oneiric", id) }, writer.stdout.trim());
+      expect(r.body.data?.startSession).toMatchObject({ id, actor: "ops" });
+
+      // Read commands mint their own read token from the local secret.
+      const listed = await runCli(["list-sessions", "--format", "json"], cliEnv);
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout).map((s: { id: string }) => s.id)).toEqual([id]);
+      const csv = await runCli(["list-sessions", "--format", "csv"], cliEnv);
+      expect(csv.stdout.split("\n")[0]).toMatch(/^id,type,component/);
+
+      const second = await runCli(["serve", "--port", "0"], env);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/in use by process \d+/);
+
+      const health = await fetch(svc.url.replace("/graphql", "/health"));
+      expect(health.status).toBe(200);
+    } finally {
+      await svc.stop();
+      dir.remove();
+    }
+    expect(svc.child.exitCode).toBe(0);
+  });
+
+  it("fails with one clear line per bad setting and exit 1", async () => {
+    const r = await runCli(["serve"], { SESSION_BUDDY_PORT: "http", SESSION_BUDDY_CAPTURE: "maybe" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/port = "http" from SESSION_BUDDY_PORT/);
+    expect(r.stderr).toMatch(/capture = "maybe" from SESSION_BUDDY_CAPTURE: must be buffered or strict/);
+  });
+
+  it("requires a real secret with DATABASE_URL", async () => {
+    const r = await runCli(["serve"], {
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      SESSION_BUDDY_SECRET: undefined,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/SESSION_BUDDY_SECRET .* or SESSION_BUDDY_JWKS is required/);
+  });
+
+  it("says clearly when the database is unreachable", async () => {
+    const r = await runCli(["serve"], {
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      SESSION_BUDDY_SECRET: "a-real-secret-of-at-least-32-random-chars-0123",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot (open the database|apply migrations).*127\.0\.0\.1:1/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("answers bad usage with exit 2 and unreachable services with exit 1", async () => {
+    expect((await runCli(["frobnicate"])).code).toBe(2);
+    expect((await runCli(["list-sessions", "--limit", "zero"])).code).toBe(2);
+    const down = await runCli(["list-sessions"], {
+      SESSION_BUDDY_URL: "http://127.0.0.1:9/graphql",
+      SESSION_BUDDY_TOKEN: "x.y.z",
+    });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9\/graphql/);
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/list-sessions/);
+  });
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL)("migrations on Postgres", () => {
+  it("are safe when two processes migrate at once", async () => {
+    const { url, drop } = await createPostgresDatabase();
+    // A fresh, empty database (not the template): drop the cloned tables first.
+    const postgres = (await import("postgres")).default;
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    await sql.unsafe("drop schema public cascade; create schema public; drop schema if exists drizzle cascade;");
+    await sql.end();
+    try {
+      const env = { DATABASE_URL: url, SESSION_BUDDY_SECRET: "a-real-secret-of-at-least-32-random-chars-0123" };
+      const [a, b] = await Promise.all([runCli(["migrate"], env), runCli(["migrate"], env)]);
+      expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, "", ""]);
+      const svc = await spawnService(env);
+      const r = await fetch(svc.url.replace("/graphql", "/ready"));
+      expect(await r.json()).toMatchObject({ status: "ready", database: "postgres" });
+      await svc.stop();
+    } finally {
+      await drop();
+    }
+  });
+});
