@@ -1,0 +1,31 @@
+/**
+ * `npm run bench [-- section…]`: runs the benchmarks and prints Markdown ready for bench/RESULTS.md.
+ * Sections: ingest (default: all). Postgres from BENCH_DATABASE_URL, TEST_DATABASE_URL or the local server.
+ */
+import { benchIngest } from "./ingest.js";
+import { machine } from "./util.js";
+
+const sections: Record<string, (dbUrl: string) => Promise<string[]>> = {
+  ingest: (databaseUrl) => benchIngest({ databaseUrl, requests: Number(process.env.BENCH_REQUESTS ?? 4000), concurrency: 16 }),
+};
+
+async function main() {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const unknown = wanted.filter((w) => !(w in sections));
+  if (unknown.length) {
+    console.error(`unknown section ${unknown.join(", ")}; known: ${Object.keys(sections).join(", ")}`);
+    process.exit(2);
+  }
+  const dbUrl =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  console.log(`## Run of ${new Date().toISOString().slice(0, 10)} — ${machine()}\n`);
+  for (const name of wanted.length ? wanted : Object.keys(sections)) {
+    process.stderr.write(`running ${name}…\n`);
+    console.log((await sections[name]!(dbUrl)).join("\n"));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
