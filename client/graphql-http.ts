@@ -19,7 +19,12 @@ export class GraphQLRequestError extends Error {
 
   /** The service could not be reached or failed; a retry may succeed. */
   get isTransient(): boolean {
-    return this.code === "NETWORK" || this.code === "TIMEOUT" || /^HTTP_5\d\d$/.test(this.code) || this.code === "INTERNAL_SERVER_ERROR";
+    return (
+      this.code === "NETWORK" ||
+      this.code === "TIMEOUT" ||
+      /^HTTP_5\d\d$/.test(this.code) ||
+      this.code === "INTERNAL_SERVER_ERROR"
+    );
   }
 }
 
@@ -57,7 +62,8 @@ export async function request<TResult, TVariables>(
     });
   } catch (err) {
     const e = err as Error;
-    if (e.name === "TimeoutError") throw new GraphQLRequestError(`no answer from ${options.url} in time`, "TIMEOUT");
+    if (e.name === "TimeoutError")
+      throw new GraphQLRequestError(`no answer from ${options.url} in time`, "TIMEOUT");
     const cause = (e.cause as { code?: string } | undefined)?.code;
     throw new GraphQLRequestError(`cannot reach ${options.url}${cause ? ` (${cause})` : ""}`, "NETWORK");
   }
@@ -72,7 +78,9 @@ export async function request<TResult, TVariables>(
   }
   if (body.errors?.length) {
     const first = body.errors[0]!;
-    const code = String(first.extensions?.code ?? (response.status >= 500 ? `HTTP_${response.status}` : "BAD_RESPONSE"));
+    const code = String(
+      first.extensions?.code ?? (response.status >= 500 ? `HTTP_${response.status}` : "BAD_RESPONSE"),
+    );
     throw new GraphQLRequestError(first.message, code, body.errors);
   }
   if (!response.ok || body.data == null) {
