@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { Database } from "../db/connection.js";
 import { AuthFailure, bearerToken, type Identity, type Verifier } from "./auth/jwt.js";
 import type { Context } from "./context.js";
+import { createDashboardHandler } from "./dashboard/routes.js";
 import { ErrorCodes } from "./errors.js";
 import { EVENT_MODEL_VERSION, LIMITS, publishedModels } from "./models.js";
 import type { PubSubHandle } from "./pubsub.js";
@@ -38,6 +39,8 @@ export interface AppOptions {
   graphiqlToken?: string | undefined;
   /** Describes the auth mode to clients that ask (FastBlocks' `auth`). */
   authMode?: "local-secret" | "secret" | "jwks";
+  /** The built dashboard served at /dashboard; default `<repo>/dist/web`. It embeds `graphiqlToken`. */
+  dashboardDir?: string;
   now?: () => Date;
 }
 
@@ -192,7 +195,7 @@ query RecentSessions {
     plugins: [
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
-        costLimit: { maxCost: 20000 },
+        costLimit: { maxCost: 250_000 },
         maxAliases: { n: 30 },
         maxDirectives: { n: 30 },
         maxTokens: { n: 5000 },
@@ -211,6 +214,12 @@ query RecentSessions {
   });
 
   const metricsEnabled = options.metricsEnabled ?? true;
+  const dashboard = createDashboardHandler({
+    dir: options.dashboardDir,
+    token: options.graphiqlToken,
+    authMode: options.authMode,
+    logger,
+  });
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -270,6 +279,7 @@ query RecentSessions {
         ...z.toJSONSchema(model, { target: "draft-2020-12", io: "input" }),
       });
     }
+    if (await dashboard(req, res, path)) return;
     if (path === "/") {
       res.writeHead(302, { location: "/graphql" });
       return res.end();

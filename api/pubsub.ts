@@ -16,6 +16,8 @@ export type Topics = {
   "session:started": [SessionWire];
   "session:ended": [SessionWire];
   "session:event": [sessionId: string, payload: EventWire];
+  /** Every event of every session, with its session's component (live feeds across sessions). */
+  "events:all": [EventWire & { component: string }];
   /** Something changed the number of active sessions of `component`. */
   "sessions:changed": [{ component: string }];
 };

@@ -55,7 +55,7 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
   }
   let pubsub: Awaited<ReturnType<typeof openPubSub>>;
   try {
-    pubsub = await openPubSub(settings.redisUrl);
+    pubsub = await openPubSub(settings.redisUrl, { channelPrefix: settings.redisPrefix });
   } catch (err) {
     await database.close();
     throw new StartupError((err as Error).message);

@@ -16,6 +16,7 @@ export const SessionFieldsFragment = graphql(`
     endedAt
     lastSeenAt
     receivedAt
+    endReceivedAt
     delayed
     durationSeconds
     endReason
@@ -118,6 +119,50 @@ export const SessionEventsSubscription = graphql(`
       outcome
       errorClass
       redactions
+    }
+  }
+`);
+
+export const LiveEventsSubscription = graphql(`
+  subscription LiveEvents($component: String) {
+    liveEvents(component: $component) {
+      id
+      sessionId
+      seq
+      kind
+      at
+      text
+      textHidden
+      durationMs
+      outcome
+      errorClass
+      redactions
+    }
+  }
+`);
+
+export const SessionEventsAfterQuery = graphql(`
+  query SessionEventsAfter($id: ID!, $after: String) {
+    session(id: $id) {
+      id
+      component
+      events(first: 1000, after: $after) {
+        edges {
+          node {
+            id
+            sessionId
+            seq
+            kind
+            at
+            text
+            textHidden
+            durationMs
+            outcome
+            errorClass
+            redactions
+          }
+        }
+      }
     }
   }
 `);

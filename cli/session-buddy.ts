@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { createClient as createWsClient } from "graphql-ws";
 import pc from "picocolors";
-import WebSocket from "ws";
 import { mintToken, parseTtl, readLocalSecret, Scopes } from "../api/auth/jwt.js";
 import { embeddedDbDir, runService, StartupError } from "../api/server.js";
 import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
@@ -11,14 +9,11 @@ import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { openDatabase } from "../db/connection.js";
 import { NoTokenError, resolveToken } from "./auth.js";
+import { registerBufferCommands } from "./buffer.js";
 import { createLogger } from "./logger.js";
-import {
-  ListSessionsQuery,
-  SessionEndedSubscription,
-  SessionStartedSubscription,
-  ShowSessionQuery,
-} from "./operations.js";
+import { ListSessionsQuery, ShowSessionQuery } from "./operations.js";
 import { csv, type Format, Formats, formatDuration, shortTime, statusColour, table } from "./output.js";
+import { watch } from "./watch.js";
 
 /** A failure the user can act on: printed as one line, exit 1. */
 class UserError extends Error {}
@@ -288,78 +283,25 @@ export function buildProgram(): Command {
 
   program
     .command("watch")
-    .description("live feed of sessions starting and ending")
+    .description(
+      "live feed of sessions starting, ending and being abandoned, and of commands (text with audit:read)",
+    )
     .option("--component <name>", "only this component")
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (opts: { component?: string; format: "table" | "json" }) => {
       const settings = config();
       const token = await resolveToken(settings, [Scopes.READ, Scopes.AUDIT], 12 * 3600);
-      const wsUrl = settings.url.replace(/^http/, "ws");
-      const client = createWsClient({
-        url: wsUrl,
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${token}` },
-        retryAttempts: Number.POSITIVE_INFINITY,
-        shouldRetry: () => true,
-        lazy: false,
-        on: {
-          connected: () =>
-            process.stderr.write(
-              pc.dim(`watching ${wsUrl}${opts.component ? ` (component ${opts.component})` : ""}\n`),
-            ),
-          closed: (e) => {
-            const code = (e as { code?: number })?.code;
-            if (code === 4403) {
-              process.stderr.write(pc.red("the service refused the token (4403)\n"));
-              process.exit(1);
-            }
-          },
-        },
+      await watch({
+        url: settings.url,
+        token,
+        component: opts.component,
+        format: opts.format,
+        out,
+        err: (line) => process.stderr.write(`${line}\n`),
       });
-      const show = (what: "started" | "ended", s: SessionFieldsFragment) => {
-        if (opts.format === "json") return out(JSON.stringify({ event: what, session: s }));
-        const tag =
-          what === "started"
-            ? pc.green("▶ start")
-            : s.status === "ABANDONED"
-              ? pc.yellow("✗ abandon")
-              : pc.cyan("■ end  ");
-        const detail =
-          what === "started"
-            ? `${s.username ?? "?"}@${s.hostname ?? "?"} pid ${s.pid ?? "?"}`
-            : `${s.endReason ?? ""} after ${formatDuration(s.durationSeconds)}, ${s.commandCount} commands`;
-        out(
-          `${shortTime(what === "started" ? s.startedAt : s.endedAt)} ${tag} ${pc.bold(s.component)} ${s.type} ${s.id} ${s.actor} ${detail}`,
-        );
-      };
-      const run = <T>(query: string, pick: (d: T) => SessionFieldsFragment, what: "started" | "ended") =>
-        new Promise<void>((resolve, reject) => {
-          client.subscribe<T>(
-            { query, variables: { component: opts.component } },
-            {
-              next: (r) => {
-                if (r.errors?.length) return reject(new UserError(r.errors[0]!.message));
-                if (r.data) show(what, pick(r.data as T));
-              },
-              error: (err) =>
-                reject(err instanceof Error ? err : new UserError(String((err as Error)?.message ?? err))),
-              complete: resolve,
-            },
-          );
-        });
-      await Promise.race([
-        run<{ sessionStarted: SessionFieldsFragment }>(
-          SessionStartedSubscription.toString(),
-          (d) => d.sessionStarted,
-          "started",
-        ),
-        run<{ sessionEnded: SessionFieldsFragment }>(
-          SessionEndedSubscription.toString(),
-          (d) => d.sessionEnded,
-          "ended",
-        ),
-      ]);
     });
+
+  registerBufferCommands(program, { config, out, fail: (message) => new UserError(message) });
 
   return program;
 }

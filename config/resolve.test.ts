@@ -29,9 +29,15 @@ describe("resolveConfig", () => {
   });
 
   it("applies project file, user file, environment and flags in that order, recording the layer", () => {
-    writeFileSync(join(cwd, "oneiric.yaml"), "port: 9001\nheartbeatInterval: 10\nabandonAfter: 40\ncapture: strict\n");
+    writeFileSync(
+      join(cwd, "oneiric.yaml"),
+      "port: 9001\nheartbeatInterval: 10\nabandonAfter: 40\ncapture: strict\n",
+    );
     mkdirSync(join(home, ".config", "oneiric"), { recursive: true });
-    writeFileSync(join(home, ".config", "oneiric", "config.yaml"), "heartbeatInterval: 12\nabandonAfter: 45\n");
+    writeFileSync(
+      join(home, ".config", "oneiric", "config.yaml"),
+      "heartbeatInterval: 12\nabandonAfter: 45\n",
+    );
     const { settings, provenance, files } = resolveConfig({
       env: { SESSION_BUDDY_ABANDON_AFTER: "50", SESSION_BUDDY_TRACKING: "off" },
       cwd,

@@ -102,6 +102,11 @@ export const settingDefinitions = {
     schema: url(["redis:", "rediss:"]).optional(),
     secret: true,
   },
+  redisPrefix: {
+    env: "SESSION_BUDDY_REDIS_PREFIX",
+    default: "session-buddy:",
+    schema: z.string().regex(/^[\w:.-]{1,64}$/, "must be 1-64 of letters, digits, _ : . -"),
+  },
   heartbeatInterval: {
     env: "SESSION_BUDDY_HEARTBEAT_INTERVAL",
     default: 30,

@@ -110,6 +110,11 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
     lastSeenAt: t.expose("lastSeenAt", { type: "DateTime" }),
     receivedAt: t.expose("receivedAt", { type: "DateTime" }),
     delayed: t.exposeBoolean("delayed"),
+    endReceivedAt: t.expose("endReceivedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the service learned of the end (or abandoned the session).",
+    }),
     durationSeconds: t.float({
       nullable: true,
       description: "endedAt − startedAt (capture times) once the session has ended; null while active.",
@@ -183,6 +188,10 @@ export const SessionFilter = builder.inputType("SessionFilter", {
     startedBefore: t.field({ type: "DateTime" }),
     minDurationSeconds: t.float(),
     delayed: t.boolean(),
+    changedAfter: t.field({
+      type: "DateTime",
+      description: "Sessions the service saw start or end after this time (catch-up of live feeds).",
+    }),
   }),
 });
 
@@ -377,6 +386,23 @@ builder.subscriptionFields((t) => ({
     args: { sessionId: t.arg.id({ required: true }), afterSeq: t.arg.int() },
     subscribe: (_root, args, ctx) => replayThenLive(ctx, String(args.sessionId), args.afterSeq ?? 0),
     resolve: (payload) => payload,
+  }),
+  liveEvents: t.field({
+    type: SessionEvent,
+    description:
+      "Every session's events as they arrive (no replay); optionally one component's, or some kinds.",
+    authScopes: { read: true },
+    args: { component: t.arg.string(), kinds: t.arg.stringList() },
+    subscribe: (_root, args, ctx) =>
+      pipe(
+        ctx.services.pubsub.subscribe("events:all"),
+        filter(
+          (e) =>
+            (!args.component || e.component === args.component) &&
+            (!args.kinds?.length || args.kinds.includes(e.kind)),
+        ),
+      ),
+    resolve: (payload) => eventFromWire(payload),
   }),
   activeSessionCount: t.int({
     authScopes: { read: true },

@@ -29,6 +29,8 @@ export interface SessionFilter {
   startedBefore?: Date | null;
   minDurationSeconds?: number | null;
   delayed?: boolean | null;
+  /** Started or ended (as received by the service) after this time: a live feed's catch-up after a gap. */
+  changedAfter?: Date | null;
 }
 
 export interface ClientHealth {
@@ -378,7 +380,9 @@ export class SessionService {
     const seconds = (performance.now() - started) / 1000;
     for (const r of published) {
       this.metrics?.eventAccepted(byId.get(r.sessionId)?.component ?? "unknown", r.kind, seconds);
-      await this.pubsub.publish("session:event", r.sessionId, eventToWire(r));
+      const wire = eventToWire(r);
+      await this.pubsub.publish("session:event", r.sessionId, wire);
+      await this.pubsub.publish("events:all", { ...wire, component: byId.get(r.sessionId)?.component ?? "" });
     }
     return result;
   }
@@ -414,6 +418,11 @@ export class SessionService {
     if (filter.startedAfter) parts.push(gte(sessions.startedAt, filter.startedAfter));
     if (filter.startedBefore) parts.push(lt(sessions.startedAt, filter.startedBefore));
     if (filter.delayed != null) parts.push(eq(sessions.delayed, filter.delayed));
+    if (filter.changedAfter) {
+      parts.push(
+        or(gt(sessions.receivedAt, filter.changedAfter), gt(sessions.endReceivedAt, filter.changedAfter)),
+      );
+    }
     if (filter.minDurationSeconds != null) {
       parts.push(
         sql`${sessions.endedAt} is not null and extract(epoch from (${sessions.endedAt} - ${sessions.startedAt})) >= ${filter.minDurationSeconds}`,

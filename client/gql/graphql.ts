@@ -138,6 +138,8 @@ export type Session = {
   /** endedAt − startedAt (capture times) once the session has ended; null while active. */
   durationSeconds?: Maybe<Scalars['Float']['output']>;
   endReason?: Maybe<EndReason>;
+  /** When the service learned of the end (or abandoned the session). */
+  endReceivedAt?: Maybe<Scalars['DateTime']['output']>;
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   environment: Scalars['JSON']['output'];
   errorCount: Scalars['Int']['output'];
@@ -226,6 +228,8 @@ export type SessionEventInput = {
 
 export type SessionFilter = {
   actor?: InputMaybe<Scalars['String']['input']>;
+  /** Sessions the service saw start or end after this time (catch-up of live feeds). */
+  changedAfter?: InputMaybe<Scalars['DateTime']['input']>;
   component?: InputMaybe<Scalars['String']['input']>;
   delayed?: InputMaybe<Scalars['Boolean']['input']>;
   hostname?: InputMaybe<Scalars['String']['input']>;
@@ -264,6 +268,8 @@ export type StartSessionInput = {
 export type Subscription = {
   __typename?: 'Subscription';
   activeSessionCount: Scalars['Int']['output'];
+  /** Every session's events as they arrive (no replay); optionally one component's, or some kinds. */
+  liveEvents: SessionEvent;
   /** A session ended, or the reaper abandoned it (and again if a late end corrects an abandon). */
   sessionEnded: Session;
   /** Stored events after afterSeq in seq order, then live ones: no gap, no duplicate. */
@@ -274,6 +280,12 @@ export type Subscription = {
 
 export type SubscriptionActiveSessionCountArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type SubscriptionLiveEventsArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -294,7 +306,7 @@ export type SubscriptionSessionStartedArgs = {
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number };
+export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number };
 
 export type ListSessionsQueryVariables = Exact<{
   filter?: InputMaybe<SessionFilter>;
@@ -303,7 +315,7 @@ export type ListSessionsQueryVariables = Exact<{
 }>;
 
 
-export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } }> } };
+export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } }> } };
 
 export type ShowSessionQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -312,28 +324,28 @@ export type ShowSessionQueryVariables = Exact<{
 }>;
 
 
-export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number, payload: unknown } }> } } | null };
+export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number, payload: unknown } }> } } | null };
 
 export type ActiveSessionsQueryVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number }> };
+export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number }> };
 
 export type WatchStartedSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } };
+export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } };
 
 export type WatchEndedSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } };
+export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } };
 
 export type WatchEventsSubscriptionVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -342,6 +354,21 @@ export type WatchEventsSubscriptionVariables = Exact<{
 
 
 export type WatchEventsSubscription = { __typename?: 'Subscription', sessionEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } };
+
+export type LiveEventsSubscriptionVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type LiveEventsSubscription = { __typename?: 'Subscription', liveEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } };
+
+export type SessionEventsAfterQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SessionEventsAfterQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string, events: { __typename?: 'SessionEventConnection', edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } }> } } | null };
 
 export type StartSessionMutationVariables = Exact<{
   input: StartSessionInput;
@@ -404,6 +431,7 @@ export const SessionFieldsFragmentDoc = new TypedDocumentString(`
   endedAt
   lastSeenAt
   receivedAt
+  endReceivedAt
   delayed
   durationSeconds
   endReason
@@ -447,6 +475,7 @@ export const ListSessionsDocument = new TypedDocumentString(`
   endedAt
   lastSeenAt
   receivedAt
+  endReceivedAt
   delayed
   durationSeconds
   endReason
@@ -503,6 +532,7 @@ export const ShowSessionDocument = new TypedDocumentString(`
   endedAt
   lastSeenAt
   receivedAt
+  endReceivedAt
   delayed
   durationSeconds
   endReason
@@ -536,6 +566,7 @@ export const ActiveSessionsDocument = new TypedDocumentString(`
   endedAt
   lastSeenAt
   receivedAt
+  endReceivedAt
   delayed
   durationSeconds
   endReason
@@ -569,6 +600,7 @@ export const WatchStartedDocument = new TypedDocumentString(`
   endedAt
   lastSeenAt
   receivedAt
+  endReceivedAt
   delayed
   durationSeconds
   endReason
@@ -602,6 +634,7 @@ export const WatchEndedDocument = new TypedDocumentString(`
   endedAt
   lastSeenAt
   receivedAt
+  endReceivedAt
   delayed
   durationSeconds
   endReason
@@ -633,6 +666,48 @@ export const WatchEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
+export const LiveEventsDocument = new TypedDocumentString(`
+    subscription LiveEvents($component: String) {
+  liveEvents(component: $component) {
+    id
+    sessionId
+    seq
+    kind
+    at
+    text
+    textHidden
+    durationMs
+    outcome
+    errorClass
+    redactions
+  }
+}
+    `) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
+export const SessionEventsAfterDocument = new TypedDocumentString(`
+    query SessionEventsAfter($id: ID!, $after: String) {
+  session(id: $id) {
+    id
+    component
+    events(first: 1000, after: $after) {
+      edges {
+        node {
+          id
+          sessionId
+          seq
+          kind
+          at
+          text
+          textHidden
+          durationMs
+          outcome
+          errorClass
+          redactions
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
 export const StartSessionDocument = new TypedDocumentString(`
     mutation StartSession($input: StartSessionInput!) {
   startSession(input: $input) {
