@@ -21,7 +21,11 @@ function follower(stream: NodeJS.ReadableStream) {
   let waiters: { re: RegExp; resolve: () => void }[] = [];
   stream.on("data", (d: Buffer) => {
     text += d.toString();
-    waiters = waiters.filter((w) => (w.re.test(text) ? (w.resolve(), false) : true));
+    waiters = waiters.filter((w) => {
+      if (!w.re.test(text)) return true;
+      w.resolve();
+      return false;
+    });
   });
   return {
     text: () => text,
