@@ -298,6 +298,19 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, ctx) => ctx.services.sessions.list(args.filter, args.first ?? 50, args.after),
   }),
+  recentEvents: t.field({
+    type: [SessionEvent],
+    description: "Events across sessions, newest first, e.g. failed workflow steps: kind workflow_step, outcome error.",
+    authScopes: { read: true },
+    args: {
+      component: t.arg.string(),
+      type: t.arg.string({ description: "The session type (admin_shell, workflow, cli, …)." }),
+      kind: t.arg.string(),
+      outcome: t.arg.string(),
+      limit: t.arg.int({ defaultValue: 50 }),
+    },
+    resolve: (_root, args, ctx) => ctx.services.sessions.recentEvents({ ...args, limit: args.limit ?? 50 }),
+  }),
   activeSessions: t.field({
     type: [Session],
     authScopes: { read: true },

@@ -497,6 +497,37 @@ export class SessionService {
       .limit(limit);
   }
 
+  /**
+   * Events across sessions, newest first (`at`), with their session's component and type: failed workflow
+   * steps, recent errors of a component, and the like.
+   */
+  async recentEvents(filter: {
+    component?: string | null;
+    type?: string | null;
+    kind?: string | null;
+    outcome?: string | null;
+    limit: number;
+  }): Promise<(SessionEventRow & { component: string; sessionType: string })[]> {
+    if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > 1000) {
+      throw badInput("limit must be between 1 and 1000");
+    }
+    const rows = await this.db
+      .select({ event: sessionEvents, component: sessions.component, sessionType: sessions.type })
+      .from(sessionEvents)
+      .innerJoin(sessions, eq(sessions.id, sessionEvents.sessionId))
+      .where(
+        and(
+          filter.component ? eq(sessions.component, filter.component) : undefined,
+          filter.type ? eq(sessions.type, filter.type) : undefined,
+          filter.kind ? eq(sessionEvents.kind, filter.kind) : undefined,
+          filter.outcome ? eq(sessionEvents.outcome, filter.outcome) : undefined,
+        ),
+      )
+      .orderBy(desc(sessionEvents.at), desc(sessionEvents.id))
+      .limit(filter.limit);
+    return rows.map((r) => ({ ...r.event, component: r.component, sessionType: r.sessionType }));
+  }
+
   async eventCount(sessionId: string): Promise<number> {
     const [r] = await this.db
       .select({ n: count() })

@@ -1,0 +1,1255 @@
+/**
+ * `AdminShell`: the tracked Node REPL every component's admin shell extends (SPEC §10).
+ *
+ * It owns everything that is the same in every shell — banner, session start and end, the command audit,
+ * history, completion, `help()`, awaiting async helpers, errors and teardown — so a component only says who
+ * it is and which helpers it offers.
+ */
+import { EventEmitter } from "node:events";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Key } from "node:readline";
+import repl, { type REPLServer, type ReplOptions } from "node:repl";
+import { fileURLToPath } from "node:url";
+import { inspect, types } from "node:util";
+import vm from "node:vm";
+import pc from "picocolors";
+import {
+  CaptureModes,
+  type EndReason,
+  EndReasons,
+  type RecordedEvent,
+  type SessionBuddyClientApi,
+  type SessionInfo,
+  type TrackedSession,
+  type TrackingState,
+} from "../client/types.js";
+import { redact } from "./redact.js";
+import { asTable, type TableOptions } from "./table.js";
+
+// ---------------------------------------------------------------------------------------------------------
+// Public types
+// ---------------------------------------------------------------------------------------------------------
+
+/** Any function; helpers are called by the operator, never by AdminShell, so their arguments are free. */
+// biome-ignore lint/suspicious/noExplicitAny: helper parameters are whatever the component declares.
+export type HelperFn = (...args: any[]) => unknown;
+
+export interface HelperSpec {
+  fn: HelperFn;
+  /** How to call it, shown in the banner and `help()`: `errors(limit = 10)`. */
+  signature: string;
+  /** One line. */
+  description: string;
+  /** Extra names. A snake_case helper also gets its camelCase name automatically. */
+  aliases?: readonly string[];
+}
+
+/** A value read on access (FastBlocks' `auth`), listed beside the helpers. */
+export interface PropertySpec {
+  get: () => unknown;
+  description: string;
+}
+
+/** Who the shell is. Everything else has a default. */
+export interface ShellDefinition {
+  /** Component name as reported to Session-Buddy: `crackerjack`. `^[a-zA-Z0-9_-]{1,64}$`. */
+  name: string;
+  /** The component's role: `inspector`, `orchestrator`, … */
+  componentType: string;
+  /** Shown in the banner; default: the name with each word capitalised (`Session-Buddy`). */
+  displayName?: string;
+  /** Default: the class name of the subclass (`CrackerjackShell`). */
+  shellType?: string;
+  /** Default: the `version` of the nearest package.json above `versionFrom`. */
+  version?: string;
+  /** Where to start looking for package.json; default: this module, i.e. Session-Buddy's own package. */
+  versionFrom?: string | URL;
+  adapters?: readonly string[];
+  helpers?: Readonly<Record<string, HelperSpec>>;
+  properties?: Readonly<Record<string, PropertySpec>>;
+}
+
+export interface AdminShellOptions {
+  /**
+   * The Session-Buddy client that records this shell's session. Absent (or `tracking: false`): the shell
+   * runs untracked and its banner says `✗ Disabled: <trackingDisabledReason>`.
+   */
+  client?: SessionBuddyClientApi;
+  /** `false` turns tracking off even when a client is given. Default `true`. */
+  tracking?: boolean;
+  /** Why tracking is off, for the banner. */
+  trackingDisabledReason?: string;
+  /** Record each command typed (SPEC §6). Default `true`. */
+  trackCommands?: boolean;
+  /** Session-Buddy's data dir; history lives in `<dataDir>/history/<name>.history`. Absent: no history file. */
+  dataDir?: string;
+  /** Default `process.stdin`. */
+  input?: NodeJS.ReadableStream;
+  /** Everything the shell prints goes here. Default `process.stdout`. */
+  output?: NodeJS.WritableStream;
+  /** Default: whether `output` is a TTY. */
+  terminal?: boolean;
+  /** Default: whether `output` supports colours (which honours `NO_COLOR` and `FORCE_COLOR`). */
+  color?: boolean;
+  /** The REPL's eager-evaluation preview. Off by default: it shows unawaited promises for async helpers. */
+  preview?: boolean;
+  /** Upper bound on delivering pending events when the shell ends. Default 1500 ms. */
+  shutdownTimeoutMs?: number;
+  /**
+   * Install handlers for SIGINT/SIGTERM/SIGHUP, uncaught exceptions, unhandled rejections and `exit`, so the
+   * session ends with the right reason however the process stops. Default `true`; turn off only when
+   * something else owns the process.
+   */
+  handleProcessEvents?: boolean;
+  /** Exit the process once the shell has ended, so a helper's open handles cannot keep it alive. Default `true`. */
+  exitProcess?: boolean;
+  /** Extra fields for the session's `environment` (nodeVersion, platform and cwd are always sent). */
+  environment?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+/** How the shell ended. */
+export interface ShellExit {
+  reason: EndReason;
+  exitCode: number;
+}
+
+/** Process exit code for each way a shell ends: 128 + signal number for signals, as shells do. */
+export const ExitCodes = {
+  EXIT: 0,
+  ERROR: 1,
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+} as const satisfies Partial<Record<EndReason, number>>;
+
+/** Limit of an event's text at the service (SPEC §7); longer commands are cut at the source. */
+export const MAX_COMMAND_TEXT_BYTES = 8 * 1024;
+
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1500;
+const COMPONENT_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const NOOP = () => {};
+
+// ---------------------------------------------------------------------------------------------------------
+// REPL internals we rely on (checked on Node 20.20; the pty tests fail loudly if one moves)
+// ---------------------------------------------------------------------------------------------------------
+
+type EvalCallback = (err: Error | null, result?: unknown) => void;
+type EvalFn = (code: string, context: vm.Context, file: string, cb: EvalCallback) => void;
+
+interface ReplInternals {
+  eval: EvalFn;
+  _domain: unknown;
+  _ttyWrite: (data: string | undefined, key: Key | undefined) => void;
+  history?: string[];
+  lastError?: unknown;
+  underscoreErrAssigned?: boolean;
+  close: () => void;
+}
+
+/**
+ * Stands in for the domain the REPL would otherwise create. With a real domain, an error thrown by typed
+ * code skips the eval callback (so its command could never be completed) and errors thrown later from a
+ * timer it started are swallowed as "Uncaught …" instead of ending the session with ERROR. `bind` returning
+ * the function unchanged gives us Node's own default eval, undomained; the REPL still emits on this object
+ * for the few errors it reports itself (and prints them).
+ */
+class NoDomain extends EventEmitter {
+  bind<F>(fn: F): F {
+    return fn;
+  }
+  enter(): void {}
+  exit(): void {}
+}
+
+class InterruptedError extends Error {
+  override readonly name = "Interrupted";
+  readonly code = "INTERRUPTED";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// AdminShell
+// ---------------------------------------------------------------------------------------------------------
+
+interface RegisteredHelper extends HelperSpec {
+  name: string;
+  builtin: boolean;
+  aliases: readonly string[];
+}
+
+/**
+ * The base of every admin shell: a Node REPL whose session and commands are tracked by Session-Buddy.
+ *
+ * @example
+ * class CrackerjackShell extends AdminShell {
+ *   constructor(options?: AdminShellOptions) {
+ *     super({ name: "crackerjack", componentType: "inspector", adapters: ["vitest", "biome"] }, options);
+ *     this.helper("lint", "lint()", "Run the linter on the project", () => this.runLint());
+ *     this.helper("format_code", "format_code()", "Format the project", () => this.format()); // + formatCode()
+ *   }
+ * }
+ * const { exitCode } = await new CrackerjackShell({ client, dataDir }).start();
+ */
+export class AdminShell {
+  readonly name: string;
+  readonly componentType: string;
+  readonly displayName: string;
+  readonly shellType: string;
+  readonly version: string;
+  readonly adapters: readonly string[];
+  /** The one stream all output goes through. */
+  readonly output: NodeJS.WritableStream;
+  protected readonly input: NodeJS.ReadableStream;
+  protected readonly colors: ReturnType<typeof pc.createColors>;
+  protected readonly color: boolean;
+
+  private readonly options: AdminShellOptions;
+  private readonly client: SessionBuddyClientApi | undefined;
+  private readonly disabledReason: string | undefined;
+  private readonly helpers = new Map<string, RegisteredHelper>();
+  private readonly properties = new Map<string, PropertySpec>();
+  private readonly names = new Set<string>();
+
+  private trackedSession: TrackedSession | undefined;
+  private server: REPLServer | undefined;
+  private started = false;
+  private ended = false;
+  private shutdownDone = false;
+  private outputBroken = false;
+  private exitInfo: ShellExit | undefined;
+  private resolveExit: (exit: ShellExit) => void = NOOP;
+  private readonly exited: Promise<ShellExit>;
+  private readonly processHandlers: [string, (...args: unknown[]) => void][] = [];
+  private unsubscribeTracking: () => void = NOOP;
+  private warned = new Set<string>();
+
+  // REPL state
+  private closeReason: EndReason | undefined;
+  private closeExitCode: number | undefined;
+  private lineEval = false;
+  private inSigint = false;
+  private pendingCommands = 0;
+  private pendingKeys: [string | undefined, Key | undefined][] = [];
+  private replayKeys: () => void = NOOP;
+  private commandChain: Promise<void> = Promise.resolve();
+  private inflight: { recorded: RecordedEvent; startedAt: number } | undefined;
+
+  /**
+   * @param definition who the shell is: name, type, adapters, optionally helpers (or register them with
+   *   {@link AdminShell.helper} in the subclass constructor).
+   * @param options the client, data dir, streams and switches; see {@link AdminShellOptions}.
+   *
+   * @example
+   * // Without a subclass:
+   * const shell = new AdminShell(
+   *   { name: "demo", componentType: "inspector", helpers: { ping: { fn: () => "pong", signature: "ping()", description: "Answer" } } },
+   *   { tracking: false, trackingDisabledReason: "SESSION_BUDDY_TRACKING=false" },
+   * );
+   */
+  constructor(definition: ShellDefinition, options: AdminShellOptions = {}) {
+    if (!COMPONENT_NAME.test(definition.name)) {
+      throw new Error(`AdminShell: component name "${definition.name}" must match ${COMPONENT_NAME}`);
+    }
+    this.name = definition.name;
+    this.componentType = definition.componentType;
+    this.displayName = definition.displayName ?? titleCase(definition.name);
+    this.shellType = definition.shellType ?? new.target.name;
+    this.version =
+      definition.version ??
+      AdminShell.readPackageVersion(definition.versionFrom ?? import.meta.url) ??
+      "unknown";
+    this.adapters = [...(definition.adapters ?? [])];
+    this.options = options;
+    this.input = options.input ?? process.stdin;
+    this.output = options.output ?? process.stdout;
+    this.color = options.color ?? supportsColor(this.output);
+    this.colors = pc.createColors(this.color);
+
+    const trackingOn = options.tracking !== false && options.client !== undefined;
+    this.client = trackingOn ? options.client : undefined;
+    this.disabledReason = trackingOn
+      ? undefined
+      : (options.trackingDisabledReason ??
+        (options.tracking === false
+          ? "turned off in the configuration"
+          : "no Session-Buddy client configured"));
+
+    this.exited = new Promise((resolve) => {
+      this.resolveExit = resolve;
+    });
+
+    // Built-ins first, so a component cannot take their names by accident.
+    const builtins: [string, string, string, HelperFn][] = [
+      ["help", "help(name?)", "List the helpers, or describe one", (name?: string) => this.help(name)],
+      ["status", "status()", "Session id, capture mode, tracking and journal state", () => this.status()],
+      [
+        "exit",
+        "exit(code = 0)",
+        "Leave the shell (also .exit or Ctrl-D)",
+        (code?: number) => this.exit(code),
+      ],
+    ];
+    for (const [name, signature, description, fn] of builtins) {
+      this.helper(name, signature, description, fn, { builtin: true });
+    }
+    for (const [name, spec] of Object.entries(definition.helpers ?? {})) {
+      this.helper(name, spec.signature, spec.description, spec.fn, { aliases: spec.aliases });
+    }
+    for (const [name, spec] of Object.entries(definition.properties ?? {})) {
+      this.property(name, spec.description, spec.get);
+    }
+  }
+
+  /**
+   * Finds the `version` of the nearest package.json at or above `from` (a file URL or path).
+   *
+   * @example
+   * AdminShell.readPackageVersion(import.meta.url); // "1.0.0"
+   */
+  static readPackageVersion(from: string | URL): string | undefined {
+    let dir = path.dirname(
+      typeof from === "string" && !from.startsWith("file:") ? from : fileURLToPath(from),
+    );
+    for (;;) {
+      const candidate = path.join(dir, "package.json");
+      if (existsSync(candidate)) {
+        try {
+          const pkg = JSON.parse(readFileSync(candidate, "utf8")) as { version?: unknown };
+          if (typeof pkg.version === "string") return pkg.version;
+        } catch {
+          // An unreadable package.json is not ours to fix; keep walking up.
+        }
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) return undefined;
+      dir = parent;
+    }
+  }
+
+  /** The tracked session, once `start()` opened it (undefined when tracking is off). */
+  get session(): TrackedSession | undefined {
+    return this.trackedSession;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Declaring helpers
+  // -------------------------------------------------------------------------------------------------------
+
+  /**
+   * Registers a helper the operator can call at the prompt. Call it from the subclass constructor.
+   * A snake_case name also gets its camelCase alias (`show_hooks` → `showHooks`). Async helpers are awaited
+   * by the shell, so `ps()` prints its rows, not `Promise { <pending> }`. A helper returns its data (wrap
+   * rows in {@link AdminShell.table} to have them shown as a table) and prints with
+   * {@link AdminShell.print}, not `console.log`, which would bypass the shell's output stream. `this` is
+   * the shell.
+   *
+   * @example
+   * this.helper("errors", "errors(limit = 10)", "Failed steps, newest first", async (limit = 10) =>
+   *   this.table(await this.loadErrors(limit)),
+   * );
+   */
+  protected helper(
+    name: string,
+    signature: string,
+    description: string,
+    fn: HelperFn,
+    options: { aliases?: readonly string[]; builtin?: boolean } = {},
+  ): void {
+    const camel = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const aliases = [...new Set([...(camel !== name ? [camel] : []), ...(options.aliases ?? [])])];
+    for (const n of [name, ...aliases]) this.claimName(n);
+    this.helpers.set(name, { name, signature, description, fn, aliases, builtin: options.builtin ?? false });
+  }
+
+  /**
+   * Registers a value computed on each access, listed with the helpers.
+   *
+   * @example
+   * this.property("auth", "Current identity, scopes and expiry", () => this.describeToken());
+   */
+  protected property(name: string, description: string, get: () => unknown): void {
+    this.claimName(name);
+    this.properties.set(name, { get, description });
+  }
+
+  private claimName(name: string): void {
+    if (!IDENTIFIER.test(name)) {
+      throw new Error(`AdminShell: helper name "${name}" is not a JavaScript identifier`);
+    }
+    if (this.names.has(name)) throw new Error(`AdminShell: helper name "${name}" is already taken`);
+    this.names.add(name);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Output helpers for subclasses
+  // -------------------------------------------------------------------------------------------------------
+
+  /**
+   * Writes one line to the shell's output. Strings are written as they are; other values are inspected.
+   *
+   * @example
+   * this.print(this.colors.green("✓"), "lint passed in", 812, "ms");
+   */
+  print(...values: unknown[]): void {
+    const text = values
+      .map((v) => (typeof v === "string" ? v : inspect(v, { colors: this.color, depth: 4 })))
+      .join(" ");
+    this.write(`${text}\n`);
+  }
+
+  /**
+   * Returns `rows` unchanged but printed as a table when the REPL echoes it — so helpers return data and
+   * still read well.
+   *
+   * @example
+   * this.helper("ps", "ps()", "All runs", async () => this.table(await this.runs(), { columns: ["id", "status"] }));
+   */
+  table<T extends object>(rows: T[], options: TableOptions = {}): T[] {
+    return asTable(rows, { color: this.color, ...options });
+  }
+
+  /**
+   * Records an extra event in this shell's session (e.g. a quality check's result); a no-op when untracked.
+   * Never throws: tracking must not break a helper.
+   *
+   * @example
+   * await this.recordEvent({ kind: "note", text: "lint passed", payload: { durationMs: 812 } });
+   */
+  async recordEvent(event: Parameters<TrackedSession["record"]>[0]): Promise<RecordedEvent | undefined> {
+    if (!this.trackedSession) return undefined;
+    try {
+      return await this.trackedSession.record(event);
+    } catch (err) {
+      this.warnOnce("record", `tracking: could not record a ${event.kind} event: ${messageOf(err)}`);
+      return undefined;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Built-in helpers
+  // -------------------------------------------------------------------------------------------------------
+
+  /**
+   * Prints the helpers with their signatures and descriptions, or the one named.
+   *
+   * @example
+   * shell.help();      // every helper
+   * shell.help("ps");  // just ps()
+   */
+  help(name?: string): void {
+    const c = this.colors;
+    if (name !== undefined) {
+      const helper = [...this.helpers.values()].find((h) => h.name === name || h.aliases.includes(name));
+      const property = this.properties.get(name);
+      if (helper) {
+        this.print(`${c.bold(helper.signature)}  ${helper.description}`);
+        if (helper.aliases.length > 0) this.print(c.dim(`  also: ${helper.aliases.join(", ")}`));
+      } else if (property) {
+        this.print(`${c.bold(name)}  ${property.description}`);
+      } else {
+        this.print(c.red(`No helper named ${name}. Type help() for the list.`));
+      }
+      return;
+    }
+    this.write(`${this.helperLines().join("\n")}\n`);
+    this.print(
+      c.dim(
+        "Async helpers are awaited for you; top-level await works too. Tab completes names; .help lists REPL commands.",
+      ),
+    );
+  }
+
+  /** The session's tracking state, as data. */
+  status(): Record<string, unknown> {
+    return {
+      component: this.name,
+      sessionId: this.trackedSession?.id ?? null,
+      captureMode: this.client?.captureMode ?? null,
+      tracking: this.trackingState(),
+      trackCommands: this.trackCommands,
+      journal: this.client ? safely(() => this.client?.journalStatus()) : null,
+    };
+  }
+
+  /**
+   * Ends the shell normally (endReason EXIT) with `code`, like `.exit` or Ctrl-D.
+   *
+   * @example
+   * shell.exit();   // from a helper, or typed as exit() at the prompt
+   */
+  exit(code = 0): void {
+    this.closeReason ??= EndReasons.EXIT;
+    this.closeExitCode ??= Number.isInteger(code) ? code : 0;
+    if (this.server) this.server.close();
+    else if (!this.ended) void this.finish(EndReasons.EXIT, this.closeExitCode, "async");
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Lifecycle
+  // -------------------------------------------------------------------------------------------------------
+
+  /**
+   * Opens the session, prints the banner and runs the REPL. Resolves when the shell has ended — by `.exit`,
+   * Ctrl-D, `exit()`, Ctrl-C twice, a signal or an uncaught error — after the end was recorded and the
+   * client shut down. Unless `exitProcess: false`, the process then exits with {@link ShellExit.exitCode}.
+   *
+   * In BUFFERED capture the prompt appears at once; in STRICT capture it waits for the service to
+   * acknowledge the session, and the shell exits with code 1 when it does not.
+   *
+   * @example
+   * const { reason, exitCode } = await new CrackerjackShell({ client, dataDir }).start();
+   */
+  async start(): Promise<ShellExit> {
+    if (this.started) throw new Error("AdminShell.start() can only be called once");
+    this.started = true;
+    this.output.on("error", () => {
+      // The terminal went away (SIGHUP, closed pipe): stop writing instead of crashing the exit path.
+      this.outputBroken = true;
+    });
+    this.watchForHangup();
+    if (this.options.handleProcessEvents !== false) this.installProcessHandlers();
+
+    if (!this.openSession()) return this.exited;
+    const session = this.trackedSession;
+    if (session && this.client?.captureMode === CaptureModes.STRICT) {
+      this.print(this.colors.dim("Waiting for Session-Buddy to acknowledge the session (STRICT capture)…"));
+      try {
+        await session.started;
+      } catch (err) {
+        if (this.ended) return this.exited;
+        this.print(
+          this.colors.red(
+            `✗ Session-Buddy did not acknowledge the session start: ${messageOf(err)}\n` +
+              "  STRICT capture refuses to open an untracked shell. Start the service, or use SESSION_BUDDY_CAPTURE=buffered.",
+          ),
+        );
+        void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "async");
+        return this.exited;
+      }
+    }
+    if (this.ended) return this.exited; // a signal arrived while waiting
+    this.write(`${this.banner()}\n`);
+    this.openRepl();
+    return this.exited;
+  }
+
+  /**
+   * When the terminal disappears (window closed, ssh dropped) the kernel sends SIGHUP, but the read side
+   * often notices first: a TTY's stdin ends and setRawMode fails with EIO. A TTY never ends otherwise
+   * (Ctrl-D is a key), so an end is a hangup: report SIGHUP, and stop touching the dead terminal so the
+   * REPL can close normally.
+   */
+  private watchForHangup(): void {
+    const input = this.input as NodeJS.ReadableStream & {
+      isTTY?: boolean;
+      setRawMode?: (mode: boolean) => unknown;
+    };
+    if (input.isTTY !== true) return;
+    const hangup = () => {
+      this.closeReason ??= EndReasons.SIGHUP;
+      this.closeExitCode ??= ExitCodes.SIGHUP;
+      this.outputBroken = true;
+      if (typeof input.setRawMode === "function") input.setRawMode = () => input;
+    };
+    input.prependListener("end", hangup);
+    input.on("error", hangup);
+  }
+
+  private get trackCommands(): boolean {
+    return this.options.trackCommands !== false;
+  }
+
+  /** Starts the tracked session. Returns false when STRICT capture refused to start. */
+  private openSession(): boolean {
+    if (!this.client) return true;
+    const info: SessionInfo = {
+      type: "admin_shell",
+      component: this.name,
+      componentType: this.componentType,
+      componentVersion: this.version,
+      shellType: this.shellType,
+      adapters: [...this.adapters],
+      pid: process.pid,
+      username: safely(() => os.userInfo().username),
+      hostname: os.hostname(),
+      environment: {
+        nodeVersion: process.version,
+        platform: process.platform,
+        arch: process.arch,
+        cwd: process.cwd().slice(0, 500),
+        terminal: this.options.terminal ?? isTty(this.output),
+        ...this.options.environment,
+      },
+      ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
+    };
+    try {
+      this.trackedSession = this.client.start(info);
+      // BUFFERED never waits on this; STRICT awaits it in start(). Either way a rejection is handled.
+      this.trackedSession.started.catch(NOOP);
+      this.unsubscribeTracking = this.client.onTrackingChange((state) => this.onTrackingChange(state));
+      return true;
+    } catch (err) {
+      if (this.client.captureMode === CaptureModes.STRICT) {
+        this.print(this.colors.red(`✗ Could not open a tracked session: ${messageOf(err)}`));
+        void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "async");
+        return false;
+      }
+      this.warnOnce("start", `tracking: could not open a session, continuing untracked: ${messageOf(err)}`);
+      return true;
+    }
+  }
+
+  private openRepl(): void {
+    const domain = new NoDomain();
+    const terminal = this.options.terminal ?? isTty(this.output);
+    const server = repl.start({
+      prompt: `${this.colors.cyan(this.name)}${this.colors.dim(">")} `,
+      input: this.input,
+      output: this.output,
+      terminal,
+      useColors: this.color,
+      ignoreUndefined: true,
+      preview: this.options.preview ?? false,
+      // Ctrl-C stops a runaway `while (true) {}` or a hung top-level await instead of killing the shell.
+      breakEvalOnSigint: true,
+      domain,
+    } as ReplOptions);
+    this.server = server;
+    const internals = server as unknown as ReplInternals;
+
+    const defaultEval = internals.eval;
+    internals.eval = (code, context, file, cb) => this.evaluate(defaultEval, code, context, file, cb);
+
+    // Keys typed while a command is running wait until it is done (Node does the same for top-level await),
+    // so a command never starts before the previous one was recorded and completed. Ctrl-C goes through.
+    const ttyWrite = internals._ttyWrite;
+    internals._ttyWrite = (data, key) => {
+      if (this.pendingCommands > 0 && !(key?.ctrl && key.name === "c")) {
+        this.pendingKeys.push([data, key]);
+        return;
+      }
+      ttyWrite(data, key);
+    };
+    const replayKeys = () => {
+      while (this.pendingCommands === 0 && this.pendingKeys.length > 0 && !this.ended) {
+        const [data, key] = this.pendingKeys.shift() as [string | undefined, Key | undefined];
+        ttyWrite(data, key);
+      }
+    };
+    this.replayKeys = replayKeys;
+
+    server.prependListener("line", (line: string) => {
+      // Only evals that come from a typed line are commands; tab completion evaluates too.
+      this.lineEval = true;
+      queueMicrotask(() => {
+        this.lineEval = false;
+      });
+      this.redactHistory(line);
+    });
+
+    // Ctrl-C twice closes the REPL from inside its SIGINT handler; remember that to report SIGINT, not EXIT.
+    server.prependListener("SIGINT", () => {
+      this.inSigint = true;
+    });
+    server.on("SIGINT", () => {
+      this.inSigint = false;
+    });
+    const close = server.close.bind(server);
+    internals.close = () => {
+      this.closeReason ??= this.inSigint ? EndReasons.SIGINT : EndReasons.EXIT;
+      close();
+    };
+    server.on("exit", () => {
+      const reason = this.closeReason ?? EndReasons.EXIT;
+      void this.finish(
+        reason,
+        this.closeExitCode ?? ExitCodes[reason as keyof typeof ExitCodes] ?? 0,
+        "async",
+      );
+    });
+
+    this.installContext(server.context);
+    server.on("reset", (context: vm.Context) => this.installContext(context));
+
+    if (this.options.dataDir && terminal) {
+      const dir = path.join(this.options.dataDir, "history");
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        server.setupHistory(path.join(dir, `${this.name}.history`), (err) => {
+          if (err) this.warnOnce("history", `history: ${err.message}`);
+        });
+      } catch (err) {
+        this.warnOnce("history", `history: ${messageOf(err)}`);
+      }
+    }
+  }
+
+  private installContext(context: vm.Context): void {
+    for (const helper of this.helpers.values()) {
+      const fn = this.wrapHelper(helper);
+      for (const name of [helper.name, ...helper.aliases]) {
+        Object.defineProperty(context, name, {
+          value: fn,
+          writable: true,
+          configurable: true,
+          enumerable: true,
+        });
+      }
+    }
+    for (const [name, spec] of this.properties) {
+      Object.defineProperty(context, name, { get: spec.get, configurable: true, enumerable: true });
+    }
+  }
+
+  private wrapHelper(helper: RegisteredHelper): HelperFn {
+    const fn = helper.fn;
+    const wrapped = (...args: unknown[]) => fn.apply(this, args);
+    Object.defineProperty(wrapped, "name", { value: helper.name });
+    // Typing a helper's name without calling it shows how to call it.
+    Object.defineProperty(wrapped, inspect.custom, {
+      value: () => `${this.colors.cyan(helper.signature)}  ${this.colors.dim(helper.description)}`,
+    });
+    return wrapped;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Evaluation and the command audit
+  // -------------------------------------------------------------------------------------------------------
+
+  private evaluate(
+    defaultEval: EvalFn,
+    code: string,
+    context: vm.Context,
+    file: string,
+    cb: EvalCallback,
+  ): void {
+    const fromLine = this.lineEval;
+    this.lineEval = false;
+    const evalNow = (done: EvalCallback) =>
+      withoutProcessSigint(() => defaultEval(code, context, file, done));
+    if (!fromLine || code.trim() === "") {
+      evalNow(cb);
+      return;
+    }
+    if (!compiles(code)) {
+      // Incomplete (the REPL reads another line) or a syntax error: either way nothing runs, so the REPL can
+      // decide now, and a syntax error is recorded afterwards as a failed command.
+      evalNow((err, result) => {
+        if (err instanceof repl.Recoverable) {
+          cb(err);
+          return;
+        }
+        this.enqueue(code, cb, () => Promise.resolve({ err, result }));
+      });
+      return;
+    }
+    this.enqueue(
+      code,
+      cb,
+      () =>
+        new Promise((resolve) => {
+          evalNow((err, result) => resolve({ err, result }));
+        }),
+    );
+  }
+
+  private enqueue(
+    code: string,
+    cb: EvalCallback,
+    run: () => Promise<{ err: unknown; result: unknown }>,
+  ): void {
+    this.pendingCommands++;
+    this.commandChain = this.commandChain
+      .then(() => this.runCommand(code, cb, run))
+      .catch((err: unknown) => this.warnOnce("eval", `shell: ${messageOf(err)}`))
+      .finally(() => {
+        this.pendingCommands--;
+        this.replayKeys();
+      });
+  }
+
+  /**
+   * One command: record it (redacted) before it runs, run it, await a promise it returns, complete the
+   * record with duration and outcome, then show the result.
+   */
+  private async runCommand(
+    code: string,
+    cb: EvalCallback,
+    run: () => Promise<{ err: unknown; result: unknown }>,
+  ): Promise<void> {
+    if (this.ended) return;
+    const session = this.trackCommands ? this.trackedSession : undefined;
+    let recorded: RecordedEvent | undefined;
+    if (session) {
+      const { text, redactions, truncatedFrom } = commandText(code);
+      const pending = session.record({
+        kind: "command",
+        text,
+        redactions,
+        ...(truncatedFrom !== undefined ? { payload: { truncated: true, bytes: truncatedFrom } } : {}),
+      });
+      try {
+        recorded = await this.interruptible(pending);
+      } catch (err) {
+        if (err instanceof InterruptedError) {
+          // Recorded later perhaps, but never run: say so in the audit.
+          pending.then((r) => this.complete(r, 0, err), NOOP);
+          this.print(this.colors.yellow("Interrupted — the command was not run."));
+          this.done(cb);
+          return;
+        }
+        if (this.client?.captureMode === CaptureModes.STRICT) {
+          this.print(
+            this.colors.red(
+              `✗ Not run: Session-Buddy did not acknowledge the command (STRICT capture): ${messageOf(err)}`,
+            ),
+          );
+          this.done(cb);
+          return;
+        }
+        // BUFFERED never blocks the operator: run it untracked.
+        this.warnOnce(
+          "record",
+          `tracking: could not record the command, running it untracked: ${messageOf(err)}`,
+        );
+      }
+    }
+    if (this.ended) return;
+
+    const startedAt = performance.now();
+    if (recorded) this.inflight = { recorded, startedAt };
+    let { err, result } = await run();
+    if (!err && isThenable(result)) {
+      try {
+        result = await this.interruptible(result);
+      } catch (e) {
+        err = e;
+      }
+    }
+    this.inflight = undefined;
+    if (recorded) this.complete(recorded, performance.now() - startedAt, err);
+    if (this.ended) return;
+    if (err instanceof repl.Recoverable) {
+      cb(err); // cannot happen after compiles(); let the REPL keep reading if it does
+      return;
+    }
+    if (err instanceof InterruptedError) {
+      this.print(
+        this.colors.yellow("Interrupted — stopped waiting; the promise may still settle in the background."),
+      );
+      this.done(cb);
+      return;
+    }
+    if (err) {
+      this.showError(err);
+      this.done(cb);
+      return;
+    }
+    this.done(cb, result);
+  }
+
+  private complete(recorded: RecordedEvent, durationMs: number, err: unknown): void {
+    try {
+      this.trackedSession?.complete(recorded, {
+        durationMs: Math.round(durationMs * 1000) / 1000,
+        outcome: err ? "error" : "ok",
+        ...(err ? { errorClass: errorClassOf(err) } : {}),
+      });
+    } catch (e) {
+      this.warnOnce("complete", `tracking: could not complete the command: ${messageOf(e)}`);
+    }
+  }
+
+  /** Hands control back to the REPL: prints `result` when given, then the prompt. */
+  private done(cb: EvalCallback, ...result: [] | [unknown]): void {
+    // exit() closes the REPL from inside a command; a prompt after that would be noise.
+    if (this.closeReason !== undefined || this.ended) return;
+    if (result.length === 0) cb(null);
+    else cb(null, result[0]);
+  }
+
+  /**
+   * Waits for `promise`, but lets Ctrl-C stop the wait (the REPL's own SIGINT handling is set aside
+   * meanwhile, so that one Ctrl-C interrupts rather than counting towards "press again to exit").
+   */
+  private interruptible<T>(promise: PromiseLike<T>): Promise<T> {
+    const server = this.server;
+    if (!server) return Promise.resolve(promise);
+    return new Promise<T>((resolve, reject) => {
+      const saved = server.rawListeners("SIGINT") as ((...args: unknown[]) => void)[];
+      server.removeAllListeners("SIGINT");
+      let settled = false;
+      const settle = () => {
+        if (settled) return false;
+        settled = true;
+        server.removeListener("SIGINT", onSigint);
+        for (const listener of saved) server.on("SIGINT", listener);
+        return true;
+      };
+      const onSigint = () => {
+        if (settle()) reject(new InterruptedError("Interrupted"));
+      };
+      server.on("SIGINT", onSigint);
+      Promise.resolve(promise).then(
+        (value) => {
+          if (settle()) resolve(value);
+        },
+        (err: unknown) => {
+          if (settle()) reject(err);
+        },
+      );
+    });
+  }
+
+  private showError(err: unknown): void {
+    const internals = this.server as unknown as ReplInternals | undefined;
+    if (internals && !internals.underscoreErrAssigned) internals.lastError = err; // keeps `_error` useful
+    this.print(this.colors.red(describeError(err)));
+  }
+
+  /** A line with a secret stays in history with the secret masked, so it never reaches the history file. */
+  private redactHistory(line: string): void {
+    const history = (this.server as unknown as ReplInternals | undefined)?.history;
+    if (!history || history[0] !== line) return;
+    const { text, redactions } = redact(line);
+    if (redactions > 0) history[0] = text;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Banner and tracking state
+  // -------------------------------------------------------------------------------------------------------
+
+  private trackingState(): TrackingState {
+    if (!this.client) return { state: "disabled", reason: this.disabledReason ?? "off" };
+    return (
+      safely(() => this.client?.tracking()) ?? {
+        state: "disabled",
+        reason: "the client did not report its state",
+      }
+    );
+  }
+
+  /** The tracking line of the banner, e.g. `✓ Enabled`. */
+  protected trackingLine(state: TrackingState = this.trackingState()): string {
+    const c = this.colors;
+    switch (state.state) {
+      case "enabled":
+        return c.green("✓ Enabled");
+      case "buffering":
+        return c.yellow("◌ Buffering — service unreachable, events will be replayed");
+      case "disabled":
+        return c.red(`✗ Disabled: ${state.reason}`);
+    }
+  }
+
+  private helperLines(): string[] {
+    const c = this.colors;
+    const entries: [string, string][] = [];
+    const ordered = [...this.helpers.values()].sort((a, b) => Number(a.builtin) - Number(b.builtin));
+    for (const h of ordered) {
+      const aliases = h.aliases.length > 0 ? c.dim(` (${h.aliases.join(", ")})`) : "";
+      entries.push([h.signature, `${h.description}${aliases}`]);
+    }
+    for (const [name, spec] of this.properties) entries.push([name, spec.description]);
+    const width = Math.max(...entries.map(([sig]) => sig.length));
+    return entries.map(([sig, text]) => `    ${c.cyan(sig.padEnd(width))}  ${text}`);
+  }
+
+  /** The banner: who this is, its version and adapters, the real tracking state and the helpers. */
+  protected banner(): string {
+    const c = this.colors;
+    const label = (text: string) => c.dim(text.padEnd(10));
+    const state = this.trackingState();
+    const details: string[] = [];
+    if (this.client && state.state !== "disabled") {
+      details.push(`${this.client.captureMode} capture`);
+      if (this.trackedSession) details.push(`session ${this.trackedSession.id}`);
+      if (!this.trackCommands) details.push("commands not recorded");
+    }
+    const lines = [
+      `${c.bold(`${this.displayName} admin shell`)} ${c.dim("—")} ${this.componentType} ${c.dim(`v${this.version}`)}`,
+      `  ${label("Adapters")}${this.adapters.length > 0 ? this.adapters.join(", ") : c.dim("none")}`,
+      `  ${label("Tracking")}${this.trackingLine(state)}${details.length > 0 ? c.dim(`  (${details.join(", ")})`) : ""}`,
+      `  ${label("Helpers")}`,
+      ...this.helperLines(),
+      c.dim("  Tab completes names · help() describes helpers · .exit or Ctrl-D leaves"),
+    ];
+    return lines.join("\n");
+  }
+
+  private onTrackingChange(state: TrackingState): void {
+    const server = this.server;
+    if (!server || this.ended) return;
+    const line = `${this.colors.dim("tracking:")} ${this.trackingLine(state)}`;
+    const idle = this.pendingCommands === 0;
+    if (idle && (this.options.terminal ?? isTty(this.output))) {
+      // At the prompt: print above it, then redraw it with whatever the operator had typed.
+      this.write(`\r\x1b[K${line}\n`);
+      server.displayPrompt(true);
+    } else {
+      this.write(`${line}\n`);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Ending: exactly once, on every path
+  // -------------------------------------------------------------------------------------------------------
+
+  private installProcessHandlers(): void {
+    const on = (event: string, handler: (...args: never[]) => void) => {
+      const listener = handler as unknown as (...args: unknown[]) => void;
+      process.on(event, listener);
+      this.processHandlers.push([event, listener]);
+    };
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+      on(signal, () => this.onSignal(signal));
+    }
+    on("uncaughtException", (err: unknown) => this.onFatal(err, "exception"));
+    on("unhandledRejection", (reason: unknown) => this.onFatal(reason, "rejection"));
+    // Last resort for paths that bypass everything else (process.exit() typed at the prompt or called by a
+    // helper): a deliberate exit, so EXIT with its code; journaled synchronously as the exit path requires.
+    on("exit", (code: number) => {
+      if (!this.ended) {
+        this.ended = true;
+        this.endSession(EndReasons.EXIT, code);
+      }
+      if (!this.shutdownDone) {
+        this.shutdownDone = true;
+        safely(() => this.client?.shutdownSync());
+      }
+    });
+  }
+
+  private removeProcessHandlers(): void {
+    for (const [event, handler] of this.processHandlers.splice(0)) process.removeListener(event, handler);
+  }
+
+  private onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP"): void {
+    if (this.ended) {
+      // A second signal while shutting down: stop waiting for the network.
+      this.forceExit(this.exitInfo?.exitCode ?? ExitCodes[signal]);
+      return;
+    }
+    // After a hangup the terminal is gone; writing to it would only raise EIO.
+    if (signal === "SIGHUP") this.outputBroken = true;
+    void this.finish(EndReasons[signal], ExitCodes[signal], "async");
+  }
+
+  private onFatal(err: unknown, kind: "exception" | "rejection"): void {
+    this.print(this.colors.red(`Uncaught ${kind} — the shell is exiting: ${describeError(err)}`));
+    const stack = err !== null && typeof err === "object" && "stack" in err ? String(err.stack) : undefined;
+    if (stack) this.print(this.colors.dim(stack.split("\n").slice(1).join("\n")));
+    if (this.ended) {
+      this.forceExit(ExitCodes.ERROR);
+      return;
+    }
+    // The process is in an unknown state: journal synchronously rather than wait on the network.
+    void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "sync");
+  }
+
+  private forceExit(code: number): void {
+    if (!this.shutdownDone) {
+      this.shutdownDone = true;
+      safely(() => this.client?.shutdownSync());
+    }
+    if (this.options.exitProcess !== false) process.exit(code);
+  }
+
+  private endSession(reason: EndReason, exitCode: number): void {
+    const inflight = this.inflight;
+    this.inflight = undefined;
+    if (inflight) {
+      // The command running when the shell ended never finished; its record says how it stopped.
+      try {
+        this.trackedSession?.complete(inflight.recorded, {
+          durationMs: performance.now() - inflight.startedAt,
+          outcome: "error",
+          errorClass: "SessionEnded",
+          payload: { endReason: reason },
+        });
+      } catch {
+        // The end below matters more.
+      }
+    }
+    try {
+      this.trackedSession?.end(reason, exitCode);
+    } catch (err) {
+      this.warnOnce("end", `tracking: could not record the end of the session: ${messageOf(err)}`);
+    }
+  }
+
+  /** Ends the session (exactly once), closes the REPL, shuts the client down and settles `start()`. */
+  private async finish(reason: EndReason, exitCode: number, mode: "async" | "sync"): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.exitInfo = { reason, exitCode };
+    this.endSession(reason, exitCode);
+    this.unsubscribeTracking();
+    this.pendingKeys = [];
+    if (this.server && this.closeReason === undefined) {
+      this.closeReason = reason;
+      this.server.close();
+    }
+
+    if (!this.shutdownDone) {
+      if (mode === "sync" || !this.client) {
+        this.shutdownDone = true;
+        safely(() => this.client?.shutdownSync());
+      } else {
+        const bound = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+        let timer: NodeJS.Timeout | undefined;
+        const ok = await Promise.race([
+          this.client.shutdown(bound).then(
+            () => true,
+            () => false,
+          ),
+          new Promise<false>((resolve) => {
+            // A client that overruns its own bound must not hold the operator hostage.
+            timer = setTimeout(() => resolve(false), bound + 500);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (!this.shutdownDone) {
+          this.shutdownDone = true;
+          if (!ok) safely(() => this.client?.shutdownSync());
+        }
+      }
+    }
+    this.removeProcessHandlers();
+    this.resolveExit({ reason, exitCode });
+    if (this.options.exitProcess !== false) {
+      // Let `await shell.start()` continue first; then leave even if a helper left a socket open.
+      setImmediate(() => process.exit(exitCode));
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Output plumbing
+  // -------------------------------------------------------------------------------------------------------
+
+  private write(text: string): void {
+    if (this.outputBroken) return;
+    try {
+      this.output.write(text);
+    } catch {
+      this.outputBroken = true;
+    }
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.print(this.colors.yellow(message));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Small pure helpers
+// ---------------------------------------------------------------------------------------------------------
+
+/** Whether `code` is a complete program as the REPL would run it (plain, object literal, or top-level await). */
+function compiles(code: string): boolean {
+  const attempts = [code];
+  if (/^\s*\{/.test(code)) attempts.push(`(${code.trim()})`);
+  if (code.includes("await")) attempts.push(`(async () => {\n${code}\n})`);
+  return attempts.some((source) => {
+    try {
+      new vm.Script(source, { filename: "admin-shell-syntax-check" });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The recorded text of a command: redacted, without the REPL's trailing newline, cut to the service's limit. */
+export function commandText(code: string): { text: string; redactions: number; truncatedFrom?: number } {
+  const { text, redactions } = redact(code.replace(/\n$/, ""));
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_COMMAND_TEXT_BYTES) return { text, redactions };
+  const marker = ` …[truncated ${bytes} bytes]`;
+  let cut = Buffer.from(text)
+    .subarray(0, MAX_COMMAND_TEXT_BYTES - Buffer.byteLength(marker))
+    .toString("utf8");
+  cut = cut.replace(/\uFFFD$/, ""); // a multi-byte character cut in half
+  return { text: `${cut}${marker}`, redactions, truncatedFrom: bytes };
+}
+
+/**
+ * Runs the REPL's default eval with no process SIGINT listeners. Node's `breakEvalOnSigint` watchdog
+ * only works when nothing else listens for SIGINT (otherwise Ctrl-C in `while (true) {}` kills the process
+ * unrecorded), and stopping it leaves SIGINT at its default action; re-adding the listeners afterwards
+ * re-installs the handler, so `kill -INT` still ends the session properly.
+ */
+function withoutProcessSigint(fn: () => void): void {
+  const listeners = process.rawListeners("SIGINT") as ((...args: unknown[]) => void)[];
+  process.removeAllListeners("SIGINT");
+  try {
+    fn();
+  } finally {
+    for (const listener of listeners) process.on("SIGINT", listener);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** Errors thrown by typed code come from the REPL's own realm, so `instanceof Error` is not enough. */
+function errorLike(err: unknown): err is { name?: unknown; message: string; code?: unknown } {
+  return (
+    types.isNativeError(err) ||
+    (typeof err === "object" && err !== null && typeof (err as { message?: unknown }).message === "string")
+  );
+}
+
+function messageOf(err: unknown): string {
+  return errorLike(err) ? err.message : String(err);
+}
+
+/** The class of an error for the audit; a bare `Error` with a stable code says more by its code. */
+function errorClassOf(err: unknown): string {
+  if (!errorLike(err)) return typeof err;
+  const name = typeof err.name === "string" && err.name !== "" ? err.name : "Error";
+  return name === "Error" && typeof err.code === "string" ? err.code : name;
+}
+
+/** `TypeError: x is not a function`, `Error [CODE]: message` — one line for the usual case. */
+export function describeError(err: unknown): string {
+  if (!errorLike(err)) return `Error: ${typeof err === "string" ? err : inspect(err, { depth: 2 })}`;
+  const name = typeof err.name === "string" && err.name !== "" ? err.name : "Error";
+  const code = typeof err.code === "string" && !name.includes(err.code) ? ` [${err.code}]` : "";
+  return `${name}${code}: ${err.message}`;
+}
+
+function safely<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+function titleCase(name: string): string {
+  return name
+    .split("-")
+    .map((part) => (part ? part[0]?.toUpperCase() + part.slice(1) : part))
+    .join("-");
+}
+
+function isTty(stream: NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+function supportsColor(stream: NodeJS.WritableStream): boolean {
+  const tty = stream as { isTTY?: boolean; hasColors?: () => boolean };
+  return tty.isTTY === true && typeof tty.hasColors === "function" && tty.hasColors();
+}
