@@ -2,10 +2,16 @@
  * `npm run bench [-- section…]`: runs the benchmarks and prints Markdown ready for bench/RESULTS.md.
  * Sections: ingest (default: all). Postgres from BENCH_DATABASE_URL, TEST_DATABASE_URL or the local server.
  */
+import { benchFanout } from "./fanout.js";
 import { benchIngest } from "./ingest.js";
 import { machine } from "./util.js";
 
 const sections: Record<string, (dbUrl: string) => Promise<string[]>> = {
+  fanout: (databaseUrl) =>
+    benchFanout(
+      databaseUrl,
+      (process.env.BENCH_FANOUT_SIZES ?? "100,1000,5000").split(",").map(Number),
+    ),
   ingest: (databaseUrl) => benchIngest({ databaseUrl, requests: Number(process.env.BENCH_REQUESTS ?? 4000), concurrency: 16 }),
 };
 

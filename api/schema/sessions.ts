@@ -280,7 +280,35 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : d);
 const dropNulls = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
+const ComponentQuality = builder
+  .objectRef<import("../services/sessions.js").ComponentQuality>("ComponentQuality")
+  .implement({
+    description: "How a component's sessions ended over a window.",
+    fields: (t) => ({
+      component: t.exposeString("component"),
+      totalSessions: t.exposeInt("totalSessions"),
+      activeSessions: t.exposeInt("activeSessions"),
+      finishedSessions: t.exposeInt("finishedSessions"),
+      cleanEndRate: t.exposeFloat("cleanEndRate", {
+        nullable: true,
+        description: "Share (0–1) of finished sessions that ended with EXIT; null when none finished.",
+      }),
+      abandonedRate: t.exposeFloat("abandonedRate", { nullable: true }),
+      delayedRate: t.exposeFloat("delayedRate", { description: "Share (0–1) of sessions flagged delayed." }),
+      qualityScore: t.exposeFloat("qualityScore", {
+        nullable: true,
+        description: "0–100: finished sessions that ended cleanly with no sequence gap.",
+      }),
+    }),
+  });
+
 builder.queryFields((t) => ({
+  sessionQuality: t.field({
+    type: [ComponentQuality],
+    authScopes: { read: true },
+    args: { days: t.arg.int({ defaultValue: 1 }), component: t.arg.string() },
+    resolve: (_root, args, ctx) => ctx.services.sessions.quality(args.days ?? 1, args.component),
+  }),
   session: t.field({
     type: Session,
     nullable: true,

@@ -40,6 +40,17 @@ export interface ClientHealth {
   dropped?: number | null;
 }
 
+export interface ComponentQuality {
+  component: string;
+  totalSessions: number;
+  activeSessions: number;
+  finishedSessions: number;
+  cleanEndRate: number | null;
+  abandonedRate: number | null;
+  delayedRate: number;
+  qualityScore: number | null;
+}
+
 export interface RecordResult {
   accepted: number;
   duplicates: number;
@@ -526,6 +537,44 @@ export class SessionService {
       .orderBy(desc(sessionEvents.at), desc(sessionEvents.id))
       .limit(filter.limit);
     return rows.map((r) => ({ ...r.event, component: r.component, sessionType: r.sessionType }));
+  }
+
+  /**
+   * Per component over the last `days`: how sessions ended. Clean = ENDED with EXIT; the quality score is
+   * the share of finished sessions that ended cleanly with no sequence gap (as the Prometheus gauge).
+   */
+  async quality(days: number, component?: string | null): Promise<ComponentQuality[]> {
+    if (!(days > 0 && days <= 3650)) throw badInput("days must be between 1 and 3650");
+    const since = new Date(this.now().getTime() - days * 86_400_000);
+    const rows = await this.db
+      .select({
+        component: sessions.component,
+        total: sql<number>`count(*)::int`,
+        active: sql<number>`(count(*) filter (where ${sessions.status} = 'ACTIVE'))::int`,
+        finished: sql<number>`(count(*) filter (where ${sessions.status} <> 'ACTIVE'))::int`,
+        clean: sql<number>`(count(*) filter (where ${sessions.status} = 'ENDED' and ${sessions.endReason} = 'EXIT'))::int`,
+        cleanNoGap: sql<number>`(count(*) filter (where ${sessions.status} = 'ENDED' and ${sessions.endReason} = 'EXIT' and ${sessions.eventCount} = ${sessions.maxSeq}))::int`,
+        abandoned: sql<number>`(count(*) filter (where ${sessions.status} = 'ABANDONED'))::int`,
+        delayed: sql<number>`(count(*) filter (where ${sessions.delayed}))::int`,
+      })
+      .from(sessions)
+      .where(and(gte(sessions.startedAt, since), component ? eq(sessions.component, component) : undefined))
+      .groupBy(sessions.component)
+      .orderBy(sessions.component);
+    return rows.map((r) => {
+      const finished = Number(r.finished);
+      const total = Number(r.total);
+      return {
+        component: r.component,
+        totalSessions: total,
+        activeSessions: Number(r.active),
+        finishedSessions: finished,
+        cleanEndRate: finished ? Number(r.clean) / finished : null,
+        abandonedRate: finished ? Number(r.abandoned) / finished : null,
+        delayedRate: total ? Number(r.delayed) / total : 0,
+        qualityScore: finished ? (100 * Number(r.cleanNoGap)) / finished : null,
+      };
+    });
   }
 
   async eventCount(sessionId: string): Promise<number> {

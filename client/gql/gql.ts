@@ -28,6 +28,8 @@ type Documents = {
     "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": typeof types.EndSessionDocument,
     "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": typeof types.HeartbeatDocument,
     "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": typeof types.RecordEventsDocument,
+    "\n  query SessionQuality($days: Int, $component: String) {\n    sessionQuality(days: $days, component: $component) {\n      component\n      totalSessions\n      activeSessions\n      finishedSessions\n      cleanEndRate\n      abandonedRate\n      delayedRate\n      qualityScore\n    }\n  }\n": typeof types.SessionQualityDocument,
+    "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n": typeof types.RecentEventsDocument,
 };
 const documents: Documents = {
     "\n  fragment SessionFields on Session {\n    id\n    type\n    component\n    componentType\n    componentVersion\n    shellType\n    adapters\n    status\n    startedAt\n    endedAt\n    lastSeenAt\n    receivedAt\n    endReceivedAt\n    delayed\n    durationSeconds\n    endReason\n    exitCode\n    captureMode\n    actor\n    username\n    hostname\n    pid\n    environment\n    metadata\n    commandCount\n    errorCount\n  }\n": types.SessionFieldsFragmentDoc,
@@ -43,6 +45,8 @@ const documents: Documents = {
     "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": types.EndSessionDocument,
     "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": types.HeartbeatDocument,
     "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": types.RecordEventsDocument,
+    "\n  query SessionQuality($days: Int, $component: String) {\n    sessionQuality(days: $days, component: $component) {\n      component\n      totalSessions\n      activeSessions\n      finishedSessions\n      cleanEndRate\n      abandonedRate\n      delayedRate\n      qualityScore\n    }\n  }\n": types.SessionQualityDocument,
+    "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n": types.RecentEventsDocument,
 };
 
 /**
@@ -97,6 +101,14 @@ export function graphql(source: "\n  mutation Heartbeat($ids: [ID!]!, $client: C
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n"): typeof import('./graphql.js').RecordEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SessionQuality($days: Int, $component: String) {\n    sessionQuality(days: $days, component: $component) {\n      component\n      totalSessions\n      activeSessions\n      finishedSessions\n      cleanEndRate\n      abandonedRate\n      delayedRate\n      qualityScore\n    }\n  }\n"): typeof import('./graphql.js').SessionQualityDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n"): typeof import('./graphql.js').RecentEventsDocument;
 
 
 export function graphql(source: string) {

@@ -31,6 +31,22 @@ export type ClientHealthInput = {
   oldestPendingSeconds?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** How a component's sessions ended over a window. */
+export type ComponentQuality = {
+  __typename?: 'ComponentQuality';
+  abandonedRate?: Maybe<Scalars['Float']['output']>;
+  activeSessions: Scalars['Int']['output'];
+  /** Share (0–1) of finished sessions that ended with EXIT; null when none finished. */
+  cleanEndRate?: Maybe<Scalars['Float']['output']>;
+  component: Scalars['String']['output'];
+  /** Share (0–1) of sessions flagged delayed. */
+  delayedRate: Scalars['Float']['output'];
+  finishedSessions: Scalars['Int']['output'];
+  /** 0–100: finished sessions that ended cleanly with no sequence gap. */
+  qualityScore?: Maybe<Scalars['Float']['output']>;
+  totalSessions: Scalars['Int']['output'];
+};
+
 export type EndReason =
   | 'ABANDONED'
   | 'ERROR'
@@ -87,7 +103,10 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   activeSessions: Array<Session>;
+  /** Events across sessions, newest first, e.g. failed workflow steps: kind workflow_step, outcome error. */
+  recentEvents: Array<SessionEvent>;
   session?: Maybe<Session>;
+  sessionQuality: Array<ComponentQuality>;
   sessions: SessionConnection;
 };
 
@@ -97,8 +116,23 @@ export type QueryActiveSessionsArgs = {
 };
 
 
+export type QueryRecentEventsArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QuerySessionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySessionQualityArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -398,6 +432,25 @@ export type RecordEventsMutationVariables = Exact<{
 
 
 export type RecordEventsMutation = { __typename?: 'Mutation', recordEvents: { __typename?: 'RecordEventsResult', accepted: number, duplicates: number, rejected: Array<{ __typename?: 'RejectedEvent', eventId: string, code: string, message: string }> } };
+
+export type SessionQualityQueryVariables = Exact<{
+  days?: InputMaybe<Scalars['Int']['input']>;
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SessionQualityQuery = { __typename?: 'Query', sessionQuality: Array<{ __typename?: 'ComponentQuality', component: string, totalSessions: number, activeSessions: number, finishedSessions: number, cleanEndRate?: number | null, abandonedRate?: number | null, delayedRate: number, qualityScore?: number | null }> };
+
+export type RecentEventsQueryVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<Scalars['String']['input']>;
+  outcome?: InputMaybe<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type RecentEventsQuery = { __typename?: 'Query', recentEvents: Array<{ __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, payload: unknown }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -745,3 +798,39 @@ export const RecordEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;
+export const SessionQualityDocument = new TypedDocumentString(`
+    query SessionQuality($days: Int, $component: String) {
+  sessionQuality(days: $days, component: $component) {
+    component
+    totalSessions
+    activeSessions
+    finishedSessions
+    cleanEndRate
+    abandonedRate
+    delayedRate
+    qualityScore
+  }
+}
+    `) as unknown as TypedDocumentString<SessionQualityQuery, SessionQualityQueryVariables>;
+export const RecentEventsDocument = new TypedDocumentString(`
+    query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {
+  recentEvents(
+    component: $component
+    type: $type
+    kind: $kind
+    outcome: $outcome
+    limit: $limit
+  ) {
+    id
+    sessionId
+    seq
+    kind
+    at
+    text
+    durationMs
+    outcome
+    errorClass
+    payload
+  }
+}
+    `) as unknown as TypedDocumentString<RecentEventsQuery, RecentEventsQueryVariables>;
