@@ -1,0 +1,163 @@
+import { type Client, CloseCode, createClient } from "graphql-ws/client";
+
+/** Codes of SPEC §5, plus the two the transport adds. */
+export const ErrorCodes = {
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  /** The service could not be reached or did not answer with GraphQL. */
+  NETWORK: "NETWORK",
+  /** The live feed's socket was closed with 4403: token rejected or expired. */
+  SOCKET_FORBIDDEN: "SOCKET_FORBIDDEN",
+} as const;
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+const endpoint = () => new URL("/graphql", window.location.href);
+
+/** POSTs one operation; throws an ApiError carrying the first error's `extensions.code`. */
+export async function request<T>(
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(endpoint(), {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json, application/json",
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (err) {
+    throw new ApiError(`the service is unreachable (${(err as Error).message})`, ErrorCodes.NETWORK);
+  }
+  let body: GraphQLResponse<T>;
+  try {
+    body = (await res.json()) as GraphQLResponse<T>;
+  } catch {
+    throw new ApiError(`the service answered HTTP ${res.status} without GraphQL`, ErrorCodes.NETWORK);
+  }
+  const first = body.errors?.[0];
+  if (first) throw new ApiError(first.message, first.extensions?.code);
+  if (!body.data)
+    throw new ApiError(`the service answered HTTP ${res.status} without data`, ErrorCodes.NETWORK);
+  return body.data;
+}
+
+/** What an error sink of a subscription receives, as one ApiError. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (Array.isArray(err) && err.length > 0) {
+    const e = err[0] as { message?: string; extensions?: { code?: string } };
+    return new ApiError(e.message ?? "subscription failed", e.extensions?.code);
+  }
+  if (isCloseEvent(err)) {
+    if (err.code === CloseCode.Forbidden)
+      return new ApiError(
+        `the live feed was closed by the service (${err.code} ${err.reason || "Forbidden"})`,
+        ErrorCodes.SOCKET_FORBIDDEN,
+      );
+    return new ApiError(
+      `the live feed closed (${err.code}${err.reason ? ` ${err.reason}` : ""})`,
+      ErrorCodes.NETWORK,
+    );
+  }
+  return new ApiError(err instanceof Error ? err.message : String(err), undefined);
+}
+
+const isCloseEvent = (e: unknown): e is { code: number; reason: string } =>
+  typeof e === "object" && e !== null && "code" in e && "reason" in e;
+
+export type LiveState = "connecting" | "live" | "reconnecting" | "forbidden";
+
+export interface LiveFeed {
+  /** Subscribes; returns the function that stops it. Errors reach `error` as an ApiError. */
+  subscribe<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    sink: { next(data: T): void; error?(err: ApiError): void },
+  ): () => void;
+  /** Called after a reconnect, when views should reload what they may have missed. */
+  onReconnect(listener: () => void): () => void;
+  dispose(): void;
+}
+
+/**
+ * One graphql-ws connection for the page, authenticated at connection_init. It retries forever on
+ * network failures and never on 4403 (a bad or expired token): `onState("forbidden")` then says so.
+ */
+export function openLiveFeed(token: string, onState: (state: LiveState, detail?: string) => void): LiveFeed {
+  const url = endpoint();
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  const reconnectListeners = new Set<() => void>();
+  let connectedOnce = false;
+  let forbidden = false;
+  let disposed = false;
+  const client: Client = createClient({
+    url: url.toString(),
+    lazy: false,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: (e) => !(isCloseEvent(e) && e.code === CloseCode.Forbidden),
+    onNonLazyError: () => {},
+    on: {
+      connecting: () => {
+        if (!forbidden && !disposed) onState(connectedOnce ? "reconnecting" : "connecting");
+      },
+      connected: () => {
+        onState("live");
+        if (connectedOnce) for (const l of reconnectListeners) l();
+        connectedOnce = true;
+      },
+      closed: (e) => {
+        if (disposed) return;
+        if (isCloseEvent(e) && e.code === CloseCode.Forbidden) {
+          forbidden = true;
+          onState("forbidden", e.reason || "Forbidden");
+        } else if (!forbidden) onState("reconnecting", isCloseEvent(e) ? `closed with ${e.code}` : undefined);
+      },
+    },
+  });
+  return {
+    subscribe(query, variables, sink) {
+      return client.subscribe(
+        { query, variables },
+        {
+          next: (r) => {
+            if (r.errors?.length) sink.error?.(toApiError(r.errors));
+            else if (r.data) sink.next(r.data as never);
+          },
+          error: (err) => sink.error?.(toApiError(err)),
+          complete: () => {},
+        },
+      );
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
+    dispose() {
+      disposed = true;
+      reconnectListeners.clear();
+      void client.dispose();
+    },
+  };
+}

@@ -1,0 +1,501 @@
+import type { AppContext, View } from "./app.js";
+import { type BarChart, colour, durationChart, trendChart } from "./charts.js";
+import {
+  formatDuration,
+  formatTime,
+  h,
+  link,
+  replaceChildren,
+  secondsSince,
+  shortId,
+  statusBadge,
+  time,
+} from "./dom.js";
+import { ApiError } from "./graphql.js";
+import {
+  ACTIVE,
+  type Page,
+  RECENT_ENDED,
+  type SessionSummary,
+  STARTED_SINCE,
+  SUB_COUNT,
+  SUB_ENDED,
+  SUB_STARTED,
+} from "./queries.js";
+import { averageDurations, type EndedSession, HourlyStarts } from "./trends.js";
+
+/** How many ended sessions the "Recently ended" table keeps. */
+const RECENT = 15;
+/** The active table shows the newest this many; the count above it is always the full number. */
+const ACTIVE_ROWS = 200;
+/** The trend charts read at most this many sessions of the last 24 h (newest first). */
+const TREND_LIMIT = 5000;
+const TREND_PAGE = 500;
+
+type WindowSession = EndedSession & { id: string };
+
+/**
+ * The overview: active sessions (live), recently ended ones (live), and per-component trends of the
+ * last 24 hours, computed here from `sessions(filter: { startedAfter })`.
+ */
+export function overview(ctx: AppContext, root: HTMLElement): View {
+  const disposers: (() => void)[] = [];
+  const active = new Map<string, SessionSummary>();
+  const ended = new Map<string, SessionSummary>();
+  /** Ends seen live, so a start or an initial load that arrives after never resurrects a session. */
+  const endedIds = new Set<string>();
+  const trend = new HourlyStarts(Date.now());
+  const windowSessions = new Map<string, WindowSession>();
+  let serverCount: number | undefined;
+  /** Set once the window's sessions are loaded: whether all of them were (else the note says how many). */
+  let trendComplete: boolean | undefined;
+  let activeLoaded = false;
+  let disposed = false;
+
+  // --- skeleton -------------------------------------------------------------------------------
+  const activeCount = h("span", { class: "count", id: "active-count", "aria-live": "polite" }, "…");
+  const activeBody = h("tbody", { id: "active-rows" });
+  const activeError = h("div", { class: "section-error", role: "alert" });
+  const endedBody = h("tbody", { id: "ended-rows" });
+  const endedError = h("div", { class: "section-error", role: "alert" });
+  const trendCanvas = h("canvas", {
+    id: "trend-chart",
+    role: "img",
+    "aria-label": "Sessions started per hour over the last 24 hours, stacked by component",
+  });
+  const durationCanvas = h("canvas", {
+    id: "duration-chart",
+    role: "img",
+    "aria-label": "Average session duration by component over the last 24 hours",
+  });
+  const trendNote = h("p", { class: "muted", id: "trend-note" }, "Loading the last 24 hours…");
+  const trendTable = h("table", { class: "data-table compact" });
+  const trendError = h("div", { class: "section-error", role: "alert" });
+
+  root.append(
+    h("h1", { class: "sr-only" }, "Overview"),
+    h(
+      "section",
+      { class: "panel", "aria-labelledby": "active-title", id: "active-section" },
+      h("h2", { id: "active-title" }, "Active sessions ", activeCount),
+      activeError,
+      h(
+        "div",
+        { class: "table-scroll" },
+        h(
+          "table",
+          { class: "data-table", id: "active-table" },
+          h("caption", { class: "sr-only" }, "Sessions that are running now, newest first"),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ...["Component", "Type", "Actor", "User @ host", "Started", "Running for", "Session"].map((t) =>
+                h("th", { scope: "col" }, t),
+              ),
+            ),
+          ),
+          activeBody,
+        ),
+      ),
+    ),
+    h(
+      "div",
+      { class: "columns" },
+      h(
+        "section",
+        { class: "panel", "aria-labelledby": "ended-title", id: "ended-section" },
+        h("h2", { id: "ended-title" }, "Recently ended"),
+        endedError,
+        h(
+          "div",
+          { class: "table-scroll" },
+          h(
+            "table",
+            { class: "data-table", id: "ended-table" },
+            h("caption", { class: "sr-only" }, `The last ${RECENT} sessions to end, latest first`),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ...["Component", "Actor", "Outcome", "Duration", "Ended"].map((t) =>
+                  h("th", { scope: "col" }, t),
+                ),
+              ),
+            ),
+            endedBody,
+          ),
+        ),
+      ),
+      h(
+        "section",
+        { class: "panel", "aria-labelledby": "trends-title", id: "trends-section" },
+        h("h2", { id: "trends-title" }, "Last 24 hours by component"),
+        trendError,
+        h("h3", {}, "Sessions started per hour"),
+        h("div", { class: "chart-box" }, trendCanvas),
+        h("h3", {}, "Average duration of ended sessions"),
+        h("div", { class: "chart-box short" }, durationCanvas),
+        trendNote,
+        h("details", {}, h("summary", {}, "Show the numbers as a table"), trendTable),
+      ),
+    ),
+  );
+
+  // --- rendering ------------------------------------------------------------------------------
+  const durationCells = new Map<string, HTMLElement>();
+
+  function renderActive() {
+    durationCells.clear();
+    const all = [...active.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    const rows = all.slice(0, ACTIVE_ROWS);
+    if (rows.length === 0) {
+      replaceChildren(
+        activeBody,
+        h(
+          "tr",
+          { class: "empty" },
+          h("td", { colspan: 7 }, activeLoaded ? "No active sessions." : "Loading…"),
+        ),
+      );
+    } else {
+      replaceChildren(
+        activeBody,
+        ...rows.map((s) => {
+          const running = h("td", { class: "num" }, formatDuration(secondsSince(s.startedAt)));
+          durationCells.set(s.id, running);
+          return h(
+            "tr",
+            { "data-session-id": s.id },
+            h("td", {}, link(`/dashboard/session/${s.id}`, { class: "component" }, s.component)),
+            h("td", {}, s.type),
+            h("td", {}, s.actor),
+            h("td", {}, [s.username, s.hostname].filter(Boolean).join(" @ ") || "—"),
+            h("td", {}, time(s.startedAt)),
+            running,
+            h("td", {}, link(`/dashboard/session/${s.id}`, { class: "mono", title: s.id }, shortId(s.id))),
+          );
+        }),
+        all.length > rows.length
+          ? h(
+              "tr",
+              { class: "empty" },
+              h(
+                "td",
+                { colspan: 7 },
+                `… and ${all.length - rows.length} more (the newest ${rows.length} are shown).`,
+              ),
+            )
+          : null,
+      );
+    }
+    activeCount.textContent = String(serverCount ?? active.size);
+  }
+
+  function renderEnded() {
+    const rows = [...ended.values()]
+      .sort((a, b) => (b.endedAt ?? "").localeCompare(a.endedAt ?? ""))
+      .slice(0, RECENT);
+    for (const id of [...ended.keys()]) if (!rows.some((r) => r.id === id)) ended.delete(id);
+    if (rows.length === 0) {
+      replaceChildren(
+        endedBody,
+        h("tr", { class: "empty" }, h("td", { colspan: 5 }, "Nothing has ended yet.")),
+      );
+      return;
+    }
+    replaceChildren(
+      endedBody,
+      ...rows.map((s) =>
+        h(
+          "tr",
+          { "data-session-id": s.id, "data-status": s.status },
+          h("td", {}, link(`/dashboard/session/${s.id}`, { class: "component" }, s.component)),
+          h("td", {}, s.actor),
+          h(
+            "td",
+            {},
+            statusBadge(s.status),
+            " ",
+            h(
+              "span",
+              { class: "muted" },
+              [s.endReason, s.exitCode !== null ? `exit ${s.exitCode}` : null].filter(Boolean).join(", "),
+            ),
+          ),
+          h("td", { class: "num" }, formatDuration(s.durationSeconds)),
+          h("td", {}, time(s.endedAt)),
+        ),
+      ),
+    );
+  }
+
+  let trendChartInstance: BarChart | undefined;
+  let durationChartInstance: BarChart | undefined;
+  let chartFrame = 0;
+  function renderCharts() {
+    if (chartFrame || disposed) return;
+    chartFrame = requestAnimationFrame(() => {
+      chartFrame = 0;
+      if (disposed) return;
+      trend.advance(Date.now());
+      trendChartInstance ??= trendChart(trendCanvas);
+      durationChartInstance ??= durationChart(durationCanvas);
+      const series = trend.series();
+      trendChartInstance.data.labels = trend.labels();
+      trendChartInstance.data.datasets = series.map((s, i) => ({
+        label: s.label,
+        data: s.data,
+        backgroundColor: colour(i),
+        borderWidth: 0,
+      }));
+      trendChartInstance.update("none");
+      const averages = averageDurations(
+        [...windowSessions.values()].filter((s) => Date.parse(s.startedAt) >= trend.since),
+      );
+      durationChartInstance.data.labels = averages.map((a) => a.component);
+      durationChartInstance.data.datasets = [
+        {
+          label: "average minutes",
+          data: averages.map((a) => a.avgSeconds / 60),
+          backgroundColor: averages.map((_, i) => colour(i)),
+          borderWidth: 0,
+        },
+      ];
+      durationChartInstance.update("none");
+      renderTrendTable(series, averages);
+      if (trendComplete) {
+        const n = [...windowSessions.values()].filter((s) => Date.parse(s.startedAt) >= trend.since).length;
+        trendNote.textContent = `${n} session${n === 1 ? "" : "s"} started since ${formatTime(new Date(trend.since).toISOString())}; updated live.`;
+      }
+    });
+  }
+
+  function renderTrendTable(
+    series: { label: string; data: number[] }[],
+    averages: { component: string; avgSeconds: number; sessions: number }[],
+  ) {
+    const avg = new Map(averages.map((a) => [a.component, a]));
+    replaceChildren(
+      trendTable,
+      h("caption", {}, "Sessions started in the last 24 hours and their average duration, by component"),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Component"),
+          h("th", { scope: "col" }, "Started (24 h)"),
+          h("th", { scope: "col" }, "Busiest hour"),
+          h("th", { scope: "col" }, "Average duration"),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        ...series.map((s) => {
+          const total = s.data.reduce((a, b) => a + b, 0);
+          const peak = s.data.indexOf(Math.max(...s.data));
+          const a = avg.get(s.label);
+          return h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, s.label),
+            h("td", { class: "num" }, total),
+            h("td", {}, total > 0 ? `${trend.labels()[peak]} (${s.data[peak]})` : "—"),
+            h("td", { class: "num" }, a ? `${formatDuration(a.avgSeconds)} (${a.sessions})` : "—"),
+          );
+        }),
+      ),
+    );
+  }
+
+  // --- data -----------------------------------------------------------------------------------
+  const report = (target: HTMLElement, what: string) => (err: unknown) => {
+    const e = err instanceof ApiError ? err : new ApiError(String(err), undefined);
+    if (disposed || ctx.authFailed(e)) return;
+    replaceChildren(target, `Cannot load ${what}: ${e.message}${e.code ? ` (${e.code})` : ""}`);
+  };
+
+  function sessionStarted(s: SessionSummary) {
+    if (!endedIds.has(s.id) && s.status === "ACTIVE") active.set(s.id, s);
+    if (!windowSessions.has(s.id)) {
+      windowSessions.set(s.id, { ...s });
+      trend.add(s);
+    }
+    renderActive();
+    renderCharts();
+  }
+
+  function sessionEnded(s: SessionSummary) {
+    endedIds.add(s.id);
+    active.delete(s.id);
+    ended.set(s.id, s);
+    if (windowSessions.has(s.id)) windowSessions.set(s.id, { ...s });
+    renderActive();
+    renderEnded();
+    renderCharts();
+  }
+
+  let reconciling = false;
+  let lastReconcile = 0;
+  /** The count a reload was made for: a difference that survives a reload is not chased again. */
+  let reconciledFor: number | undefined;
+  /**
+   * The count subscription is the service's own number; when the table disagrees (a start or end was
+   * missed while the feed was connecting), the table is reloaded, at most every few seconds.
+   */
+  function reconcile() {
+    if (!activeLoaded || reconciling || serverCount === undefined || serverCount === active.size) return;
+    if (serverCount === reconciledFor) return;
+    reconciledFor = serverCount;
+    const wait = Math.max(0, lastReconcile + 3000 - Date.now());
+    reconciling = true;
+    const timer = setTimeout(() => {
+      lastReconcile = Date.now();
+      loadActive().finally(() => {
+        reconciling = false;
+      });
+    }, wait);
+    disposers.push(() => clearTimeout(timer));
+  }
+
+  async function loadActive() {
+    const data = await ctx.query<{ activeSessions: SessionSummary[] }>(ACTIVE).catch((err) => {
+      report(activeError, "active sessions")(err);
+      return undefined;
+    });
+    if (!data || disposed) return;
+    activeError.replaceChildren();
+    active.clear();
+    for (const s of data.activeSessions) if (!endedIds.has(s.id)) active.set(s.id, s);
+    activeLoaded = true;
+    renderActive();
+    markReady("active");
+  }
+
+  async function loadEnded() {
+    const data = await ctx
+      .query<{ ended: Page<SessionSummary>; abandoned: Page<SessionSummary> }>(RECENT_ENDED, {
+        first: RECENT,
+      })
+      .catch((err) => {
+        report(endedError, "recently ended sessions")(err);
+        return undefined;
+      });
+    if (!data || disposed) return;
+    for (const e of [...data.ended.edges, ...data.abandoned.edges])
+      if (!ended.has(e.node.id)) ended.set(e.node.id, e.node);
+    renderEnded();
+    markReady("ended");
+  }
+
+  async function loadTrends() {
+    const since = new Date(trend.since).toISOString();
+    let cursor: string | null = null;
+    let total = 0;
+    let read = 0;
+    try {
+      do {
+        const data: { sessions: Page<WindowSession> } = await ctx.query(STARTED_SINCE, {
+          after: since,
+          first: TREND_PAGE,
+          cursor,
+        });
+        if (disposed) return;
+        total = data.sessions.totalCount;
+        for (const { node } of data.sessions.edges) {
+          read += 1;
+          if (!windowSessions.has(node.id)) {
+            windowSessions.set(node.id, node);
+            trend.add(node);
+          } else if (node.status !== "ACTIVE") windowSessions.set(node.id, node);
+        }
+        cursor = data.sessions.pageInfo.hasNextPage ? data.sessions.pageInfo.endCursor : null;
+      } while (cursor && read < TREND_LIMIT);
+    } catch (err) {
+      report(trendError, "the trends")(err);
+      return;
+    }
+    trendComplete = total <= read;
+    if (!trendComplete)
+      trendNote.textContent = `Computed from the latest ${read} of ${total} sessions started since ${formatTime(since)}.`;
+    renderCharts();
+    markReady("trends");
+  }
+
+  const pending = new Set(["active", "ended", "trends", "count"]);
+  function markReady(part: string) {
+    pending.delete(part);
+    if (pending.size === 0) root.dataset.ready = "overview";
+  }
+
+  // Subscribe first, then load: anything that happens in between arrives live, and the two merge.
+  disposers.push(
+    ctx.live.subscribe<{ sessionStarted: SessionSummary }>(
+      SUB_STARTED,
+      {},
+      {
+        next: (d) => sessionStarted(d.sessionStarted),
+        error: report(activeError, "the live feed of starts"),
+      },
+    ),
+    ctx.live.subscribe<{ sessionEnded: SessionSummary }>(
+      SUB_ENDED,
+      {},
+      {
+        next: (d) => sessionEnded(d.sessionEnded),
+        error: report(endedError, "the live feed of ends"),
+      },
+    ),
+    ctx.live.subscribe<{ activeSessionCount: number }>(
+      SUB_COUNT,
+      {},
+      {
+        next: (d) => {
+          serverCount = d.activeSessionCount;
+          activeCount.textContent = String(serverCount);
+          activeCount.dataset.synced = "true";
+          markReady("count");
+          reconcile();
+        },
+        error: report(activeError, "the active session count"),
+      },
+    ),
+    ctx.live.onReconnect(() => {
+      void loadActive();
+      void loadEnded();
+    }),
+  );
+
+  renderActive();
+  renderEnded();
+  void loadActive().then(reconcile);
+  void loadEnded();
+  void loadTrends();
+
+  // Running-for cells tick every second; the chart window moves on the hour.
+  const ticker = setInterval(() => {
+    for (const [id, cell] of durationCells) {
+      const s = active.get(id);
+      if (s) cell.textContent = formatDuration(secondsSince(s.startedAt));
+    }
+    if (trend.advance(Date.now())) renderCharts();
+  }, 1000);
+
+  return {
+    dispose() {
+      disposed = true;
+      clearInterval(ticker);
+      if (chartFrame) cancelAnimationFrame(chartFrame);
+      for (const d of disposers) d();
+      trendChartInstance?.destroy();
+      durationChartInstance?.destroy();
+    },
+  };
+}

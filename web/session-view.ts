@@ -1,0 +1,267 @@
+import type { AppContext, View } from "./app.js";
+import { canReadText } from "./auth.js";
+import {
+  badge,
+  type Child,
+  formatDuration,
+  h,
+  link,
+  replaceChildren,
+  secondsSince,
+  shortId,
+  statusBadge,
+  time,
+} from "./dom.js";
+import { ApiError } from "./graphql.js";
+import {
+  type Page,
+  SESSION,
+  type SessionDetail,
+  type SessionEvent,
+  type SessionSummary,
+  SUB_ENDED,
+  SUB_EVENTS,
+} from "./queries.js";
+
+const EVENT_PAGE = 500;
+/** The timeline loads at most this many stored events before going live. */
+const EVENT_LIMIT = 10_000;
+
+export const HIDDEN_TEXT = "hidden — needs audit:read";
+
+/** One session: its details and its command timeline, stored events first, then live ones. */
+export function sessionView(ctx: AppContext, root: HTMLElement, id: string): View {
+  const disposers: (() => void)[] = [];
+  const events = new Map<string, SessionEvent>();
+  let session: SessionDetail | undefined;
+  let disposed = false;
+
+  const title = h("h1", { id: "session-title" }, "Session ", h("code", { title: id }, shortId(id)));
+  const status = h("span", { id: "session-status" });
+  const details = h("dl", { class: "details", id: "session-details" });
+  const timeline = h("ol", { class: "timeline", id: "timeline", "aria-live": "polite" });
+  const timelineCount = h("span", { class: "count", id: "timeline-count" }, "…");
+  const message = h("div", { class: "section-error", role: "alert" });
+  const textNote = canReadText(ctx.claims)
+    ? null
+    : h(
+        "p",
+        { class: "notice", id: "text-hidden-note" },
+        "Command text is hidden: this token lacks the ",
+        h("code", {}, "audit:read"),
+        " scope.",
+      );
+
+  root.append(
+    h("p", { class: "breadcrumb" }, link("/dashboard", {}, "← Overview")),
+    h("div", { class: "title-row" }, title, status),
+    message,
+    h(
+      "section",
+      { class: "panel", "aria-labelledby": "details-title" },
+      h("h2", { id: "details-title" }, "Details"),
+      details,
+    ),
+    h(
+      "section",
+      { class: "panel", "aria-labelledby": "timeline-title" },
+      h("h2", { id: "timeline-title" }, "Command timeline ", timelineCount),
+      textNote,
+      timeline,
+    ),
+  );
+  document.title = `Session ${shortId(id)} · Session-Buddy dashboard`;
+
+  function renderDetails() {
+    if (!session) return;
+    const s = session;
+    replaceChildren(status, statusBadge(s.status));
+    const running = s.status === "ACTIVE";
+    const env = s.environment ?? {};
+    const row = (label: string, ...value: Child[]) =>
+      h(
+        "div",
+        {},
+        h("dt", {}, label),
+        h("dd", {}, ...(value.length && value.some((v) => v !== null && v !== "") ? value : ["—"])),
+      );
+    replaceChildren(
+      details,
+      row("Session id", h("code", {}, s.id)),
+      row("Component", h("strong", {}, s.component), s.componentType ? ` (${s.componentType})` : ""),
+      row("Version", s.componentVersion),
+      row("Type", s.type, s.shellType ? ` · ${s.shellType}` : ""),
+      row(
+        "Status",
+        statusBadge(s.status),
+        s.endReason ? ` ${s.endReason}` : "",
+        s.exitCode !== null ? ` · exit ${s.exitCode}` : "",
+      ),
+      row("Actor", s.actor),
+      row("User @ host", [s.username, s.hostname].filter(Boolean).join(" @ ")),
+      row("Process id", s.pid),
+      row("Started", time(s.startedAt)),
+      row("Ended", s.endedAt ? time(s.endedAt) : running ? "still running" : "—"),
+      row(
+        running ? "Running for" : "Duration",
+        h(
+          "span",
+          { id: "session-duration" },
+          formatDuration(running ? secondsSince(s.startedAt) : s.durationSeconds),
+        ),
+      ),
+      row("Last seen", time(s.lastSeenAt)),
+      row("Commands", String(s.commandCount), s.errorCount ? ` · ${s.errorCount} failed` : ""),
+      row("Capture", s.captureMode.toLowerCase(), s.delayed ? " · delayed" : ""),
+      row("Adapters", s.adapters.join(", ")),
+      row(
+        "Node / platform",
+        [env.nodeVersion, env.platform].filter((v) => typeof v === "string").join(" / "),
+      ),
+      row("Working directory", typeof env.cwd === "string" ? h("code", {}, env.cwd) : null),
+    );
+  }
+
+  function eventItem(e: SessionEvent): HTMLElement {
+    const text =
+      e.text !== null
+        ? h("code", { class: "command-text" }, e.text)
+        : e.textHidden
+          ? h(
+              "span",
+              { class: "hidden-text", title: "Ask for a token with the audit:read scope" },
+              HIDDEN_TEXT,
+            )
+          : null;
+    const outcome = e.outcome
+      ? badge(e.outcome, e.outcome === "error" ? "error" : "ok")
+      : badge("running", "open");
+    return h(
+      "li",
+      { "data-seq": e.seq, "data-event-id": e.id, class: e.outcome === "error" ? "failed" : undefined },
+      h(
+        "div",
+        { class: "event-meta" },
+        h("span", { class: "seq", title: "sequence number" }, `#${e.seq}`),
+        time(e.at),
+        badge(e.kind, "kind"),
+        e.kind === "command" || e.outcome ? outcome : null,
+        e.durationMs !== null ? h("span", { class: "muted" }, formatDuration(e.durationMs / 1000)) : null,
+        e.redactions > 0
+          ? h("span", { class: "muted", title: "secrets masked at the source" }, `${e.redactions} redacted`)
+          : null,
+        e.errorClass ? h("span", { class: "error-class" }, e.errorClass) : null,
+      ),
+      text,
+    );
+  }
+
+  const items = new Map<string, HTMLElement>();
+  function upsertEvent(e: SessionEvent) {
+    events.set(e.id, e);
+    const el = eventItem(e);
+    const old = items.get(e.id);
+    items.set(e.id, el);
+    if (old) {
+      old.replaceWith(el);
+    } else {
+      // Usually appended; an event that arrives out of order goes to its place by seq.
+      const after = [...timeline.children].find((c) => Number((c as HTMLElement).dataset.seq) > e.seq);
+      timeline.querySelector(".empty")?.remove();
+      timeline.insertBefore(el, after ?? null);
+    }
+    timelineCount.textContent = String(events.size);
+  }
+
+  const fail = (err: unknown) => {
+    const e = err instanceof ApiError ? err : new ApiError(String(err), undefined);
+    if (disposed || ctx.authFailed(e)) return;
+    replaceChildren(message, `Cannot load this session: ${e.message}${e.code ? ` (${e.code})` : ""}`);
+  };
+
+  async function load() {
+    let after: string | null = null;
+    let first = true;
+    try {
+      do {
+        const data: { session: (SessionDetail & { events: Page<SessionEvent> }) | null } = await ctx.query(
+          SESSION,
+          { id, first: EVENT_PAGE, after },
+        );
+        if (disposed) return;
+        if (!data.session) {
+          replaceChildren(root, h("p", { class: "breadcrumb" }, link("/dashboard", {}, "← Overview")));
+          root.append(
+            h("h1", {}, "Session not found"),
+            h("p", { id: "not-found" }, "No session has the id ", h("code", {}, id), "."),
+          );
+          root.dataset.ready = "session";
+          return;
+        }
+        if (first) {
+          const { events: _page, ...rest } = data.session;
+          session = rest;
+          renderDetails();
+          first = false;
+        }
+        for (const { node } of data.session.events.edges) upsertEvent(node);
+        after = data.session.events.pageInfo.hasNextPage ? data.session.events.pageInfo.endCursor : null;
+      } while (after && events.size < EVENT_LIMIT);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (events.size === 0)
+      timeline.append(h("li", { class: "empty" }, "No events yet. Commands appear here as they are typed."));
+    timelineCount.textContent = String(events.size);
+    goLive();
+    root.dataset.ready = "session";
+  }
+
+  function goLive() {
+    if (!session) return;
+    // Replay from before the oldest command still running, so its completion is not missed.
+    const seqs = [...events.values()];
+    const maxSeq = seqs.reduce((m, e) => Math.max(m, e.seq), 0);
+    const open = seqs.filter((e) => e.kind === "command" && e.outcome === null).map((e) => e.seq);
+    const afterSeq = open.length ? Math.min(maxSeq, Math.min(...open) - 1) : maxSeq;
+    disposers.push(
+      ctx.live.subscribe<{ sessionEvents: SessionEvent }>(
+        SUB_EVENTS,
+        { sessionId: id, afterSeq },
+        {
+          next: (d) => upsertEvent(d.sessionEvents),
+          error: fail,
+        },
+      ),
+      ctx.live.subscribe<{ sessionEnded: SessionSummary }>(
+        SUB_ENDED,
+        { component: session.component },
+        {
+          next: (d) => {
+            if (d.sessionEnded.id !== id || !session) return;
+            session = { ...session, ...d.sessionEnded };
+            renderDetails();
+          },
+          error: fail,
+        },
+      ),
+    );
+  }
+
+  const ticker = setInterval(() => {
+    if (session?.status !== "ACTIVE") return;
+    const el = details.querySelector("#session-duration");
+    if (el) el.textContent = formatDuration(secondsSince(session.startedAt));
+  }, 1000);
+
+  void load();
+
+  return {
+    dispose() {
+      disposed = true;
+      clearInterval(ticker);
+      for (const d of disposers) d();
+    },
+  };
+}
