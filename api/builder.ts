@@ -3,7 +3,7 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import { Scopes } from "./auth/jwt.js";
 import type { Context } from "./context.js";
-import { forbidden, unauthenticated } from "./errors.js";
+import { ForbiddenReasons, forbidden, unauthenticated } from "./errors.js";
 
 /** Scope names used on fields; each maps to token scopes in `authScopes` below. */
 export interface AuthScopes {
@@ -40,7 +40,10 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: (_parent, ctx, info) => {
       if (!ctx.identity)
         return unauthenticated(ctx.authFailure?.message ?? "a valid bearer token is required");
-      return forbidden(`the token's scopes do not allow ${info.parentType.name}.${info.fieldName}`);
+      return forbidden(
+        `the token's scopes do not allow ${info.parentType.name}.${info.fieldName}`,
+        ForbiddenReasons.TOKEN_SCOPE,
+      );
     },
   },
 });

@@ -22,7 +22,19 @@ export class DomainError extends GraphQLError {
 
 export const unauthenticated = (message = "a valid bearer token is required") =>
   new DomainError(ErrorCodes.UNAUTHENTICATED, message);
-export const forbidden = (message: string) => new DomainError(ErrorCodes.FORBIDDEN, message);
+/**
+ * Why something is forbidden, in `extensions.reason`: the token itself (`TOKEN_SCOPE`, `TOKEN_COMPONENTS`:
+ * retrying with the same token cannot help) or the record (`NOT_OWNER`: another subject's session).
+ */
+export const ForbiddenReasons = {
+  TOKEN_SCOPE: "TOKEN_SCOPE",
+  TOKEN_COMPONENTS: "TOKEN_COMPONENTS",
+  NOT_OWNER: "NOT_OWNER",
+} as const;
+export type ForbiddenReason = (typeof ForbiddenReasons)[keyof typeof ForbiddenReasons];
+
+export const forbidden = (message: string, reason: ForbiddenReason) =>
+  new DomainError(ErrorCodes.FORBIDDEN, message, { reason });
 export const badInput = (message: string, extra: Record<string, unknown> = {}) =>
   new DomainError(ErrorCodes.BAD_USER_INPUT, message, extra);
 export const notFound = (message: string) => new DomainError(ErrorCodes.NOT_FOUND, message);

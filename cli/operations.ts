@@ -30,6 +30,23 @@ export const SessionFieldsFragment = graphql(`
     metadata
     commandCount
     errorCount
+    eventCount
+  }
+`);
+
+export const SessionEventFieldsFragment = graphql(`
+  fragment SessionEventFields on SessionEvent {
+    id
+    sessionId
+    seq
+    kind
+    at
+    text
+    textHidden
+    durationMs
+    outcome
+    errorClass
+    redactions
   }
 `);
 
@@ -63,16 +80,7 @@ export const ShowSessionQuery = graphql(`
         }
         edges {
           node {
-            id
-            seq
-            kind
-            at
-            text
-            textHidden
-            durationMs
-            outcome
-            errorClass
-            redactions
+            ...SessionEventFields
             payload
           }
         }
@@ -108,17 +116,7 @@ export const SessionEndedSubscription = graphql(`
 export const SessionEventsSubscription = graphql(`
   subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {
     sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {
-      id
-      sessionId
-      seq
-      kind
-      at
-      text
-      textHidden
-      durationMs
-      outcome
-      errorClass
-      redactions
+      ...SessionEventFields
     }
   }
 `);
@@ -126,17 +124,7 @@ export const SessionEventsSubscription = graphql(`
 export const LiveEventsSubscription = graphql(`
   subscription LiveEvents($component: String) {
     liveEvents(component: $component) {
-      id
-      sessionId
-      seq
-      kind
-      at
-      text
-      textHidden
-      durationMs
-      outcome
-      errorClass
-      redactions
+      ...SessionEventFields
     }
   }
 `);
@@ -149,20 +137,35 @@ export const SessionEventsAfterQuery = graphql(`
       events(first: 1000, after: $after) {
         edges {
           node {
-            id
-            sessionId
-            seq
-            kind
-            at
-            text
-            textHidden
-            durationMs
-            outcome
-            errorClass
-            redactions
+            ...SessionEventFields
           }
         }
       }
+    }
+  }
+`);
+
+export const StatsQuery = graphql(`
+  query Stats($days: Int) {
+    sessionStats(days: $days) {
+      component
+      totalSessions
+      activeSessions
+      endedSessions
+      failedSessions
+      avgDurationSeconds
+      p95DurationSeconds
+      errorRate
+    }
+    mostActiveComponents(days: $days, limit: 1000) {
+      component
+      totalDurationSeconds
+      qualityScore
+      lastActiveAt
+    }
+    sessionErrorRate(days: $days) {
+      component
+      mostCommonError
     }
   }
 `);

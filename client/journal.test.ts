@@ -283,6 +283,39 @@ describe("Journal", () => {
     expect(j.status()).toMatchObject({ depth: 1, dropped: 2 });
   });
 
+  it("expires records on append once their age passes, even after appends that skipped the scan", () => {
+    const dataDir = tempDataDir();
+    let now = 1_000_000;
+    const j = journal(dataDir, { maxAgeMs: 10_000, now: () => now });
+    j.append(rec("a", now));
+    j.append(rec("b", now + 1));
+    now += 5_000;
+    j.append(rec("c", now)); // nothing expired: no scan
+    now += 5_001;
+    j.append(rec("d", now)); // "a" is now 10 001 ms old
+    expect([...j.entries()].map((r) => r.key)).toEqual(["b", "c", "d"]);
+    expect(j.dropped).toBe(1);
+    now += 1;
+    j.append(rec("e", now));
+    expect([...j.entries()].map((r) => r.key)).toEqual(["c", "d", "e"]);
+  });
+
+  it("gets a pending record by key and iterates without copying", () => {
+    const dataDir = tempDataDir();
+    const j = journal(dataDir);
+    j.append(rec("a"));
+    j.append(rec("b"));
+    expect(j.get("a")).toMatchObject({ key: "a", kind: "event" });
+    expect(j.get("zz")).toBeUndefined();
+    const seen: string[] = [];
+    for (const r of j.entries()) {
+      seen.push(r.key);
+      j.ack([r.key]); // acknowledging while iterating is allowed
+    }
+    expect(seen).toEqual(["a", "b"]);
+    expect(j.depth).toBe(0);
+  });
+
   it("keeps two journals in one directory apart", () => {
     const dataDir = tempDataDir();
     const a = journal(dataDir);
@@ -480,10 +513,14 @@ describe("Journal across processes", () => {
           while (Date.now() < ${startAt}) {}
           const result = j.claimOrphans();
           process.stdout.write(JSON.stringify({ result, keys: j.pending().map((r) => r.key) }) + "\\n");
-          // Exit without close(): the claimed records stay journaled under this (soon dead) pid.
+          // Stay alive until every claimer has claimed: a claimer that starts late (a loaded machine) must
+          // not see an early one dead and claim its file. Then die without close(): the claimed records
+          // stay journaled under dead pids.
+          setInterval(() => {}, 1000);
         `),
     );
     const outputs = await Promise.all(claimers.map((c) => waitForOutput(c, (o) => o.endsWith("\n"))));
+    for (const c of claimers) c.kill("SIGKILL");
     await Promise.all(claimers.map(exited));
     const claims = outputs.map((o) => JSON.parse(o) as { result: { files: number }; keys: string[] });
 

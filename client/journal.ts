@@ -276,6 +276,12 @@ export class Journal {
   private claimCounter = 0;
   private claimedFiles: string[] = [];
   private readonly records = new Map<string, JournalRecord>();
+  /**
+   * A lower bound of every pending record's `at`, so the expiry check of each append is O(1) unless
+   * something may really have expired (a full scan per append made a 10 000-record journal cost ~0.3 ms
+   * per event). Only ever lowered between scans; a scan recomputes it.
+   */
+  private minAt = Number.POSITIVE_INFINITY;
   private unreportedDrops = 0;
   private corruptLines = 0;
 
@@ -334,6 +340,7 @@ export class Journal {
       (this.fsyncPolicy !== FsyncPolicies.NEVER && this.syncKinds.has(rec.kind));
     this.writeLines(lines, sync);
     this.records.set(rec.key, rec);
+    if (rec.at < this.minAt) this.minAt = rec.at;
     if (replacing) this.deadLines++;
     this.forget(dropKeys);
     if (dropKeys.length > 0) {
@@ -379,6 +386,32 @@ export class Journal {
       out.push(r);
     }
     return out;
+  }
+
+  /**
+   * The pending record under `key`, if any (no expiry check).
+   *
+   * @example
+   * ```ts
+   * const start = journal.get(`start:${sessionId}`);
+   * ```
+   */
+  get(key: string): JournalRecord | undefined {
+    return this.records.get(key);
+  }
+
+  /**
+   * Pending records in delivery order, lazily and without the expiry check of {@link Journal.pending}: a
+   * sender that needs only the first batch of a large journal must not pay for all of it. Records may be
+   * acknowledged while iterating.
+   *
+   * @example
+   * ```ts
+   * for (const r of journal.entries()) if (r.kind === "event") { batch.push(r); if (batch.length === 200) break; }
+   * ```
+   */
+  entries(): IterableIterator<JournalRecord> {
+    return this.records.values();
   }
 
   /**
@@ -533,7 +566,10 @@ export class Journal {
     }
     const own = [...this.records];
     this.records.clear();
-    for (const [k, r] of merged) this.records.set(k, r);
+    for (const [k, r] of merged) {
+      this.records.set(k, r);
+      if (r.at < this.minAt) this.minAt = r.at;
+    }
     for (const [k, r] of own) this.records.set(k, r);
     this.corruptLines += corrupt;
     if (corrupt > 0) this.logger?.warn(`journal: skipped ${corrupt} corrupt line(s) in claimed files`);
@@ -743,15 +779,25 @@ export class Journal {
     const out: string[] = [];
     const cutoff = this.now() - this.maxAgeMs;
     let excess = this.records.size + incoming - this.maxPending;
+    const scanAll = this.minAt < cutoff;
+    if (excess <= 0 && !scanAll) return out;
+    let min = Number.POSITIVE_INFINITY;
     for (const r of this.records.values()) {
-      if (r.key === keep) continue;
+      if (r.key === keep) {
+        if (r.at < min) min = r.at;
+        continue;
+      }
       if (excess > 0) {
         out.push(r.key);
         excess--;
       } else if (r.at < cutoff) {
         out.push(r.key);
+      } else {
+        if (!scanAll) return out; // nothing can have expired: the rest stays
+        if (r.at < min) min = r.at;
       }
     }
+    if (scanAll) this.minAt = min;
     return out;
   }
 

@@ -54,6 +54,8 @@ export interface ClientLimits {
   requestTimeoutMs?: number;
   /** Seconds between heartbeats. Default 30. */
   heartbeatIntervalSeconds?: number;
+  /** STRICT mode: how long `start`/`record` wait for the service's acknowledgement before rejecting. Default 5 s. */
+  strictTimeoutMs?: number;
 }
 
 export interface ClientOptions {
@@ -70,6 +72,48 @@ export interface ClientOptions {
   /** Clock, injectable for tests. Default `Date.now`. */
   now?: () => number;
 }
+
+/** Options of {@link SessionBuddyClientApi.flush}. */
+export interface FlushOptions {
+  /**
+   * Send even while the circuit breaker is open or after the service refused the token (an operator's
+   * explicit request, e.g. `session-buddy buffer replay`). Default `false`: the breaker decides.
+   */
+  force?: boolean;
+  /** Give up (leaving the rest journaled) after this long. Default: no bound beyond the retry limits. */
+  timeoutMs?: number;
+}
+
+/** What {@link SessionBuddyClientApi.flush} achieved. */
+export interface FlushResult {
+  /** Records acknowledged by the service during this flush. */
+  delivered: number;
+  /** Records still journaled afterwards. */
+  pending: number;
+}
+
+/** Counters since the client was created. */
+export interface ClientStats {
+  /** Records (starts, events, ends) the service acknowledged, including duplicates it had already stored. */
+  delivered: number;
+  /** Events the service reported as already stored (a replay after a crash between send and acknowledgement). */
+  duplicates: number;
+  /** Records the service refused for good (invalid, conflicting, forbidden); dropped from the journal. */
+  rejected: number;
+  /** HTTP requests sent. */
+  requests: number;
+  /** Requests that failed transiently (network, timeout, 5xx). */
+  failures: number;
+  /** Heartbeats acknowledged. */
+  heartbeats: number;
+}
+
+/** Something the delivery loop did, for listeners of {@link SessionBuddyClientApi.onTrackingChange}'s sibling `onEvent`. */
+export type ClientEvent =
+  | { type: "delivered"; records: number }
+  | { type: "rejected"; key: string; code: string; message: string }
+  | { type: "heartbeat"; sessions: number; dropped: number }
+  | { type: "stopped"; reason: string };
 
 /** What a component reports when it opens a session. `id` is generated when absent (UUID v7). */
 export interface SessionInfo {
@@ -113,7 +157,12 @@ export interface TrackedSession {
   /** Completes an event recorded earlier (same eventId/seq) with its duration and outcome. */
   complete(
     recorded: RecordedEvent,
-    result: { durationMs: number; outcome: "ok" | "error"; errorClass?: string; payload?: Record<string, unknown> },
+    result: {
+      durationMs: number;
+      outcome: "ok" | "error";
+      errorClass?: string;
+      payload?: Record<string, unknown>;
+    },
   ): void;
   /** Ends the session. Journals synchronously before returning, so it is safe on the exit path. */
   end(reason?: EndReason, exitCode?: number, metadata?: Record<string, unknown>): void;
@@ -147,7 +196,7 @@ export interface SessionBuddyClientApi {
   /** Opens a session. The start is journaled at once and sent in the background (BUFFERED). */
   start(info: SessionInfo): TrackedSession;
   /** Sends everything pending now; resolves when the journal is empty or delivery failed. */
-  flush(): Promise<{ delivered: number; pending: number }>;
+  flush(options?: FlushOptions): Promise<FlushResult>;
   journalStatus(): JournalStatus;
   /** Delivers or journals everything pending within `timeoutMs`, stops timers and closes files. */
   shutdown(timeoutMs?: number): Promise<void>;

@@ -611,7 +611,7 @@ const exitPaths: ExitPath[] = [
     reason: "ERROR",
     exitCode: 1,
     processExitCode: 1,
-    shutdown: "shutdownSync",
+    shutdown: "shutdown",
   },
   {
     name: "unhandled rejection",
@@ -619,7 +619,7 @@ const exitPaths: ExitPath[] = [
     reason: "ERROR",
     exitCode: 1,
     processExitCode: 1,
-    shutdown: "shutdownSync",
+    shutdown: "shutdown",
   },
   {
     name: "process.exit(3)",

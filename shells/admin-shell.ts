@@ -129,6 +129,9 @@ export const ExitCodes = {
 /** Limit of an event's text at the service (SPEC §7); longer commands are cut at the source. */
 export const MAX_COMMAND_TEXT_BYTES = 8 * 1024;
 
+/** Longest the banner waits for the service's first answer, so it can show the real tracking state. */
+export const BANNER_WAIT_MS = 300;
+
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1500;
 const COMPONENT_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -532,6 +535,11 @@ export class AdminShell {
       }
     }
     if (this.ended) return this.exited; // a signal arrived while waiting
+    // The banner should state the real tracking state. The client's first answer (or refusal) from a
+    // local service takes milliseconds; only an unresponsive host makes the prompt wait, and never long.
+    const ready = (this.client as { ready?: (ms: number) => Promise<unknown> } | undefined)?.ready;
+    if (ready) await ready.call(this.client, BANNER_WAIT_MS);
+    if (this.ended) return this.exited;
     this.write(`${this.banner()}\n`);
     this.openRepl();
     return this.exited;
@@ -1047,8 +1055,9 @@ export class AdminShell {
       this.forceExit(ExitCodes.ERROR);
       return;
     }
-    // The process is in an unknown state: journal synchronously rather than wait on the network.
-    void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "sync");
+    // The end is journaled synchronously first (session.end), so nothing depends on what follows; then a
+    // bounded attempt to deliver it, so the service hears of the crash now rather than at the next replay.
+    void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "async");
   }
 
   private forceExit(code: number): void {

@@ -229,6 +229,16 @@ export function collect<T = any>(client: WsClient, query: string, variables: Rec
   return {
     items,
     errors,
+    /** Resolves with the first item (arrived or to come) that satisfies `pred`. */
+    async when(pred: (item: T) => boolean): Promise<T> {
+      for (let n = 1; ; n++) {
+        await this.until(n);
+        if (errors.length > 0) throw new Error(`subscription failed: ${JSON.stringify(errors[0])}`);
+        const hit = items.find(pred);
+        if (hit) return hit;
+        n = items.length;
+      }
+    },
     /** Resolves when at least n items arrived (or an error did). */
     until(n: number): Promise<T[]> {
       return new Promise((resolve) => {
@@ -285,12 +295,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the compiled `session-buddy` CLI as a real process. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+/** Runs a compiled script as a real process and collects its output. */
+export function runNode(
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(DIST, "cli", "session-buddy.js"), ...args], {
+    const child = spawn(process.execPath, [file, ...args], {
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      ...(cwd ? { cwd } : {}),
     });
     let stdout = "";
     let stderr = "";
@@ -299,6 +315,11 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the compiled `session-buddy` CLI as a real process. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return runNode(join(DIST, "cli", "session-buddy.js"), args, env);
 }
 
 export interface ServiceProcess {

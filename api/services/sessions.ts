@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { Db } from "../../db/connection.js";
 import { type SessionEventRow, type SessionRow, sessionEvents, sessions } from "../../db/schema.js";
 import { type Identity, Scopes } from "../auth/jwt.js";
-import { badInput, conflict, ErrorCodes, forbidden, notFound } from "../errors.js";
+import { badInput, conflict, ErrorCodes, ForbiddenReasons, forbidden, notFound } from "../errors.js";
 import {
   describeIssues,
   LIMITS,
@@ -68,7 +68,10 @@ const isAdmin = (who: Identity) => who.scopes.has(Scopes.ADMIN);
 
 function assertComponentAllowed(who: Identity, component: string) {
   if (who.components && !isAdmin(who) && !who.components.includes(component)) {
-    throw forbidden(`this token may report only for ${who.components.join(", ")}, not for ${component}`);
+    throw forbidden(
+      `this token may report only for ${who.components.join(", ")}, not for ${component}`,
+      ForbiddenReasons.TOKEN_COMPONENTS,
+    );
   }
 }
 
@@ -150,7 +153,7 @@ export class SessionService {
     const existing = await this.get(input.id);
     if (!existing) throw conflict(`session ${input.id} could not be stored`);
     if (existing.actor !== who.sub && !isAdmin(who)) {
-      throw forbidden(`session ${input.id} belongs to another subject`);
+      throw forbidden(`session ${input.id} belongs to another subject`, ForbiddenReasons.NOT_OWNER);
     }
     return existing;
   }
@@ -414,7 +417,7 @@ export class SessionService {
 
   private assertOwner(who: Identity, row: SessionRow) {
     if (row.actor !== who.sub && !isAdmin(who))
-      throw forbidden(`session ${row.id} belongs to another subject`);
+      throw forbidden(`session ${row.id} belongs to another subject`, ForbiddenReasons.NOT_OWNER);
   }
 
   filterSql(filter: SessionFilter | null | undefined): SQL | undefined {

@@ -20,6 +20,44 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** DAY and HOUR are UTC. */
+export type AggregateKey =
+  | 'ACTOR'
+  | 'COMPONENT'
+  | 'DAY'
+  | 'HOSTNAME'
+  | 'HOUR'
+  | 'STATUS'
+  | 'TYPE';
+
+export type AggregateRow = {
+  __typename?: 'AggregateRow';
+  avgDurationSeconds?: Maybe<Scalars['Float']['output']>;
+  count: Scalars['Int']['output'];
+  /** Events with outcome error (sum of errorCount). */
+  errorCount: Scalars['Int']['output'];
+  failedSessions: Scalars['Int']['output'];
+  /** The group, e.g. { "component": "akosha", "day": "2026-11-24" }. */
+  key: Scalars['JSON']['output'];
+};
+
+export type Anomaly = {
+  __typename?: 'Anomaly';
+  /** Session start, or the start of the hour. */
+  at: Scalars['DateTime']['output'];
+  /** Median of the metric's baseline, same unit. */
+  baseline: Scalars['Float']['output'];
+  component: Scalars['String']['output'];
+  metric: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  /** Sessions in the hour, or baseline observations for per-session metrics. */
+  sampleSize?: Maybe<Scalars['Int']['output']>;
+  /** Robust (modified) z-score; negative below the baseline. */
+  score: Scalars['Float']['output'];
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  value: Scalars['Float']['output'];
+};
+
 export type CaptureMode =
   | 'BUFFERED'
   | 'STRICT';
@@ -29,6 +67,26 @@ export type ClientHealthInput = {
   dropped?: InputMaybe<Scalars['Int']['input']>;
   journalDepth?: InputMaybe<Scalars['Int']['input']>;
   oldestPendingSeconds?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** Mean duration of a component's finished sessions in the window. */
+export type ComponentDuration = {
+  __typename?: 'ComponentDuration';
+  avgDurationSeconds: Scalars['Float']['output'];
+  component: Scalars['String']['output'];
+  /** Finished sessions averaged. */
+  sessionCount: Scalars['Int']['output'];
+};
+
+/** A component's failures in the window. */
+export type ComponentErrorRate = {
+  __typename?: 'ComponentErrorRate';
+  component: Scalars['String']['output'];
+  errorRate: Scalars['Float']['output'];
+  failedSessions: Scalars['Int']['output'];
+  /** Most frequent errorClass among the events of those sessions (ties: alphabetical). */
+  mostCommonError?: Maybe<Scalars['String']['output']>;
+  totalSessions: Scalars['Int']['output'];
 };
 
 /** How a component's sessions ended over a window. */
@@ -47,6 +105,38 @@ export type ComponentQuality = {
   totalSessions: Scalars['Int']['output'];
 };
 
+/** A component's sessions started in the window. */
+export type ComponentStats = {
+  __typename?: 'ComponentStats';
+  /** Of those, still ACTIVE. */
+  activeSessions: Scalars['Int']['output'];
+  /** Mean duration of the finished ones; null when none finished. */
+  avgDurationSeconds?: Maybe<Scalars['Float']['output']>;
+  component: Scalars['String']['output'];
+  /** Of those, ENDED or ABANDONED. */
+  endedSessions: Scalars['Int']['output'];
+  /** failedSessions / totalSessions (0–1). */
+  errorRate: Scalars['Float']['output'];
+  /** Of those, ABANDONED or ended with ERROR. */
+  failedSessions: Scalars['Int']['output'];
+  /** 95th percentile (continuous) of the finished ones' durations. */
+  p95DurationSeconds?: Maybe<Scalars['Float']['output']>;
+  totalSessions: Scalars['Int']['output'];
+};
+
+/** How much a component was used in the window. */
+export type ComponentUsage = {
+  __typename?: 'ComponentUsage';
+  component: Scalars['String']['output'];
+  /** Latest end (or heartbeat, for active sessions) among the window's sessions. */
+  lastActiveAt: Scalars['DateTime']['output'];
+  /** 0–100: share of finished sessions that ended cleanly (EXIT) with no sequence gap, as session_quality_score; null when none finished. */
+  qualityScore?: Maybe<Scalars['Float']['output']>;
+  sessionCount: Scalars['Int']['output'];
+  /** Sum of the finished sessions' durations. */
+  totalDurationSeconds: Scalars['Float']['output'];
+};
+
 export type EndReason =
   | 'ABANDONED'
   | 'ERROR'
@@ -61,6 +151,32 @@ export type EndSessionInput = {
   exitCode?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
   metadata?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type ExportFormat =
+  | 'CSV'
+  | 'NDJSON';
+
+export type GraphEdge = {
+  __typename?: 'GraphEdge';
+  source: Scalars['ID']['output'];
+  target: Scalars['ID']['output'];
+  type: Scalars['String']['output'];
+  /** Sessions the two share (1 for a session's own edges). */
+  weight: Scalars['Float']['output'];
+};
+
+export type GraphNode = {
+  __typename?: 'GraphNode';
+  /** Breadth-first distance from the matching nodes. */
+  depth: Scalars['Int']['output'];
+  /** type:label, e.g. actor:alice or session:<uuid>. */
+  id: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+  /** actor, component, host or session. */
+  type: Scalars['String']['output'];
+  /** Sessions in the window; commands for a session. */
+  weight: Scalars['Float']['output'];
 };
 
 export type Mutation = {
@@ -103,16 +219,73 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   activeSessions: Array<Session>;
+  /** Sessions matching the filter grouped by the keys, largest groups first. */
+  aggregateSessions: Array<AggregateRow>;
+  /** Per component, the mean duration of the window's finished sessions. */
+  averageSessionDuration: Array<ComponentDuration>;
+  /** Outliers by robust z-score against the metric's own baseline (metrics: session_duration, sessions_per_hour, error_rate, commands_per_session; threshold default 3.5; window default 86400 s). */
+  detectAnomalies: Array<Anomaly>;
+  /** Sessions matching the filter, oldest first, as NDJSON or CSV; at most 10000 (default 1000). Stream larger exports from GET /export/sessions.ndjson or .csv. */
+  exportSessions: Scalars['String']['output'];
+  /** Components by sessions started in the window, busiest first. */
+  mostActiveComponents: Array<ComponentUsage>;
   /** Events across sessions, newest first, e.g. failed workflow steps: kind workflow_step, outcome error. */
   recentEvents: Array<SessionEvent>;
+  /** Full-text search (web-search syntax: words, "phrases", or, -not) over sessions (identity and metadata) and command text, best first. Command hits need audit:read; without it ALL searches sessions only. */
+  searchSessions: Array<SearchHit>;
   session?: Maybe<Session>;
+  /** Per component, the failed share of the window's sessions, highest first. */
+  sessionErrorRate: Array<ComponentErrorRate>;
+  /** Actors, components, hosts and sessions of the last `days`, breadth-first from the nodes matching `query` to `depth`, at most `maxNodes`. */
+  sessionGraph: SessionGraph;
   sessionQuality: Array<ComponentQuality>;
+  /** Per component, the sessions started in the last `days` × 24 h (by component). */
+  sessionStats: Array<ComponentStats>;
+  /** A metric (sessions, avg_duration, error_rate, commands) per bucket over the window, empty buckets 0, with its direction. */
+  sessionTrends: Trend;
   sessions: SessionConnection;
+  /** Sessions started in [start, end), oldest first. */
+  sessionsByTimeRange: Array<Session>;
 };
 
 
 export type QueryActiveSessionsArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryAggregateSessionsArgs = {
+  filter?: InputMaybe<SessionFilter>;
+  groupBy: Array<AggregateKey>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAverageSessionDurationArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDetectAnomaliesArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  metric: Scalars['String']['input'];
+  threshold?: InputMaybe<Scalars['Float']['input']>;
+  windowSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryExportSessionsArgs = {
+  filter?: InputMaybe<SessionFilter>;
+  format?: InputMaybe<ExportFormat>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMostActiveComponentsArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -125,8 +298,30 @@ export type QueryRecentEventsArgs = {
 };
 
 
+export type QuerySearchSessionsArgs = {
+  index?: InputMaybe<SearchIndex>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
 export type QuerySessionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySessionErrorRateArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySessionGraphArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  maxNodes?: InputMaybe<Scalars['Int']['input']>;
+  nodeType?: InputMaybe<Scalars['String']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -136,10 +331,31 @@ export type QuerySessionQualityArgs = {
 };
 
 
+export type QuerySessionStatsArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySessionTrendsArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+  granularitySeconds: Scalars['Int']['input'];
+  metric: Scalars['String']['input'];
+  windowSeconds: Scalars['Int']['input'];
+};
+
+
 export type QuerySessionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SessionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySessionsByTimeRangeArgs = {
+  end: Scalars['DateTime']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  start: Scalars['DateTime']['input'];
 };
 
 export type RecordEventsResult = {
@@ -155,6 +371,24 @@ export type RejectedEvent = {
   eventId: Scalars['ID']['output'];
   message: Scalars['String']['output'];
 };
+
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  at: Scalars['DateTime']['output'];
+  /** Set for command (event text) hits. */
+  eventId?: Maybe<Scalars['ID']['output']>;
+  index: SearchIndex;
+  /** ts_rank of the match. */
+  score: Scalars['Float']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** The matching text, terms marked «like this». */
+  snippet: Scalars['String']['output'];
+};
+
+export type SearchIndex =
+  | 'ALL'
+  | 'COMMANDS'
+  | 'SESSIONS';
 
 /** One session of a producer (an admin shell, a workflow run, a CLI run). */
 export type Session = {
@@ -275,6 +509,16 @@ export type SessionFilter = {
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type SessionGraph = {
+  __typename?: 'SessionGraph';
+  depth: Scalars['Int']['output'];
+  edges: Array<GraphEdge>;
+  maxNodes: Scalars['Int']['output'];
+  nodes: Array<GraphNode>;
+  /** True when maxNodes stopped the search: more nodes were reachable. */
+  truncated: Scalars['Boolean']['output'];
+};
+
 export type SessionStatus =
   | 'ABANDONED'
   | 'ACTIVE'
@@ -340,7 +584,33 @@ export type SubscriptionSessionStartedArgs = {
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number };
+export type Trend = {
+  __typename?: 'Trend';
+  direction: TrendDirection;
+  granularitySeconds: Scalars['Int']['output'];
+  metric: Scalars['String']['output'];
+  points: Array<TrendPoint>;
+  /** Least-squares change of the value per bucket. */
+  slope: Scalars['Float']['output'];
+  windowStart: Scalars['DateTime']['output'];
+};
+
+export type TrendDirection =
+  | 'DOWN'
+  | 'FLAT'
+  | 'UP';
+
+export type TrendPoint = {
+  __typename?: 'TrendPoint';
+  bucketStart: Scalars['DateTime']['output'];
+  /** Sessions started in the bucket. */
+  sessions: Scalars['Int']['output'];
+  value: Scalars['Float']['output'];
+};
+
+export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number };
+
+export type SessionEventFieldsFragment = { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number };
 
 export type ListSessionsQueryVariables = Exact<{
   filter?: InputMaybe<SessionFilter>;
@@ -349,7 +619,7 @@ export type ListSessionsQueryVariables = Exact<{
 }>;
 
 
-export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } }> } };
+export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } }> } };
 
 export type ShowSessionQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -358,28 +628,28 @@ export type ShowSessionQueryVariables = Exact<{
 }>;
 
 
-export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number, payload: unknown } }> } } | null };
+export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } }> } } | null };
 
 export type ActiveSessionsQueryVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number }> };
+export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number }> };
 
 export type WatchStartedSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } };
+export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
 
 export type WatchEndedSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number } };
+export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
 
 export type WatchEventsSubscriptionVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -403,6 +673,13 @@ export type SessionEventsAfterQueryVariables = Exact<{
 
 
 export type SessionEventsAfterQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string, events: { __typename?: 'SessionEventConnection', edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } }> } } | null };
+
+export type StatsQueryVariables = Exact<{
+  days?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type StatsQuery = { __typename?: 'Query', sessionStats: Array<{ __typename?: 'ComponentStats', component: string, totalSessions: number, activeSessions: number, endedSessions: number, failedSessions: number, avgDurationSeconds?: number | null, p95DurationSeconds?: number | null, errorRate: number }>, mostActiveComponents: Array<{ __typename?: 'ComponentUsage', component: string, totalDurationSeconds: number, qualityScore?: number | null, lastActiveAt: string }>, sessionErrorRate: Array<{ __typename?: 'ComponentErrorRate', component: string, mostCommonError?: string | null }> };
 
 export type StartSessionMutationVariables = Exact<{
   input: StartSessionInput;
@@ -452,6 +729,60 @@ export type RecentEventsQueryVariables = Exact<{
 
 export type RecentEventsQuery = { __typename?: 'Query', recentEvents: Array<{ __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, payload: unknown }> };
 
+export type AggregateQueryVariables = Exact<{
+  groupBy: Array<AggregateKey> | AggregateKey;
+  filter?: InputMaybe<SessionFilter>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type AggregateQuery = { __typename?: 'Query', aggregateSessions: Array<{ __typename?: 'AggregateRow', key: unknown, count: number, avgDurationSeconds?: number | null, errorCount: number, failedSessions: number }> };
+
+export type SearchQueryVariables = Exact<{
+  query: Scalars['String']['input'];
+  index?: InputMaybe<SearchIndex>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type SearchQuery = { __typename?: 'Query', searchSessions: Array<{ __typename?: 'SearchHit', sessionId: string, eventId?: string | null, index: SearchIndex, score: number, snippet: string, at: string }> };
+
+export type DetectQueryVariables = Exact<{
+  metric: Scalars['String']['input'];
+  threshold?: InputMaybe<Scalars['Float']['input']>;
+  windowSeconds?: InputMaybe<Scalars['Int']['input']>;
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DetectQuery = { __typename?: 'Query', detectAnomalies: Array<{ __typename?: 'Anomaly', metric: string, at: string, value: number, baseline: number, score: number, component: string, sessionId?: string | null, reason: string }> };
+
+export type GraphQueryVariables = Exact<{
+  query?: InputMaybe<Scalars['String']['input']>;
+  nodeType?: InputMaybe<Scalars['String']['input']>;
+  depth?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type GraphQuery = { __typename?: 'Query', sessionGraph: { __typename?: 'SessionGraph', depth: number, truncated: boolean, maxNodes: number, nodes: Array<{ __typename?: 'GraphNode', id: string, type: string, label: string, weight: number, depth: number }>, edges: Array<{ __typename?: 'GraphEdge', source: string, target: string, type: string, weight: number }> } };
+
+export type TrendsQueryVariables = Exact<{
+  metric: Scalars['String']['input'];
+  windowSeconds: Scalars['Int']['input'];
+  granularitySeconds: Scalars['Int']['input'];
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type TrendsQuery = { __typename?: 'Query', sessionTrends: { __typename?: 'Trend', metric: string, direction: TrendDirection, slope: number, points: Array<{ __typename?: 'TrendPoint', bucketStart: string, value: number }> } };
+
+export type InsightsQueryVariables = Exact<{
+  days?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type InsightsQuery = { __typename?: 'Query', mostActiveComponents: Array<{ __typename?: 'ComponentUsage', component: string, sessionCount: number, totalDurationSeconds: number, qualityScore?: number | null, lastActiveAt: string }>, aggregateSessions: Array<{ __typename?: 'AggregateRow', key: unknown, count: number }>, sessionErrorRate: Array<{ __typename?: 'ComponentErrorRate', component: string, totalSessions: number, failedSessions: number, errorRate: number, mostCommonError?: string | null }> };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -498,8 +829,24 @@ export const SessionFieldsFragmentDoc = new TypedDocumentString(`
   metadata
   commandCount
   errorCount
+  eventCount
 }
     `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
+export const SessionEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SessionEventFields on SessionEvent {
+  id
+  sessionId
+  seq
+  kind
+  at
+  text
+  textHidden
+  durationMs
+  outcome
+  errorClass
+  redactions
+}
+    `, {"fragmentName":"SessionEventFields"}) as unknown as TypedDocumentString<SessionEventFieldsFragment, unknown>;
 export const ListSessionsDocument = new TypedDocumentString(`
     query ListSessions($filter: SessionFilter, $first: Int, $after: String) {
   sessions(filter: $filter, first: $first, after: $after) {
@@ -542,6 +889,7 @@ export const ListSessionsDocument = new TypedDocumentString(`
   metadata
   commandCount
   errorCount
+  eventCount
 }`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
 export const ShowSessionDocument = new TypedDocumentString(`
     query ShowSession($id: ID!, $first: Int, $after: String) {
@@ -556,16 +904,7 @@ export const ShowSessionDocument = new TypedDocumentString(`
       }
       edges {
         node {
-          id
-          seq
-          kind
-          at
-          text
-          textHidden
-          durationMs
-          outcome
-          errorClass
-          redactions
+          ...SessionEventFields
           payload
         }
       }
@@ -599,6 +938,20 @@ export const ShowSessionDocument = new TypedDocumentString(`
   metadata
   commandCount
   errorCount
+  eventCount
+}
+fragment SessionEventFields on SessionEvent {
+  id
+  sessionId
+  seq
+  kind
+  at
+  text
+  textHidden
+  durationMs
+  outcome
+  errorClass
+  redactions
 }`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
 export const ActiveSessionsDocument = new TypedDocumentString(`
     query ActiveSessions($component: String) {
@@ -633,6 +986,7 @@ export const ActiveSessionsDocument = new TypedDocumentString(`
   metadata
   commandCount
   errorCount
+  eventCount
 }`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
 export const WatchStartedDocument = new TypedDocumentString(`
     subscription WatchStarted($component: String) {
@@ -667,6 +1021,7 @@ export const WatchStartedDocument = new TypedDocumentString(`
   metadata
   commandCount
   errorCount
+  eventCount
 }`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
 export const WatchEndedDocument = new TypedDocumentString(`
     subscription WatchEnded($component: String) {
@@ -701,41 +1056,46 @@ export const WatchEndedDocument = new TypedDocumentString(`
   metadata
   commandCount
   errorCount
+  eventCount
 }`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
 export const WatchEventsDocument = new TypedDocumentString(`
     subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {
   sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {
-    id
-    sessionId
-    seq
-    kind
-    at
-    text
-    textHidden
-    durationMs
-    outcome
-    errorClass
-    redactions
+    ...SessionEventFields
   }
 }
-    `) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
+    fragment SessionEventFields on SessionEvent {
+  id
+  sessionId
+  seq
+  kind
+  at
+  text
+  textHidden
+  durationMs
+  outcome
+  errorClass
+  redactions
+}`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
 export const LiveEventsDocument = new TypedDocumentString(`
     subscription LiveEvents($component: String) {
   liveEvents(component: $component) {
-    id
-    sessionId
-    seq
-    kind
-    at
-    text
-    textHidden
-    durationMs
-    outcome
-    errorClass
-    redactions
+    ...SessionEventFields
   }
 }
-    `) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
+    fragment SessionEventFields on SessionEvent {
+  id
+  sessionId
+  seq
+  kind
+  at
+  text
+  textHidden
+  durationMs
+  outcome
+  errorClass
+  redactions
+}`) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
 export const SessionEventsAfterDocument = new TypedDocumentString(`
     query SessionEventsAfter($id: ID!, $after: String) {
   session(id: $id) {
@@ -744,23 +1104,49 @@ export const SessionEventsAfterDocument = new TypedDocumentString(`
     events(first: 1000, after: $after) {
       edges {
         node {
-          id
-          sessionId
-          seq
-          kind
-          at
-          text
-          textHidden
-          durationMs
-          outcome
-          errorClass
-          redactions
+          ...SessionEventFields
         }
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
+    fragment SessionEventFields on SessionEvent {
+  id
+  sessionId
+  seq
+  kind
+  at
+  text
+  textHidden
+  durationMs
+  outcome
+  errorClass
+  redactions
+}`) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
+export const StatsDocument = new TypedDocumentString(`
+    query Stats($days: Int) {
+  sessionStats(days: $days) {
+    component
+    totalSessions
+    activeSessions
+    endedSessions
+    failedSessions
+    avgDurationSeconds
+    p95DurationSeconds
+    errorRate
+  }
+  mostActiveComponents(days: $days, limit: 1000) {
+    component
+    totalDurationSeconds
+    qualityScore
+    lastActiveAt
+  }
+  sessionErrorRate(days: $days) {
+    component
+    mostCommonError
+  }
+}
+    `) as unknown as TypedDocumentString<StatsQuery, StatsQueryVariables>;
 export const StartSessionDocument = new TypedDocumentString(`
     mutation StartSession($input: StartSessionInput!) {
   startSession(input: $input) {
@@ -834,3 +1220,107 @@ export const RecentEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RecentEventsQuery, RecentEventsQueryVariables>;
+export const AggregateDocument = new TypedDocumentString(`
+    query Aggregate($groupBy: [AggregateKey!]!, $filter: SessionFilter, $limit: Int) {
+  aggregateSessions(groupBy: $groupBy, filter: $filter, limit: $limit) {
+    key
+    count
+    avgDurationSeconds
+    errorCount
+    failedSessions
+  }
+}
+    `) as unknown as TypedDocumentString<AggregateQuery, AggregateQueryVariables>;
+export const SearchDocument = new TypedDocumentString(`
+    query Search($query: String!, $index: SearchIndex, $limit: Int) {
+  searchSessions(query: $query, index: $index, limit: $limit) {
+    sessionId
+    eventId
+    index
+    score
+    snippet
+    at
+  }
+}
+    `) as unknown as TypedDocumentString<SearchQuery, SearchQueryVariables>;
+export const DetectDocument = new TypedDocumentString(`
+    query Detect($metric: String!, $threshold: Float, $windowSeconds: Int, $component: String) {
+  detectAnomalies(
+    metric: $metric
+    threshold: $threshold
+    windowSeconds: $windowSeconds
+    component: $component
+  ) {
+    metric
+    at
+    value
+    baseline
+    score
+    component
+    sessionId
+    reason
+  }
+}
+    `) as unknown as TypedDocumentString<DetectQuery, DetectQueryVariables>;
+export const GraphDocument = new TypedDocumentString(`
+    query Graph($query: String, $nodeType: String, $depth: Int) {
+  sessionGraph(query: $query, nodeType: $nodeType, depth: $depth) {
+    depth
+    truncated
+    maxNodes
+    nodes {
+      id
+      type
+      label
+      weight
+      depth
+    }
+    edges {
+      source
+      target
+      type
+      weight
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GraphQuery, GraphQueryVariables>;
+export const TrendsDocument = new TypedDocumentString(`
+    query Trends($metric: String!, $windowSeconds: Int!, $granularitySeconds: Int!, $component: String) {
+  sessionTrends(
+    metric: $metric
+    windowSeconds: $windowSeconds
+    granularitySeconds: $granularitySeconds
+    component: $component
+  ) {
+    metric
+    direction
+    slope
+    points {
+      bucketStart
+      value
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TrendsQuery, TrendsQueryVariables>;
+export const InsightsDocument = new TypedDocumentString(`
+    query Insights($days: Int) {
+  mostActiveComponents(days: $days, limit: 50) {
+    component
+    sessionCount
+    totalDurationSeconds
+    qualityScore
+    lastActiveAt
+  }
+  aggregateSessions(groupBy: [ACTOR], limit: 5) {
+    key
+    count
+  }
+  sessionErrorRate(days: $days) {
+    component
+    totalSessions
+    failedSessions
+    errorRate
+    mostCommonError
+  }
+}
+    `) as unknown as TypedDocumentString<InsightsQuery, InsightsQueryVariables>;

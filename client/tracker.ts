@@ -1,0 +1,193 @@
+/**
+ * One tracked session: assigns eventIds (UUID v7) and `seq`, stamps capture times, and journals every
+ * record before it is sent. Nothing here waits on the network in BUFFERED mode.
+ */
+
+import { v7 as uuidv7 } from "uuid";
+import { RecordKinds, recordKeys } from "./delivery.js";
+import { StrictNotAcknowledgedError } from "./errors.js";
+import type { EndSessionInput, SessionEventInput, StartSessionInput } from "./gql/graphql.js";
+import type { CaptureMode, EndReason, EventInput, RecordedEvent, TrackedSession } from "./types.js";
+import { CaptureModes, EndReasons } from "./types.js";
+
+/** What a {@link Tracker} needs from its client. */
+export interface TrackerHost {
+  readonly captureMode: CaptureMode;
+  now(): number;
+  /** Journals a record (synchronously) and schedules its delivery; returns its version. */
+  append(key: string, kind: string, at: number, body: unknown): number;
+  /** STRICT: resolves once the record's version is acknowledged. */
+  confirm(key: string, version: number, what: string): Promise<void>;
+  /** The session ended (or its STRICT start failed): no more heartbeats. */
+  closed(tracker: Tracker): void;
+}
+
+/** Commands recorded but not completed yet are remembered (bounded) so `complete` can resend them whole. */
+const MAX_INCOMPLETE = 10_000;
+
+/**
+ * The {@link TrackedSession} implementation. Create through `SessionBuddyClient.start`.
+ *
+ * @example
+ * ```ts
+ * const session = client.start({ component: "crackerjack" });
+ * const cmd = await session.record({ kind: "command", text: "lint()" });
+ * session.complete(cmd, { durationMs: 12, outcome: "ok" });
+ * session.end("EXIT", 0);
+ * ```
+ */
+export class Tracker implements TrackedSession {
+  readonly id: string;
+  readonly started: Promise<void>;
+  /** The start as journaled; kept so it can be journaled again if the bound dropped it. */
+  readonly startInput: StartSessionInput;
+  private readonly host: TrackerHost;
+  private readonly startedAtMs: number;
+  private seq = 0;
+  private ended = false;
+  private failure: Error | null = null;
+  private readonly incomplete = new Map<string, SessionEventInput>();
+
+  constructor(host: TrackerHost, input: StartSessionInput) {
+    this.host = host;
+    this.id = input.id;
+    this.startInput = input;
+    this.startedAtMs = Date.parse(input.startedAt ?? "") || host.now();
+    const key = recordKeys.start(this.id);
+    const version = host.append(key, RecordKinds.START, this.startedAtMs, input);
+    if (host.captureMode === CaptureModes.STRICT) {
+      this.started = host.confirm(key, version, `the start of session ${this.id}`).catch((error: unknown) => {
+        this.failure =
+          error instanceof Error ? error : new StrictNotAcknowledgedError("session start not acknowledged");
+        this.ended = true;
+        host.closed(this);
+        throw this.failure;
+      });
+      // Callers that only use record() must not see an unhandled rejection from the start.
+      this.started.catch(() => {});
+    } else {
+      this.started = Promise.resolve();
+    }
+  }
+
+  /** Whether `end` was called (or the STRICT start failed). */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /**
+   * Records an event. BUFFERED: resolves at once, after the synchronous journal write. STRICT: resolves once
+   * the service acknowledged it (and the session's start), rejects with `StrictNotAcknowledgedError`
+   * otherwise — the caller must then refuse the action the event describes.
+   *
+   * @example
+   * ```ts
+   * const rec = await session.record({ kind: "command", text: "deploy()", redactions: 0 });
+   * ```
+   */
+  record(event: EventInput): Promise<RecordedEvent> {
+    if (this.failure) return Promise.reject(this.failure);
+    const at = this.host.now();
+    const recorded: RecordedEvent = {
+      eventId: uuidv7({ msecs: at }),
+      seq: ++this.seq,
+      at: new Date(at).toISOString(),
+    };
+    const body: SessionEventInput = {
+      eventId: recorded.eventId,
+      sessionId: this.id,
+      seq: recorded.seq,
+      kind: event.kind,
+      at: recorded.at,
+      ...(event.text !== undefined ? { text: event.text } : {}),
+      ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
+      ...(event.outcome !== undefined ? { outcome: event.outcome } : {}),
+      ...(event.errorClass !== undefined ? { errorClass: event.errorClass } : {}),
+      ...(event.redactions !== undefined ? { redactions: event.redactions } : {}),
+      ...(event.payload !== undefined ? { payload: event.payload } : {}),
+    };
+    if (event.outcome === undefined) {
+      this.incomplete.set(recorded.eventId, body);
+      if (this.incomplete.size > MAX_INCOMPLETE) {
+        const oldest = this.incomplete.keys().next().value;
+        if (oldest !== undefined) this.incomplete.delete(oldest);
+      }
+    }
+    const key = recordKeys.event(recorded.eventId);
+    const version = this.host.append(key, RecordKinds.EVENT, at, body);
+    if (this.host.captureMode !== CaptureModes.STRICT) return Promise.resolve(recorded);
+    return this.host.confirm(key, version, `${event.kind} event ${recorded.seq}`).then(() => recorded);
+  }
+
+  /**
+   * Completes an event recorded earlier with its duration and outcome: the same eventId and seq are
+   * journaled again with the result, and the service completes the stored event (or stores the completed
+   * one, if the first version was not sent yet). Never waits on the network.
+   *
+   * @example
+   * ```ts
+   * session.complete(rec, { durationMs: 840, outcome: "error", errorClass: "TypeError" });
+   * ```
+   */
+  complete(
+    recorded: RecordedEvent,
+    result: {
+      durationMs: number;
+      outcome: "ok" | "error";
+      errorClass?: string;
+      payload?: Record<string, unknown>;
+    },
+  ): void {
+    if (this.failure) return;
+    const original = this.incomplete.get(recorded.eventId);
+    this.incomplete.delete(recorded.eventId);
+    const base: SessionEventInput = original ?? {
+      eventId: recorded.eventId,
+      sessionId: this.id,
+      seq: recorded.seq,
+      kind: "command",
+      at: recorded.at,
+    };
+    const payload =
+      result.payload !== undefined
+        ? { ...((base.payload as Record<string, unknown> | undefined) ?? {}), ...result.payload }
+        : base.payload;
+    const body: SessionEventInput = {
+      ...base,
+      durationMs: Number.isFinite(result.durationMs) ? Math.max(0, result.durationMs) : null,
+      outcome: result.outcome,
+      ...(result.errorClass !== undefined ? { errorClass: result.errorClass } : {}),
+      ...(payload !== undefined ? { payload } : {}),
+    };
+    this.host.append(recordKeys.event(recorded.eventId), RecordKinds.EVENT, Date.parse(base.at), body);
+  }
+
+  /**
+   * Ends the session. Journals synchronously (fsynced) before returning, so it is safe on the exit path;
+   * delivery happens in the background or at `shutdown`. Ending twice is a no-op.
+   *
+   * @example
+   * ```ts
+   * process.once("SIGTERM", () => { session.end("SIGTERM", 143); client.shutdownSync(); process.exit(143); });
+   * ```
+   */
+  end(reason: EndReason = EndReasons.EXIT, exitCode?: number, metadata?: Record<string, unknown>): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.host.closed(this);
+    // A clock stepped backwards must not make the service refuse the end (endedAt before startedAt).
+    const at = Math.max(this.host.now(), this.startedAtMs);
+    const validCode =
+      exitCode !== undefined && Number.isInteger(exitCode) && exitCode >= -255 && exitCode <= 255;
+    const extra =
+      exitCode !== undefined && !validCode ? { ...(metadata ?? {}), exitCode: String(exitCode) } : metadata;
+    const body: EndSessionInput = {
+      id: this.id,
+      endedAt: new Date(at).toISOString(),
+      endReason: reason,
+      ...(validCode ? { exitCode } : {}),
+      ...(extra !== undefined ? { metadata: extra } : {}),
+    };
+    this.host.append(recordKeys.end(this.id), RecordKinds.END, at, body);
+  }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { FastBlocksShell } from "../fastblocks.js";
+import { launchShell } from "../launch.js";
+
+const program = new Command("fastblocks").description("FastBlocks (builder): the service's web side");
+program
+  .command("shell", { isDefault: true })
+  .description("open the tracked admin shell (routes, build, render, auth)")
+  .action(() => launchShell("fastblocks", (runtime, options) => new FastBlocksShell(runtime, options)));
+program
+  .command("build")
+  .description("build the dashboard's assets into dist/web")
+  .action(async () => {
+    const { buildDashboard, formatBuildReport } = await import("../../api/dashboard/build.js");
+    const result = await buildDashboard();
+    console.log(formatBuildReport(result));
+  });
+await program.parseAsync(process.argv);

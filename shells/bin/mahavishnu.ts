@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import pc from "picocolors";
+import { launchShell } from "../launch.js";
+import { MahavishnuShell } from "../mahavishnu.js";
+import { createShellRuntime, exitOnConfigError, type ShellRuntime } from "../runtime.js";
+import { runWorkflow } from "../workflows.js";
+
+const program = new Command("mahavishnu")
+  .description("Mahavishnu (orchestrator): workflows from the configuration, tracked as sessions")
+  .exitOverride();
+
+program
+  .command("shell", { isDefault: true })
+  .description("open the tracked admin shell (workflows, run, ps, top, errors, sync)")
+  .action(() => launchShell("mahavishnu", (runtime, options) => new MahavishnuShell(runtime, options)));
+
+program
+  .command("workflows")
+  .description("list the workflows defined in the configuration")
+  .action(() => {
+    let runtime: ShellRuntime;
+    try {
+      runtime = createShellRuntime("mahavishnu", { tracking: false });
+    } catch (err) {
+      exitOnConfigError(err);
+    }
+    const all = Object.entries(runtime.settings.workflows);
+    if (all.length === 0) console.log("no workflows: define them under `workflows:` in oneiric.yaml");
+    for (const [name, steps] of all) console.log(`${pc.bold(name)}: ${steps.map((s) => s.name).join(" → ")}`);
+  });
+
+program
+  .command("run")
+  .description("run a workflow's steps in order; exit 1 when a step fails")
+  .argument("<name>", "workflow name")
+  .action(async (name: string) => {
+    let runtime: ShellRuntime;
+    try {
+      runtime = createShellRuntime("mahavishnu");
+    } catch (err) {
+      exitOnConfigError(err);
+    }
+    const steps = runtime.settings.workflows[name];
+    if (!steps) {
+      const known = Object.keys(runtime.settings.workflows);
+      process.stderr.write(`mahavishnu: no workflow "${name}" (defined: ${known.join(", ") || "none"})\n`);
+      await runtime.client?.shutdown(1000);
+      process.exit(1);
+    }
+    const controller = new AbortController();
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+      process.once(sig, () => controller.abort(sig));
+    const result = await runWorkflow({
+      name,
+      steps,
+      cwd: process.cwd(),
+      client: runtime.client,
+      color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      signal: controller.signal,
+    });
+    await runtime.client?.shutdown(5000);
+    process.exit(result.ok ? 0 : 1);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const code = (err as { exitCode?: number; code?: string }).code;
+  if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
+  process.exit(2);
+}

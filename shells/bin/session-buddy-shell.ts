@@ -1,0 +1,7 @@
+import { launchShell } from "../launch.js";
+import { SessionBuddyShell } from "../session-buddy.js";
+
+/** `session-buddy shell`: Session-Buddy's own tracked admin shell. */
+export function runSessionBuddyShell(): Promise<void> {
+  return launchShell("session-buddy", (runtime, options) => new SessionBuddyShell(runtime, options));
+}

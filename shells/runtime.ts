@@ -1,0 +1,175 @@
+import { hostname, userInfo } from "node:os";
+import { mintToken, readLocalSecret, Scopes } from "../api/auth/jwt.js";
+import type { TypedDocumentString } from "../client/gql/graphql.js";
+import { GraphQLRequestError, request } from "../client/graphql-http.js";
+import { createClient, type SessionBuddyClient } from "../client/index.js";
+import { ConfigError, loadConfig, type ResolvedConfig } from "../config/resolve.js";
+import type { SettingKey, Settings } from "../config/settings.js";
+
+/** What a shell (or a tracked CLI run) of a component needs from its environment: settings, client, token. */
+export interface ShellRuntime {
+  component: string;
+  config: ResolvedConfig;
+  settings: Settings;
+  /** Absent when tracking is off for this component; then `trackingDisabledReason` says why. */
+  client?: SessionBuddyClient;
+  trackingDisabledReason?: string;
+  trackCommands: boolean;
+  /** The bearer token for read helpers (SESSION_BUDDY_TOKEN, or minted from a readable secret). */
+  token(): Promise<string>;
+  /** Runs a typed query against the service with that token; errors say what to do about them. */
+  query<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R>;
+}
+
+export class ServiceQueryError extends Error {}
+
+const TOKEN_TTL_SECONDS = 3600;
+
+/**
+ * Local programs speak for the OS user. The token is minted lazily, on each request if need be, so a shell
+ * opened before the service ever ran (no local secret yet) journals its session and delivers it later.
+ */
+function tokenSource(settings: Settings, scopes: string[]): () => Promise<string> {
+  let cached: { token: string; until: number } | undefined;
+  return async () => {
+    if (settings.token) return settings.token;
+    const now = Date.now();
+    if (cached && cached.until > now) return cached.token;
+    const secret = settings.secret ?? readLocalSecret(settings.dataDir);
+    if (!secret) {
+      throw new Error(
+        `no token yet: set SESSION_BUDDY_TOKEN, or start the service here once (it creates ${settings.dataDir}/local-secret)`,
+      );
+    }
+    let sub = "local";
+    try {
+      sub = userInfo().username;
+    } catch {
+      // no passwd entry (containers): keep "local"
+    }
+    const token = await mintToken({ secret, sub, scopes, ttlSeconds: TOKEN_TTL_SECONDS });
+    cached = { token, until: now + (TOKEN_TTL_SECONDS - 60) * 1000 };
+    return token;
+  };
+}
+
+/**
+ * Resolves the layered configuration for `component` and opens its client (unless tracking is off).
+ * Throws ConfigError on invalid settings: callers print it and exit 1.
+ */
+export function createShellRuntime(
+  component: string,
+  flags: Partial<Record<SettingKey, unknown>> = {},
+): ShellRuntime {
+  const config = loadConfig(flags);
+  const { settings } = config;
+  const overrides = settings.components[component] ?? {};
+  const tracking = overrides.tracking ?? settings.tracking;
+  const trackCommands = overrides.trackCommands ?? settings.trackCommands;
+  const getToken = tokenSource(settings, [Scopes.WRITE, Scopes.READ, Scopes.AUDIT]);
+  let trackingDisabledReason: string | undefined;
+  if (!tracking) {
+    trackingDisabledReason =
+      overrides.tracking === false
+        ? `components.${component}.tracking is false (${config.provenance.components.source})`
+        : `SESSION_BUDDY_TRACKING=false (${config.provenance.tracking.source})`;
+  }
+  const client = tracking
+    ? createClient({
+        url: settings.url,
+        getToken,
+        dataDir: settings.dataDir,
+        captureMode: settings.capture === "strict" ? "STRICT" : "BUFFERED",
+        limits: {
+          maxJournalEvents: settings.journalMaxEvents,
+          maxJournalAgeMs: settings.journalMaxAgeDays * 86_400_000,
+          heartbeatIntervalSeconds: settings.heartbeatInterval,
+        },
+        logger: quietLogger(settings.logLevel),
+      })
+    : undefined;
+  return {
+    component,
+    config,
+    settings,
+    ...(client ? { client } : {}),
+    ...(trackingDisabledReason ? { trackingDisabledReason } : {}),
+    trackCommands,
+    token: getToken,
+    async query(document, variables) {
+      let token: string;
+      try {
+        token = await getToken();
+      } catch (err) {
+        throw new ServiceQueryError((err as Error).message);
+      }
+      try {
+        return await request({ url: settings.url, token, timeoutMs: 15_000 }, document, variables);
+      } catch (err) {
+        if (err instanceof GraphQLRequestError) {
+          if (err.code === "FORBIDDEN") {
+            throw new ServiceQueryError(
+              `the service refused: ${err.message} (this needs a token with sessions:read)`,
+            );
+          }
+          if (err.code === "NETWORK" || err.code === "TIMEOUT") {
+            throw new ServiceQueryError(`Session-Buddy is unreachable at ${settings.url} (${err.message})`);
+          }
+          throw new ServiceQueryError(`${err.message} [${err.code}]`);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+/** Delivery problems must not scribble over an operator's prompt: only errors are printed, once each. */
+function quietLogger(level: Settings["logLevel"]) {
+  const seen = new Set<string>();
+  const once = (m: string) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    process.stderr.write(`session-buddy client: ${m}\n`);
+  };
+  return {
+    debug: (m: string) => {
+      if (level === "debug") once(m);
+    },
+    warn: (m: string) => {
+      if (level === "debug" || level === "info") once(m);
+    },
+    error: (m: string) => {
+      if (level !== "silent") once(m);
+    },
+  };
+}
+
+/** The facts about this process a session start carries. */
+export function processFacts() {
+  let username: string | undefined;
+  try {
+    username = userInfo().username;
+  } catch {
+    username = undefined;
+  }
+  return {
+    pid: process.pid,
+    hostname: hostname(),
+    ...(username ? { username } : {}),
+    environment: {
+      nodeVersion: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      cwd: process.cwd().slice(0, 500),
+    },
+  };
+}
+
+/** One line for a bad configuration, then exit 1; used by every bin. */
+export function exitOnConfigError(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
