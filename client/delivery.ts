@@ -872,6 +872,8 @@ export class Delivery {
         this.stats.failures++;
         this.lastFailure = messageOf(error);
         this.breaker.onFailure();
+        // The first failure settles the state a banner waits for: say so now, not after the retries.
+        this.emitState();
         if (attempt >= this.limits.maxAttempts) return { ok: false, cls, error };
         if (!force && this.breaker.state !== BreakerStates.CLOSED)
           return { ok: false, cls: "breaker", error };
