@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
@@ -12,6 +14,7 @@ import { AuthFailure, bearerToken, type Identity, type Verifier } from "./auth/j
 import type { Context } from "./context.js";
 import { createDashboardHandler } from "./dashboard/routes.js";
 import { ErrorCodes } from "./errors.js";
+import { handleExport } from "./export-route.js";
 import { EVENT_MODEL_VERSION, LIMITS, publishedModels } from "./models.js";
 import type { PubSubHandle } from "./pubsub.js";
 import { Reaper } from "./reaper.js";
@@ -23,6 +26,42 @@ export interface Logger {
   warn(message: string): void;
   error(message: string, err?: unknown): void;
 }
+
+/** The route table, served at `/about` (FastBlocks' `routes()` shows it). */
+export const ROUTES = [
+  { method: "POST, GET", path: "/graphql", description: "GraphQL over HTTP; GraphiQL in a browser" },
+  { method: "WS", path: "/graphql", description: "graphql-ws subscriptions (token in connectionParams)" },
+  { method: "GET", path: "/health", description: "liveness" },
+  { method: "GET", path: "/ready", description: "200 when the database answers" },
+  { method: "GET", path: "/about", description: "version, auth mode, database, live feed, this table" },
+  { method: "GET", path: "/metrics", description: "Prometheus text format" },
+  { method: "GET", path: "/schemas", description: "JSON Schemas of the event models" },
+  {
+    method: "GET",
+    path: "/schemas/<name>.json",
+    description: "one event model's JSON Schema (draft 2020-12)",
+  },
+  {
+    method: "GET",
+    path: "/export/sessions.ndjson",
+    description: "all matching sessions, streamed as NDJSON",
+  },
+  { method: "GET", path: "/export/sessions.csv", description: "all matching sessions, streamed as CSV" },
+  { method: "GET", path: "/dashboard", description: "the live web dashboard" },
+  { method: "GET", path: "/dashboard/session/<id>", description: "one session's page and command timeline" },
+] as const;
+
+/** From dist/api/app.js or, under the test runner, api/app.ts. */
+const SERVICE_VERSION: string = (() => {
+  for (const rel of ["../../package.json", "../package.json"]) {
+    try {
+      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { version: string }).version;
+    } catch {
+      // not there: try the other layout
+    }
+  }
+  return "unknown";
+})();
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
@@ -178,6 +217,8 @@ export function createApp(options: AppOptions): App {
         return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
       },
     },
+    // GraphiQL's code comes from this package, not a CDN: it works offline and behind strict egress.
+    renderGraphiQL,
     graphiql: {
       title: "Session-Buddy",
       defaultQuery: `# Sessions, newest first. Mint a token with: npx session-buddy token --scope "sessions:read audit:read"
@@ -245,6 +286,17 @@ query RecentSessions {
     }
     if (req.method !== "GET" && req.method !== "HEAD") return json(res, 405, { error: "method not allowed" });
     if (path === "/health") return json(res, 200, { status: "healthy" });
+    if (path === "/about") {
+      return json(res, 200, {
+        service: "session-buddy",
+        version: SERVICE_VERSION,
+        authMode: options.authMode ?? "secret",
+        database: options.database.kind,
+        liveFeed: options.pubsub.kind,
+        metrics: metricsEnabled,
+        routes: ROUTES.filter((r) => r.path !== "/metrics" || metricsEnabled),
+      });
+    }
     if (path === "/ready") {
       const ok = await options.database.ping();
       return json(res, ok ? 200 : 503, {
@@ -263,6 +315,7 @@ query RecentSessions {
         return json(res, 503, { error: "metrics unavailable: the database did not answer" });
       }
     }
+    if (path.startsWith("/export/")) return handleExport(req, res, { ...options, services, logger });
     if (path === "/schemas") {
       return json(res, 200, {
         version: EVENT_MODEL_VERSION,

@@ -19,7 +19,8 @@ export const LIMITS = {
 
 const uuid = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
+  // No `i` flag: JSON Schema patterns have no flags, and the published schema must accept the same ids.
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a UUID");
 const isoDate = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" });
 const shortText = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 

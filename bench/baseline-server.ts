@@ -19,7 +19,11 @@ const server = createServer((req, res) => {
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", async () => {
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: string; component: string; startedAt: string };
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        id: string;
+        component: string;
+        startedAt: string;
+      };
       const now = new Date().toISOString();
       const [row] = await sql`
         insert into sessions (id, component, started_at, last_seen_at, received_at, actor)

@@ -21,14 +21,21 @@ function rssMiB(pid: number): number {
 async function connectAll<T>(n: number, connect: (i: number) => Promise<T>, batch = 200): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < n; i += batch) {
-    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, j) => connect(i + j)))));
+    out.push(
+      ...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, j) => connect(i + j)))),
+    );
   }
   return out;
 }
 
 export async function benchFanout(databaseUrl: string, sizes: number[], rounds = 5): Promise<string[]> {
   const db = await scratchDatabase(databaseUrl);
-  const env = { DATABASE_URL: db.url, SESSION_BUDDY_SECRET: SECRET, SESSION_BUDDY_LOG_LEVEL: "info", NODE_ENV: "production" };
+  const env = {
+    DATABASE_URL: db.url,
+    SESSION_BUDDY_SECRET: SECRET,
+    SESSION_BUDDY_LOG_LEVEL: "info",
+    NODE_ENV: "production",
+  };
   const service = await spawnNode(
     [join(DIST, "cli", "session-buddy.js"), "serve", "--port", "0"],
     env,
@@ -40,7 +47,8 @@ export async function benchFanout(databaseUrl: string, sizes: number[], rounds =
   const baseUrl = `127.0.0.1:${baseline.match[1]}`;
   const reader = await mintToken({ secret: SECRET, sub: "bench", scopes: [Scopes.READ], ttlSeconds: 3600 });
   const writer = await mintToken({ secret: SECRET, sub: "bench", scopes: [Scopes.WRITE], ttlSeconds: 3600 });
-  const query = "subscription { sessionStarted(component: \"fanout\") { id component status startedAt actor } }";
+  const query =
+    'subscription { sessionStarted(component: "fanout") { id component status startedAt actor } }';
   const lines = [
     `### Fan-out: one sessionStarted event to N subscribers (one WebSocket each), ${rounds} rounds per size`,
     "",
@@ -94,7 +102,10 @@ export async function benchFanout(databaseUrl: string, sizes: number[], rounds =
           resolveRound = r;
         });
         await publish();
-        live = await Promise.race([done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+        live = await Promise.race([
+          done.then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
+        ]);
       }
       const service_: number[] = [];
       for (let r = 0; r < rounds; r++) {
@@ -130,7 +141,11 @@ export async function benchFanout(databaseUrl: string, sizes: number[], rounds =
       const payload = JSON.stringify({
         type: "next",
         id: "1",
-        payload: { data: { sessionStarted: { id: randomUUID(), component: "fanout", status: "ACTIVE", actor: "bench" } } },
+        payload: {
+          data: {
+            sessionStarted: { id: randomUUID(), component: "fanout", status: "ACTIVE", actor: "bench" },
+          },
+        },
       });
       const base_: number[] = [];
       for (let r = 0; r < rounds + 1; r++) {
@@ -140,7 +155,9 @@ export async function benchFanout(databaseUrl: string, sizes: number[], rounds =
           baseResolve = res;
         });
         const t0 = performance.now();
-        await fetch(`http://${baseUrl}/publish`, { method: "POST", body: payload }).then((x) => x.arrayBuffer());
+        await fetch(`http://${baseUrl}/publish`, { method: "POST", body: payload }).then((x) =>
+          x.arrayBuffer(),
+        );
         await done;
         if (r > 0) base_.push(...baseArrivals.map((t) => t - t0));
       }

@@ -18,16 +18,29 @@ export interface IngestOptions {
 export async function benchIngest(o: IngestOptions): Promise<string[]> {
   const db = await scratchDatabase(o.databaseUrl);
   const lines: string[] = [];
-  const env = { DATABASE_URL: db.url, SESSION_BUDDY_SECRET: SECRET, SESSION_BUDDY_LOG_LEVEL: "warn", NODE_ENV: "production" };
+  const env = {
+    DATABASE_URL: db.url,
+    SESSION_BUDDY_SECRET: SECRET,
+    SESSION_BUDDY_LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+  };
   try {
-    const migrate = await spawnNode([join(DIST, "cli", "session-buddy.js"), "migrate"], env, /migrations applied/);
+    const migrate = await spawnNode(
+      [join(DIST, "cli", "session-buddy.js"), "migrate"],
+      env,
+      /migrations applied/,
+    );
     await migrate.stop();
     const service = await spawnNode(
       [join(DIST, "cli", "session-buddy.js"), "serve", "--port", "0"],
       { ...env, SESSION_BUDDY_LOG_LEVEL: "info" },
       /listening on (http:\/\/\S+\/graphql)/,
     );
-    const baseline = await spawnNode([join(DIST, "bench", "baseline-server.js"), db.url], {}, /listening (\d+)/);
+    const baseline = await spawnNode(
+      [join(DIST, "bench", "baseline-server.js"), db.url],
+      {},
+      /listening (\d+)/,
+    );
     const serviceUrl = service.match[1]!;
     const baselineUrl = `http://127.0.0.1:${baseline.match[1]}/`;
     const token = await mintToken({ secret: SECRET, sub: "bench", scopes: [Scopes.WRITE], ttlSeconds: 3600 });

@@ -6,6 +6,7 @@ import { benchAnalytics } from "./analytics.js";
 import { benchClient } from "./client.js";
 import { benchFanout } from "./fanout.js";
 import { benchIngest } from "./ingest.js";
+import { benchShells } from "./shells.js";
 import { machine } from "./util.js";
 
 const sections: Record<string, (dbUrl: string) => Promise<string[]>> = {
@@ -26,6 +27,7 @@ const sections: Record<string, (dbUrl: string) => Promise<string[]>> = {
   },
   fanout: (databaseUrl) =>
     benchFanout(databaseUrl, (process.env.BENCH_FANOUT_SIZES ?? "100,1000,5000").split(",").map(Number)),
+  shells: () => benchShells(Number(process.env.BENCH_SHELL_ROUNDS ?? 15)),
   ingest: (databaseUrl) =>
     benchIngest({ databaseUrl, requests: Number(process.env.BENCH_REQUESTS ?? 4000), concurrency: 16 }),
 };

@@ -15,7 +15,13 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarise(samplesMs: number[]) {
   const s = [...samplesMs].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s.at(-1) ?? 0 };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s.at(-1) ?? 0,
+  };
 }
 
 export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
@@ -49,7 +55,10 @@ export function spawnNode(
   ready: RegExp,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let log = "";
     const onData = (d: Buffer) => {
       log += d.toString();

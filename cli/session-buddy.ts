@@ -13,6 +13,7 @@ import { registerBufferCommands } from "./buffer.js";
 import { createLogger } from "./logger.js";
 import { ListSessionsQuery, ShowSessionQuery } from "./operations.js";
 import { csv, type Format, Formats, formatDuration, shortTime, statusColour, table } from "./output.js";
+import { registerStatsCommand } from "./stats.js";
 import { watch } from "./watch.js";
 
 /** A failure the user can act on: printed as one line, exit 1. */
@@ -302,6 +303,15 @@ export function buildProgram(): Command {
     });
 
   registerBufferCommands(program, { config, out, fail: (message) => new UserError(message) });
+  registerStatsCommand(program, { config, out });
+
+  program
+    .command("shell")
+    .description("open Session-Buddy's tracked admin shell (ps, active, quality, insights)")
+    .action(async () => {
+      const { runSessionBuddyShell } = await import("../shells/bin/session-buddy-shell.js");
+      await runSessionBuddyShell();
+    });
 
   return program;
 }

@@ -1,7 +1,9 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -14,6 +16,36 @@ import {
 } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+
+/** Postgres `tsvector`, read as its text form (it is only ever used inside SQL). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * The full-text document of a session: who, what and where (weight A) and the string values of its
+ * metadata (weight B). Stored as a generated column: building it costs tens of microseconds a row
+ * (the parser, metadata JSON), far more than ranking it, so search ranks stored vectors.
+ */
+export function sessionSearchVector(t: {
+  component: AnyPgColumn;
+  componentType: AnyPgColumn;
+  shellType: AnyPgColumn;
+  type: AnyPgColumn;
+  actor: AnyPgColumn;
+  username: AnyPgColumn;
+  hostname: AnyPgColumn;
+  metadata: AnyPgColumn;
+}): SQL {
+  return sql`(setweight(to_tsvector('english'::regconfig, ${t.component} || ' ' || coalesce(${t.componentType}, '') || ' ' || coalesce(${t.shellType}, '') || ' ' || ${t.type} || ' ' || ${t.actor} || ' ' || coalesce(${t.username}, '') || ' ' || coalesce(${t.hostname}, '')), 'A') || setweight(jsonb_to_tsvector('english'::regconfig, ${t.metadata}, '["string"]'::jsonb), 'B'))`;
+}
+
+/**
+ * The full-text document of an event: its (redacted) text. A short text is cheap to parse, so events
+ * have an expression GIN index instead of a stored column: queries must use this exact expression (the
+ * configuration a literal, never a parameter) for the planner to match the index.
+ */
+export function eventSearchVector(t: { text: AnyPgColumn }): SQL {
+  return sql`to_tsvector('english'::regconfig, ${t.text})`;
+}
 
 export const sessions = pgTable(
   "sessions",
@@ -52,6 +84,9 @@ export const sessions = pgTable(
     startEventId: text("start_event_id"),
     eventVersion: text("event_version").notNull().default("1.0"),
     clientHealth: jsonb("client_health").$type<Record<string, unknown>>(),
+    searchVector: tsvector("search_vector")
+      .notNull()
+      .generatedAlwaysAs((): SQL => sessionSearchVector(sessions)),
   },
   (t) => [
     index("sessions_started_at_idx").on(t.startedAt.desc(), t.id.desc()),
@@ -63,6 +98,25 @@ export const sessions = pgTable(
     // The reaper scans only live sessions by silence; a partial index keeps that scan tiny.
     index("sessions_active_last_seen_idx").on(t.lastSeenAt).where(sql`${t.status} = 'ACTIVE'`),
     index("sessions_status_component_idx").on(t.status, t.component),
+    // Analytics read a window of startedAt and aggregate a few narrow columns: with all of them in the key
+    // the window is an index-only scan instead of a walk over wide heap rows (environment, metadata).
+    index("sessions_analytics_idx").on(
+      t.startedAt,
+      t.component,
+      t.status,
+      t.endReason,
+      t.endedAt,
+      t.lastSeenAt,
+      t.type,
+      t.actor,
+      t.hostname,
+      t.commandCount,
+      t.errorCount,
+      t.eventCount,
+      t.maxSeq,
+      t.id,
+    ),
+    index("sessions_search_idx").using("gin", t.searchVector),
     check("sessions_pid_range", sql`${t.pid} is null or (${t.pid} between 1 and 4194304)`),
     check("sessions_component_pattern", sql`${t.component} ~ '^[a-zA-Z0-9_-]{1,64}$'`),
   ],
@@ -90,6 +144,11 @@ export const sessionEvents = pgTable(
     uniqueIndex("session_events_session_seq_idx").on(t.sessionId, t.seq),
     index("session_events_at_idx").on(t.at),
     index("session_events_kind_outcome_idx").on(t.kind, t.outcome),
+    index("session_events_search_idx").using("gin", eventSearchVector(t)),
+    // Few events carry an error class; a partial index keeps "most common error" to those rows.
+    index("session_events_error_class_idx")
+      .on(t.sessionId, t.errorClass)
+      .where(sql`${t.errorClass} is not null`),
   ],
 );
 

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/connection.js";
 import type { PubSub } from "../pubsub.js";
+import { AnalyticsService } from "./analytics.js";
 import { Metrics } from "./metrics.js";
 import { SessionService } from "./sessions.js";
 
@@ -8,14 +9,18 @@ export interface Services {
   pubsub: PubSub;
   sessions: SessionService;
   metrics: Metrics;
+  analytics: AnalyticsService;
 }
 
 export function createServices(db: Db, pubsub: PubSub, options: { now?: () => Date } = {}): Services {
   const metrics = new Metrics(db);
+  const now = options.now ? { now: options.now } : {};
+  const sessions = new SessionService({ db, pubsub, metrics, ...now });
   return {
     db,
     pubsub,
     metrics,
-    sessions: new SessionService({ db, pubsub, metrics, ...(options.now ? { now: options.now } : {}) }),
+    sessions,
+    analytics: new AnalyticsService({ db, sessions, ...now }),
   };
 }

@@ -1,0 +1,79 @@
+/** `session-buddy stats [--days N] [--format table|json]`: per-component analytics of a window (SPEC §8, §11). */
+import { type Command, InvalidArgumentError, Option } from "commander";
+import pc from "picocolors";
+import { request } from "../client/graphql-http.js";
+import type { SettingKey, Settings } from "../config/settings.js";
+import { resolveToken } from "./auth.js";
+import { StatsQuery } from "./operations.js";
+import { formatDuration, shortTime, table } from "./output.js";
+
+/** What the stats command borrows from the CLI around it. */
+export interface StatsCommandHelpers {
+  /** Resolved settings, with command-line flags as the top layer. */
+  config(flags?: Partial<Record<SettingKey, unknown>>): Settings;
+  /** Writes one line to stdout. */
+  out(text: string): void;
+}
+
+function days(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 3650)
+    throw new InvalidArgumentError("must be a whole number of days, 1–3650");
+  return n;
+}
+
+const percent = (x: number | null | undefined) => (x == null ? null : `${(100 * x).toFixed(1)}%`);
+
+/**
+ * Adds `stats`: sessions, active, failures, durations (mean, p95), quality score, most common error and
+ * last activity per component over the last `--days` (default 7).
+ *
+ * @example
+ * ```ts
+ * registerStatsCommand(program, { config, out });
+ * ```
+ */
+export function registerStatsCommand(program: Command, helpers: StatsCommandHelpers): Command {
+  return program
+    .command("stats")
+    .description("per-component session analytics over the last N days")
+    .option("--days <n>", "window: sessions started in the last N × 24 h", days, 7)
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (opts: { days: number; format: "table" | "json" }) => {
+      const settings = helpers.config();
+      const token = await resolveToken(settings);
+      const data = await request({ url: settings.url, token }, StatsQuery, { days: opts.days });
+      const usage = new Map(data.mostActiveComponents.map((u) => [u.component, u]));
+      const errors = new Map(data.sessionErrorRate.map((e) => [e.component, e.mostCommonError]));
+      const components = data.sessionStats.map((s) => ({
+        ...s,
+        totalDurationSeconds: usage.get(s.component)?.totalDurationSeconds ?? 0,
+        qualityScore: usage.get(s.component)?.qualityScore ?? null,
+        mostCommonError: errors.get(s.component) ?? null,
+        lastActiveAt: usage.get(s.component)?.lastActiveAt ?? null,
+      }));
+      if (opts.format === "json")
+        return helpers.out(JSON.stringify({ days: opts.days, components }, null, 2));
+      if (components.length === 0) return helpers.out(pc.dim(`no sessions in the last ${opts.days} days`));
+      helpers.out(
+        table(components, [
+          ["component", (c) => pc.bold(c.component)],
+          ["sessions", (c) => c.totalSessions],
+          ["active", (c) => c.activeSessions],
+          ["failed", (c) => c.failedSessions],
+          ["error rate", (c) => (c.errorRate >= 0.1 ? pc.red(percent(c.errorRate)!) : percent(c.errorRate))],
+          ["avg", (c) => formatDuration(c.avgDurationSeconds) || null],
+          ["p95", (c) => formatDuration(c.p95DurationSeconds) || null],
+          ["quality", (c) => (c.qualityScore == null ? null : c.qualityScore.toFixed(1))],
+          ["top error", (c) => c.mostCommonError],
+          ["last active", (c) => shortTime(c.lastActiveAt)],
+        ]),
+      );
+      const total = components.reduce((a, c) => a + c.totalSessions, 0);
+      helpers.out(
+        pc.dim(
+          `${total} session${total === 1 ? "" : "s"} in the last ${opts.days} day${opts.days === 1 ? "" : "s"}; failed = abandoned or ended with ERROR; quality = clean exits without gaps (0–100)`,
+        ),
+      );
+    });
+}
