@@ -13,7 +13,10 @@ describe("session-buddy serve as a process", () => {
       const secretFile = join(dir.path, "local-secret");
       expect(statSync(secretFile).mode & 0o777).toBe(0o600);
       const cliEnv = { ...env, SESSION_BUDDY_URL: svc.url };
-      const writer = await runCli(["token", "--sub", "ops", "--scope", "sessions:write", "--ttl", "10m"], cliEnv);
+      const writer = await runCli(
+        ["token", "--sub", "ops", "--scope", "sessions:write", "--ttl", "10m"],
+        cliEnv,
+      );
       expect(writer.code).toBe(0);
       const id = uuid();
       const r = await gql(svc.url, START, { input: startInput("oneiric", id) }, writer.stdout.trim());
@@ -86,10 +89,15 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on Postgres", () => {
     // A fresh, empty database (not the template): drop the cloned tables first.
     const postgres = (await import("postgres")).default;
     const sql = postgres(url, { max: 1, onnotice: () => {} });
-    await sql.unsafe("drop schema public cascade; create schema public; drop schema if exists drizzle cascade;");
+    await sql.unsafe(
+      "drop schema public cascade; create schema public; drop schema if exists drizzle cascade;",
+    );
     await sql.end();
     try {
-      const env = { DATABASE_URL: url, SESSION_BUDDY_SECRET: "a-real-secret-of-at-least-32-random-chars-0123" };
+      const env = {
+        DATABASE_URL: url,
+        SESSION_BUDDY_SECRET: "a-real-secret-of-at-least-32-random-chars-0123",
+      };
       const [a, b] = await Promise.all([runCli(["migrate"], env), runCli(["migrate"], env)]);
       expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, "", ""]);
       const svc = await spawnService(env);

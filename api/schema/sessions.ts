@@ -328,7 +328,8 @@ builder.queryFields((t) => ({
   }),
   recentEvents: t.field({
     type: [SessionEvent],
-    description: "Events across sessions, newest first, e.g. failed workflow steps: kind workflow_step, outcome error.",
+    description:
+      "Events across sessions, newest first, e.g. failed workflow steps: kind workflow_step, outcome error.",
     authScopes: { read: true },
     args: {
       component: t.arg.string(),
