@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { mintToken, Scopes } from "../api/auth/jwt.js";
 import { createClient } from "../client/index.js";
+import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;
 
