@@ -34,6 +34,7 @@ interface Case {
   /** The hand-written equivalent: one or more statements on a plain postgres.js connection. */
   baseline: (sql: postgres.Sql) => Promise<unknown>;
   /** Both answers reduced to something comparable. */
+  // biome-ignore lint/suspicious/noExplicitAny: both answers are untyped JSON / rows, shaped per query
   same: (api: any, base: any) => boolean;
 }
 
@@ -213,7 +214,7 @@ function cases(now: Date): Case[] {
           [d7],
         ),
       same: (api, base) =>
-        json(api.aggregateSessions.map((r: any) => r.count).sort()) ===
+        json(api.aggregateSessions.map((r: Row) => r.count).sort()) ===
         json(base.map((r: Row) => Number(r.n)).sort()),
     },
     {
@@ -223,7 +224,7 @@ function cases(now: Date): Case[] {
       baseline: (sql) =>
         sql`select actor, count(*) as n, sum(error_count) from sessions group by 1 order by 2 desc limit 100`,
       same: (api, base) =>
-        json(api.aggregateSessions.map((r: any) => r.count).sort()) ===
+        json(api.aggregateSessions.map((r: Row) => r.count).sort()) ===
         json(base.map((r: Row) => Number(r.n)).sort()),
     },
     ...(
@@ -378,13 +379,26 @@ export async function benchAnalytics(o: AnalyticsBenchOptions): Promise<string[]
         await c.baseline(sql);
         const api: number[] = [];
         const base: number[] = [];
-        for (let i = 0; i < o.runs; i++) {
-          let t = performance.now();
+        // Alternate, and swap who goes first every round: whatever the one leaves behind (the service's
+        // garbage collection, Postgres' parallel workers winding down) lands on both equally.
+        const timeApi = async () => {
+          const t = performance.now();
           await viaApi(c);
           api.push(performance.now() - t);
-          t = performance.now();
+        };
+        const timeBase = async () => {
+          const t = performance.now();
           await c.baseline(sql);
           base.push(performance.now() - t);
+        };
+        for (let i = 0; i < o.runs; i++) {
+          if (i % 2 === 0) {
+            await timeApi();
+            await timeBase();
+          } else {
+            await timeBase();
+            await timeApi();
+          }
         }
         const a = summarise(api);
         const b = summarise(base);
@@ -396,7 +410,7 @@ export async function benchAnalytics(o: AnalyticsBenchOptions): Promise<string[]
         `### Analytics: ${Number(n).toLocaleString("en")} sessions, ${Number(m).toLocaleString("en")} events, Postgres`,
         "",
         `Data: 30 days of deterministic, realistic sessions (6 components, 30 people and 2 service accounts, office-hours load, log-normal durations, 4 % abandoned, error classes, command text)${seeded ? `, ${seeded}` : ""}.`,
-        `Each query ${o.runs} times through the API (a \`session-buddy serve\` process: HTTP, Yoga, JWT, scope check, the service's SQL in a read-only transaction) and as hand-written SQL on a plain postgres.js connection with the same \`work_mem\`, alternating. Times in ms, wall clock at the client. "same" checks the two answers agree.`,
+        `Each query ${o.runs} times through the API (a \`session-buddy serve\` process: HTTP, Yoga, JWT, scope check, the service's SQL in a read-only transaction) and as hand-written SQL on a plain postgres.js connection (unnamed statements, the same \`work_mem\`), alternating and swapping which goes first each round. Times in ms, wall clock at the client. "same" checks the two answers agree.`,
         "",
         "| query | API p50 | API p95 | SQL p50 | SQL p95 | ratio p50 | ratio p95 | same |",
         "|---|---|---|---|---|---|---|---|",
