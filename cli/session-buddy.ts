@@ -8,7 +8,7 @@ import { GraphQLRequestError, request } from "../client/graphql-http.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { openDatabase } from "../db/connection.js";
-import { NoTokenError, resolveToken } from "./auth.js";
+import { localSubject, NoTokenError, resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { createLogger } from "./logger.js";
 import { ListSessionsQuery, ShowSessionQuery } from "./operations.js";
@@ -123,7 +123,15 @@ export function buildProgram(): Command {
   program
     .command("token")
     .description("mint a JWT from the configured secret (or the local dev secret)")
-    .option("--sub <name>", "subject the token speaks for", process.env.USER ?? "local")
+    .option(
+      "--sub <name>",
+      "subject the token speaks for (default: your OS user name, as local shells use)",
+      (v: string) => {
+        if (!v.trim()) throw new InvalidArgumentError("must not be empty");
+        return v.trim();
+      },
+      localSubject(),
+    )
     .option(
       "--scope <scopes>",
       'space-separated scopes, e.g. "sessions:write" or "sessions:read audit:read"',
