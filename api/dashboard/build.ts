@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { dashboardSourceDir, defaultDashboardDir } from "./paths.js";
-import { CONFIG_PLACEHOLDER } from "./routes.js";
+import { CONFIG_MARKER } from "./routes.js";
 
 export interface DashboardBuildOptions {
   /** Output folder; default `<repo>/dist/web`. Emptied first. */
@@ -103,8 +103,8 @@ export async function buildDashboard(options: DashboardBuildOptions = {}): Promi
   await writeFile(join(assetsDir, faviconName), favicon);
 
   const template = await readFile(join(srcDir, "index.html"), "utf8");
-  if (!template.includes(CONFIG_PLACEHOLDER))
-    throw new DashboardBuildError(`web/index.html lacks the ${CONFIG_PLACEHOLDER} placeholder`);
+  if (!template.includes(CONFIG_MARKER))
+    throw new DashboardBuildError(`web/index.html lacks the ${CONFIG_MARKER} marker`);
   const html = template
     .replace("%FAVICON%", `/dashboard/assets/${faviconName}`)
     .replace("%STYLES%", `/dashboard/assets/${css}`)

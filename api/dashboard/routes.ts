@@ -5,7 +5,7 @@ import { extname, join } from "node:path";
 import { defaultDashboardDir } from "./paths.js";
 
 /** Where the built index.html takes the per-request configuration (see web/index.html). */
-export const CONFIG_PLACEHOLDER = "<!--session-buddy:config-->";
+export const CONFIG_MARKER = "<!--session-buddy:config-->";
 
 export const DASHBOARD_PREFIX = "/dashboard";
 
@@ -128,7 +128,7 @@ export function createDashboardHandler(options: DashboardOptions = {}): Dashboar
       `<meta name="session-buddy-auth-mode" content="${escapeAttr(options.authMode ?? "")}">` +
       (embedToken ? `<meta name="session-buddy-token" content="${escapeAttr(embedToken)}">` : "");
     // no-store: the page may carry a token.
-    send(req, res, 200, html, "no-store", template.replace(CONFIG_PLACEHOLDER, config));
+    send(req, res, 200, html, "no-store", template.replace(CONFIG_MARKER, config));
   }
 
   function notBuilt(req: IncomingMessage, res: ServerResponse) {
