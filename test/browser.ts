@@ -2,22 +2,10 @@
  * Browser tests' kit: Debian's Chromium driven by playwright-core (never a downloaded browser), and a
  * service started with the dashboard's options (embedded token, auth mode, assets folder).
  */
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { createApp } from "../api/app.js";
-import { createVerifier } from "../api/auth/jwt.js";
-import { openPubSub } from "../api/pubsub.js";
-import {
-  type Backend,
-  openTestDatabase,
-  REPO,
-  redisUrl,
-  TEST_SECRET,
-  type TestDatabase,
-  type TestService,
-} from "./harness.js";
+import { type Backend, REPO, type ServiceOptions, startService, type TestService } from "./harness.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -69,42 +57,14 @@ export function pageProblems(page: Page): string[] {
   return problems;
 }
 
-export interface DashboardServiceOptions {
+export interface DashboardServiceOptions extends ServiceOptions {
   dashboardDir: string;
-  /** Embedded in the page (the local-secret mode's read token). */
-  graphiqlToken?: string;
-  authMode?: "local-secret" | "secret" | "jwks";
-  /** Share a database with another service of the test (not closed by this one's `stop`). */
-  database?: TestDatabase;
 }
 
-/** Like the harness's `startService`, with the dashboard's options. */
-export async function startDashboardService(
+/** The harness's `startService`, always with a dashboard directory. */
+export function startDashboardService(
   backend: Backend,
   options: DashboardServiceOptions,
 ): Promise<TestService> {
-  const db = options.database ?? (await openTestDatabase(backend));
-  const pubsub = await openPubSub(redisUrl(), { channelPrefix: `t${randomUUID()}:` });
-  const app = createApp({
-    database: db.database,
-    pubsub,
-    verify: createVerifier({ secret: TEST_SECRET }),
-    dashboardDir: options.dashboardDir,
-    ...(options.graphiqlToken ? { graphiqlToken: options.graphiqlToken } : {}),
-    ...(options.authMode ? { authMode: options.authMode } : {}),
-  });
-  const { url, port } = await app.start(0, "127.0.0.1");
-  return {
-    app,
-    url,
-    wsUrl: url.replace(/^http/, "ws"),
-    origin: `http://127.0.0.1:${port}`,
-    backend,
-    db,
-    async stop() {
-      await app.stop();
-      await pubsub.close();
-      if (!options.database) await db.close();
-    },
-  };
+  return startService(backend, options);
 }

@@ -138,6 +138,11 @@ export interface ServiceOptions {
   metricsEnabled?: boolean;
   /** The service's clock (receivedAt, lastSeenAt, the reaper's cutoff); tests move it instead of waiting. */
   now?: () => Date;
+  /** Where the dashboard's built assets are (default dist/web). */
+  dashboardDir?: string;
+  /** A read token embedded in GraphiQL and the dashboard (the local-secret mode). */
+  graphiqlToken?: string;
+  authMode?: "local-secret" | "secret" | "jwks";
 }
 
 /** An in-process service on port 0 over a real database (and Redis when TEST_REDIS_URL is set). */
@@ -154,6 +159,9 @@ export async function startService(backend: Backend, options: ServiceOptions = {
     ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
     ...(options.metricsEnabled !== undefined ? { metricsEnabled: options.metricsEnabled } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
+    ...(options.graphiqlToken ? { graphiqlToken: options.graphiqlToken } : {}),
+    ...(options.authMode ? { authMode: options.authMode } : {}),
   });
   const { url, port } = await app.start(0, "127.0.0.1");
   return {
