@@ -272,6 +272,30 @@ describe("delivery", () => {
     expect(Journal.inspect(dataDir).depth).toBe(5);
   });
 
+  it("does not wait out a backoff on the way out when the service has just failed", async () => {
+    // A ten-minute backoff: if shutdown waited for the running pass, it would take its whole bound (far
+    // longer than this test's timeout); instead it makes one more attempt and leaves the rest journaled.
+    const { client, service, dataDir } = setup({ limits: { backoffBaseMs: 600_000, backoffMaxMs: 600_000 } });
+    service.failWith = () =>
+      new GraphQLRequestError("cannot reach http://fake/graphql (ECONNREFUSED)", "NETWORK");
+    const failed = new Promise<void>((resolve) => {
+      const off = client.onTrackingChange((state) => {
+        if (state.state === "buffering" && /ECONNREFUSED/.test(state.reason)) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const s = client.start({ component: "comp" });
+    await failed;
+    s.end("EXIT", 0);
+    await client.shutdown(600_000);
+    expect(client.tracking().state).toBe("disabled");
+    expect(Journal.inspect(dataDir).depth).toBe(2);
+    // The first attempt of the background pass, then exactly one more on the way out.
+    expect(service.calls.map((c) => c.op)).toEqual(["start", "start"]);
+  });
+
   it("STRICT: rejects a record the service does not acknowledge in time, and forgets it", async () => {
     const { client, service } = setup({ captureMode: "STRICT", limits: { strictTimeoutMs: 100 } });
     const s = client.start({ component: "comp" });

@@ -425,6 +425,11 @@ export interface PumpOptions {
   deadline?: number;
   /** Send a heartbeat first. */
   heartbeat?: boolean;
+  /**
+   * One attempt per request, no backoff: a process on its way out whose last request already failed
+   * should not wait out retries before leaving its records in the journal.
+   */
+  noRetry?: boolean;
 }
 
 export interface PumpResult {
@@ -498,6 +503,8 @@ export class Delivery {
   private abort = new AbortController();
   /** The signal of the pass in flight: aborted by `close()` or the pass's deadline. */
   private currentSignal: AbortSignal = this.abort.signal;
+  /** Cuts a backoff wait short (see {@link interruptBackoff}); replaced after each use. */
+  private backoffWake = new AbortController();
   private closed = false;
 
   /** Whether the service ever answered; `tracking()` says "enabled" only after it did. */
@@ -592,6 +599,20 @@ export class Delivery {
     return () => {
       this.eventListeners.delete(listener);
     };
+  }
+
+  /**
+   * Ends the running pass's backoff wait now (the pass stops as at a deadline; its records stay journaled).
+   * Used on the way out, when waiting for a service that just failed would only delay the operator.
+   */
+  interruptBackoff(): void {
+    this.backoffWake.abort(new Error("interrupted"));
+    this.backoffWake = new AbortController();
+  }
+
+  /** The last request failed to reach the service (unreachable, timed out, 5xx). */
+  get failing(): boolean {
+    return this.lastFailure !== null;
   }
 
   /** Whether the service has answered at least once, or the loop has given up for now. */
@@ -778,7 +799,13 @@ export class Delivery {
           this.scheduleRetry(Math.max(1, this.breaker.retryInMs()));
           break;
         }
-        const attempt = await this.attempt(work, token, deadline, options.force === true);
+        const attempt = await this.attempt(
+          work,
+          token,
+          deadline,
+          options.force === true,
+          options.noRetry === true,
+        );
         if (attempt.ok) {
           result.delivered += this.handleSuccess(work, attempt.value);
           continue;
@@ -839,6 +866,7 @@ export class Delivery {
     token: string | undefined,
     deadline: number,
     force: boolean,
+    noRetry = false,
   ): Promise<Attempt> {
     for (let attempt = 1; ; attempt++) {
       if (this.closed) return { ok: false, cls: "closed" };
@@ -874,7 +902,7 @@ export class Delivery {
         this.breaker.onFailure();
         // The first failure settles the state a banner waits for: say so now, not after the retries.
         this.emitState();
-        if (attempt >= this.limits.maxAttempts) return { ok: false, cls, error };
+        if (noRetry || attempt >= this.limits.maxAttempts) return { ok: false, cls, error };
         if (!force && this.breaker.state !== BreakerStates.CLOSED)
           return { ok: false, cls: "breaker", error };
         const delay = Math.min(
@@ -882,7 +910,7 @@ export class Delivery {
           Math.max(0, deadline - performance.now()),
         );
         try {
-          await refSleep(delay, this.currentSignal);
+          await refSleep(delay, AbortSignal.any([this.currentSignal, this.backoffWake.signal]));
         } catch {
           return { ok: false, cls: this.closed ? "closed" : "deadline" };
         }
@@ -1260,6 +1288,7 @@ function mergeOptions(a: PumpOptions, b: PumpOptions): PumpOptions {
   return {
     force: a.force || b.force,
     heartbeat: a.heartbeat || b.heartbeat,
+    noRetry: a.noRetry || b.noRetry,
     ...(Number.isFinite(deadline) ? { deadline } : {}),
   };
 }

@@ -414,8 +414,11 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
         if (!this.closed && this.store.depth > 0) {
           // A pass already running has no deadline of its own; the bound holds anyway: at the deadline the
           // journal is closed and the request in flight aborted.
+          // When the service just failed, one more try per request, then the journal keeps the rest: the
+          // operator should not wait out a backoff on the way out.
+          if (this.delivery.failing) this.delivery.interruptBackoff();
           await Promise.race([
-            this.pumpUntilSettled({ deadline }),
+            this.pumpUntilSettled({ deadline, noRetry: this.delivery.failing }),
             new Promise<void>((resolve) => {
               timer = setTimeout(resolve, Math.max(0, deadline - performance.now()));
             }),
@@ -450,7 +453,9 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
   }
 
   /** Runs passes until one ends for a reason other than new work arriving mid-pass. */
-  private async pumpUntilSettled(options: FlushOptions & { deadline?: number }): Promise<PumpResult> {
+  private async pumpUntilSettled(
+    options: FlushOptions & { deadline?: number; noRetry?: boolean },
+  ): Promise<PumpResult> {
     const deadline =
       options.deadline ??
       (options.timeoutMs !== undefined ? performance.now() + options.timeoutMs : undefined);
@@ -459,6 +464,7 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
       const result = await this.delivery.pump({
         ...(options.force ? { force: true } : {}),
         ...(deadline !== undefined ? { deadline } : {}),
+        ...(options.noRetry ? { noRetry: true } : {}),
       });
       delivered += result.delivered;
       // Records appended while the pass ran are picked up by its next round, so one DONE pass normally
