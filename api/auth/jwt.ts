@@ -90,7 +90,23 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw new Error("a signing secret or a JWKS is required to verify tokens");
   }
 
+  // Verifying costs a WebCrypto import and an HMAC/signature check per request; a token that verified
+  // once stays valid until it expires, so successes are remembered (bounded, oldest evicted first).
+  const verified = new Map<string, Identity>();
+  const CACHE_MAX = 10_000;
+  const remember = (token: string, identity: Identity) => {
+    if (options.currentDate) return; // tests that move the clock verify every time
+    if (verified.size >= CACHE_MAX) verified.delete(verified.keys().next().value as string);
+    verified.set(token, identity);
+  };
+
   return async (token: string) => {
+    const known = verified.get(token);
+    if (known) {
+      if (known.exp * 1000 > Date.now()) return known;
+      verified.delete(token);
+      throw new AuthFailure("the token has expired", AuthFailureCodes.EXPIRED);
+    }
     let payload: JWTPayload;
     try {
       const verifyOptions = {
@@ -122,13 +138,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof payload.sub !== "string" || payload.sub.length === 0) {
       throw new AuthFailure("the sub claim must be a non-empty string", AuthFailureCodes.CLAIMS);
     }
-    return {
+    const identity: Identity = {
       sub: payload.sub,
       scopes: new Set(scope.split(/\s+/).filter(Boolean)),
       ...(components ? { components: components as string[] } : {}),
       exp: payload.exp as number,
       issuer: String(payload.iss),
     };
+    remember(token, identity);
+    return identity;
   };
 }
 
