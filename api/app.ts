@@ -271,6 +271,19 @@ query RecentSessions {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/graphql" || path === "/graphql/") {
       const length = Number(req.headers["content-length"] ?? 0);
+      // The size limit is enforced on the declared length, so a body must declare one (every HTTP client
+      // sends it for a JSON body); a chunked body of unknown size is refused before it is read.
+      if (req.method === "POST" && req.headers["content-length"] === undefined) {
+        req.resume();
+        return json(res, 411, {
+          errors: [
+            {
+              message: "a Content-Length header is required for POST /graphql",
+              extensions: { code: ErrorCodes.BAD_USER_INPUT },
+            },
+          ],
+        });
+      }
       if (length > LIMITS.requestBytes) {
         req.resume();
         return json(res, 413, {

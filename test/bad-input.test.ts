@@ -116,6 +116,26 @@ describe.each(backends())("bad input on %s", (backend) => {
     expect(body.errors[0]!.extensions.code).toBe("BAD_USER_INPUT");
   });
 
+  it("refuses a chunked body of undeclared size with 411 and BAD_USER_INPUT", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+      const req = request(
+        svc.url,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ code: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("error", reject);
+      req.write('{"query":"{ __typename }"');
+      req.end("}");
+    });
+    expect(status.code).toBe(411);
+    expect(JSON.parse(status.body).errors[0].extensions.code).toBe("BAD_USER_INPUT");
+  });
+
   it("limits query depth and answers a bad id with BAD_USER_INPUT", async () => {
     const deep = `query { sessions { edges { node { events { edges { node { id } } pageInfo { endCursor } } } } } ${"".padEnd(0)} }`;
     expect((await gql(svc.url, deep, {}, reader)).body.errors).toBeUndefined();
