@@ -117,6 +117,32 @@ function normaliseErrorCodes(): Plugin {
   };
 }
 
+const DB_DOWN_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "57P01", // admin_shutdown
+  "57P03", // cannot_connect_now
+]);
+
+/** A failure to reach the database (postgres.js codes, or a closed embedded database), anywhere in the cause chain. */
+function databaseUnavailable(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
+    if (typeof e.code === "string" && DB_DOWN_CODES.has(e.code)) return true;
+    if (typeof e.message === "string" && /PGlite is closed/i.test(e.message)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 /**
  * graphql ships CJS and ESM builds; a library loading the other one (graphql-armor's parser does) makes
  * `instanceof GraphQLError` false for a real GraphQL error, so errors are recognised by shape.
@@ -213,7 +239,14 @@ export function createApp(options: AppOptions): App {
           if (isGraphQLError(original)) return hasCode(original) ? original : withCode(original);
           if (!original) return hasCode(error) ? error : withCode(error);
         }
-        logger.error("unexpected error while resolving", (error as GraphQLError).originalError ?? error);
+        const original = (error as GraphQLError).originalError ?? error;
+        if (databaseUnavailable(original)) {
+          logger.error("the database is unavailable", original);
+          return new GraphQLError("the database is unavailable; try again later", {
+            extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } },
+          });
+        }
+        logger.error("unexpected error while resolving", original);
         return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
       },
     },
