@@ -90,7 +90,7 @@ describe("resolveConfig", () => {
     expect(lines).toHaveLength(6);
     expect(lines.find((l) => l.startsWith("port"))).toMatch(/oneiric\.yaml/);
     expect(lines.find((l) => l.includes("bogus"))).toMatch(/unknown key/);
-    expect(lines.find((l) => l.startsWith("secret"))).toMatch(/placeholder/);
+    expect(lines.find((l) => l.startsWith("secret"))).toMatch(/default or example value/);
     // Secrets are never echoed back.
     expect(lines.join("\n")).not.toContain("changeme");
     expect(lines.find((l) => l.startsWith("capture"))).toMatch(/buffered or strict/);

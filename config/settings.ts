@@ -5,7 +5,7 @@ import { z } from "zod";
  * The resolver walks this table; nothing else in the code base reads `process.env`.
  */
 
-const PLACEHOLDER_SECRETS = [
+const WEAK_SECRETS = [
   /^(change[-_ ]?me|changeit|secret|password|placeholder|example|test|dev|default)/i,
   /your[-_ ]?(secret|key)/i,
   /^(.)\1+$/,
@@ -16,8 +16,8 @@ export const secretSchema = z
   .string()
   .min(32, "must be at least 32 characters")
   .refine(
-    (s) => !PLACEHOLDER_SECRETS.some((re) => re.test(s)),
-    "looks like a placeholder; use a random value",
+    (s) => !WEAK_SECRETS.some((re) => re.test(s)),
+    "looks like a default or example value; use a random one",
   );
 
 const bool = z.preprocess(
