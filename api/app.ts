@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
@@ -9,6 +8,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { z } from "zod";
+import { VERSION } from "../config/version.js";
 import type { Database } from "../db/connection.js";
 import { AuthFailure, bearerToken, type Identity, type Verifier } from "./auth/jwt.js";
 import type { Context } from "./context.js";
@@ -50,18 +50,6 @@ export const ROUTES = [
   { method: "GET", path: "/dashboard", description: "the live web dashboard" },
   { method: "GET", path: "/dashboard/session/<id>", description: "one session's page and command timeline" },
 ] as const;
-
-/** From dist/api/app.js or, under the test runner, api/app.ts. */
-const SERVICE_VERSION: string = (() => {
-  for (const rel of ["../../package.json", "../package.json"]) {
-    try {
-      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { version: string }).version;
-    } catch {
-      // not there: try the other layout
-    }
-  }
-  return "unknown";
-})();
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
@@ -335,7 +323,7 @@ query RecentSessions {
     if (path === "/about") {
       return json(res, 200, {
         service: "session-buddy",
-        version: SERVICE_VERSION,
+        version: VERSION,
         authMode: options.authMode ?? "secret",
         database: options.database.kind,
         liveFeed: options.pubsub.kind,

@@ -2,13 +2,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { mintToken, parseTtl, readLocalSecret, Scopes } from "../api/auth/jwt.js";
-import { embeddedDbDir, runService, StartupError } from "../api/server.js";
 import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
 import { GraphQLRequestError, request } from "../client/graphql-http.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
-import { openDatabase } from "../db/connection.js";
-import { localSubject, NoTokenError, resolveToken } from "./auth.js";
+import { VERSION } from "../config/version.js";
+import { localSubject, resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { createLogger } from "./logger.js";
 import { ListSessionsQuery, ShowSessionQuery } from "./operations.js";
@@ -67,7 +66,7 @@ const csvColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
 export function buildProgram(): Command {
   const program = new Command("session-buddy")
     .description("Session-Buddy: tracking of admin shell sessions — service, queries and tools")
-    .version(process.env.npm_package_version ?? "1.0.0", "-V, --version")
+    .version(VERSION, "-V, --version")
     .showHelpAfterError("(run session-buddy --help for usage)")
     .configureOutput({ outputError: (str, write) => write(pc.red(str)) });
 
@@ -85,6 +84,8 @@ export function buildProgram(): Command {
       const settings = config({ host: opts.host, port: opts.port, dataDir: opts.dataDir });
       const logger = createLogger(settings.logLevel);
       const started = performance.now();
+      // The service stack loads only for the commands that run it: the other commands start fast.
+      const { runService } = await import("../api/server.js");
       const service = await runService(settings, logger);
       logger.info(`ready in ${Math.round(performance.now() - started)} ms — GraphiQL: ${service.url}`);
       await new Promise<void>((resolve) => {
@@ -106,6 +107,8 @@ export function buildProgram(): Command {
     .option("--data-dir <dir>", "data directory (SESSION_BUDDY_DATA_DIR)")
     .action(async (opts: { dataDir?: string }) => {
       const settings = config({ dataDir: opts.dataDir });
+      const { embeddedDbDir } = await import("../api/server.js");
+      const { openDatabase } = await import("../db/connection.js");
       const database = await openDatabase({
         url: settings.databaseUrl,
         dataDir: settings.databaseUrl ? undefined : embeddedDbDir(settings.dataDir),
@@ -347,9 +350,7 @@ export async function main(argv: string[]): Promise<number> {
         ? err.message
         : err instanceof GraphQLRequestError
           ? `${err.message}${err.code ? ` [${err.code}]` : ""}`
-          : err instanceof UserError || err instanceof NoTokenError || err instanceof StartupError
-            ? err.message
-            : ((err as Error)?.message ?? String(err));
+          : ((err as Error | undefined)?.message ?? String(err));
     process.stderr.write(`${pc.red("session-buddy: error:")} ${message}\n`);
     return 1;
   }
