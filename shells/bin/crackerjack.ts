@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from "commander";
+import pc from "picocolors";
 import { runChecks } from "../crackerjack/checks.js";
 import { assertProject, CrackerjackShell, recordCheck } from "../crackerjack/shell.js";
 import { detectTools } from "../crackerjack/tools.js";
@@ -61,7 +62,7 @@ program
     const output = opts.json ? process.stderr : process.stdout;
     const results = await runChecks(detectTools(project), {
       output,
-      color: Boolean(output.isTTY) && !process.env.NO_COLOR,
+      color: Boolean(output.isTTY) && pc.isColorSupported,
       spinner: Boolean(output.isTTY),
     });
     for (const r of results) await recordCheck(session, project, r);

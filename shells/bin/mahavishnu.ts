@@ -56,7 +56,7 @@ program
       steps,
       cwd: process.cwd(),
       client: runtime.client,
-      color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      color: process.stdout.isTTY === true && pc.isColorSupported,
       signal: controller.signal,
     });
     await runtime.client?.shutdown(5000);
