@@ -3,7 +3,7 @@ import type { CodegenConfig } from "@graphql-codegen/cli";
 /** The typed client is generated from the committed SDL; CI fails when either is stale. */
 const config: CodegenConfig = {
   schema: "schema.graphql",
-  documents: ["client/operations.ts", "cli/operations.ts", "shells/**/operations.ts"],
+  documents: ["client/operations/*.ts"],
   ignoreNoDocuments: false,
   generates: {
     "client/gql/": {

@@ -1,7 +1,7 @@
 import SchemaBuilder from "@pothos/core";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
-import { Scopes } from "./auth/jwt.js";
+import { Scopes } from "../auth/jwt.js";
 import type { Context } from "./context.js";
 import { ForbiddenReasons, forbidden, unauthenticated } from "./errors.js";
 

@@ -1,5 +1,5 @@
 import type { YogaInitialContext } from "graphql-yoga";
-import type { AuthFailure, Identity } from "./auth/jwt.js";
+import type { AuthFailure, Identity } from "../auth/jwt.js";
 import type { Services } from "./services/index.js";
 
 /** What every resolver sees, on HTTP and WebSocket alike. */

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Settings } from "../config/settings.js";
 import { openDatabase } from "../db/connection.js";
 import { type App, createApp, type Logger } from "./app.js";
-import { createVerifier, ensureLocalSecret, mintToken, Scopes } from "./auth/jwt.js";
+import { createVerifier, ensureLocalSecret, mintToken, Scopes } from "../auth/jwt.js";
 import { openPubSub, redactUrl } from "./pubsub.js";
 
 export interface RunningService {

@@ -10,9 +10,9 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import postgres from "postgres";
-import { mintToken, Scopes } from "../api/auth/jwt.js";
+import { mintToken, Scopes } from "../auth/jwt.js";
 import { openDatabase } from "../db/connection.js";
-import { seedDatabase } from "../db/seed.js";
+import { seedDatabase } from "../db/seed/main.js";
 import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { mintToken, Scopes } from "../api/auth/jwt.js";
+import { mintToken, Scopes } from "../auth/jwt.js";
 import { createClient } from "../client/index.js";
 import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
 

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { mintToken, Scopes } from "../api/auth/jwt.js";
+import { mintToken, Scopes } from "../auth/jwt.js";
 import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;

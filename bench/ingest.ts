@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { mintToken, Scopes } from "../api/auth/jwt.js";
+import { mintToken, Scopes } from "../auth/jwt.js";
 import { DIST, drive, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;

@@ -1,5 +1,5 @@
 import { userInfo } from "node:os";
-import { mintToken, readLocalSecret, Scopes } from "../api/auth/jwt.js";
+import { mintToken, readLocalSecret, Scopes } from "../auth/jwt.js";
 import type { Settings } from "../config/settings.js";
 
 export class NoTokenError extends Error {}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
-import { mintToken, parseTtl, readLocalSecret, Scopes } from "../api/auth/jwt.js";
+import { mintToken, parseTtl, readLocalSecret, Scopes } from "../auth/jwt.js";
 import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
 import { GraphQLRequestError, request } from "../client/graphql-http.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
@@ -10,8 +10,8 @@ import { VERSION } from "../config/version.js";
 import { localSubject, resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { createLogger } from "./logger.js";
-import { ListSessionsQuery, ShowSessionQuery } from "./operations.js";
-import { csv, type Format, Formats, formatDuration, shortTime, statusColour, table } from "./output.js";
+import { ListSessionsQuery, ShowSessionQuery } from "../client/operations/cli.js";
+import { csv, type Format, Formats, formatDuration, shortTime, statusColour, table } from "../shells/core/output.js";
 import { registerStatsCommand } from "./stats.js";
 import { watch } from "./watch.js";
 

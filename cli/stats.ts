@@ -4,8 +4,8 @@ import pc from "picocolors";
 import { request } from "../client/graphql-http.js";
 import type { SettingKey, Settings } from "../config/settings.js";
 import { resolveToken } from "./auth.js";
-import { StatsQuery } from "./operations.js";
-import { formatDuration, shortTime, table } from "./output.js";
+import { StatsQuery } from "../client/operations/cli.js";
+import { formatDuration, shortTime, table } from "../shells/core/output.js";
 
 /** What the stats command borrows from the CLI around it. */
 export interface StatsCommandHelpers {

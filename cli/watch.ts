@@ -9,8 +9,8 @@ import {
   SessionEndedSubscription,
   SessionEventsAfterQuery,
   SessionStartedSubscription,
-} from "./operations.js";
-import { formatDuration } from "./output.js";
+} from "../client/operations/cli.js";
+import { formatDuration } from "../shells/core/output.js";
 
 type FeedEvent = LiveEvent["liveEvents"];
 

@@ -16,7 +16,7 @@ import {
 import type { EndSessionInput, SessionEventInput, StartSessionInput } from "./gql/graphql.js";
 import { GraphQLRequestError } from "./graphql-http.js";
 import { createClient, type SessionBuddyClient, type SessionBuddyClientOptions } from "./index.js";
-import { Journal, type JournalRecord } from "./journal.js";
+import { Journal, type JournalRecord } from "./journal/journal.js";
 
 type Call = { op: string; ids: string[] };
 

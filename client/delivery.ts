@@ -35,13 +35,13 @@ import type {
   StartSessionInput,
 } from "./gql/graphql.js";
 import { GraphQLRequestError, request } from "./graphql-http.js";
-import type { ClaimResult, Journal, JournalRecord } from "./journal.js";
+import type { ClaimResult, Journal, JournalRecord } from "./journal/journal.js";
 import {
   EndSessionMutation,
   HeartbeatMutation,
   RecordEventsMutation as RecordEventsDoc,
   StartSessionMutation,
-} from "./operations.js";
+} from "./operations/client.js";
 import type { ClientEvent, ClientStats, JournalStatus, Logger, TrackingState } from "./types.js";
 
 /** Kinds of journal records the client writes. */

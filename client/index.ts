@@ -33,7 +33,7 @@ import {
   type Transport,
 } from "./delivery.js";
 import type { StartSessionInput } from "./gql/graphql.js";
-import { type FsyncPolicy, JOURNAL_DEFAULTS, Journal } from "./journal.js";
+import { type FsyncPolicy, JOURNAL_DEFAULTS, Journal } from "./journal/journal.js";
 import { Tracker, type TrackerHost } from "./tracker.js";
 import {
   type BreakerState,
@@ -75,7 +75,7 @@ export {
   StrictNotAcknowledgedError,
 } from "./errors.js";
 export { GraphQLRequestError } from "./graphql-http.js";
-export { Journal, type JournalInspection, journalDir } from "./journal.js";
+export { Journal, type JournalInspection, journalDir } from "./journal/journal.js";
 export * from "./types.js";
 
 /** Defaults of {@link ClientLimits} (SPEC §6). */

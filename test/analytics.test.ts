@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../api/services/metrics.js";
-import type { SeedSession } from "../db/seed.js";
+import type { SeedSession } from "../db/seed/main.js";
 import {
   backends,
   codeOf,

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVerifier, mintToken, Scopes } from "../api/auth/jwt.js";
+import { createVerifier, mintToken, Scopes } from "../auth/jwt.js";
 import {
   backends,
   codeOf,

@@ -6,7 +6,7 @@ import { appendFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "../client/index.js";
-import { journalHostTag } from "../client/journal.js";
+import { journalHostTag } from "../client/journal/journal.js";
 import {
   freePort,
   type Producer,

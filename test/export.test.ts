@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SeedSession } from "../db/seed.js";
+import type { SeedSession } from "../db/seed/main.js";
 import {
   backends,
   gql,

@@ -13,7 +13,7 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import WebSocket from "ws";
 import { type App, createApp } from "../api/app.js";
-import { createVerifier, mintToken, Scopes } from "../api/auth/jwt.js";
+import { createVerifier, mintToken, Scopes } from "../auth/jwt.js";
 import { openPubSub } from "../api/pubsub.js";
 import { type Database, openDatabase } from "../db/connection.js";
 

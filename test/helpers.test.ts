@@ -5,7 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDatabase } from "../db/seed.js";
+import { seedDatabase } from "../db/seed/main.js";
 import {
   backends,
   gql,

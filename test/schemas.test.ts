@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishedModels } from "../api/models.js";
+import { publishedModels } from "../contract/models.js";
 import { codeOf, gql, startService, type TestService, token, uuid } from "./harness.js";
 import { END, event, RECORD, START, startInput } from "./ops.js";
 

@@ -10,7 +10,7 @@ import {
   type SeedOptions,
   type SeedSession,
   seedDatabase,
-} from "../db/seed.js";
+} from "../db/seed/main.js";
 
 export interface Seeded {
   sessions: SeedSession[];

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { dashboardSourceDir, defaultDashboardDir } from "./paths.js";
-import { CONFIG_MARKER } from "./routes.js";
+import { CONFIG_MARKER } from "../routes/dashboard.js";
 
 export interface DashboardBuildOptions {
   /** Output folder; default `<repo>/dist/web`. Emptied first. */

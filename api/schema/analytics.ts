@@ -1,4 +1,4 @@
-import { Scopes } from "../auth/jwt.js";
+import { Scopes } from "../../auth/jwt.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput, ForbiddenReasons, forbidden } from "../errors.js";

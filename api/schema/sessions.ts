@@ -1,6 +1,6 @@
 import { filter, pipe } from "graphql-yoga";
 import type { SessionEventRow, SessionRow } from "../../db/schema.js";
-import { Scopes } from "../auth/jwt.js";
+import { Scopes } from "../../auth/jwt.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput, unauthenticated } from "../errors.js";

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, or, type SQL,
 import type { z } from "zod";
 import type { Db } from "../../db/connection.js";
 import { type SessionEventRow, type SessionRow, sessionEvents, sessions } from "../../db/schema.js";
-import { type Identity, Scopes } from "../auth/jwt.js";
+import { type Identity, Scopes } from "../../auth/jwt.js";
 import { badInput, conflict, ErrorCodes, ForbiddenReasons, forbidden, notFound } from "../errors.js";
 import {
   describeIssues,
@@ -11,7 +11,7 @@ import {
   sessionEndModel,
   sessionEventModel,
   sessionStartModel,
-} from "../models.js";
+} from "../../contract/models.js";
 import { eventToWire, type PubSub, sessionToWire } from "../pubsub.js";
 import type { Metrics } from "./metrics.js";
 

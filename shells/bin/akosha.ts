@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { AkoshaShell } from "../akosha.js";
-import { launchShell } from "../launch.js";
+import { AkoshaShell } from "../akosha/shell.js";
+import { launchShell } from "../core/launch.js";
 
 const program = new Command("akosha").description(
   "Akosha (diviner): analytics over every component's sessions",

@@ -4,8 +4,8 @@ import pc from "picocolors";
 import { runChecks } from "../crackerjack/checks.js";
 import { assertProject, CrackerjackShell, recordCheck } from "../crackerjack/shell.js";
 import { detectTools } from "../crackerjack/tools.js";
-import { launchShell } from "../launch.js";
-import { createShellRuntime, exitOnConfigError, processFacts, type ShellRuntime } from "../runtime.js";
+import { launchShell } from "../core/launch.js";
+import { createShellRuntime, exitOnConfigError, processFacts, type ShellRuntime } from "../core/runtime.js";
 
 const program = new Command("crackerjack")
   .description("Crackerjack (inspector): a project's own quality tools, tracked")

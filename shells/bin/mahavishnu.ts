@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import pc from "picocolors";
-import { launchShell } from "../launch.js";
-import { MahavishnuShell } from "../mahavishnu.js";
-import { createShellRuntime, exitOnConfigError, type ShellRuntime } from "../runtime.js";
-import { runWorkflow } from "../workflows.js";
+import { launchShell } from "../core/launch.js";
+import { MahavishnuShell } from "../mahavishnu/shell.js";
+import { createShellRuntime, exitOnConfigError, type ShellRuntime } from "../core/runtime.js";
+import { runWorkflow } from "../mahavishnu/workflows.js";
 
 const program = new Command("mahavishnu")
   .description("Mahavishnu (orchestrator): workflows from the configuration, tracked as sessions")

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { launchShell } from "../launch.js";
-import { OneiricShell } from "../oneiric.js";
+import { launchShell } from "../core/launch.js";
+import { OneiricShell } from "../oneiric/shell.js";
 
 const program = new Command("oneiric").description("Oneiric (foundation): layered configuration");
 program

@@ -1,5 +1,5 @@
-import { launchShell } from "../launch.js";
-import { SessionBuddyShell } from "../session-buddy.js";
+import { launchShell } from "../core/launch.js";
+import { SessionBuddyShell } from "../session-buddy/shell.js";
 
 /** `session-buddy shell`: Session-Buddy's own tracked admin shell. */
 export function runSessionBuddyShell(): Promise<void> {

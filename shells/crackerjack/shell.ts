@@ -1,8 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { TrackedSession } from "../../client/types.js";
-import { AdminShell, type AdminShellOptions } from "../admin-shell.js";
-import type { ShellRuntime } from "../runtime.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import type { ShellRuntime } from "../core/runtime.js";
 import { type CheckResult, runChecks, runTool } from "./checks.js";
 import { type CheckName, detectTools, listHooks } from "./tools.js";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A tracked admin shell for a new component, "inventory", in a dozen lines.
-import { AdminShell } from "../admin-shell.js";
-import { launchShell } from "../launch.js";
+import { AdminShell } from "../core/admin-shell.js";
+import { launchShell } from "../core/launch.js";
 
 class InventoryShell extends AdminShell {
   constructor(options = {}) {

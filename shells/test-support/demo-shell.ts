@@ -12,7 +12,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { CaptureModes } from "../../client/types.js";
-import { AdminShell, type AdminShellOptions } from "../admin-shell.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
 import { FileRecorder } from "./file-recorder.js";
 
 const RUNS = [

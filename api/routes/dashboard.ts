@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join } from "node:path";
-import { defaultDashboardDir } from "./paths.js";
+import { defaultDashboardDir } from "../dashboard/paths.js";
 
 /** Where the built index.html takes the per-request configuration (see web/index.html). */
 export const CONFIG_MARKER = "<!--session-buddy:config-->";

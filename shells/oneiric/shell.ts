@@ -1,6 +1,6 @@
-import { type ConfigError, displayValue, loadConfig, type ResolvedConfig } from "../config/resolve.js";
-import { isSecretKey, type SettingKey, settingDefinitions } from "../config/settings.js";
-import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
+import { type ConfigError, displayValue, loadConfig, type ResolvedConfig } from "../../config/resolve.js";
+import { isSecretKey, type SettingKey, settingDefinitions } from "../../config/settings.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
 
 export interface LayerRow {
   key: string;

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
-import type { Database } from "../db/connection.js";
-import type { Logger } from "./app.js";
-import { AuthFailure, bearerToken, Scopes, type Verifier } from "./auth/jwt.js";
-import { ErrorCodes } from "./errors.js";
-import { describeIssues } from "./models.js";
+import type { Database } from "../../db/connection.js";
+import type { Logger } from "../app.js";
+import { AuthFailure, bearerToken, Scopes, type Verifier } from "../../auth/jwt.js";
+import { ErrorCodes } from "../errors.js";
+import { describeIssues } from "../../contract/models.js";
 import {
   contentTypes,
   csvHeader,
@@ -13,8 +13,8 @@ import {
   type ExportFormat,
   ndjsonLine,
   streamSessions,
-} from "./services/export.js";
-import type { Services } from "./services/index.js";
+} from "../services/export.js";
+import type { Services } from "../services/index.js";
 
 /**
  * `GET /export/sessions.ndjson` and `GET /export/sessions.csv`: every session matching the SessionFilter

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeJwt } from "jose";
-import { ListSessionsQuery, ShowSessionQuery } from "../cli/operations.js";
-import { formatDuration } from "../cli/output.js";
-import type { ShowSessionQuery as ShowSessionResult } from "../client/gql/graphql.js";
-import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
-import type { ShellRuntime } from "./runtime.js";
+import { ListSessionsQuery, ShowSessionQuery } from "../../client/operations/cli.js";
+import { formatDuration } from "../core/output.js";
+import type { ShowSessionQuery as ShowSessionResult } from "../../client/gql/graphql.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import type { ShellRuntime } from "../core/runtime.js";
 
 type ShownSession = NonNullable<ShowSessionResult["session"]>;
 
@@ -105,7 +105,7 @@ export class FastBlocksShell extends AdminShell {
       "build(outDir?)",
       "Build the dashboard's assets (default dist/web) and list them",
       async (outDir?: string) => {
-        const { buildDashboard } = await import("../api/dashboard/build.js");
+        const { buildDashboard } = await import("../../api/dashboard/build.js");
         const result = await buildDashboard(outDir ? { outDir: resolve(outDir) } : {});
         this.print(
           `built ${result.files.length} files into ${result.outDir} in ${Math.round(result.durationMs)} ms`,

@@ -1,4 +1,4 @@
-import type { SettingKey } from "../config/settings.js";
+import type { SettingKey } from "../../config/settings.js";
 import type { AdminShell, AdminShellOptions } from "./admin-shell.js";
 import { createShellRuntime, exitOnConfigError, type ShellRuntime } from "./runtime.js";
 

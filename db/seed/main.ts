@@ -12,8 +12,8 @@ import { pathToFileURL } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { getTableName, sql } from "drizzle-orm";
 import type { Sql } from "postgres";
-import type { Database } from "./connection.js";
-import { sessionEvents, sessions } from "./schema.js";
+import type { Database } from "../connection.js";
+import { sessionEvents, sessions } from "../schema.js";
 
 export interface SeedOptions {
   sessions: number;
@@ -925,9 +925,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("db:seed: --now must be a date\n");
     return 2;
   }
-  const { loadConfig } = await import("../config/resolve.js");
-  const { embeddedDbDir } = await import("../api/server.js");
-  const { openDatabase } = await import("./connection.js");
+  const { loadConfig } = await import("../../config/resolve.js");
+  const { embeddedDbDir } = await import("../../api/server.js");
+  const { openDatabase } = await import("../connection.js");
   const settings = loadConfig({ dataDir: opts.dataDir }).settings;
   const database = await openDatabase({
     url: settings.databaseUrl,

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { isAbsolute, resolve } from "node:path";
 import pc from "picocolors";
-import type { SessionBuddyClientApi } from "../client/types.js";
-import type { WorkflowStep } from "../config/settings.js";
-import { processFacts } from "./runtime.js";
+import type { SessionBuddyClientApi } from "../../client/types.js";
+import type { WorkflowStep } from "../../config/settings.js";
+import { processFacts } from "../core/runtime.js";
 
 export interface StepResult {
   name: string;

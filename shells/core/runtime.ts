@@ -1,10 +1,10 @@
 import { hostname, userInfo } from "node:os";
-import { mintToken, readLocalSecret, Scopes } from "../api/auth/jwt.js";
-import type { TypedDocumentString } from "../client/gql/graphql.js";
-import { GraphQLRequestError, request } from "../client/graphql-http.js";
-import { createClient, type SessionBuddyClient } from "../client/index.js";
-import { ConfigError, loadConfig, type ResolvedConfig } from "../config/resolve.js";
-import type { SettingKey, Settings } from "../config/settings.js";
+import { mintToken, readLocalSecret, Scopes } from "../../auth/jwt.js";
+import type { TypedDocumentString } from "../../client/gql/graphql.js";
+import { GraphQLRequestError, request } from "../../client/graphql-http.js";
+import { createClient, type SessionBuddyClient } from "../../client/index.js";
+import { ConfigError, loadConfig, type ResolvedConfig } from "../../config/resolve.js";
+import type { SettingKey, Settings } from "../../config/settings.js";
 
 /** What a shell (or a tracked CLI run) of a component needs from its environment: settings, client, token. */
 export interface ShellRuntime {

@@ -1,9 +1,9 @@
-import { ActiveSessionsQuery, ListSessionsQuery } from "../cli/operations.js";
-import { formatDuration } from "../cli/output.js";
-import type { SessionFieldsFragment } from "../client/gql/graphql.js";
-import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
-import { DetectQuery, InsightsQuery, SessionQualityQuery } from "./operations.js";
-import type { ShellRuntime } from "./runtime.js";
+import { ActiveSessionsQuery, ListSessionsQuery } from "../../client/operations/cli.js";
+import { formatDuration } from "../core/output.js";
+import type { SessionFieldsFragment } from "../../client/gql/graphql.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { DetectQuery, InsightsQuery, SessionQualityQuery } from "../../client/operations/shells.js";
+import type { ShellRuntime } from "../core/runtime.js";
 
 const KNOWN_COMPONENTS = ["mahavishnu", "session-buddy", "oneiric", "crackerjack", "akosha", "fastblocks"];
 

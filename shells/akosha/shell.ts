@@ -1,8 +1,8 @@
-import type { AggregateKey, SearchIndex, SessionFilter } from "../client/gql/graphql.js";
-import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
-import { bars, formatNumber, seconds, sparkline } from "./charts.js";
-import { AggregateQuery, DetectQuery, GraphQuery, SearchQuery, TrendsQuery } from "./operations.js";
-import type { ShellRuntime } from "./runtime.js";
+import type { AggregateKey, SearchIndex, SessionFilter } from "../../client/gql/graphql.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { bars, formatNumber, seconds, sparkline } from "../core/charts.js";
+import { AggregateQuery, DetectQuery, GraphQuery, SearchQuery, TrendsQuery } from "../../client/operations/shells.js";
+import type { ShellRuntime } from "../core/runtime.js";
 
 const KEYS: AggregateKey[] = ["COMPONENT", "TYPE", "ACTOR", "HOSTNAME", "STATUS", "DAY", "HOUR"];
 

@@ -1,10 +1,10 @@
 import { hostname } from "node:os";
-import { ListSessionsQuery } from "../cli/operations.js";
-import { formatDuration } from "../cli/output.js";
-import { EndSessionMutation } from "../client/operations.js";
-import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
-import { RecentEventsQuery } from "./operations.js";
-import type { ShellRuntime } from "./runtime.js";
+import { ListSessionsQuery } from "../../client/operations/cli.js";
+import { formatDuration } from "../core/output.js";
+import { EndSessionMutation } from "../../client/operations/client.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { RecentEventsQuery } from "../../client/operations/shells.js";
+import type { ShellRuntime } from "../core/runtime.js";
 import { runWorkflow, type WorkflowResult } from "./workflows.js";
 
 function pidAlive(pid: number | null | undefined): boolean {

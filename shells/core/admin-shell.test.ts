@@ -15,14 +15,14 @@ import { stripVTControlCharacters } from "node:util";
 import { type IPty, spawn } from "node-pty";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
-import { FileRecorder, type RecorderLine } from "./test-support/file-recorder.js";
+import { FileRecorder, type RecorderLine } from "../test-support/file-recorder.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DEMO = join(ROOT, "dist/shells/test-support/demo-shell.js");
 const SOURCES = [
-  "shells/admin-shell.ts",
-  "shells/redact.ts",
-  "shells/table.ts",
+  "shells/core/admin-shell.ts",
+  "shells/core/redact.ts",
+  "shells/core/table.ts",
   "shells/test-support/demo-shell.ts",
   "shells/test-support/file-recorder.ts",
 ];
@@ -684,7 +684,7 @@ describe("AdminShell in process", () => {
     expect(shell.shellType).toBe("ToolShell");
     expect(shell.displayName).toBe("Tool-Box");
     expect(shell.version).toBe(version);
-    expect(AdminShell.readPackageVersion(new URL("./test-support/demo-shell.ts", import.meta.url))).toBe(
+    expect(AdminShell.readPackageVersion(new URL("../test-support/demo-shell.ts", import.meta.url))).toBe(
       version,
     );
     expect(() => shell.register("show_routes")).toThrow(/already taken/);

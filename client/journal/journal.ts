@@ -35,7 +35,7 @@ import {
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import type { JournalStatus, Logger } from "./types.js";
+import type { JournalStatus, Logger } from "../types.js";
 
 export const FsyncPolicies = { ALWAYS: "always", INTERVAL: "interval", NEVER: "never" } as const;
 /** When appended data is forced to stable storage (see {@link JournalOptions.fsync}). */

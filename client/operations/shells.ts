@@ -1,4 +1,4 @@
-import { graphql } from "../client/gql/index.js";
+import { graphql } from "../gql/index.js";
 
 /** Operations of the shells' read helpers. */
 

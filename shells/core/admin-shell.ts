@@ -25,7 +25,7 @@ import {
   type SessionInfo,
   type TrackedSession,
   type TrackingState,
-} from "../client/types.js";
+} from "../../client/types.js";
 import { redact } from "./redact.js";
 import { asTable, type TableOptions } from "./table.js";
 

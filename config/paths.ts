@@ -1,0 +1,18 @@
+import { join } from "node:path";
+
+/**
+ * The layout of the data dir (`SESSION_BUDDY_DATA_DIR`, default `~/.session-buddy`), in one place:
+ *
+ * ```
+ * <dataDir>/db/            the embedded PGlite database (service)
+ * <dataDir>/local-secret   the local dev signing secret, mode 0600 (service, CLI, shells)
+ * <dataDir>/journal/       the client's crash-safe journal (every tracked process)
+ * <dataDir>/history/       one REPL history file per component (shells)
+ * ```
+ */
+export const dataPaths = (dataDir: string) => ({
+  embeddedDb: join(dataDir, "db"),
+  localSecret: join(dataDir, "local-secret"),
+  journal: join(dataDir, "journal"),
+  history: join(dataDir, "history"),
+});

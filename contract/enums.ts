@@ -1,0 +1,43 @@
+/**
+ * The closed sets of the wire contract, each declared once as an `as const` tuple. Pothos builds the SDL
+ * enums from these tuples, zod validates with `z.enum(tuple)`, Drizzle checks the stored values against
+ * them, and the client and shells name members through the keyed objects below.
+ */
+
+/** `{ A: "A", B: "B" }` from `["A", "B"]`, so code can write `EndReasons.EXIT`. */
+function keyed<const T extends readonly string[]>(values: T): { readonly [K in T[number]]: K } {
+  return Object.freeze(Object.fromEntries(values.map((v) => [v, v]))) as { readonly [K in T[number]]: K };
+}
+
+/** Where a session is in its life. */
+export const SESSION_STATUSES = ["ACTIVE", "ENDED", "ABANDONED"] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export const SessionStatuses = keyed(SESSION_STATUSES);
+
+/** How a session ended; `ABANDONED` is set by the reaper, never by a well-behaved client. */
+export const END_REASONS = ["EXIT", "SIGINT", "SIGTERM", "SIGHUP", "ERROR", "ABANDONED"] as const;
+export type EndReason = (typeof END_REASONS)[number];
+export const EndReasons = keyed(END_REASONS);
+
+/** The signals a shell ends on; each is also an end reason. */
+export const END_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const satisfies readonly EndReason[];
+export type EndSignal = (typeof END_SIGNALS)[number];
+
+/** BUFFERED: journal and deliver later; STRICT: refuse to proceed until the service acknowledged. */
+export const CAPTURE_MODES = ["BUFFERED", "STRICT"] as const;
+export type CaptureMode = (typeof CAPTURE_MODES)[number];
+export const CaptureModes = keyed(CAPTURE_MODES);
+
+/** How a command finished. */
+export const COMMAND_OUTCOMES = ["ok", "error"] as const;
+export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
+
+/** The token scopes of the service (SPEC §7). */
+export const Scopes = {
+  WRITE: "sessions:write",
+  READ: "sessions:read",
+  AUDIT: "audit:read",
+  ADMIN: "admin",
+} as const;
+export type Scope = (typeof Scopes)[keyof typeof Scopes];
+export const SCOPES = Object.values(Scopes) as readonly Scope[];

@@ -1,0 +1,40 @@
+/**
+ * Sizes and patterns of the wire contract, declared once. The zod models, the database checks, the
+ * client and the shells all read them from here, and the published JSON Schemas carry them.
+ */
+
+/** Version of the event models; sent as `eventVersion` and published under `/schemas`. */
+export const EVENT_MODEL_VERSION = "1.0";
+
+export const LIMITS = {
+  /** Serialised `metadata` of a start or an end. */
+  metadataBytes: 16 * 1024,
+  /** One event's `text` (a command as typed, after redaction), UTF-8 bytes. */
+  textBytes: 8 * 1024,
+  /** Events in one `recordEvents` call. */
+  batchEvents: 1000,
+  /** Session ids in one `heartbeat` call. */
+  heartbeatIds: 1000,
+  /** `environment.cwd` of a start. */
+  cwdChars: 500,
+  /** Serialised `environment` of a start. */
+  environmentBytes: 16 * 1024,
+  /** Serialised `payload` of an event. */
+  payloadBytes: 16 * 1024,
+  /** One HTTP request body. */
+  requestBytes: 2 * 1024 * 1024,
+} as const;
+
+/**
+ * Patterns as source text: JSON Schema patterns have no flags, and the database `CHECK`s use the same
+ * text with `~`, so all three places accept exactly the same values.
+ */
+export const PATTERNS = {
+  componentName: "^[a-zA-Z0-9_-]{1,64}$",
+  sessionType: "^[a-zA-Z0-9_.-]{1,64}$",
+  eventKind: "^[a-z][a-z0-9_]{0,63}$",
+  uuid: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+} as const;
+
+/** True when `name` is a valid component name. */
+export const isComponentName = (name: string): boolean => new RegExp(PATTERNS.componentName).test(name);
