@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { spawn } from "node-pty";
+import { spawn } from "@lydell/node-pty";
 import { DIST, fmt, spawnNode, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;

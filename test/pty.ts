@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { type IPty, spawn } from "node-pty";
+import { type IPty, spawn } from "@lydell/node-pty";
 import { DIST } from "./harness.js";
 
 export const BINS = {

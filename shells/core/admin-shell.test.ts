@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
-import { type IPty, spawn } from "node-pty";
+import { type IPty, spawn } from "@lydell/node-pty";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
 import { FileRecorder, type RecorderLine } from "../test-support/file-recorder.js";
