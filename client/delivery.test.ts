@@ -6,17 +6,13 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  classifyCode,
-  PendingStore,
-  type RecordEventsResult,
-  type RequestContext,
-  type Transport,
-} from "./delivery.js";
+import { classifyCode } from "./failure-class.js";
 import type { EndSessionInput, SessionEventInput, StartSessionInput } from "./gql/graphql.js";
 import { GraphQLRequestError } from "./graphql-http.js";
 import { createClient, type SessionBuddyClient, type SessionBuddyClientOptions } from "./index.js";
 import { Journal, type JournalRecord } from "./journal/journal.js";
+import { PendingStore } from "./pending-store.js";
+import type { RecordEventsResult, RequestContext, Transport } from "./transport.js";
 
 type Call = { op: string; ids: string[] };
 
@@ -365,10 +361,13 @@ describe("delivery", () => {
 
 describe("classifyCode", () => {
   it("pauses on token problems, drops what can never be stored, retries the rest", () => {
-    expect(classifyCode("UNAUTHENTICATED", "expired")).toBe("auth");
-    expect(classifyCode("FORBIDDEN", "the token's scopes do not allow Mutation.startSession")).toBe("auth");
-    expect(classifyCode("FORBIDDEN", "this token may report only for a, not for b")).toBe("auth");
-    expect(classifyCode("FORBIDDEN", "session x belongs to another subject")).toBe("reject");
+    expect(classifyCode("UNAUTHENTICATED", "TOKEN_EXPIRED")).toBe("auth");
+    expect(classifyCode("FORBIDDEN", "TOKEN_SCOPE")).toBe("auth");
+    expect(classifyCode("FORBIDDEN", "TOKEN_COMPONENTS")).toBe("auth");
+    expect(classifyCode("FORBIDDEN", "NOT_OWNER")).toBe("reject");
+    // The reason decides, never the wording of a message.
+    expect(classifyCode("FORBIDDEN", "the token's scopes do not allow this")).toBe("reject");
+    expect(classifyCode("FORBIDDEN")).toBe("reject");
     expect(classifyCode("BAD_USER_INPUT", "invalid")).toBe("reject");
     expect(classifyCode("CONFLICT", "seq taken")).toBe("reject");
     expect(classifyCode("NOT_FOUND", "no session")).toBe("not-found");

@@ -1,30 +1,27 @@
+import { type ErrorCode, ErrorCodes, isErrorCode } from "../contract/errors.js";
 import type { TypedDocumentString } from "./gql/graphql.js";
 
-/** An error the service answered with (its `extensions.code`), or a failure to reach it. */
+/** One entry of a GraphQL response's `errors`. */
+export interface GraphQLErrorEntry {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+/**
+ * A request that failed: the service refused it (its first error's `extensions.code` and `.reason`), or it
+ * never got a GraphQL answer (`NETWORK` when the service could not be reached, `TIMEOUT` when it did not answer in time, `SERVICE_UNAVAILABLE`
+ * for a 5xx without one, `BAD_RESPONSE` for anything else the client cannot interpret).
+ */
 export class GraphQLRequestError extends Error {
   constructor(
     message: string,
-    /** The first error's `extensions.code`, or a transport code: `NETWORK`, `TIMEOUT`, `HTTP_<status>`, `BAD_RESPONSE`. */
-    readonly code: string,
-    readonly errors: readonly { message: string; extensions?: Record<string, unknown> }[] = [],
+    readonly code: ErrorCode,
+    /** The first error's `extensions.reason`: a `ForbiddenReasons` member for `FORBIDDEN`, a `TokenFailures` one for `UNAUTHENTICATED`. */
+    readonly reason?: string,
+    readonly errors: readonly GraphQLErrorEntry[] = [],
   ) {
     super(message);
     this.name = "GraphQLRequestError";
-  }
-
-  /** The service refused the caller; retrying with the same token cannot help. */
-  get isAuth(): boolean {
-    return this.code === "UNAUTHENTICATED" || this.code === "FORBIDDEN";
-  }
-
-  /** The service could not be reached or failed; a retry may succeed. */
-  get isTransient(): boolean {
-    return (
-      this.code === "NETWORK" ||
-      this.code === "TIMEOUT" ||
-      /^HTTP_5\d\d$/.test(this.code) ||
-      this.code === "INTERNAL_SERVER_ERROR"
-    );
   }
 }
 
@@ -63,28 +60,46 @@ export async function request<TResult, TVariables>(
   } catch (err) {
     const e = err as Error;
     if (e.name === "TimeoutError")
-      throw new GraphQLRequestError(`no answer from ${options.url} in time`, "TIMEOUT");
+      throw new GraphQLRequestError(`no answer from ${options.url} in time`, ErrorCodes.TIMEOUT);
     const cause = (e.cause as { code?: string } | undefined)?.code;
-    throw new GraphQLRequestError(`cannot reach ${options.url}${cause ? ` (${cause})` : ""}`, "NETWORK");
+    throw new GraphQLRequestError(
+      `cannot reach ${options.url}${cause ? ` (${cause})` : ""}`,
+      ErrorCodes.NETWORK,
+    );
   }
-  let body: { data?: TResult | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  let body: { data?: TResult | null; errors?: GraphQLErrorEntry[] };
   try {
     body = (await response.json()) as typeof body;
   } catch {
     throw new GraphQLRequestError(
       `the service answered HTTP ${response.status} without a GraphQL response`,
-      response.status >= 500 ? `HTTP_${response.status}` : "BAD_RESPONSE",
+      statusCode(response.status),
     );
   }
   if (body.errors?.length) {
     const first = body.errors[0]!;
-    const code = String(
-      first.extensions?.code ?? (response.status >= 500 ? `HTTP_${response.status}` : "BAD_RESPONSE"),
+    const code = first.extensions?.code;
+    const reason = first.extensions?.reason;
+    throw new GraphQLRequestError(
+      first.message,
+      isErrorCode(code) ? code : statusCode(response.status),
+      typeof reason === "string" ? reason : undefined,
+      body.errors,
     );
-    throw new GraphQLRequestError(first.message, code, body.errors);
   }
   if (!response.ok || body.data == null) {
-    throw new GraphQLRequestError(`the service answered HTTP ${response.status}`, `HTTP_${response.status}`);
+    throw new GraphQLRequestError(
+      `the service answered HTTP ${response.status}`,
+      statusCode(response.status),
+    );
   }
   return body.data;
+}
+
+/** The code of an HTTP answer that names none. */
+function statusCode(status: number): ErrorCode {
+  if (status >= 500) return ErrorCodes.SERVICE_UNAVAILABLE;
+  // A body over the limit (a proxy's, say) fails the same way every time it is sent.
+  if (status === 413) return ErrorCodes.BAD_USER_INPUT;
+  return ErrorCodes.BAD_RESPONSE;
 }

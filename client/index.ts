@@ -20,21 +20,16 @@
 
 import { hostname, userInfo } from "node:os";
 import { v7 as uuidv7 } from "uuid";
+import { EVENT_MODEL_VERSION } from "../contract/limits.js";
 import { BACKOFF_DEFAULTS } from "./backoff.js";
 import { BREAKER_DEFAULTS, CircuitBreaker } from "./breaker.js";
-import {
-  Delivery,
-  type DeliveryLimits,
-  httpTransport,
-  messageOf,
-  PendingStore,
-  type PumpResult,
-  StopReasons,
-  type Transport,
-} from "./delivery.js";
+import { Delivery, type DeliveryLimits, type PumpResult, StopReasons } from "./delivery.js";
+import { messageOf } from "./errors.js";
 import type { StartSessionInput } from "./gql/graphql.js";
 import { type FsyncPolicy, JOURNAL_DEFAULTS, Journal } from "./journal/journal.js";
+import { PendingStore } from "./pending-store.js";
 import { Tracker, type TrackerHost } from "./tracker.js";
+import { httpTransport, type Transport } from "./transport.js";
 import {
   type BreakerState,
   type CaptureMode,
@@ -53,29 +48,15 @@ import {
   type TrackingState,
 } from "./types.js";
 
+export { type ErrorCode, ErrorCodes } from "../contract/errors.js";
 export { BreakerStates, CircuitBreaker } from "./breaker.js";
-export {
-  classifyFailure,
-  FailureClasses,
-  httpTransport,
-  RecordKinds,
-  type RequestContext,
-  recordKeys,
-  StopReasons,
-  type Transport,
-} from "./delivery.js";
-export {
-  AuthError,
-  BadResponseError,
-  CircuitOpenError,
-  type ErrorCode,
-  ErrorCodes,
-  ServiceUnavailableError,
-  SessionBuddyError,
-  StrictNotAcknowledgedError,
-} from "./errors.js";
+export { StopReasons } from "./delivery.js";
+export { StrictNotAcknowledgedError } from "./errors.js";
+export { classifyFailure, FailureClasses } from "./failure-class.js";
 export { GraphQLRequestError } from "./graphql-http.js";
 export { Journal, type JournalInspection, journalDir } from "./journal/journal.js";
+export { RecordKinds, recordKeys } from "./records.js";
+export { httpTransport, type RequestContext, type Transport } from "./transport.js";
 export * from "./types.js";
 
 /** Defaults of {@link ClientLimits} (SPEC §6). */
@@ -325,7 +306,7 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
       metadata: info.metadata ?? {},
       captureMode: this.captureMode,
       eventId: uuidv7({ msecs: startedAt }),
-      eventVersion: "1.0",
+      eventVersion: EVENT_MODEL_VERSION,
     };
     this.starts.set(id, input);
     const tracker = new Tracker(this.host, input);

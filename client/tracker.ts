@@ -4,9 +4,9 @@
  */
 
 import { v7 as uuidv7 } from "uuid";
-import { RecordKinds, recordKeys } from "./delivery.js";
 import { StrictNotAcknowledgedError } from "./errors.js";
 import type { EndSessionInput, SessionEventInput, StartSessionInput } from "./gql/graphql.js";
+import { RecordKinds, recordKeys } from "./records.js";
 import type { CaptureMode, EndReason, EventInput, RecordedEvent, TrackedSession } from "./types.js";
 import { CaptureModes, EndReasons } from "./types.js";
 

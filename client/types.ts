@@ -6,18 +6,9 @@
  * first and delivered in the background, exactly once.
  */
 
-export const CaptureModes = { BUFFERED: "BUFFERED", STRICT: "STRICT" } as const;
-export type CaptureMode = (typeof CaptureModes)[keyof typeof CaptureModes];
+import type { CaptureMode, EndReason } from "../contract/enums.js";
 
-export const EndReasons = {
-  EXIT: "EXIT",
-  SIGINT: "SIGINT",
-  SIGTERM: "SIGTERM",
-  SIGHUP: "SIGHUP",
-  ERROR: "ERROR",
-  ABANDONED: "ABANDONED",
-} as const;
-export type EndReason = (typeof EndReasons)[keyof typeof EndReasons];
+export { type CaptureMode, CaptureModes, type EndReason, EndReasons } from "../contract/enums.js";
 
 /** Delivery state as an operator should see it in a banner. */
 export type TrackingState =

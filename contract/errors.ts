@@ -19,6 +19,8 @@ export const ErrorCodes = {
   /** The service's own fault, masked; retry later. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
   // Raised by the client itself, never sent by the service:
+  /** The service could not be reached at all (connection refused or reset, name not resolved). Retry later. */
+  NETWORK: "NETWORK",
   /** The service could not be reached in time. Retry later. */
   TIMEOUT: "TIMEOUT",
   /** The client's circuit breaker is open, so the request was not attempted. Retry later. */
@@ -34,6 +36,7 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
   ErrorCodes.SERVICE_UNAVAILABLE,
   ErrorCodes.INTERNAL_SERVER_ERROR,
+  ErrorCodes.NETWORK,
   ErrorCodes.TIMEOUT,
   ErrorCodes.CIRCUIT_OPEN,
 ]);

@@ -19,7 +19,7 @@
  * replays a record); the service stores each `key`/eventId once, which makes it exactly-once end to end.
  */
 
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   closeSync,
   fsyncSync,
@@ -32,10 +32,29 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import type { JournalStatus, Logger } from "../types.js";
+import {
+  decodeFile,
+  encodeJournalLine,
+  type JournalFileName,
+  type JournalRecord,
+  journalDir,
+  journalHostTag,
+  parseJournalFileName,
+  validateRecord,
+} from "./format.js";
+
+export {
+  decodeJournalLine,
+  encodeJournalLine,
+  type JournalEntry,
+  type JournalFileName,
+  type JournalRecord,
+  journalDir,
+  journalHostTag,
+  parseJournalFileName,
+} from "./format.js";
 
 export const FsyncPolicies = { ALWAYS: "always", INTERVAL: "interval", NEVER: "never" } as const;
 /** When appended data is forced to stable storage (see {@link JournalOptions.fsync}). */
@@ -50,21 +69,6 @@ export const JOURNAL_DEFAULTS = {
   compactThreshold: 256,
   foreignStaleMs: 24 * 60 * 60 * 1000,
 } as const;
-
-/** One pending record. `key` is unique per record (e.g. the eventId); `at` is the capture time in ms. */
-export interface JournalRecord {
-  key: string;
-  kind: string;
-  at: number;
-  body: unknown;
-}
-
-/** One decoded journal line. */
-export type JournalEntry =
-  | ({ op: "rec" } & JournalRecord)
-  | { op: "ack"; keys: string[] }
-  | { op: "drop"; keys: string[]; n: number }
-  | { op: "reported"; n: number };
 
 /** Options of {@link Journal}. */
 export interface JournalOptions {
@@ -136,102 +140,8 @@ export interface JournalInspection extends JournalStatus {
   details: JournalFileInfo[];
 }
 
-const FILE_RE = /^([0-9a-f]{8})-(\d+)-([0-9a-f]{12})(?:\.(closed|claim\d+))?\.(jnl|tmp)$/;
-const LINE_RE = /^\{"sum":"([0-9a-f]{8})",(.+)$/s;
-const LINE_HEAD = '{"sum":"';
-
 /** Owners alive in this process: another journal of this process must never be claimed as an orphan. */
 const liveOwners = new Set<string>();
-let cachedHostTag: string | undefined;
-
-/**
- * The 8-hex-digit tag of this host used in journal file names.
- *
- * @example
- * ```ts
- * journalHostTag(); // "3f1c9a2e"
- * ```
- */
-export function journalHostTag(): string {
-  cachedHostTag ??= createHash("sha1").update(hostname()).digest("hex").slice(0, 8);
-  return cachedHostTag;
-}
-
-/**
- * The journal directory of a data dir.
- *
- * @example
- * ```ts
- * journalDir("/home/ops/.session-buddy"); // "/home/ops/.session-buddy/journal"
- * ```
- */
-export function journalDir(dataDir: string): string {
-  return join(dataDir, "journal");
-}
-
-/** A parsed journal file name. */
-export interface JournalFileName {
-  host: string;
-  pid: number;
-  /** `<host>-<pid>-<rand>`: everything an owner's files share. */
-  owner: string;
-  /** `"closed"`, `"claim<N>"` or `""`. */
-  tag: string;
-  tmp: boolean;
-}
-
-/**
- * Parses a journal file name; `null` for files that are not the journal's.
- *
- * @example
- * ```ts
- * parseJournalFileName("3f1c9a2e-4242-0123456789ab.closed.jnl")?.pid; // 4242
- * ```
- */
-export function parseJournalFileName(name: string): JournalFileName | null {
-  const m = FILE_RE.exec(name);
-  if (!m) return null;
-  const [, host = "", pid = "", rand = ""] = m;
-  return { host, pid: Number(pid), owner: `${host}-${pid}-${rand}`, tag: m[4] ?? "", tmp: m[5] === "tmp" };
-}
-
-/**
- * Encodes one journal line (with its trailing newline).
- *
- * The checksum covers the exact bytes after it, so the line stays plain JSON for `jq` and friends while a
- * torn or bit-flipped line is still detected.
- *
- * @example
- * ```ts
- * encodeJournalLine({ op: "ack", keys: ["e1"] }); // '{"sum":"…","op":"ack","keys":["e1"]}\n'
- * ```
- */
-export function encodeJournalLine(entry: JournalEntry): string {
-  const rest = JSON.stringify(entry).slice(1);
-  return `${LINE_HEAD}${checksum(rest)}",${rest}\n`;
-}
-
-/**
- * Decodes one journal line (without its newline); `null` when the checksum, the JSON or the shape is wrong.
- *
- * @example
- * ```ts
- * decodeJournalLine(encodeJournalLine({ op: "reported", n: 2 }).trimEnd()); // { op: "reported", n: 2 }
- * ```
- */
-export function decodeJournalLine(line: string): JournalEntry | null {
-  const m = LINE_RE.exec(line);
-  if (!m) return null;
-  const [, sum, rest = ""] = m;
-  if (checksum(rest) !== sum) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(`{${rest}`);
-  } catch {
-    return null;
-  }
-  return toEntry(value);
-}
 
 /**
  * The journal of one client instance.
@@ -888,105 +798,11 @@ export class Journal {
   }
 }
 
-interface DecodedFile {
-  /** Records pending according to this file alone, in append order. */
-  records: Map<string, JournalRecord>;
-  /** Keys acknowledged or dropped in this file: they may have been written to another file of the owner. */
-  gone: Set<string>;
-  unreportedDrops: number;
-  corrupt: number;
-  /** The last line had no newline and did not decode (a torn write). Counted in `corrupt` too. */
-  tornTail: boolean;
-  oldestAt: number | null;
-}
-
-function decodeFile(text: string): DecodedFile {
-  const records = new Map<string, JournalRecord>();
-  const gone = new Set<string>();
-  let drops = 0;
-  let reported = 0;
-  let corrupt = 0;
-  let tornTail = false;
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line) continue;
-    const entry = decodeJournalLine(line);
-    if (!entry) {
-      corrupt++;
-      if (i === lines.length - 1) tornTail = true;
-      continue;
-    }
-    switch (entry.op) {
-      case "rec":
-        records.set(entry.key, { key: entry.key, kind: entry.kind, at: entry.at, body: entry.body });
-        break;
-      case "ack":
-        for (const k of entry.keys) {
-          records.delete(k);
-          gone.add(k);
-        }
-        break;
-      case "drop":
-        for (const k of entry.keys) {
-          records.delete(k);
-          gone.add(k);
-        }
-        drops += entry.n;
-        break;
-      case "reported":
-        reported += entry.n;
-        break;
-    }
-  }
-  let oldestAt: number | null = null;
-  for (const r of records.values()) if (oldestAt === null || r.at < oldestAt) oldestAt = r.at;
-  return { records, gone, unreportedDrops: Math.max(0, drops - reported), corrupt, tornTail, oldestAt };
-}
-
-function toEntry(value: unknown): JournalEntry | null {
-  if (typeof value !== "object" || value === null) return null;
-  const v = value as Record<string, unknown>;
-  switch (v.op) {
-    case "rec":
-      if (typeof v.key !== "string" || typeof v.kind !== "string" || typeof v.at !== "number") return null;
-      return { op: "rec", key: v.key, kind: v.kind, at: v.at, body: v.body };
-    case "ack":
-      return isStringArray(v.keys) ? { op: "ack", keys: v.keys } : null;
-    case "drop":
-      return isStringArray(v.keys) && isCount(v.n) ? { op: "drop", keys: v.keys, n: v.n } : null;
-    case "reported":
-      return isCount(v.n) ? { op: "reported", n: v.n } : null;
-    default:
-      return null;
-  }
-}
-
-function isStringArray(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((k) => typeof k === "string");
-}
-
-function isCount(v: unknown): v is number {
-  return typeof v === "number" && Number.isInteger(v) && v >= 0;
-}
-
-function validateRecord(record: JournalRecord): void {
-  if (typeof record?.key !== "string" || record.key === "")
-    throw new TypeError("journal record needs a non-empty key");
-  if (typeof record.kind !== "string") throw new TypeError("journal record needs a kind");
-  if (typeof record.at !== "number" || !Number.isFinite(record.at))
-    throw new TypeError("journal record needs a finite at");
-}
-
 function compareOldest(a: number | null, b: number | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
   return a - b;
-}
-
-function checksum(text: string): string {
-  return crc32(text).toString(16).padStart(8, "0");
 }
 
 function newOwner(): string {
