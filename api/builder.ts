@@ -1,9 +1,10 @@
 import SchemaBuilder from "@pothos/core";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
-import { Scopes } from "../auth/jwt.js";
+import { Scopes } from "../contract/enums.js";
+import { ForbiddenReasons } from "../contract/errors.js";
 import type { Context } from "./context.js";
-import { ForbiddenReasons, forbidden, unauthenticated } from "./errors.js";
+import { forbidden, unauthenticated } from "./errors.js";
 
 /** Scope names used on fields; each maps to token scopes in `authScopes` below. */
 export interface AuthScopes {

@@ -1,6 +1,7 @@
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
+import { redactUrl } from "../config/redact-url.js";
 import type { SessionEventRow, SessionRow } from "../db/schema.js";
 
 /**
@@ -75,16 +76,6 @@ export async function openPubSub(
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "****";
-    return u.toString();
-  } catch {
-    return "(invalid url)";
-  }
 }
 
 const toIso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -1,9 +1,12 @@
-import { join } from "node:path";
+import { createVerifier, mintToken } from "../auth/jwt.js";
+import { ensureLocalSecret } from "../auth/local-secret.js";
+import type { Logger } from "../config/logger.js";
+import { redactUrl } from "../config/redact-url.js";
 import type { Settings } from "../config/settings.js";
-import { openDatabase } from "../db/connection.js";
-import { type App, createApp, type Logger } from "./app.js";
-import { createVerifier, ensureLocalSecret, mintToken, Scopes } from "../auth/jwt.js";
-import { openPubSub, redactUrl } from "./pubsub.js";
+import { Scopes } from "../contract/enums.js";
+import { embeddedDbDir, openConfiguredDatabase } from "../db/open.js";
+import { type App, createApp } from "./app.js";
+import { openPubSub } from "./pubsub.js";
 
 export interface RunningService {
   app: App;
@@ -13,9 +16,6 @@ export interface RunningService {
 }
 
 export class StartupError extends Error {}
-
-/** Where the embedded database lives inside the data dir. */
-export const embeddedDbDir = (dataDir: string) => join(dataDir, "db");
 
 /**
  * Everything `session-buddy serve` does: choose the auth mode, open the database and migrate, open the
@@ -37,22 +37,9 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
   }
   const verify = createVerifier({ secret, jwks: settings.jwks, issuers: settings.issuers });
 
-  const database = await openDatabase({
-    url: settings.databaseUrl,
-    dataDir: settings.databaseUrl ? undefined : embeddedDbDir(settings.dataDir),
-  }).catch((err: Error) => {
-    throw new StartupError(
-      settings.databaseUrl
-        ? `cannot open the database at ${redactUrl(settings.databaseUrl)}: ${err.message}`
-        : err.message,
-    );
+  const database = await openConfiguredDatabase(settings).catch((err: Error) => {
+    throw new StartupError(err.message);
   });
-  try {
-    await database.migrate();
-  } catch (err) {
-    await database.close();
-    throw new StartupError(`cannot apply migrations: ${(err as Error).message}`);
-  }
   let pubsub: Awaited<ReturnType<typeof openPubSub>>;
   try {
     pubsub = await openPubSub(settings.redisUrl, { channelPrefix: settings.redisPrefix });

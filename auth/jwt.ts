@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -10,15 +8,7 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
-
-/** Scopes of SPEC §7. */
-export const Scopes = {
-  WRITE: "sessions:write",
-  READ: "sessions:read",
-  AUDIT: "audit:read",
-  ADMIN: "admin",
-} as const;
-export type Scope = (typeof Scopes)[keyof typeof Scopes];
+import { type TokenFailure, TokenFailures } from "../contract/errors.js";
 
 export const AUDIENCE = "session-buddy";
 export const DEFAULT_ISSUER = "session-buddy";
@@ -35,18 +25,11 @@ export interface Identity {
   issuer: string;
 }
 
-export const AuthFailureCodes = {
-  MISSING: "TOKEN_MISSING",
-  EXPIRED: "TOKEN_EXPIRED",
-  NOT_YET_VALID: "TOKEN_NOT_YET_VALID",
-  INVALID: "TOKEN_INVALID",
-  CLAIMS: "TOKEN_CLAIMS_INVALID",
-} as const;
-
+/** A token that was not accepted; `code` says why. */
 export class AuthFailure extends Error {
   constructor(
     message: string,
-    readonly code: (typeof AuthFailureCodes)[keyof typeof AuthFailureCodes],
+    readonly code: TokenFailure,
   ) {
     super(message);
   }
@@ -105,7 +88,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (known) {
       if (known.exp * 1000 > Date.now()) return known;
       verified.delete(token);
-      throw new AuthFailure("the token has expired", AuthFailureCodes.EXPIRED);
+      throw new AuthFailure("the token has expired", TokenFailures.EXPIRED);
     }
     let payload: JWTPayload;
     try {
@@ -130,13 +113,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
       components !== undefined &&
       !(Array.isArray(components) && components.every((c) => typeof c === "string"))
     ) {
-      throw new AuthFailure(
-        "the components claim must be a list of component names",
-        AuthFailureCodes.CLAIMS,
-      );
+      throw new AuthFailure("the components claim must be a list of component names", TokenFailures.CLAIMS);
     }
     if (typeof payload.sub !== "string" || payload.sub.length === 0) {
-      throw new AuthFailure("the sub claim must be a non-empty string", AuthFailureCodes.CLAIMS);
+      throw new AuthFailure("the sub claim must be a non-empty string", TokenFailures.CLAIMS);
     }
     const identity: Identity = {
       sub: payload.sub,
@@ -152,19 +132,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
 function toAuthFailure(err: unknown): AuthFailure {
   if (err instanceof joseErrors.JWTExpired)
-    return new AuthFailure("the token has expired", AuthFailureCodes.EXPIRED);
+    return new AuthFailure("the token has expired", TokenFailures.EXPIRED);
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     if (err.claim === "nbf")
-      return new AuthFailure("the token is not yet valid", AuthFailureCodes.NOT_YET_VALID);
-    return new AuthFailure(`the token's ${err.claim} claim is not accepted`, AuthFailureCodes.CLAIMS);
+      return new AuthFailure("the token is not yet valid", TokenFailures.NOT_YET_VALID);
+    return new AuthFailure(`the token's ${err.claim} claim is not accepted`, TokenFailures.CLAIMS);
   }
   if (err instanceof joseErrors.JOSEAlgNotAllowed) {
-    return new AuthFailure("the token's algorithm is not accepted", AuthFailureCodes.INVALID);
+    return new AuthFailure("the token's algorithm is not accepted", TokenFailures.INVALID);
   }
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
-    return new AuthFailure("the token's signature does not verify", AuthFailureCodes.INVALID);
+    return new AuthFailure("the token's signature does not verify", TokenFailures.INVALID);
   }
-  return new AuthFailure("the token is malformed or cannot be verified", AuthFailureCodes.INVALID);
+  return new AuthFailure("the token is malformed or cannot be verified", TokenFailures.INVALID);
 }
 
 /** Reads `Bearer <token>` (or a bare token, as graphql-ws connectionParams often carry). */
@@ -178,7 +158,7 @@ export function bearerToken(header: string | null | undefined): string | undefin
 export interface MintOptions {
   secret: string;
   sub: string;
-  scopes: string[];
+  scopes: readonly string[];
   components?: string[] | undefined;
   /** Lifetime in seconds. */
   ttlSeconds: number;
@@ -205,48 +185,4 @@ export async function mintToken(options: MintOptions): Promise<string> {
     .setIssuedAt(now)
     .setExpirationTime(now + options.ttlSeconds);
   return jwt.sign(new TextEncoder().encode(options.secret));
-}
-
-/** Parses `90s`, `15m`, `1h`, `7d` or plain seconds. */
-export function parseTtl(text: string): number {
-  const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  if (!m) throw new Error(`invalid duration "${text}" (use e.g. 90s, 15m, 1h, 7d)`);
-  const n = Number(m[1]);
-  const unit = m[2] || "s";
-  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[unit] ?? 1;
-  const seconds = n * factor;
-  if (seconds <= 0) throw new Error("the lifetime must be positive");
-  return seconds;
-}
-
-export const LOCAL_SECRET_FILE = "local-secret";
-
-/** Path of the local development secret in a data dir. */
-export function localSecretPath(dataDir: string): string {
-  return join(dataDir, LOCAL_SECRET_FILE);
-}
-
-/** Reads the local dev secret, or undefined when there is none or it cannot be read. */
-export function readLocalSecret(dataDir: string): string | undefined {
-  try {
-    const s = readFileSync(localSecretPath(dataDir), "utf8").trim();
-    return s.length >= 32 ? s : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The embedded default: a random secret created once in the data dir, readable only by its owner, which
- * local shells and CLIs read to mint their tokens.
- */
-export function ensureLocalSecret(dataDir: string): string {
-  const existing = readLocalSecret(dataDir);
-  if (existing) return existing;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(32).toString("base64url");
-  const path = localSecretPath(dataDir);
-  writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: existsSync(path) ? "w" : "wx" });
-  chmodSync(path, 0o600);
-  return secret;
 }

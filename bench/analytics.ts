@@ -10,7 +10,8 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import postgres from "postgres";
-import { mintToken, Scopes } from "../auth/jwt.js";
+import { mintToken } from "../auth/jwt.js";
+import { Scopes } from "../contract/enums.js";
 import { openDatabase } from "../db/connection.js";
 import { seedDatabase } from "../db/seed/main.js";
 import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";

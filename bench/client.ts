@@ -13,8 +13,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { mintToken, Scopes } from "../auth/jwt.js";
+import { mintToken } from "../auth/jwt.js";
 import { createClient } from "../client/index.js";
+import { Scopes } from "../contract/enums.js";
 import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;

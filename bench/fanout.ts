@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { mintToken, Scopes } from "../auth/jwt.js";
+import { mintToken } from "../auth/jwt.js";
+import { Scopes } from "../contract/enums.js";
 import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { mintToken, Scopes } from "../auth/jwt.js";
+import { mintToken } from "../auth/jwt.js";
+import { Scopes } from "../contract/enums.js";
 import { DIST, drive, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;

@@ -8,8 +8,8 @@ import { WebSocketServer } from "ws";
 
 const server = createServer((req, res) => {
   if (req.method !== "POST" || req.url !== "/publish") {
-    res.writeHead(404);
-    return res.end();
+    res.writeHead(404).end();
+    return;
   }
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));

@@ -1,6 +1,7 @@
-import { userInfo } from "node:os";
-import { mintToken, readLocalSecret, Scopes } from "../auth/jwt.js";
+import { mintLocalToken } from "../auth/local-token.js";
+import { dataPaths } from "../config/paths.js";
 import type { Settings } from "../config/settings.js";
+import { Scopes } from "../contract/enums.js";
 
 export class NoTokenError extends Error {}
 
@@ -14,19 +15,11 @@ export async function resolveToken(
   ttlSeconds = 3600,
 ): Promise<string> {
   if (settings.token) return settings.token;
-  const secret = settings.secret ?? readLocalSecret(settings.dataDir);
-  if (!secret) {
+  const token = await mintLocalToken(settings, scopes, ttlSeconds);
+  if (!token) {
     throw new NoTokenError(
-      `no token: set SESSION_BUDDY_TOKEN, or run where the service's secret is readable (${settings.dataDir}/local-secret)`,
+      `no token: set SESSION_BUDDY_TOKEN, or run where the service's secret is readable (${dataPaths(settings.dataDir).localSecret})`,
     );
   }
-  return mintToken({ secret, sub: localSubject(), scopes, ttlSeconds });
-}
-
-export function localSubject(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return "local";
-  }
+  return token;
 }

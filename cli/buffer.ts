@@ -4,12 +4,12 @@
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
-import { Scopes } from "../auth/jwt.js";
 import { createClient, Journal, type JournalInspection } from "../client/index.js";
 import type { SettingKey, Settings } from "../config/settings.js";
+import { Scopes } from "../contract/enums.js";
+import { table } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
 import { createLogger } from "./logger.js";
-import { table } from "../shells/core/output.js";
 
 /** What the buffer commands borrow from the CLI around them. */
 export interface BufferCommandHelpers {

@@ -1,4 +1,4 @@
-import type { Logger } from "../api/app.js";
+import type { Logger } from "../config/logger.js";
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 

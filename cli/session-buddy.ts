@@ -1,17 +1,29 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
-import { mintToken, parseTtl, readLocalSecret, Scopes } from "../auth/jwt.js";
+import { mintToken } from "../auth/jwt.js";
+import { signingSecret } from "../auth/local-secret.js";
+import { localSubject } from "../auth/local-token.js";
+import { parseTtl } from "../auth/ttl.js";
 import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
 import { GraphQLRequestError, request } from "../client/graphql-http.js";
+import { ListSessionsQuery, ShowSessionQuery } from "../client/operations/sessions.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
-import { localSubject, resolveToken } from "./auth.js";
+import { SCOPES, Scopes, SESSION_STATUSES } from "../contract/enums.js";
+import {
+  csv,
+  type Format,
+  Formats,
+  formatDuration,
+  shortTime,
+  statusColour,
+  table,
+} from "../shells/core/output.js";
+import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { createLogger } from "./logger.js";
-import { ListSessionsQuery, ShowSessionQuery } from "../client/operations/cli.js";
-import { csv, type Format, Formats, formatDuration, shortTime, statusColour, table } from "../shells/core/output.js";
 import { registerStatsCommand } from "./stats.js";
 import { watch } from "./watch.js";
 
@@ -38,8 +50,6 @@ function isoDate(value: string): string {
     throw new InvalidArgumentError("must be a date, e.g. 2026-11-24 or 2026-11-24T10:00:00Z");
   return d.toISOString();
 }
-
-const STATUSES = ["ACTIVE", "ENDED", "ABANDONED"] as const;
 
 const sessionColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
   ["id", (s) => s.id],
@@ -107,14 +117,9 @@ export function buildProgram(): Command {
     .option("--data-dir <dir>", "data directory (SESSION_BUDDY_DATA_DIR)")
     .action(async (opts: { dataDir?: string }) => {
       const settings = config({ dataDir: opts.dataDir });
-      const { embeddedDbDir } = await import("../api/server.js");
-      const { openDatabase } = await import("../db/connection.js");
-      const database = await openDatabase({
-        url: settings.databaseUrl,
-        dataDir: settings.databaseUrl ? undefined : embeddedDbDir(settings.dataDir),
-      });
+      const { embeddedDbDir, openConfiguredDatabase } = await import("../db/open.js");
+      const database = await openConfiguredDatabase(settings);
       try {
-        await database.migrate();
         out(
           `migrations applied (${database.kind === "pglite" ? `embedded database in ${embeddedDbDir(settings.dataDir)}` : "postgres"})`,
         );
@@ -144,13 +149,13 @@ export function buildProgram(): Command {
     .option("--ttl <duration>", "lifetime, e.g. 15m, 1h, 7d", "1h")
     .action(async (opts: { sub: string; scope: string; component?: string[]; ttl: string }) => {
       const settings = config();
-      const secret = settings.secret ?? readLocalSecret(settings.dataDir);
+      const secret = signingSecret(settings);
       if (!secret) {
         throw new UserError(
           `no secret: set SESSION_BUDDY_SECRET, or start the service once so it creates ${settings.dataDir}/local-secret`,
         );
       }
-      const known = new Set<string>(Object.values(Scopes));
+      const known = new Set<string>(SCOPES);
       const scopes = opts.scope.split(/[\s,]+/).filter(Boolean);
       const unknown = scopes.filter((s) => !known.has(s));
       if (unknown.length)
@@ -169,7 +174,7 @@ export function buildProgram(): Command {
     .description("list sessions, newest first")
     .option("--type <type>", "session type, e.g. admin_shell, workflow, cli")
     .option("--component <name>", "component name")
-    .addOption(new Option("--status <status>", "session status").choices(STATUSES))
+    .addOption(new Option("--status <status>", "session status").choices(SESSION_STATUSES))
     .option("--user <username>", "OS user reported by the shell")
     .option("--actor <subject>", "token subject that reported the session")
     .option("--host <hostname>", "host the session ran on")

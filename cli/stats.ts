@@ -2,10 +2,10 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { request } from "../client/graphql-http.js";
+import { StatsQuery } from "../client/operations/sessions.js";
 import type { SettingKey, Settings } from "../config/settings.js";
-import { resolveToken } from "./auth.js";
-import { StatsQuery } from "../client/operations/cli.js";
 import { formatDuration, shortTime, table } from "../shells/core/output.js";
+import { resolveToken } from "./auth.js";
 
 /** What the stats command borrows from the CLI around it. */
 export interface StatsCommandHelpers {

@@ -1,7 +1,11 @@
-import { createClient } from "graphql-ws";
+import { CloseCode, createClient } from "graphql-ws";
 import pc from "picocolors";
 import WebSocket from "ws";
-import type { LiveEventsSubscription as LiveEvent, SessionFieldsFragment } from "../client/gql/graphql.js";
+import type {
+  LiveEventsSubscription as LiveEvent,
+  SessionFieldsFragment,
+  TypedDocumentString,
+} from "../client/gql/graphql.js";
 import { request } from "../client/graphql-http.js";
 import {
   ListSessionsQuery,
@@ -9,7 +13,8 @@ import {
   SessionEndedSubscription,
   SessionEventsAfterQuery,
   SessionStartedSubscription,
-} from "../client/operations/cli.js";
+} from "../client/operations/sessions.js";
+import { CommandOutcomes, SessionStatuses } from "../contract/enums.js";
 import { formatDuration } from "../shells/core/output.js";
 
 type FeedEvent = LiveEvent["liveEvents"];
@@ -55,7 +60,7 @@ export function watch(options: WatchOptions): Promise<void> {
         `${time(s.startedAt)} ${pc.green("▶ start  ")} ${pc.bold(s.component)} ${s.type} ${s.id} ${who}`,
       );
     } else {
-      const tag = s.status === "ABANDONED" ? pc.yellow("✗ abandon") : pc.cyan("■ end    ");
+      const tag = s.status === SessionStatuses.ABANDONED ? pc.yellow("✗ abandon") : pc.cyan("■ end    ");
       options.out(
         `${time(s.endedAt)} ${tag} ${pc.bold(s.component)} ${s.type} ${s.id} ${s.endReason ?? ""}${
           s.exitCode != null ? ` exit ${s.exitCode}` : ""
@@ -77,7 +82,7 @@ export function watch(options: WatchOptions): Promise<void> {
     const result =
       e.outcome == null
         ? ""
-        : ` ${e.outcome === "error" ? pc.red(`✗ ${e.errorClass ?? "error"}`) : pc.green("✓")}${
+        : ` ${e.outcome === CommandOutcomes.error ? pc.red(`✗ ${e.errorClass ?? "error"}`) : pc.green("✓")}${
             e.durationMs != null ? ` ${Math.round(e.durationMs)}ms` : ""
           }`;
     options.out(
@@ -108,7 +113,7 @@ export function watch(options: WatchOptions): Promise<void> {
         after: String(lastSeq.get(s.id) ?? 0),
       });
       for (const edge of events.session?.events.edges ?? []) showEvent(edge.node);
-      if (s.status !== "ACTIVE") showSession("end", s);
+      if (s.status !== SessionStatuses.ACTIVE) showSession("end", s);
     }
   };
 
@@ -122,7 +127,7 @@ export function watch(options: WatchOptions): Promise<void> {
       keepAlive: 10_000,
       connectionAckWaitTimeout: 10_000,
       retryAttempts: Number.POSITIVE_INFINITY,
-      shouldRetry: (e) => (e as { code?: number })?.code !== 4403,
+      shouldRetry: (e) => (e as { code?: number })?.code !== CloseCode.Forbidden,
       retryWait: async (retries) => {
         await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(retries, 5))));
       },
@@ -142,7 +147,9 @@ export function watch(options: WatchOptions): Promise<void> {
         },
         closed: (e) => {
           const code = (e as { code?: number })?.code;
-          if (code === 4403) return finish(new Error("the service refused the token (4403)"));
+          if (code === CloseCode.Forbidden)
+            return finish(new Error(`the service refused the token (${CloseCode.Forbidden})`));
+          // 1000 is a normal close (our own dispose); anything else is a lost connection.
           if (code !== 1000) options.err(pc.dim("connection lost; reconnecting…"));
         },
       },
@@ -158,26 +165,26 @@ export function watch(options: WatchOptions): Promise<void> {
         );
       else resolve();
     };
-    const sub = <T>(query: string, variables: Record<string, unknown>, onData: (d: T) => void) =>
-      client.subscribe<T>(
-        { query, variables },
+    const sub = <R, V extends Record<string, unknown>>(
+      document: TypedDocumentString<R, V>,
+      variables: V,
+      onData: (d: R) => void,
+    ) =>
+      client.subscribe<R>(
+        { query: document.toString(), variables },
         {
           next: (r) => {
             if (r.errors?.length) return finish(new Error(r.errors[0]!.message));
-            if (r.data) onData(r.data as T);
+            if (r.data) onData(r.data as R);
           },
           error: (e) => finish(e),
           complete: () => {},
         },
       );
     const vars = { component: options.component };
-    sub<{ sessionStarted: SessionFieldsFragment }>(SessionStartedSubscription.toString(), vars, (d) =>
-      showSession("start", d.sessionStarted),
-    );
-    sub<{ sessionEnded: SessionFieldsFragment }>(SessionEndedSubscription.toString(), vars, (d) =>
-      showSession("end", d.sessionEnded),
-    );
-    sub<{ liveEvents: FeedEvent }>(LiveEventsSubscription.toString(), vars, (d) => {
+    sub(SessionStartedSubscription, vars, (d) => showSession("start", d.sessionStarted));
+    sub(SessionEndedSubscription, vars, (d) => showSession("end", d.sessionEnded));
+    sub(LiveEventsSubscription, vars, (d) => {
       // Events of a session caught up right now print in order once the catch-up is done.
       if (catchingUp) void catchingUp.then(() => showEvent(d.liveEvents));
       else showEvent(d.liveEvents);

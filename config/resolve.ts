@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { redactUrl } from "./redact-url.js";
 import { isSecretKey, type SettingKey, type Settings, settingDefinitions } from "./settings.js";
 
 /** Layers, lowest first. A higher layer overrides a lower one key by key. */
@@ -176,15 +177,7 @@ export function loadConfig(flags?: Partial<Record<SettingKey, unknown>>): Resolv
 export function displayValue(key: SettingKey, value: unknown): string {
   if (value === undefined) return "(unset)";
   if (isSecretKey(key) && typeof value === "string") {
-    if (key === "databaseUrl" || key === "redisUrl") {
-      try {
-        const u = new URL(value);
-        if (u.password) u.password = "****";
-        return u.toString();
-      } catch {
-        return "****";
-      }
-    }
+    if (key === "databaseUrl" || key === "redisUrl") return redactUrl(value);
     return `**** (${value.length} chars)`;
   }
   return typeof value === "string" ? value : JSON.stringify(value);

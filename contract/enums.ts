@@ -31,6 +31,7 @@ export const CaptureModes = keyed(CAPTURE_MODES);
 /** How a command finished. */
 export const COMMAND_OUTCOMES = ["ok", "error"] as const;
 export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
+export const CommandOutcomes = keyed(COMMAND_OUTCOMES);
 
 /** The token scopes of the service (SPEC §7). */
 export const Scopes = {

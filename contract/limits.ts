@@ -6,6 +6,9 @@
 /** Version of the event models; sent as `eventVersion` and published under `/schemas`. */
 export const EVENT_MODEL_VERSION = "1.0";
 
+/** The session type when a start names none. */
+export const DEFAULT_SESSION_TYPE = "admin_shell";
+
 export const LIMITS = {
   /** Serialised `metadata` of a start or an end. */
   metadataBytes: 16 * 1024,
@@ -23,6 +26,14 @@ export const LIMITS = {
   payloadBytes: 16 * 1024,
   /** One HTTP request body. */
   requestBytes: 2 * 1024 * 1024,
+  /** Largest process id a start may carry (Linux `pid_max`); the smallest is 1. */
+  pidMax: 4194304,
+  /** Largest magnitude of an exit code (`-255` … `255`). */
+  exitCodeMax: 255,
+  /** One free-text value of a session filter (a component, an actor, …). */
+  filterTextChars: 256,
+  /** Largest `minDurationSeconds` of a session filter. */
+  filterDurationSeconds: 1e9,
 } as const;
 
 /**

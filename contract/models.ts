@@ -1,28 +1,36 @@
 import { z } from "zod";
+import {
+  CAPTURE_MODES,
+  CaptureModes,
+  COMMAND_OUTCOMES,
+  END_REASONS,
+  EndReasons,
+  SESSION_STATUSES,
+} from "./enums.js";
+import { ErrorCodes, ForbiddenReasons } from "./errors.js";
+import { DEFAULT_SESSION_TYPE, EVENT_MODEL_VERSION, LIMITS, PATTERNS } from "./limits.js";
 
 /**
  * The event models: the one definition that validates API input and is published as JSON Schema
  * (draft 2020-12) under `/schemas`. Version of the models: {@link EVENT_MODEL_VERSION}.
+ *
+ * Each model comes in two forms that differ only in their timestamps: the wire form (`…Model`, ISO 8601
+ * strings, as published and as a producer sends them) and the parsed form (`…Input`, `Date`s, as the
+ * GraphQL `DateTime` scalar hands them over), which the API checks once at its boundary.
  */
-export const EVENT_MODEL_VERSION = "1.0";
 
-export const LIMITS = {
-  metadataBytes: 16 * 1024,
-  textBytes: 8 * 1024,
-  batchEvents: 1000,
-  heartbeatIds: 1000,
-  cwdChars: 500,
-  environmentBytes: 16 * 1024,
-  payloadBytes: 16 * 1024,
-  requestBytes: 2 * 1024 * 1024,
-} as const;
-
-const uuid = z
-  .string()
-  // No `i` flag: JSON Schema patterns have no flags, and the published schema must accept the same ids.
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a UUID");
+const matching = (pattern: string, message = `must match ${pattern}`) =>
+  z.string().regex(new RegExp(pattern), message);
+// No `i` flag anywhere: JSON Schema patterns have no flags, and the published schema must accept the same ids.
+export const uuidModel = matching(PATTERNS.uuid, "must be a UUID");
 const isoDate = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" });
 const shortText = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+const between = (min: number, max: number) =>
+  z
+    .number()
+    .int()
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
 
 const jsonObject = (maxBytes: number, what: string) =>
   z
@@ -32,27 +40,19 @@ const jsonObject = (maxBytes: number, what: string) =>
       `${what} must be at most ${maxBytes / 1024} KiB serialised`,
     );
 
-export const componentName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "must match ^[a-zA-Z0-9_-]{1,64}$");
+export const componentName = matching(PATTERNS.componentName);
 
 export const sessionStartModel = z
   .object({
-    id: uuid,
-    type: z
-      .string()
-      .regex(/^[a-zA-Z0-9_.-]{1,64}$/, "must match ^[a-zA-Z0-9_.-]{1,64}$")
-      .default("admin_shell"),
+    id: uuidModel,
+    type: matching(PATTERNS.sessionType).default(DEFAULT_SESSION_TYPE),
     component: componentName,
     componentType: shortText(64).nullish(),
     componentVersion: shortText(64).nullish(),
     shellType: shortText(128).nullish(),
     adapters: z.array(shortText(64)).max(64).nullish(),
     startedAt: isoDate.nullish(),
-    pid: z
-      .number()
-      .int()
-      .min(1, "must be between 1 and 4194304")
-      .max(4194304, "must be between 1 and 4194304")
-      .nullish(),
+    pid: between(1, LIMITS.pidMax).nullish(),
     username: shortText(256).nullish(),
     hostname: shortText(256).nullish(),
     environment: jsonObject(LIMITS.environmentBytes, "environment")
@@ -62,7 +62,7 @@ export const sessionStartModel = z
       )
       .nullish(),
     metadata: jsonObject(LIMITS.metadataBytes, "metadata").nullish(),
-    captureMode: z.enum(["BUFFERED", "STRICT"]).default("BUFFERED"),
+    captureMode: z.enum(CAPTURE_MODES).default(CaptureModes.BUFFERED),
     eventId: shortText(64).nullish(),
     eventVersion: z
       .literal(EVENT_MODEL_VERSION, {
@@ -74,20 +74,20 @@ export const sessionStartModel = z
 
 export const sessionEndModel = z
   .object({
-    id: uuid,
+    id: uuidModel,
     endedAt: isoDate.nullish(),
-    endReason: z.enum(["EXIT", "SIGINT", "SIGTERM", "SIGHUP", "ERROR", "ABANDONED"]).default("EXIT"),
-    exitCode: z.number().int().min(-255).max(255).nullish(),
+    endReason: z.enum(END_REASONS).default(EndReasons.EXIT),
+    exitCode: z.number().int().min(-LIMITS.exitCodeMax).max(LIMITS.exitCodeMax).nullish(),
     metadata: jsonObject(LIMITS.metadataBytes, "metadata").nullish(),
   })
   .meta({ title: "SessionEnd", description: "A session ending: ending twice is idempotent." });
 
 export const sessionEventModel = z
   .object({
-    eventId: uuid,
-    sessionId: uuid,
+    eventId: uuidModel,
+    sessionId: uuidModel,
     seq: z.number().int().min(1, "must be at least 1"),
-    kind: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must match ^[a-z][a-z0-9_]{0,63}$"),
+    kind: matching(PATTERNS.eventKind),
     at: isoDate,
     text: z
       .string()
@@ -97,7 +97,7 @@ export const sessionEventModel = z
       )
       .nullish(),
     durationMs: z.number().min(0).nullish(),
-    outcome: z.enum(["ok", "error"]).nullish(),
+    outcome: z.enum(COMMAND_OUTCOMES).nullish(),
     errorClass: shortText(256).nullish(),
     redactions: z.number().int().min(0).nullish(),
     payload: jsonObject(LIMITS.payloadBytes, "payload").nullish(),
@@ -107,17 +107,89 @@ export const sessionEventModel = z
     description: "One event of a session, stored once by eventId, ordered by seq.",
   });
 
+export const sessionStartInput = sessionStartModel.extend({ startedAt: z.date().nullish() });
+export const sessionEndInput = sessionEndModel.extend({ endedAt: z.date().nullish() });
+export const sessionEventInput = sessionEventModel.extend({ at: z.date() });
+
+/** The ids of one `heartbeat` call. */
+export const heartbeatIdsInput = z
+  .array(z.string())
+  .max(LIMITS.heartbeatIds, `at most ${LIMITS.heartbeatIds} ids per heartbeat`)
+  .refine((ids) => ids.every((id) => uuidModel.safeParse(id).success), "every id must be a UUID");
+
+/** What a client reports of its own delivery with a heartbeat. */
+export const clientHealthInput = z.object({
+  journalDepth: z.number().int().nullish(),
+  oldestPendingSeconds: z.number().nullish(),
+  breaker: z.string().nullish(),
+  dropped: z.number().int().nullish(),
+});
+export type ClientHealth = z.output<typeof clientHealthInput>;
+
+const rejectedEventModel = z.object({
+  eventId: z.string(),
+  /** What went wrong; the client switches on this (with `reason`), never on `message`. */
+  code: z.enum(ErrorCodes),
+  /** For FORBIDDEN: whether the token (TOKEN_COMPONENTS) or the session (NOT_OWNER) is the cause. */
+  reason: z.enum(ForbiddenReasons).nullish(),
+  message: z.string(),
+});
+
 export const recordEventsResultModel = z
   .object({
     accepted: z.number().int(),
     duplicates: z.number().int(),
-    rejected: z.array(z.object({ eventId: z.string(), code: z.string(), message: z.string() })),
+    rejected: z.array(rejectedEventModel),
   })
   .meta({ title: "RecordEventsResult", description: "What the service did with a batch of events." });
 
-export type SessionStart = z.output<typeof sessionStartModel>;
-export type SessionEnd = z.output<typeof sessionEndModel>;
-export type SessionEventIn = z.output<typeof sessionEventModel>;
+export type SessionStart = z.output<typeof sessionStartInput>;
+export type SessionEnd = z.output<typeof sessionEndInput>;
+export type SessionEventIn = z.output<typeof sessionEventInput>;
+export type RejectedEvent = z.output<typeof rejectedEventModel>;
+export type RecordEventsResult = z.output<typeof recordEventsResultModel>;
+
+const filterText = z
+  .string()
+  .max(LIMITS.filterTextChars, `must be at most ${LIMITS.filterTextChars} characters`)
+  .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+const filterDuration = z.number().min(0).max(LIMITS.filterDurationSeconds);
+
+/** Which sessions a list, an export or an aggregate covers; every field narrows, none is required. */
+export const sessionFilterModel = z.object({
+  type: filterText.nullish(),
+  component: filterText.nullish(),
+  status: z.enum(SESSION_STATUSES).nullish(),
+  actor: filterText.nullish(),
+  username: filterText.nullish(),
+  hostname: filterText.nullish(),
+  startedAfter: z.date().nullish(),
+  startedBefore: z.date().nullish(),
+  minDurationSeconds: filterDuration.nullish(),
+  delayed: z.boolean().nullish(),
+  /** Started or ended (as received by the service) after this time: a live feed's catch-up after a gap. */
+  changedAfter: z.date().nullish(),
+});
+export type SessionFilter = z.output<typeof sessionFilterModel>;
+
+const paramDate = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "must be a date, e.g. 2026-11-24 or 2026-11-24T10:00:00Z")
+  .transform((s) => new Date(s));
+
+/**
+ * The same filter as URL query parameters, where every value arrives as text. A live feed's
+ * `changedAfter` has no meaning for a one-off read, so it is not a parameter.
+ */
+export const sessionFilterParams = sessionFilterModel.omit({ changedAfter: true }).extend({
+  startedAfter: paramDate.optional(),
+  startedBefore: paramDate.optional(),
+  minDurationSeconds: z.coerce.number().pipe(filterDuration).optional(),
+  delayed: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .transform((v) => v === "true")
+    .optional(),
+});
 
 /** The models published under `/schemas/<name>.json`. */
 export const publishedModels = {

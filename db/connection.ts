@@ -38,14 +38,8 @@ export interface DatabaseOptions {
   maxConnections?: number;
 }
 
-export class DatabaseError extends Error {
-  constructor(
-    message: string,
-    readonly code: "DATABASE_LOCKED" | "DATABASE_UNREACHABLE",
-  ) {
-    super(message);
-  }
-}
+/** The database cannot be opened or prepared; the message says why and where. */
+export class DatabaseError extends Error {}
 
 /** Migrations ship as SQL beside the schema; from `dist/` they are found in the source tree. */
 export function migrationsFolder(): string {
@@ -79,7 +73,6 @@ function lockDataDir(dir: string): () => void {
     if (pid && pid !== process.pid && pidAlive(pid)) {
       throw new DatabaseError(
         `the embedded database in ${dir} is in use by process ${pid}; stop it, or set DATABASE_URL so several processes can share a Postgres server`,
-        "DATABASE_LOCKED",
       );
     }
   }

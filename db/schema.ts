@@ -14,6 +14,22 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import {
+  CAPTURE_MODES,
+  CaptureModes,
+  COMMAND_OUTCOMES,
+  END_REASONS,
+  SESSION_STATUSES,
+  SessionStatuses,
+} from "../contract/enums.js";
+import { DEFAULT_SESSION_TYPE, EVENT_MODEL_VERSION, LIMITS, PATTERNS } from "../contract/limits.js";
+
+/**
+ * A constant written into the SQL text rather than bound as a parameter: CHECKs and index predicates
+ * need literals, and a query only matches a partial index when it repeats the predicate's literal.
+ */
+export const sqlText = (value: string | number): SQL =>
+  sql.raw(typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`);
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
 
@@ -51,26 +67,22 @@ export const sessions = pgTable(
   "sessions",
   {
     id: uuid("id").primaryKey(),
-    type: text("type").notNull().default("admin_shell"),
+    type: text("type").notNull().default(DEFAULT_SESSION_TYPE),
     component: text("component").notNull(),
     componentType: text("component_type"),
     componentVersion: text("component_version"),
     shellType: text("shell_type"),
     adapters: text("adapters").array().notNull().default(sql`'{}'::text[]`),
-    status: text("status", { enum: ["ACTIVE", "ENDED", "ABANDONED"] })
-      .notNull()
-      .default("ACTIVE"),
+    status: text("status", { enum: SESSION_STATUSES }).notNull().default(SessionStatuses.ACTIVE),
     startedAt: ts("started_at").notNull(),
     endedAt: ts("ended_at"),
     lastSeenAt: ts("last_seen_at").notNull(),
     receivedAt: ts("received_at").notNull().defaultNow(),
     endReceivedAt: ts("end_received_at"),
     delayed: boolean("delayed").notNull().default(false),
-    endReason: text("end_reason", { enum: ["EXIT", "SIGINT", "SIGTERM", "SIGHUP", "ERROR", "ABANDONED"] }),
+    endReason: text("end_reason", { enum: END_REASONS }),
     exitCode: integer("exit_code"),
-    captureMode: text("capture_mode", { enum: ["BUFFERED", "STRICT"] })
-      .notNull()
-      .default("BUFFERED"),
+    captureMode: text("capture_mode", { enum: CAPTURE_MODES }).notNull().default(CaptureModes.BUFFERED),
     actor: text("actor").notNull(),
     username: text("username"),
     hostname: text("hostname"),
@@ -82,7 +94,7 @@ export const sessions = pgTable(
     eventCount: integer("event_count").notNull().default(0),
     maxSeq: integer("max_seq").notNull().default(0),
     startEventId: text("start_event_id"),
-    eventVersion: text("event_version").notNull().default("1.0"),
+    eventVersion: text("event_version").notNull().default(EVENT_MODEL_VERSION),
     clientHealth: jsonb("client_health").$type<Record<string, unknown>>(),
     searchVector: tsvector("search_vector")
       .notNull()
@@ -96,7 +108,9 @@ export const sessions = pgTable(
     index("sessions_username_idx").on(t.username),
     index("sessions_hostname_idx").on(t.hostname),
     // The reaper scans only live sessions by silence; a partial index keeps that scan tiny.
-    index("sessions_active_last_seen_idx").on(t.lastSeenAt).where(sql`${t.status} = 'ACTIVE'`),
+    index("sessions_active_last_seen_idx")
+      .on(t.lastSeenAt)
+      .where(sql`${t.status} = ${sqlText(SessionStatuses.ACTIVE)}`),
     index("sessions_status_component_idx").on(t.status, t.component),
     // Analytics read a window of startedAt and aggregate a few narrow columns: with all of them in the key
     // the window is an index-only scan instead of a walk over wide heap rows (environment, metadata).
@@ -117,8 +131,8 @@ export const sessions = pgTable(
       t.id,
     ),
     index("sessions_search_idx").using("gin", t.searchVector),
-    check("sessions_pid_range", sql`${t.pid} is null or (${t.pid} between 1 and 4194304)`),
-    check("sessions_component_pattern", sql`${t.component} ~ '^[a-zA-Z0-9_-]{1,64}$'`),
+    check("sessions_pid_range", sql`${t.pid} is null or (${t.pid} between 1 and ${sqlText(LIMITS.pidMax)})`),
+    check("sessions_component_pattern", sql`${t.component} ~ ${sqlText(PATTERNS.componentName)}`),
   ],
 );
 
@@ -134,7 +148,7 @@ export const sessionEvents = pgTable(
     at: ts("at").notNull(),
     text: text("text"),
     durationMs: doublePrecision("duration_ms"),
-    outcome: text("outcome"),
+    outcome: text("outcome", { enum: COMMAND_OUTCOMES }),
     errorClass: text("error_class"),
     redactions: integer("redactions").notNull().default(0),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),

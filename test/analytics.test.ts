@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../api/services/metrics.js";
+import { rowsOf } from "../db/rows.js";
 import type { SeedSession } from "../db/seed/main.js";
 import {
   backends,

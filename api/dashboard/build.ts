@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { dashboardSourceDir, defaultDashboardDir } from "./paths.js";
 import { CONFIG_MARKER } from "../routes/dashboard.js";
+import { dashboardSourceDir, defaultDashboardDir } from "./paths.js";
 
 export interface DashboardBuildOptions {
   /** Output folder; default `<repo>/dist/web`. Emptied first. */

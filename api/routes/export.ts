@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
+import { AuthFailure, bearerToken, type Verifier } from "../../auth/jwt.js";
+import type { Logger } from "../../config/logger.js";
+import { Scopes } from "../../contract/enums.js";
+import { ErrorCodes } from "../../contract/errors.js";
+import { describeIssues, sessionFilterParams } from "../../contract/models.js";
 import type { Database } from "../../db/connection.js";
-import type { Logger } from "../app.js";
-import { AuthFailure, bearerToken, Scopes, type Verifier } from "../../auth/jwt.js";
-import { ErrorCodes } from "../errors.js";
-import { describeIssues } from "../../contract/models.js";
 import {
   contentTypes,
   csvHeader,
@@ -15,6 +16,7 @@ import {
   streamSessions,
 } from "../services/export.js";
 import type { Services } from "../services/index.js";
+import { sendJson } from "./http.js";
 
 /**
  * `GET /export/sessions.ndjson` and `GET /export/sessions.csv`: every session matching the SessionFilter
@@ -29,33 +31,9 @@ export interface ExportRouteOptions {
   logger: Logger;
 }
 
-const text = z
-  .string()
-  .max(256, "must be at most 256 characters")
-  .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
-const date = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), "must be a date, e.g. 2026-11-24 or 2026-11-24T10:00:00Z")
-  .transform((s) => new Date(s));
-
 /** The SessionFilter fields, as query parameters. */
-const exportParams = z
-  .object({
-    type: text.optional(),
-    component: text.optional(),
-    status: z.enum(["ACTIVE", "ENDED", "ABANDONED"]).optional(),
-    actor: text.optional(),
-    username: text.optional(),
-    hostname: text.optional(),
-    startedAfter: date.optional(),
-    startedBefore: date.optional(),
-    minDurationSeconds: z.coerce.number().min(0).max(1e9).optional(),
-    delayed: z
-      .enum(["true", "false"], { error: "must be true or false" })
-      .transform((v) => v === "true")
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(1_000_000_000).optional(),
-  })
+const exportParams = sessionFilterParams
+  .extend({ limit: z.coerce.number().int().min(1).max(1_000_000_000).optional() })
   .strict();
 
 const formats: Record<string, ExportFormat> = { ndjson: "NDJSON", csv: "CSV" };
@@ -77,8 +55,7 @@ function rowsCounter(registry: Registry): Counter<"format"> {
 }
 
 function fail(res: ServerResponse, status: number, code: string, message: string, headers = {}) {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify({ error: message, code }));
+  sendJson(res, status, { error: message, code }, headers);
 }
 
 export async function handleExport(req: IncomingMessage, res: ServerResponse, o: ExportRouteOptions) {

@@ -1,7 +1,6 @@
-import { Scopes } from "../../auth/jwt.js";
+import { ForbiddenReasons } from "../../contract/errors.js";
 import { builder } from "../builder.js";
-import type { Context } from "../context.js";
-import { badInput, ForbiddenReasons, forbidden } from "../errors.js";
+import { badInput, forbidden } from "../errors.js";
 import {
   AGGREGATE_KEYS,
   type AggregateRow as AggregateRowData,
@@ -10,7 +9,6 @@ import {
   type ComponentErrorRate as ComponentErrorRateData,
   type ComponentStats as ComponentStatsData,
   type ComponentUsage as ComponentUsageData,
-  checkFilter,
   DEFAULT_ANOMALY_THRESHOLD,
   type GraphEdge as GraphEdgeData,
   type GraphNode as GraphNodeData,
@@ -20,16 +18,13 @@ import {
   type SessionGraph as SessionGraphData,
   type Trend as TrendData,
   type TrendPoint as TrendPointData,
-} from "../services/analytics.js";
+} from "../services/analytics/index.js";
 import { EXPORT_FORMATS, exportRows, formatRows } from "../services/export.js";
-import { Session, SessionFilter } from "./sessions.js";
+import { canAudit } from "./access.js";
+import { parseFilter, SessionFilter } from "./session-inputs.js";
+import { Session } from "./session-types.js";
 
 /** Analytics of SPEC §8; every field needs sessions:read. Definitions are in services/analytics.ts. */
-
-const canAudit = (ctx: Context) => {
-  const s = ctx.identity?.scopes;
-  return Boolean(s && (s.has(Scopes.AUDIT) || s.has(Scopes.ADMIN)));
-};
 
 const ComponentStats = builder.objectRef<ComponentStatsData>("ComponentStats").implement({
   description: "A component's sessions started in the window.",
@@ -248,7 +243,7 @@ builder.queryFields((t) => ({
       const limit = args.limit ?? 1000;
       if (!Number.isInteger(limit) || limit < 0 || limit > LIMITS.exportRows)
         throw badInput(`limit must be between 0 and ${LIMITS.exportRows}`);
-      const where = ctx.services.sessions.filterSql(checkFilter(args.filter));
+      const where = ctx.services.sessions.filterSql(parseFilter(args.filter));
       return formatRows(args.format ?? "NDJSON", await exportRows(ctx.services.db, where, limit));
     },
   }),
@@ -262,7 +257,7 @@ builder.queryFields((t) => ({
       limit: t.arg.int({ defaultValue: 100 }),
     },
     resolve: (_root, args, ctx) =>
-      ctx.services.analytics.aggregateSessions(args.groupBy, args.filter, args.limit),
+      ctx.services.analytics.aggregateSessions(args.groupBy, parseFilter(args.filter), args.limit),
   }),
   searchSessions: t.field({
     type: [SearchHit],

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "../builder.js";
 import "./sessions.js";
+import "./session-subscriptions.js";
 import "./analytics.js";
 
 export const schema = builder.toSchema();

@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import type { Database, Db } from "../../db/connection.js";
-import { rowsOf } from "./metrics.js";
+import { rowsOf } from "../../db/rows.js";
 
 /**
  * Session exports, NDJSON or CSV: the bounded `exportSessions` query and the streaming

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/connection.js";
 import type { PubSub } from "../pubsub.js";
-import { AnalyticsService } from "./analytics.js";
+import { AnalyticsService } from "./analytics/index.js";
 import { Metrics } from "./metrics.js";
 import { SessionService } from "./sessions.js";
 

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { ClientHealth } from "../../contract/models.js";
 import type { Db } from "../../db/connection.js";
+import { type Rows, rowsOf } from "../../db/rows.js";
 import type { SessionRow } from "../../db/schema.js";
-import type { ClientHealth } from "./sessions.js";
 
 const DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800];
 const EMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -154,10 +155,4 @@ export class Metrics {
       this.journalDepth.set({ component_name: component }, health.journalDepth);
     if (health.dropped != null) this.clientDropped.set({ component_name: component }, health.dropped);
   }
-}
-
-type Rows<T> = T[] | { rows: T[] };
-/** postgres.js returns an array, PGlite an object with `rows`. */
-export function rowsOf<T>(r: Rows<T>): T[] {
-  return Array.isArray(r) ? r : r.rows;
 }

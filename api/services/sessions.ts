@@ -1,44 +1,29 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
-import type { z } from "zod";
-import type { Db } from "../../db/connection.js";
-import { type SessionEventRow, type SessionRow, sessionEvents, sessions } from "../../db/schema.js";
-import { type Identity, Scopes } from "../../auth/jwt.js";
-import { badInput, conflict, ErrorCodes, ForbiddenReasons, forbidden, notFound } from "../errors.js";
+import type { Identity } from "../../auth/jwt.js";
 import {
-  describeIssues,
-  LIMITS,
-  type SessionEventIn,
-  sessionEndModel,
-  sessionEventModel,
-  sessionStartModel,
+  type CommandOutcome,
+  CommandOutcomes,
+  EndReasons,
+  Scopes,
+  SessionStatuses,
+} from "../../contract/enums.js";
+import { ErrorCodes, ForbiddenReasons } from "../../contract/errors.js";
+import type {
+  ClientHealth,
+  RecordEventsResult,
+  SessionEnd,
+  SessionEventIn,
+  SessionFilter,
+  SessionStart,
 } from "../../contract/models.js";
+import type { Db } from "../../db/connection.js";
+import { type SessionEventRow, type SessionRow, sessionEvents, sessions, sqlText } from "../../db/schema.js";
+import { badInput, conflict, forbidden, notFound } from "../errors.js";
 import { eventToWire, type PubSub, sessionToWire } from "../pubsub.js";
 import type { Metrics } from "./metrics.js";
 
 /** A start or end that reaches the service later than this after capture is flagged `delayed`. */
 export const DELAY_THRESHOLD_MS = 60_000;
-
-export interface SessionFilter {
-  type?: string | null;
-  component?: string | null;
-  status?: "ACTIVE" | "ENDED" | "ABANDONED" | null;
-  actor?: string | null;
-  username?: string | null;
-  hostname?: string | null;
-  startedAfter?: Date | null;
-  startedBefore?: Date | null;
-  minDurationSeconds?: number | null;
-  delayed?: boolean | null;
-  /** Started or ended (as received by the service) after this time: a live feed's catch-up after a gap. */
-  changedAfter?: Date | null;
-}
-
-export interface ClientHealth {
-  journalDepth?: number | null;
-  oldestPendingSeconds?: number | null;
-  breaker?: string | null;
-  dropped?: number | null;
-}
 
 export interface ComponentQuality {
   component: string;
@@ -49,12 +34,6 @@ export interface ComponentQuality {
   abandonedRate: number | null;
   delayedRate: number;
   qualityScore: number | null;
-}
-
-export interface RecordResult {
-  accepted: number;
-  duplicates: number;
-  rejected: { eventId: string; code: string; message: string }[];
 }
 
 export interface SessionServiceOptions {
@@ -75,12 +54,6 @@ function assertComponentAllowed(who: Identity, component: string) {
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw badInput(`invalid ${what}: ${describeIssues(r.error)}`);
-  return r.data;
-}
-
 /** Encodes keyset cursors; opaque to clients. */
 const cursor = {
   encode: (row: { startedAt: Date; id: string }) =>
@@ -95,7 +68,8 @@ const cursor = {
 
 /**
  * The session domain: every write runs in a transaction and publishes only after it commits, so a
- * subscriber never hears of something a reader cannot yet see.
+ * subscriber never hears of something a reader cannot yet see. Input arrives checked against the
+ * contract models (at the GraphQL boundary); what is left here are the rules that need stored state.
  */
 export class SessionService {
   private readonly db: Db;
@@ -110,11 +84,10 @@ export class SessionService {
     this.now = options.now ?? (() => new Date());
   }
 
-  async start(who: Identity, raw: unknown): Promise<SessionRow> {
-    const input = parse(sessionStartModel, raw, "session start");
+  async start(who: Identity, input: SessionStart): Promise<SessionRow> {
     assertComponentAllowed(who, input.component);
     const now = this.now();
-    const startedAt = input.startedAt ? new Date(input.startedAt) : now;
+    const startedAt = input.startedAt ?? now;
     if (startedAt.getTime() > now.getTime() + 5 * 60_000) throw badInput("startedAt is in the future");
     const inserted = await this.db
       .insert(sessions)
@@ -126,7 +99,7 @@ export class SessionService {
         componentVersion: input.componentVersion ?? null,
         shellType: input.shellType ?? null,
         adapters: input.adapters ?? [],
-        status: "ACTIVE",
+        status: SessionStatuses.ACTIVE,
         startedAt,
         lastSeenAt: now,
         receivedAt: now,
@@ -158,20 +131,19 @@ export class SessionService {
     return existing;
   }
 
-  async end(who: Identity, raw: unknown): Promise<SessionRow> {
-    const input = parse(sessionEndModel, raw, "session end");
+  async end(who: Identity, input: SessionEnd): Promise<SessionRow> {
     const now = this.now();
     const existing = await this.get(input.id);
     if (!existing) throw notFound(`no session ${input.id}`);
     this.assertOwner(who, existing);
-    if (existing.status === "ENDED") return existing;
-    const endedAt = input.endedAt ? new Date(input.endedAt) : now;
+    if (existing.status === SessionStatuses.ENDED) return existing;
+    const endedAt = input.endedAt ?? now;
     if (endedAt.getTime() < existing.startedAt.getTime()) throw badInput("endedAt is before startedAt");
     const late = now.getTime() - endedAt.getTime() > DELAY_THRESHOLD_MS;
     const updated = await this.db
       .update(sessions)
       .set({
-        status: "ENDED",
+        status: SessionStatuses.ENDED,
         endedAt,
         endReason: input.endReason,
         exitCode: input.exitCode ?? null,
@@ -180,30 +152,28 @@ export class SessionService {
         delayed: existing.delayed || late,
         ...(input.metadata ? { metadata: { ...existing.metadata, ...input.metadata } } : {}),
       })
-      .where(and(eq(sessions.id, input.id), ne(sessions.status, "ENDED")))
+      .where(and(eq(sessions.id, input.id), ne(sessions.status, SessionStatuses.ENDED)))
       .returning();
     const row = updated[0];
     if (!row) return (await this.get(input.id)) ?? existing;
     this.metrics?.sessionEnded(row, existing.status);
     await this.pubsub.publish("session:ended", sessionToWire(row));
-    if (existing.status === "ACTIVE")
+    if (existing.status === SessionStatuses.ACTIVE)
       await this.pubsub.publish("sessions:changed", { component: row.component });
     return row;
   }
 
+  /** `ids` are UUIDs, at most `LIMITS.heartbeatIds` of them. */
   async heartbeat(who: Identity, ids: string[], health?: ClientHealth | null): Promise<number> {
-    if (ids.length > LIMITS.heartbeatIds) throw badInput(`at most ${LIMITS.heartbeatIds} ids per heartbeat`);
-    const valid = ids.filter((id) => sessionStartModel.shape.id.safeParse(id).success);
-    if (valid.length !== ids.length) throw badInput("every id must be a UUID");
-    if (valid.length === 0) return 0;
+    if (ids.length === 0) return 0;
     const clientHealth = health ? { ...health, reportedAt: this.now().toISOString() } : undefined;
     const touched = await this.db
       .update(sessions)
       .set({ lastSeenAt: this.now(), ...(clientHealth ? { clientHealth } : {}) })
       .where(
         and(
-          inArray(sessions.id, valid),
-          eq(sessions.status, "ACTIVE"),
+          inArray(sessions.id, ids),
+          eq(sessions.status, SessionStatuses.ACTIVE),
           isAdmin(who) ? undefined : eq(sessions.actor, who.sub),
         ),
       )
@@ -213,31 +183,19 @@ export class SessionService {
   }
 
   /**
-   * Stores a batch of events once each. A repeated eventId is a duplicate, unless it completes a command
-   * recorded before it ran (adds duration and outcome), which is accepted once.
+   * Stores a batch of valid events once each. A repeated eventId is a duplicate, unless it completes a
+   * command recorded before it ran (adds duration and outcome), which is accepted once. Events that broke
+   * the contract were rejected at the boundary and arrive in `rejected`, counted here with the rest.
    */
-  async recordEvents(who: Identity, raw: unknown[]): Promise<RecordResult> {
-    if (raw.length > LIMITS.batchEvents) {
-      throw badInput(`a batch holds at most ${LIMITS.batchEvents} events; got ${raw.length}`);
-    }
-    const result: RecordResult = { accepted: 0, duplicates: 0, rejected: [] };
-    const valid: SessionEventIn[] = [];
-    for (const item of raw) {
-      const parsed = sessionEventModel.safeParse(item);
-      if (parsed.success) valid.push(parsed.data);
-      else {
-        const eventId = String((item as { eventId?: unknown })?.eventId ?? "");
-        result.rejected.push({
-          eventId,
-          code: ErrorCodes.BAD_USER_INPUT,
-          message: describeIssues(parsed.error),
-        });
-        this.metrics?.eventRejected(
-          "unknown",
-          String((item as { kind?: unknown })?.kind ?? "unknown"),
-          "invalid",
-        );
-      }
+  async recordEvents(
+    who: Identity,
+    valid: readonly SessionEventIn[],
+    invalid: readonly { eventId: string; kind: string; message: string }[] = [],
+  ): Promise<RecordEventsResult> {
+    const result: RecordEventsResult = { accepted: 0, duplicates: 0, rejected: [] };
+    for (const { eventId, kind, message } of invalid) {
+      result.rejected.push({ eventId, code: ErrorCodes.BAD_USER_INPUT, message });
+      this.metrics?.eventRejected("unknown", kind, "invalid");
     }
     if (valid.length === 0) return result;
 
@@ -261,6 +219,7 @@ export class SessionService {
         result.rejected.push({
           eventId: e.eventId,
           code: ErrorCodes.FORBIDDEN,
+          reason: ForbiddenReasons.NOT_OWNER,
           message: `session ${e.sessionId} belongs to another subject`,
         });
         this.metrics?.eventRejected(owner.component, e.kind, "forbidden");
@@ -268,6 +227,7 @@ export class SessionService {
         result.rejected.push({
           eventId: e.eventId,
           code: ErrorCodes.FORBIDDEN,
+          reason: ForbiddenReasons.TOKEN_COMPONENTS,
           message: `this token may not report for ${owner.component}`,
         });
         this.metrics?.eventRejected(owner.component, e.kind, "forbidden");
@@ -287,7 +247,7 @@ export class SessionService {
             sessionId: e.sessionId,
             seq: e.seq,
             kind: e.kind,
-            at: new Date(e.at),
+            at: e.at,
             text: e.text ?? null,
             durationMs: e.durationMs ?? null,
             outcome: e.outcome ?? null,
@@ -374,10 +334,10 @@ export class SessionService {
         const c = bump(r.sessionId);
         c.events++;
         if (r.kind === "command") c.commands++;
-        if (r.outcome === "error") c.errors++;
+        if (r.outcome === CommandOutcomes.error) c.errors++;
         c.maxSeq = Math.max(c.maxSeq, r.seq);
       }
-      for (const r of completed) if (r.outcome === "error") bump(r.sessionId).errors++;
+      for (const r of completed) if (r.outcome === CommandOutcomes.error) bump(r.sessionId).errors++;
       for (const [id, c] of perSession) {
         await tx
           .update(sessions)
@@ -401,8 +361,8 @@ export class SessionService {
     return result;
   }
 
+  /** `id` is a UUID (the column's type: anything else would be a database error, not a miss). */
   async get(id: string): Promise<SessionRow | undefined> {
-    if (!sessionStartModel.shape.id.safeParse(id).success) throw badInput("id must be a UUID");
     const [row] = await this.db.select().from(sessions).where(eq(sessions.id, id));
     return row;
   }
@@ -488,7 +448,12 @@ export class SessionService {
     return this.db
       .select()
       .from(sessions)
-      .where(and(eq(sessions.status, "ACTIVE"), component ? eq(sessions.component, component) : undefined))
+      .where(
+        and(
+          eq(sessions.status, SessionStatuses.ACTIVE),
+          component ? eq(sessions.component, component) : undefined,
+        ),
+      )
       .orderBy(desc(sessions.startedAt))
       .limit(10_000);
   }
@@ -497,7 +462,12 @@ export class SessionService {
     const [r] = await this.db
       .select({ n: count() })
       .from(sessions)
-      .where(and(eq(sessions.status, "ACTIVE"), component ? eq(sessions.component, component) : undefined));
+      .where(
+        and(
+          eq(sessions.status, SessionStatuses.ACTIVE),
+          component ? eq(sessions.component, component) : undefined,
+        ),
+      );
     return Number(r?.n ?? 0);
   }
 
@@ -519,7 +489,7 @@ export class SessionService {
     component?: string | null;
     type?: string | null;
     kind?: string | null;
-    outcome?: string | null;
+    outcome?: CommandOutcome | null;
     limit: number;
   }): Promise<(SessionEventRow & { component: string; sessionType: string })[]> {
     if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > 1000) {
@@ -553,11 +523,11 @@ export class SessionService {
       .select({
         component: sessions.component,
         total: sql<number>`count(*)::int`,
-        active: sql<number>`(count(*) filter (where ${sessions.status} = 'ACTIVE'))::int`,
-        finished: sql<number>`(count(*) filter (where ${sessions.status} <> 'ACTIVE'))::int`,
-        clean: sql<number>`(count(*) filter (where ${sessions.status} = 'ENDED' and ${sessions.endReason} = 'EXIT'))::int`,
-        cleanNoGap: sql<number>`(count(*) filter (where ${sessions.status} = 'ENDED' and ${sessions.endReason} = 'EXIT' and ${sessions.eventCount} = ${sessions.maxSeq}))::int`,
-        abandoned: sql<number>`(count(*) filter (where ${sessions.status} = 'ABANDONED'))::int`,
+        active: sql<number>`(count(*) filter (where ${sessions.status} = ${sqlText(SessionStatuses.ACTIVE)}))::int`,
+        finished: sql<number>`(count(*) filter (where ${sessions.status} <> ${sqlText(SessionStatuses.ACTIVE)}))::int`,
+        clean: sql<number>`(count(*) filter (where ${sessions.status} = ${sqlText(SessionStatuses.ENDED)} and ${sessions.endReason} = ${sqlText(EndReasons.EXIT)}))::int`,
+        cleanNoGap: sql<number>`(count(*) filter (where ${sessions.status} = ${sqlText(SessionStatuses.ENDED)} and ${sessions.endReason} = ${sqlText(EndReasons.EXIT)} and ${sessions.eventCount} = ${sessions.maxSeq}))::int`,
+        abandoned: sql<number>`(count(*) filter (where ${sessions.status} = ${sqlText(SessionStatuses.ABANDONED)}))::int`,
         delayed: sql<number>`(count(*) filter (where ${sessions.delayed}))::int`,
       })
       .from(sessions)
@@ -597,22 +567,22 @@ export class SessionService {
     const cutoff = new Date(this.now().getTime() - abandonAfterSeconds * 1000);
     const rows = (await this.db.execute(sql`
       update ${sessions} set
-        status = 'ABANDONED',
-        end_reason = 'ABANDONED',
+        status = ${sqlText(SessionStatuses.ABANDONED)},
+        end_reason = ${sqlText(EndReasons.ABANDONED)},
         ended_at = greatest(${sessions.lastSeenAt}, ${sessions.startedAt}),
         end_received_at = ${this.now().toISOString()}::timestamptz
       where ${sessions.id} in (
         select id from ${sessions}
-        where status = 'ACTIVE' and ${lte(sessions.lastSeenAt, cutoff)}
+        where status = ${sqlText(SessionStatuses.ACTIVE)} and ${lte(sessions.lastSeenAt, cutoff)}
         order by last_seen_at
         limit ${batch}
         for update skip locked
-      ) and status = 'ACTIVE'
+      ) and status = ${sqlText(SessionStatuses.ACTIVE)}
       returning id`)) as unknown as { id: string }[] | { rows: { id: string }[] };
     const ids = (Array.isArray(rows) ? rows : rows.rows).map((r) => r.id);
     const reaped = await this.getMany(ids);
     for (const row of reaped) {
-      this.metrics?.sessionEnded(row, "ACTIVE");
+      this.metrics?.sessionEnded(row, SessionStatuses.ACTIVE);
       await this.pubsub.publish("session:ended", sessionToWire(row));
     }
     for (const component of new Set(reaped.map((r) => r.component))) {

@@ -15,6 +15,10 @@ import * as types from './graphql.js';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": typeof types.StartSessionDocument,
+    "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": typeof types.EndSessionDocument,
+    "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": typeof types.HeartbeatDocument,
+    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": typeof types.RecordEventsDocument,
     "\n  fragment SessionFields on Session {\n    id\n    type\n    component\n    componentType\n    componentVersion\n    shellType\n    adapters\n    status\n    startedAt\n    endedAt\n    lastSeenAt\n    receivedAt\n    endReceivedAt\n    delayed\n    durationSeconds\n    endReason\n    exitCode\n    captureMode\n    actor\n    username\n    hostname\n    pid\n    environment\n    metadata\n    commandCount\n    errorCount\n    eventCount\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  fragment SessionEventFields on SessionEvent {\n    id\n    sessionId\n    seq\n    kind\n    at\n    text\n    textHidden\n    durationMs\n    outcome\n    errorClass\n    redactions\n  }\n": typeof types.SessionEventFieldsFragmentDoc,
     "\n  query ListSessions($filter: SessionFilter, $first: Int, $after: String) {\n    sessions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SessionFields\n        }\n      }\n    }\n  }\n": typeof types.ListSessionsDocument,
@@ -26,20 +30,29 @@ type Documents = {
     "\n  subscription LiveEvents($component: String) {\n    liveEvents(component: $component) {\n      ...SessionEventFields\n    }\n  }\n": typeof types.LiveEventsDocument,
     "\n  query SessionEventsAfter($id: ID!, $after: String) {\n    session(id: $id) {\n      id\n      component\n      events(first: 1000, after: $after) {\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.SessionEventsAfterDocument,
     "\n  query Stats($days: Int) {\n    sessionStats(days: $days) {\n      component\n      totalSessions\n      activeSessions\n      endedSessions\n      failedSessions\n      avgDurationSeconds\n      p95DurationSeconds\n      errorRate\n    }\n    mostActiveComponents(days: $days, limit: 1000) {\n      component\n      totalDurationSeconds\n      qualityScore\n      lastActiveAt\n    }\n    sessionErrorRate(days: $days) {\n      component\n      mostCommonError\n    }\n  }\n": typeof types.StatsDocument,
-    "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": typeof types.StartSessionDocument,
-    "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": typeof types.EndSessionDocument,
-    "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": typeof types.HeartbeatDocument,
-    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": typeof types.RecordEventsDocument,
     "\n  query SessionQuality($days: Int, $component: String) {\n    sessionQuality(days: $days, component: $component) {\n      component\n      totalSessions\n      activeSessions\n      finishedSessions\n      cleanEndRate\n      abandonedRate\n      delayedRate\n      qualityScore\n    }\n  }\n": typeof types.SessionQualityDocument,
-    "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n": typeof types.RecentEventsDocument,
+    "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: CommandOutcome, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n": typeof types.RecentEventsDocument,
     "\n  query Aggregate($groupBy: [AggregateKey!]!, $filter: SessionFilter, $limit: Int) {\n    aggregateSessions(groupBy: $groupBy, filter: $filter, limit: $limit) {\n      key\n      count\n      avgDurationSeconds\n      errorCount\n      failedSessions\n    }\n  }\n": typeof types.AggregateDocument,
     "\n  query Search($query: String!, $index: SearchIndex, $limit: Int) {\n    searchSessions(query: $query, index: $index, limit: $limit) {\n      sessionId\n      eventId\n      index\n      score\n      snippet\n      at\n    }\n  }\n": typeof types.SearchDocument,
     "\n  query Detect($metric: String!, $threshold: Float, $windowSeconds: Int, $component: String) {\n    detectAnomalies(metric: $metric, threshold: $threshold, windowSeconds: $windowSeconds, component: $component) {\n      metric\n      at\n      value\n      baseline\n      score\n      component\n      sessionId\n      reason\n    }\n  }\n": typeof types.DetectDocument,
     "\n  query Graph($query: String, $nodeType: String, $depth: Int) {\n    sessionGraph(query: $query, nodeType: $nodeType, depth: $depth) {\n      depth\n      truncated\n      maxNodes\n      nodes {\n        id\n        type\n        label\n        weight\n        depth\n      }\n      edges {\n        source\n        target\n        type\n        weight\n      }\n    }\n  }\n": typeof types.GraphDocument,
     "\n  query Trends($metric: String!, $windowSeconds: Int!, $granularitySeconds: Int!, $component: String) {\n    sessionTrends(\n      metric: $metric\n      windowSeconds: $windowSeconds\n      granularitySeconds: $granularitySeconds\n      component: $component\n    ) {\n      metric\n      direction\n      slope\n      points {\n        bucketStart\n        value\n      }\n    }\n  }\n": typeof types.TrendsDocument,
     "\n  query Insights($days: Int) {\n    mostActiveComponents(days: $days, limit: 50) {\n      component\n      sessionCount\n      totalDurationSeconds\n      qualityScore\n      lastActiveAt\n    }\n    aggregateSessions(groupBy: [ACTOR], limit: 5) {\n      key\n      count\n    }\n    sessionErrorRate(days: $days) {\n      component\n      totalSessions\n      failedSessions\n      errorRate\n      mostCommonError\n    }\n  }\n": typeof types.InsightsDocument,
+    "\n  fragment SessionSummaryFields on Session {\n    id\n    type\n    component\n    status\n    actor\n    username\n    hostname\n    startedAt\n    endedAt\n    durationSeconds\n    endReason\n    exitCode\n    commandCount\n    errorCount\n  }\n": typeof types.SessionSummaryFieldsFragmentDoc,
+    "\n  query DashboardProbe {\n    activeSessions {\n      id\n    }\n  }\n": typeof types.DashboardProbeDocument,
+    "\n  query DashboardActive {\n    activeSessions {\n      ...SessionSummaryFields\n    }\n  }\n": typeof types.DashboardActiveDocument,
+    "\n  query DashboardRecentEnded($first: Int!) {\n    ended: sessions(filter: { status: ENDED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n    abandoned: sessions(filter: { status: ABANDONED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.DashboardRecentEndedDocument,
+    "\n  query DashboardStartedSince($after: DateTime!, $first: Int!, $cursor: String) {\n    sessions(filter: { startedAfter: $after }, first: $first, after: $cursor) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          durationSeconds\n        }\n      }\n    }\n  }\n": typeof types.DashboardStartedSinceDocument,
+    "\n  query DashboardSession($id: ID!, $first: Int!, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      events(first: $first, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.DashboardSessionDocument,
+    "\n  subscription DashboardActiveCount($component: String) {\n    activeSessionCount(component: $component)\n  }\n": typeof types.DashboardActiveCountDocument,
+    "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestStartSessionDocument,
+    "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestEndSessionDocument,
 };
 const documents: Documents = {
+    "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": types.StartSessionDocument,
+    "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": types.EndSessionDocument,
+    "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": types.HeartbeatDocument,
+    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": types.RecordEventsDocument,
     "\n  fragment SessionFields on Session {\n    id\n    type\n    component\n    componentType\n    componentVersion\n    shellType\n    adapters\n    status\n    startedAt\n    endedAt\n    lastSeenAt\n    receivedAt\n    endReceivedAt\n    delayed\n    durationSeconds\n    endReason\n    exitCode\n    captureMode\n    actor\n    username\n    hostname\n    pid\n    environment\n    metadata\n    commandCount\n    errorCount\n    eventCount\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  fragment SessionEventFields on SessionEvent {\n    id\n    sessionId\n    seq\n    kind\n    at\n    text\n    textHidden\n    durationMs\n    outcome\n    errorClass\n    redactions\n  }\n": types.SessionEventFieldsFragmentDoc,
     "\n  query ListSessions($filter: SessionFilter, $first: Int, $after: String) {\n    sessions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SessionFields\n        }\n      }\n    }\n  }\n": types.ListSessionsDocument,
@@ -51,20 +64,41 @@ const documents: Documents = {
     "\n  subscription LiveEvents($component: String) {\n    liveEvents(component: $component) {\n      ...SessionEventFields\n    }\n  }\n": types.LiveEventsDocument,
     "\n  query SessionEventsAfter($id: ID!, $after: String) {\n    session(id: $id) {\n      id\n      component\n      events(first: 1000, after: $after) {\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": types.SessionEventsAfterDocument,
     "\n  query Stats($days: Int) {\n    sessionStats(days: $days) {\n      component\n      totalSessions\n      activeSessions\n      endedSessions\n      failedSessions\n      avgDurationSeconds\n      p95DurationSeconds\n      errorRate\n    }\n    mostActiveComponents(days: $days, limit: 1000) {\n      component\n      totalDurationSeconds\n      qualityScore\n      lastActiveAt\n    }\n    sessionErrorRate(days: $days) {\n      component\n      mostCommonError\n    }\n  }\n": types.StatsDocument,
-    "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": types.StartSessionDocument,
-    "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": types.EndSessionDocument,
-    "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": types.HeartbeatDocument,
-    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": types.RecordEventsDocument,
     "\n  query SessionQuality($days: Int, $component: String) {\n    sessionQuality(days: $days, component: $component) {\n      component\n      totalSessions\n      activeSessions\n      finishedSessions\n      cleanEndRate\n      abandonedRate\n      delayedRate\n      qualityScore\n    }\n  }\n": types.SessionQualityDocument,
-    "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n": types.RecentEventsDocument,
+    "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: CommandOutcome, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n": types.RecentEventsDocument,
     "\n  query Aggregate($groupBy: [AggregateKey!]!, $filter: SessionFilter, $limit: Int) {\n    aggregateSessions(groupBy: $groupBy, filter: $filter, limit: $limit) {\n      key\n      count\n      avgDurationSeconds\n      errorCount\n      failedSessions\n    }\n  }\n": types.AggregateDocument,
     "\n  query Search($query: String!, $index: SearchIndex, $limit: Int) {\n    searchSessions(query: $query, index: $index, limit: $limit) {\n      sessionId\n      eventId\n      index\n      score\n      snippet\n      at\n    }\n  }\n": types.SearchDocument,
     "\n  query Detect($metric: String!, $threshold: Float, $windowSeconds: Int, $component: String) {\n    detectAnomalies(metric: $metric, threshold: $threshold, windowSeconds: $windowSeconds, component: $component) {\n      metric\n      at\n      value\n      baseline\n      score\n      component\n      sessionId\n      reason\n    }\n  }\n": types.DetectDocument,
     "\n  query Graph($query: String, $nodeType: String, $depth: Int) {\n    sessionGraph(query: $query, nodeType: $nodeType, depth: $depth) {\n      depth\n      truncated\n      maxNodes\n      nodes {\n        id\n        type\n        label\n        weight\n        depth\n      }\n      edges {\n        source\n        target\n        type\n        weight\n      }\n    }\n  }\n": types.GraphDocument,
     "\n  query Trends($metric: String!, $windowSeconds: Int!, $granularitySeconds: Int!, $component: String) {\n    sessionTrends(\n      metric: $metric\n      windowSeconds: $windowSeconds\n      granularitySeconds: $granularitySeconds\n      component: $component\n    ) {\n      metric\n      direction\n      slope\n      points {\n        bucketStart\n        value\n      }\n    }\n  }\n": types.TrendsDocument,
     "\n  query Insights($days: Int) {\n    mostActiveComponents(days: $days, limit: 50) {\n      component\n      sessionCount\n      totalDurationSeconds\n      qualityScore\n      lastActiveAt\n    }\n    aggregateSessions(groupBy: [ACTOR], limit: 5) {\n      key\n      count\n    }\n    sessionErrorRate(days: $days) {\n      component\n      totalSessions\n      failedSessions\n      errorRate\n      mostCommonError\n    }\n  }\n": types.InsightsDocument,
+    "\n  fragment SessionSummaryFields on Session {\n    id\n    type\n    component\n    status\n    actor\n    username\n    hostname\n    startedAt\n    endedAt\n    durationSeconds\n    endReason\n    exitCode\n    commandCount\n    errorCount\n  }\n": types.SessionSummaryFieldsFragmentDoc,
+    "\n  query DashboardProbe {\n    activeSessions {\n      id\n    }\n  }\n": types.DashboardProbeDocument,
+    "\n  query DashboardActive {\n    activeSessions {\n      ...SessionSummaryFields\n    }\n  }\n": types.DashboardActiveDocument,
+    "\n  query DashboardRecentEnded($first: Int!) {\n    ended: sessions(filter: { status: ENDED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n    abandoned: sessions(filter: { status: ABANDONED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n  }\n": types.DashboardRecentEndedDocument,
+    "\n  query DashboardStartedSince($after: DateTime!, $first: Int!, $cursor: String) {\n    sessions(filter: { startedAfter: $after }, first: $first, after: $cursor) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          durationSeconds\n        }\n      }\n    }\n  }\n": types.DashboardStartedSinceDocument,
+    "\n  query DashboardSession($id: ID!, $first: Int!, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      events(first: $first, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": types.DashboardSessionDocument,
+    "\n  subscription DashboardActiveCount($component: String) {\n    activeSessionCount(component: $component)\n  }\n": types.DashboardActiveCountDocument,
+    "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestStartSessionDocument,
+    "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestEndSessionDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n"): typeof import('./graphql.js').StartSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n"): typeof import('./graphql.js').EndSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n"): typeof import('./graphql.js').HeartbeatDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n"): typeof import('./graphql.js').RecordEventsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -112,27 +146,11 @@ export function graphql(source: "\n  query Stats($days: Int) {\n    sessionStats
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n"): typeof import('./graphql.js').StartSessionDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n"): typeof import('./graphql.js').EndSessionDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n"): typeof import('./graphql.js').HeartbeatDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n"): typeof import('./graphql.js').RecordEventsDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  query SessionQuality($days: Int, $component: String) {\n    sessionQuality(days: $days, component: $component) {\n      component\n      totalSessions\n      activeSessions\n      finishedSessions\n      cleanEndRate\n      abandonedRate\n      delayedRate\n      qualityScore\n    }\n  }\n"): typeof import('./graphql.js').SessionQualityDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n"): typeof import('./graphql.js').RecentEventsDocument;
+export function graphql(source: "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: CommandOutcome, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n"): typeof import('./graphql.js').RecentEventsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -157,6 +175,42 @@ export function graphql(source: "\n  query Trends($metric: String!, $windowSecon
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Insights($days: Int) {\n    mostActiveComponents(days: $days, limit: 50) {\n      component\n      sessionCount\n      totalDurationSeconds\n      qualityScore\n      lastActiveAt\n    }\n    aggregateSessions(groupBy: [ACTOR], limit: 5) {\n      key\n      count\n    }\n    sessionErrorRate(days: $days) {\n      component\n      totalSessions\n      failedSessions\n      errorRate\n      mostCommonError\n    }\n  }\n"): typeof import('./graphql.js').InsightsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionSummaryFields on Session {\n    id\n    type\n    component\n    status\n    actor\n    username\n    hostname\n    startedAt\n    endedAt\n    durationSeconds\n    endReason\n    exitCode\n    commandCount\n    errorCount\n  }\n"): typeof import('./graphql.js').SessionSummaryFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardProbe {\n    activeSessions {\n      id\n    }\n  }\n"): typeof import('./graphql.js').DashboardProbeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardActive {\n    activeSessions {\n      ...SessionSummaryFields\n    }\n  }\n"): typeof import('./graphql.js').DashboardActiveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardRecentEnded($first: Int!) {\n    ended: sessions(filter: { status: ENDED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n    abandoned: sessions(filter: { status: ABANDONED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').DashboardRecentEndedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardStartedSince($after: DateTime!, $first: Int!, $cursor: String) {\n    sessions(filter: { startedAfter: $after }, first: $first, after: $cursor) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          durationSeconds\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').DashboardStartedSinceDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardSession($id: ID!, $first: Int!, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      events(first: $first, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').DashboardSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DashboardActiveCount($component: String) {\n    activeSessionCount(component: $component)\n  }\n"): typeof import('./graphql.js').DashboardActiveCountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').TestStartSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').TestEndSessionDocument;
 
 
 export function graphql(source: string) {

@@ -69,6 +69,10 @@ export type ClientHealthInput = {
   oldestPendingSeconds?: InputMaybe<Scalars['Float']['input']>;
 };
 
+export type CommandOutcome =
+  | 'error'
+  | 'ok';
+
 /** Mean duration of a component's finished sessions in the window. */
 export type ComponentDuration = {
   __typename?: 'ComponentDuration';
@@ -293,7 +297,7 @@ export type QueryRecentEventsArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   kind?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
-  outcome?: InputMaybe<Scalars['String']['input']>;
+  outcome?: InputMaybe<CommandOutcome>;
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -365,11 +369,15 @@ export type RecordEventsResult = {
   rejected: Array<RejectedEvent>;
 };
 
+/** An event the service refused; switch on code and reason, the message is for people. */
 export type RejectedEvent = {
   __typename?: 'RejectedEvent';
+  /** One of the service's error codes, e.g. NOT_FOUND. */
   code: Scalars['String']['output'];
   eventId: Scalars['ID']['output'];
   message: Scalars['String']['output'];
+  /** For FORBIDDEN: TOKEN_COMPONENTS (the token) or NOT_OWNER (the session); else null. */
+  reason?: Maybe<Scalars['String']['output']>;
 };
 
 export type SearchHit = {
@@ -455,7 +463,7 @@ export type SessionEvent = {
   errorClass?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
-  outcome?: Maybe<Scalars['String']['output']>;
+  outcome?: Maybe<CommandOutcome>;
   payload: Scalars['JSON']['output'];
   receivedAt: Scalars['DateTime']['output'];
   redactions: Scalars['Int']['output'];
@@ -486,6 +494,7 @@ export type SessionEventInput = {
   errorClass?: InputMaybe<Scalars['String']['input']>;
   eventId: Scalars['ID']['input'];
   kind: Scalars['String']['input'];
+  /** ok or error (a CommandOutcome); anything else rejects this event. */
   outcome?: InputMaybe<Scalars['String']['input']>;
   payload?: InputMaybe<Scalars['JSON']['input']>;
   redactions?: InputMaybe<Scalars['Int']['input']>;
@@ -608,79 +617,6 @@ export type TrendPoint = {
   value: Scalars['Float']['output'];
 };
 
-export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number };
-
-export type SessionEventFieldsFragment = { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number };
-
-export type ListSessionsQueryVariables = Exact<{
-  filter?: InputMaybe<SessionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-}>;
-
-
-export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } }> } };
-
-export type ShowSessionQueryVariables = Exact<{
-  id: Scalars['ID']['input'];
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-}>;
-
-
-export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } }> } } | null };
-
-export type ActiveSessionsQueryVariables = Exact<{
-  component?: InputMaybe<Scalars['String']['input']>;
-}>;
-
-
-export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number }> };
-
-export type WatchStartedSubscriptionVariables = Exact<{
-  component?: InputMaybe<Scalars['String']['input']>;
-}>;
-
-
-export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
-
-export type WatchEndedSubscriptionVariables = Exact<{
-  component?: InputMaybe<Scalars['String']['input']>;
-}>;
-
-
-export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
-
-export type WatchEventsSubscriptionVariables = Exact<{
-  sessionId: Scalars['ID']['input'];
-  afterSeq?: InputMaybe<Scalars['Int']['input']>;
-}>;
-
-
-export type WatchEventsSubscription = { __typename?: 'Subscription', sessionEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } };
-
-export type LiveEventsSubscriptionVariables = Exact<{
-  component?: InputMaybe<Scalars['String']['input']>;
-}>;
-
-
-export type LiveEventsSubscription = { __typename?: 'Subscription', liveEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } };
-
-export type SessionEventsAfterQueryVariables = Exact<{
-  id: Scalars['ID']['input'];
-  after?: InputMaybe<Scalars['String']['input']>;
-}>;
-
-
-export type SessionEventsAfterQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string, events: { __typename?: 'SessionEventConnection', edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, redactions: number } }> } } | null };
-
-export type StatsQueryVariables = Exact<{
-  days?: InputMaybe<Scalars['Int']['input']>;
-}>;
-
-
-export type StatsQuery = { __typename?: 'Query', sessionStats: Array<{ __typename?: 'ComponentStats', component: string, totalSessions: number, activeSessions: number, endedSessions: number, failedSessions: number, avgDurationSeconds?: number | null, p95DurationSeconds?: number | null, errorRate: number }>, mostActiveComponents: Array<{ __typename?: 'ComponentUsage', component: string, totalDurationSeconds: number, qualityScore?: number | null, lastActiveAt: string }>, sessionErrorRate: Array<{ __typename?: 'ComponentErrorRate', component: string, mostCommonError?: string | null }> };
-
 export type StartSessionMutationVariables = Exact<{
   input: StartSessionInput;
 }>;
@@ -710,6 +646,79 @@ export type RecordEventsMutationVariables = Exact<{
 
 export type RecordEventsMutation = { __typename?: 'Mutation', recordEvents: { __typename?: 'RecordEventsResult', accepted: number, duplicates: number, rejected: Array<{ __typename?: 'RejectedEvent', eventId: string, code: string, message: string }> } };
 
+export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number };
+
+export type SessionEventFieldsFragment = { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number };
+
+export type ListSessionsQueryVariables = Exact<{
+  filter?: InputMaybe<SessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } }> } };
+
+export type ShowSessionQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } }> } } | null };
+
+export type ActiveSessionsQueryVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number }> };
+
+export type WatchStartedSubscriptionVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
+
+export type WatchEndedSubscriptionVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
+
+export type WatchEventsSubscriptionVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type WatchEventsSubscription = { __typename?: 'Subscription', sessionEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } };
+
+export type LiveEventsSubscriptionVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type LiveEventsSubscription = { __typename?: 'Subscription', liveEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } };
+
+export type SessionEventsAfterQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SessionEventsAfterQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string, events: { __typename?: 'SessionEventConnection', edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } }> } } | null };
+
+export type StatsQueryVariables = Exact<{
+  days?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type StatsQuery = { __typename?: 'Query', sessionStats: Array<{ __typename?: 'ComponentStats', component: string, totalSessions: number, activeSessions: number, endedSessions: number, failedSessions: number, avgDurationSeconds?: number | null, p95DurationSeconds?: number | null, errorRate: number }>, mostActiveComponents: Array<{ __typename?: 'ComponentUsage', component: string, totalDurationSeconds: number, qualityScore?: number | null, lastActiveAt: string }>, sessionErrorRate: Array<{ __typename?: 'ComponentErrorRate', component: string, mostCommonError?: string | null }> };
+
 export type SessionQualityQueryVariables = Exact<{
   days?: InputMaybe<Scalars['Int']['input']>;
   component?: InputMaybe<Scalars['String']['input']>;
@@ -722,12 +731,12 @@ export type RecentEventsQueryVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
   type?: InputMaybe<Scalars['String']['input']>;
   kind?: InputMaybe<Scalars['String']['input']>;
-  outcome?: InputMaybe<Scalars['String']['input']>;
+  outcome?: InputMaybe<CommandOutcome>;
   limit?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
-export type RecentEventsQuery = { __typename?: 'Query', recentEvents: Array<{ __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, durationMs?: number | null, outcome?: string | null, errorClass?: string | null, payload: unknown }> };
+export type RecentEventsQuery = { __typename?: 'Query', recentEvents: Array<{ __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, payload: unknown }> };
 
 export type AggregateQueryVariables = Exact<{
   groupBy: Array<AggregateKey> | AggregateKey;
@@ -783,6 +792,64 @@ export type InsightsQueryVariables = Exact<{
 
 export type InsightsQuery = { __typename?: 'Query', mostActiveComponents: Array<{ __typename?: 'ComponentUsage', component: string, sessionCount: number, totalDurationSeconds: number, qualityScore?: number | null, lastActiveAt: string }>, aggregateSessions: Array<{ __typename?: 'AggregateRow', key: unknown, count: number }>, sessionErrorRate: Array<{ __typename?: 'ComponentErrorRate', component: string, totalSessions: number, failedSessions: number, errorRate: number, mostCommonError?: string | null }> };
 
+export type SessionSummaryFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number };
+
+export type DashboardProbeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardProbeQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string }> };
+
+export type DashboardActiveQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardActiveQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number }> };
+
+export type DashboardRecentEndedQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+}>;
+
+
+export type DashboardRecentEndedQuery = { __typename?: 'Query', ended: { __typename?: 'SessionConnection', edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number } }> }, abandoned: { __typename?: 'SessionConnection', edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number } }> } };
+
+export type DashboardStartedSinceQueryVariables = Exact<{
+  after: Scalars['DateTime']['input'];
+  first: Scalars['Int']['input'];
+  cursor?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DashboardStartedSinceQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, component: string, status: SessionStatus, startedAt: string, durationSeconds?: number | null } }> } };
+
+export type DashboardSessionQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  first: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DashboardSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, events: { __typename?: 'SessionEventConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } }> } } | null };
+
+export type DashboardActiveCountSubscriptionVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DashboardActiveCountSubscription = { __typename?: 'Subscription', activeSessionCount: number };
+
+export type TestStartSessionMutationVariables = Exact<{
+  input: StartSessionInput;
+}>;
+
+
+export type TestStartSessionMutation = { __typename?: 'Mutation', startSession: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
+
+export type TestEndSessionMutationVariables = Exact<{
+  input: EndSessionInput;
+}>;
+
+
+export type TestEndSessionMutation = { __typename?: 'Mutation', endSession: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -801,526 +868,35 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const SessionFieldsFragmentDoc = new TypedDocumentString(`
-    fragment SessionFields on Session {
-  id
-  type
-  component
-  componentType
-  componentVersion
-  shellType
-  adapters
-  status
-  startedAt
-  endedAt
-  lastSeenAt
-  receivedAt
-  endReceivedAt
-  delayed
-  durationSeconds
-  endReason
-  exitCode
-  captureMode
-  actor
-  username
-  hostname
-  pid
-  environment
-  metadata
-  commandCount
-  errorCount
-  eventCount
-}
-    `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
-export const SessionEventFieldsFragmentDoc = new TypedDocumentString(`
-    fragment SessionEventFields on SessionEvent {
-  id
-  sessionId
-  seq
-  kind
-  at
-  text
-  textHidden
-  durationMs
-  outcome
-  errorClass
-  redactions
-}
-    `, {"fragmentName":"SessionEventFields"}) as unknown as TypedDocumentString<SessionEventFieldsFragment, unknown>;
-export const ListSessionsDocument = new TypedDocumentString(`
-    query ListSessions($filter: SessionFilter, $first: Int, $after: String) {
-  sessions(filter: $filter, first: $first, after: $after) {
-    totalCount
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-    edges {
-      node {
-        ...SessionFields
-      }
-    }
-  }
-}
-    fragment SessionFields on Session {
-  id
-  type
-  component
-  componentType
-  componentVersion
-  shellType
-  adapters
-  status
-  startedAt
-  endedAt
-  lastSeenAt
-  receivedAt
-  endReceivedAt
-  delayed
-  durationSeconds
-  endReason
-  exitCode
-  captureMode
-  actor
-  username
-  hostname
-  pid
-  environment
-  metadata
-  commandCount
-  errorCount
-  eventCount
-}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
-export const ShowSessionDocument = new TypedDocumentString(`
-    query ShowSession($id: ID!, $first: Int, $after: String) {
-  session(id: $id) {
-    ...SessionFields
-    clientHealth
-    events(first: $first, after: $after) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        node {
-          ...SessionEventFields
-          payload
-        }
-      }
-    }
-  }
-}
-    fragment SessionFields on Session {
-  id
-  type
-  component
-  componentType
-  componentVersion
-  shellType
-  adapters
-  status
-  startedAt
-  endedAt
-  lastSeenAt
-  receivedAt
-  endReceivedAt
-  delayed
-  durationSeconds
-  endReason
-  exitCode
-  captureMode
-  actor
-  username
-  hostname
-  pid
-  environment
-  metadata
-  commandCount
-  errorCount
-  eventCount
-}
-fragment SessionEventFields on SessionEvent {
-  id
-  sessionId
-  seq
-  kind
-  at
-  text
-  textHidden
-  durationMs
-  outcome
-  errorClass
-  redactions
-}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
-export const ActiveSessionsDocument = new TypedDocumentString(`
-    query ActiveSessions($component: String) {
-  activeSessions(component: $component) {
-    ...SessionFields
-  }
-}
-    fragment SessionFields on Session {
-  id
-  type
-  component
-  componentType
-  componentVersion
-  shellType
-  adapters
-  status
-  startedAt
-  endedAt
-  lastSeenAt
-  receivedAt
-  endReceivedAt
-  delayed
-  durationSeconds
-  endReason
-  exitCode
-  captureMode
-  actor
-  username
-  hostname
-  pid
-  environment
-  metadata
-  commandCount
-  errorCount
-  eventCount
-}`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
-export const WatchStartedDocument = new TypedDocumentString(`
-    subscription WatchStarted($component: String) {
-  sessionStarted(component: $component) {
-    ...SessionFields
-  }
-}
-    fragment SessionFields on Session {
-  id
-  type
-  component
-  componentType
-  componentVersion
-  shellType
-  adapters
-  status
-  startedAt
-  endedAt
-  lastSeenAt
-  receivedAt
-  endReceivedAt
-  delayed
-  durationSeconds
-  endReason
-  exitCode
-  captureMode
-  actor
-  username
-  hostname
-  pid
-  environment
-  metadata
-  commandCount
-  errorCount
-  eventCount
-}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
-export const WatchEndedDocument = new TypedDocumentString(`
-    subscription WatchEnded($component: String) {
-  sessionEnded(component: $component) {
-    ...SessionFields
-  }
-}
-    fragment SessionFields on Session {
-  id
-  type
-  component
-  componentType
-  componentVersion
-  shellType
-  adapters
-  status
-  startedAt
-  endedAt
-  lastSeenAt
-  receivedAt
-  endReceivedAt
-  delayed
-  durationSeconds
-  endReason
-  exitCode
-  captureMode
-  actor
-  username
-  hostname
-  pid
-  environment
-  metadata
-  commandCount
-  errorCount
-  eventCount
-}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
-export const WatchEventsDocument = new TypedDocumentString(`
-    subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {
-  sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {
-    ...SessionEventFields
-  }
-}
-    fragment SessionEventFields on SessionEvent {
-  id
-  sessionId
-  seq
-  kind
-  at
-  text
-  textHidden
-  durationMs
-  outcome
-  errorClass
-  redactions
-}`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
-export const LiveEventsDocument = new TypedDocumentString(`
-    subscription LiveEvents($component: String) {
-  liveEvents(component: $component) {
-    ...SessionEventFields
-  }
-}
-    fragment SessionEventFields on SessionEvent {
-  id
-  sessionId
-  seq
-  kind
-  at
-  text
-  textHidden
-  durationMs
-  outcome
-  errorClass
-  redactions
-}`) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
-export const SessionEventsAfterDocument = new TypedDocumentString(`
-    query SessionEventsAfter($id: ID!, $after: String) {
-  session(id: $id) {
-    id
-    component
-    events(first: 1000, after: $after) {
-      edges {
-        node {
-          ...SessionEventFields
-        }
-      }
-    }
-  }
-}
-    fragment SessionEventFields on SessionEvent {
-  id
-  sessionId
-  seq
-  kind
-  at
-  text
-  textHidden
-  durationMs
-  outcome
-  errorClass
-  redactions
-}`) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
-export const StatsDocument = new TypedDocumentString(`
-    query Stats($days: Int) {
-  sessionStats(days: $days) {
-    component
-    totalSessions
-    activeSessions
-    endedSessions
-    failedSessions
-    avgDurationSeconds
-    p95DurationSeconds
-    errorRate
-  }
-  mostActiveComponents(days: $days, limit: 1000) {
-    component
-    totalDurationSeconds
-    qualityScore
-    lastActiveAt
-  }
-  sessionErrorRate(days: $days) {
-    component
-    mostCommonError
-  }
-}
-    `) as unknown as TypedDocumentString<StatsQuery, StatsQueryVariables>;
-export const StartSessionDocument = new TypedDocumentString(`
-    mutation StartSession($input: StartSessionInput!) {
-  startSession(input: $input) {
-    id
-    status
-    startedAt
-  }
-}
-    `) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
-export const EndSessionDocument = new TypedDocumentString(`
-    mutation EndSession($input: EndSessionInput!) {
-  endSession(input: $input) {
-    id
-    status
-    endedAt
-    endReason
-  }
-}
-    `) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
-export const HeartbeatDocument = new TypedDocumentString(`
-    mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {
-  heartbeat(ids: $ids, client: $client)
-}
-    `) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;
-export const RecordEventsDocument = new TypedDocumentString(`
-    mutation RecordEvents($events: [SessionEventInput!]!) {
-  recordEvents(events: $events) {
-    accepted
-    duplicates
-    rejected {
-      eventId
-      code
-      message
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;
-export const SessionQualityDocument = new TypedDocumentString(`
-    query SessionQuality($days: Int, $component: String) {
-  sessionQuality(days: $days, component: $component) {
-    component
-    totalSessions
-    activeSessions
-    finishedSessions
-    cleanEndRate
-    abandonedRate
-    delayedRate
-    qualityScore
-  }
-}
-    `) as unknown as TypedDocumentString<SessionQualityQuery, SessionQualityQueryVariables>;
-export const RecentEventsDocument = new TypedDocumentString(`
-    query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {
-  recentEvents(
-    component: $component
-    type: $type
-    kind: $kind
-    outcome: $outcome
-    limit: $limit
-  ) {
-    id
-    sessionId
-    seq
-    kind
-    at
-    text
-    durationMs
-    outcome
-    errorClass
-    payload
-  }
-}
-    `) as unknown as TypedDocumentString<RecentEventsQuery, RecentEventsQueryVariables>;
-export const AggregateDocument = new TypedDocumentString(`
-    query Aggregate($groupBy: [AggregateKey!]!, $filter: SessionFilter, $limit: Int) {
-  aggregateSessions(groupBy: $groupBy, filter: $filter, limit: $limit) {
-    key
-    count
-    avgDurationSeconds
-    errorCount
-    failedSessions
-  }
-}
-    `) as unknown as TypedDocumentString<AggregateQuery, AggregateQueryVariables>;
-export const SearchDocument = new TypedDocumentString(`
-    query Search($query: String!, $index: SearchIndex, $limit: Int) {
-  searchSessions(query: $query, index: $index, limit: $limit) {
-    sessionId
-    eventId
-    index
-    score
-    snippet
-    at
-  }
-}
-    `) as unknown as TypedDocumentString<SearchQuery, SearchQueryVariables>;
-export const DetectDocument = new TypedDocumentString(`
-    query Detect($metric: String!, $threshold: Float, $windowSeconds: Int, $component: String) {
-  detectAnomalies(
-    metric: $metric
-    threshold: $threshold
-    windowSeconds: $windowSeconds
-    component: $component
-  ) {
-    metric
-    at
-    value
-    baseline
-    score
-    component
-    sessionId
-    reason
-  }
-}
-    `) as unknown as TypedDocumentString<DetectQuery, DetectQueryVariables>;
-export const GraphDocument = new TypedDocumentString(`
-    query Graph($query: String, $nodeType: String, $depth: Int) {
-  sessionGraph(query: $query, nodeType: $nodeType, depth: $depth) {
-    depth
-    truncated
-    maxNodes
-    nodes {
-      id
-      type
-      label
-      weight
-      depth
-    }
-    edges {
-      source
-      target
-      type
-      weight
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<GraphQuery, GraphQueryVariables>;
-export const TrendsDocument = new TypedDocumentString(`
-    query Trends($metric: String!, $windowSeconds: Int!, $granularitySeconds: Int!, $component: String) {
-  sessionTrends(
-    metric: $metric
-    windowSeconds: $windowSeconds
-    granularitySeconds: $granularitySeconds
-    component: $component
-  ) {
-    metric
-    direction
-    slope
-    points {
-      bucketStart
-      value
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<TrendsQuery, TrendsQueryVariables>;
-export const InsightsDocument = new TypedDocumentString(`
-    query Insights($days: Int) {
-  mostActiveComponents(days: $days, limit: 50) {
-    component
-    sessionCount
-    totalDurationSeconds
-    qualityScore
-    lastActiveAt
-  }
-  aggregateSessions(groupBy: [ACTOR], limit: 5) {
-    key
-    count
-  }
-  sessionErrorRate(days: $days) {
-    component
-    totalSessions
-    failedSessions
-    errorRate
-    mostCommonError
-  }
-}
-    `) as unknown as TypedDocumentString<InsightsQuery, InsightsQueryVariables>;
+export const SessionFieldsFragmentDoc = new TypedDocumentString(`fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
+export const SessionEventFieldsFragmentDoc = new TypedDocumentString(`fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`, {"fragmentName":"SessionEventFields"}) as unknown as TypedDocumentString<SessionEventFieldsFragment, unknown>;
+export const SessionSummaryFieldsFragmentDoc = new TypedDocumentString(`fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount}`, {"fragmentName":"SessionSummaryFields"}) as unknown as TypedDocumentString<SessionSummaryFieldsFragment, unknown>;
+export const StartSessionDocument = new TypedDocumentString(`mutation StartSession($input:StartSessionInput!){startSession(input:$input){id status startedAt}}`) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
+export const EndSessionDocument = new TypedDocumentString(`mutation EndSession($input:EndSessionInput!){endSession(input:$input){id status endedAt endReason}}`) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
+export const HeartbeatDocument = new TypedDocumentString(`mutation Heartbeat($ids:[ID!]!$client:ClientHealthInput){heartbeat(ids:$ids client:$client)}`) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;
+export const RecordEventsDocument = new TypedDocumentString(`mutation RecordEvents($events:[SessionEventInput!]!){recordEvents(events:$events){accepted duplicates rejected{eventId code message}}}`) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;
+export const ListSessionsDocument = new TypedDocumentString(`query ListSessions($filter:SessionFilter$first:Int$after:String){sessions(filter:$filter first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionFields}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
+export const ShowSessionDocument = new TypedDocumentString(`query ShowSession($id:ID!$first:Int$after:String){session(id:$id){...SessionFields clientHealth events(first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields payload}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
+export const ActiveSessionsDocument = new TypedDocumentString(`query ActiveSessions($component:String){activeSessions(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
+export const WatchStartedDocument = new TypedDocumentString(`subscription WatchStarted($component:String){sessionStarted(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
+export const WatchEndedDocument = new TypedDocumentString(`subscription WatchEnded($component:String){sessionEnded(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
+export const WatchEventsDocument = new TypedDocumentString(`subscription WatchEvents($sessionId:ID!$afterSeq:Int){sessionEvents(sessionId:$sessionId afterSeq:$afterSeq){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
+export const LiveEventsDocument = new TypedDocumentString(`subscription LiveEvents($component:String){liveEvents(component:$component){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
+export const SessionEventsAfterDocument = new TypedDocumentString(`query SessionEventsAfter($id:ID!$after:String){session(id:$id){id component events(first:1000 after:$after){edges{node{...SessionEventFields}}}}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
+export const StatsDocument = new TypedDocumentString(`query Stats($days:Int){sessionStats(days:$days){component totalSessions activeSessions endedSessions failedSessions avgDurationSeconds p95DurationSeconds errorRate}mostActiveComponents(days:$days limit:1000){component totalDurationSeconds qualityScore lastActiveAt}sessionErrorRate(days:$days){component mostCommonError}}`) as unknown as TypedDocumentString<StatsQuery, StatsQueryVariables>;
+export const SessionQualityDocument = new TypedDocumentString(`query SessionQuality($days:Int$component:String){sessionQuality(days:$days component:$component){component totalSessions activeSessions finishedSessions cleanEndRate abandonedRate delayedRate qualityScore}}`) as unknown as TypedDocumentString<SessionQualityQuery, SessionQualityQueryVariables>;
+export const RecentEventsDocument = new TypedDocumentString(`query RecentEvents($component:String$type:String$kind:String$outcome:CommandOutcome$limit:Int){recentEvents(component:$component type:$type kind:$kind outcome:$outcome limit:$limit){id sessionId seq kind at text durationMs outcome errorClass payload}}`) as unknown as TypedDocumentString<RecentEventsQuery, RecentEventsQueryVariables>;
+export const AggregateDocument = new TypedDocumentString(`query Aggregate($groupBy:[AggregateKey!]!$filter:SessionFilter$limit:Int){aggregateSessions(groupBy:$groupBy filter:$filter limit:$limit){key count avgDurationSeconds errorCount failedSessions}}`) as unknown as TypedDocumentString<AggregateQuery, AggregateQueryVariables>;
+export const SearchDocument = new TypedDocumentString(`query Search($query:String!$index:SearchIndex$limit:Int){searchSessions(query:$query index:$index limit:$limit){sessionId eventId index score snippet at}}`) as unknown as TypedDocumentString<SearchQuery, SearchQueryVariables>;
+export const DetectDocument = new TypedDocumentString(`query Detect($metric:String!$threshold:Float$windowSeconds:Int$component:String){detectAnomalies(metric:$metric threshold:$threshold windowSeconds:$windowSeconds component:$component){metric at value baseline score component sessionId reason}}`) as unknown as TypedDocumentString<DetectQuery, DetectQueryVariables>;
+export const GraphDocument = new TypedDocumentString(`query Graph($query:String$nodeType:String$depth:Int){sessionGraph(query:$query nodeType:$nodeType depth:$depth){depth truncated maxNodes nodes{id type label weight depth}edges{source target type weight}}}`) as unknown as TypedDocumentString<GraphQuery, GraphQueryVariables>;
+export const TrendsDocument = new TypedDocumentString(`query Trends($metric:String!$windowSeconds:Int!$granularitySeconds:Int!$component:String){sessionTrends(metric:$metric windowSeconds:$windowSeconds granularitySeconds:$granularitySeconds component:$component){metric direction slope points{bucketStart value}}}`) as unknown as TypedDocumentString<TrendsQuery, TrendsQueryVariables>;
+export const InsightsDocument = new TypedDocumentString(`query Insights($days:Int){mostActiveComponents(days:$days limit:50){component sessionCount totalDurationSeconds qualityScore lastActiveAt}aggregateSessions(groupBy:[ACTOR]limit:5){key count}sessionErrorRate(days:$days){component totalSessions failedSessions errorRate mostCommonError}}`) as unknown as TypedDocumentString<InsightsQuery, InsightsQueryVariables>;
+export const DashboardProbeDocument = new TypedDocumentString(`query DashboardProbe{activeSessions{id}}`) as unknown as TypedDocumentString<DashboardProbeQuery, DashboardProbeQueryVariables>;
+export const DashboardActiveDocument = new TypedDocumentString(`query DashboardActive{activeSessions{...SessionSummaryFields}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount}`) as unknown as TypedDocumentString<DashboardActiveQuery, DashboardActiveQueryVariables>;
+export const DashboardRecentEndedDocument = new TypedDocumentString(`query DashboardRecentEnded($first:Int!){ended:sessions(filter:{status:ENDED}first:$first){edges{node{...SessionSummaryFields}}}abandoned:sessions(filter:{status:ABANDONED}first:$first){edges{node{...SessionSummaryFields}}}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount}`) as unknown as TypedDocumentString<DashboardRecentEndedQuery, DashboardRecentEndedQueryVariables>;
+export const DashboardStartedSinceDocument = new TypedDocumentString(`query DashboardStartedSince($after:DateTime!$first:Int!$cursor:String){sessions(filter:{startedAfter:$after}first:$first after:$cursor){totalCount pageInfo{hasNextPage endCursor}edges{node{id component status startedAt durationSeconds}}}}`) as unknown as TypedDocumentString<DashboardStartedSinceQuery, DashboardStartedSinceQueryVariables>;
+export const DashboardSessionDocument = new TypedDocumentString(`query DashboardSession($id:ID!$first:Int!$after:String){session(id:$id){...SessionFields events(first:$first after:$after){pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<DashboardSessionQuery, DashboardSessionQueryVariables>;
+export const DashboardActiveCountDocument = new TypedDocumentString(`subscription DashboardActiveCount($component:String){activeSessionCount(component:$component)}`) as unknown as TypedDocumentString<DashboardActiveCountSubscription, DashboardActiveCountSubscriptionVariables>;
+export const TestStartSessionDocument = new TypedDocumentString(`mutation TestStartSession($input:StartSessionInput!){startSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<TestStartSessionMutation, TestStartSessionMutationVariables>;
+export const TestEndSessionDocument = new TypedDocumentString(`mutation TestEndSession($input:EndSessionInput!){endSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<TestEndSessionMutation, TestEndSessionMutationVariables>;

@@ -18,7 +18,7 @@ export const SessionQualityQuery = graphql(`
 `);
 
 export const RecentEventsQuery = graphql(`
-  query RecentEvents($component: String, $type: String, $kind: String, $outcome: String, $limit: Int) {
+  query RecentEvents($component: String, $type: String, $kind: String, $outcome: CommandOutcome, $limit: Int) {
     recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {
       id
       sessionId

@@ -1,6 +1,9 @@
 import { graphql } from "../gql/index.js";
 
-/** Operations of the `session-buddy` CLI and the read-side helpers. */
+/**
+ * Reading sessions and their events, and their live feeds; the CLI, the shells and the dashboard share
+ * these.
+ */
 
 export const SessionFieldsFragment = graphql(`
   fragment SessionFields on Session {

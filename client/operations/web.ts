@@ -1,0 +1,112 @@
+import { graphql } from "../gql/index.js";
+
+/**
+ * Operations of the web dashboard. The overview's lists select the summary below rather than every
+ * field, since they hold hundreds of sessions; one session's page reads all of its fields and its events
+ * through the fragments of `sessions.ts`, whose live feeds the dashboard subscribes to as well.
+ *
+ * This file is codegen's source. The dashboard imports the generated, compacted `…Document` constants
+ * from `client/gql/graphql.ts` instead of these values, so its bundle carries each document once, on one
+ * line, and not the `graphql()` map of every document of the product.
+ */
+
+export const SessionSummaryFieldsFragment = graphql(`
+  fragment SessionSummaryFields on Session {
+    id
+    type
+    component
+    status
+    actor
+    username
+    hostname
+    startedAt
+    endedAt
+    durationSeconds
+    endReason
+    exitCode
+    commandCount
+    errorCount
+  }
+`);
+
+/** A cheap query that tells whether the token may read (UNAUTHENTICATED / FORBIDDEN otherwise). */
+export const DashboardProbeQuery = graphql(`
+  query DashboardProbe {
+    activeSessions {
+      id
+    }
+  }
+`);
+
+export const DashboardActiveQuery = graphql(`
+  query DashboardActive {
+    activeSessions {
+      ...SessionSummaryFields
+    }
+  }
+`);
+
+export const DashboardRecentEndedQuery = graphql(`
+  query DashboardRecentEnded($first: Int!) {
+    ended: sessions(filter: { status: ENDED }, first: $first) {
+      edges {
+        node {
+          ...SessionSummaryFields
+        }
+      }
+    }
+    abandoned: sessions(filter: { status: ABANDONED }, first: $first) {
+      edges {
+        node {
+          ...SessionSummaryFields
+        }
+      }
+    }
+  }
+`);
+
+export const DashboardStartedSinceQuery = graphql(`
+  query DashboardStartedSince($after: DateTime!, $first: Int!, $cursor: String) {
+    sessions(filter: { startedAfter: $after }, first: $first, after: $cursor) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          component
+          status
+          startedAt
+          durationSeconds
+        }
+      }
+    }
+  }
+`);
+
+export const DashboardSessionQuery = graphql(`
+  query DashboardSession($id: ID!, $first: Int!, $after: String) {
+    session(id: $id) {
+      ...SessionFields
+      events(first: $first, after: $after) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            ...SessionEventFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const DashboardActiveCountSubscription = graphql(`
+  subscription DashboardActiveCount($component: String) {
+    activeSessionCount(component: $component)
+  }
+`);
