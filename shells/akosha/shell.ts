@@ -1,7 +1,13 @@
 import type { AggregateKey, SearchIndex, SessionFilter } from "../../client/gql/graphql.js";
+import {
+  AggregateQuery,
+  DetectQuery,
+  GraphQuery,
+  SearchQuery,
+  TrendsQuery,
+} from "../../client/operations/shells.js";
 import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
 import { bars, formatNumber, seconds, sparkline } from "../core/charts.js";
-import { AggregateQuery, DetectQuery, GraphQuery, SearchQuery, TrendsQuery } from "../../client/operations/shells.js";
 import type { ShellRuntime } from "../core/runtime.js";
 
 const KEYS: AggregateKey[] = ["COMPONENT", "TYPE", "ACTOR", "HOSTNAME", "STATUS", "DAY", "HOUR"];

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from "commander";
 import pc from "picocolors";
+import { END_SIGNALS, type EndSignal } from "../../contract/enums.js";
+import { launchShell } from "../core/launch.js";
+import { createShellRuntime, exitOnConfigError, processFacts, type ShellRuntime } from "../core/runtime.js";
 import { runChecks } from "../crackerjack/checks.js";
 import { assertProject, CrackerjackShell, recordCheck } from "../crackerjack/shell.js";
 import { detectTools } from "../crackerjack/tools.js";
-import { launchShell } from "../core/launch.js";
-import { createShellRuntime, exitOnConfigError, processFacts, type ShellRuntime } from "../core/runtime.js";
 
 const program = new Command("crackerjack")
   .description("Crackerjack (inspector): a project's own quality tools, tracked")
@@ -52,12 +53,12 @@ program
       ...processFacts(),
       metadata: { project },
     });
-    const endOn = (signal: "SIGINT" | "SIGTERM" | "SIGHUP") => {
+    const endOn = (signal: EndSignal) => {
       session?.end(signal, 130);
       runtime.client?.shutdownSync();
       process.exit(130);
     };
-    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(sig, () => endOn(sig));
+    for (const sig of END_SIGNALS) process.once(sig, () => endOn(sig));
     // With --json, progress goes to stderr so stdout stays one JSON document.
     const output = opts.json ? process.stderr : process.stdout;
     const results = await runChecks(detectTools(project), {

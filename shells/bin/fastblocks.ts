@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { FastBlocksShell } from "../fastblocks/shell.js";
 import { launchShell } from "../core/launch.js";
+import { FastBlocksShell } from "../fastblocks/shell.js";
 
 const program = new Command("fastblocks").description("FastBlocks (builder): the service's web side");
 program

@@ -2,8 +2,8 @@
 import { Command } from "commander";
 import pc from "picocolors";
 import { launchShell } from "../core/launch.js";
-import { MahavishnuShell } from "../mahavishnu/shell.js";
 import { createShellRuntime, exitOnConfigError, type ShellRuntime } from "../core/runtime.js";
+import { MahavishnuShell } from "../mahavishnu/shell.js";
 import { runWorkflow } from "../mahavishnu/workflows.js";
 
 const program = new Command("mahavishnu")

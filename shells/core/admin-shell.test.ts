@@ -14,8 +14,8 @@ import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { type IPty, spawn } from "@lydell/node-pty";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
 import { FileRecorder, type RecorderLine } from "../test-support/file-recorder.js";
+import { AdminShell, type AdminShellOptions } from "./admin-shell.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DEMO = join(ROOT, "dist/shells/test-support/demo-shell.js");

@@ -1,11 +1,3 @@
-/**
- * `AdminShell`: the tracked Node REPL every component's admin shell extends (SPEC §10).
- *
- * It owns everything that is the same in every shell — banner, session start and end, the command audit,
- * history, completion, `help()`, awaiting async helpers, errors and teardown — so a component only says who
- * it is and which helpers it offers.
- */
-import { EventEmitter } from "node:events";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,8 +5,8 @@ import { performance } from "node:perf_hooks";
 import type { Key } from "node:readline";
 import repl, { type REPLServer, type ReplOptions } from "node:repl";
 import { fileURLToPath } from "node:url";
-import { inspect, types } from "node:util";
-import vm from "node:vm";
+import { inspect } from "node:util";
+import type vm from "node:vm";
 import pc from "picocolors";
 import {
   CaptureModes,
@@ -26,163 +18,46 @@ import {
   type TrackedSession,
   type TrackingState,
 } from "../../client/types.js";
+import { END_SIGNALS, type EndSignal } from "../../contract/enums.js";
+import { isComponentName, LIMITS, PATTERNS } from "../../contract/limits.js";
+import { renderBanner, trackingLine } from "./banner.js";
+import {
+  commandText,
+  compiles,
+  describeError,
+  errorClassOf,
+  isThenable,
+  messageOf,
+} from "./command-audit.js";
+import {
+  type AdminShellOptions,
+  BANNER_WAIT_MS,
+  ExitCodes,
+  type HelperFn,
+  type ShellDefinition,
+  type ShellExit,
+} from "./definition.js";
+import { HelperRegistry, type RegisteredHelper } from "./helpers.js";
 import { redact } from "./redact.js";
+import {
+  type EvalCallback,
+  type EvalFn,
+  InterruptedError,
+  NoDomain,
+  type ReplInternals,
+  withoutProcessSigint,
+} from "./repl-internals.js";
 import { asTable, type TableOptions } from "./table.js";
 
-// ---------------------------------------------------------------------------------------------------------
-// Public types
-// ---------------------------------------------------------------------------------------------------------
-
-/** Any function; helpers are called by the operator, never by AdminShell, so their arguments are free. */
-// biome-ignore lint/suspicious/noExplicitAny: helper parameters are whatever the component declares.
-export type HelperFn = (...args: any[]) => unknown;
-
-export interface HelperSpec {
-  fn: HelperFn;
-  /** How to call it, shown in the banner and `help()`: `errors(limit = 10)`. */
-  signature: string;
-  /** One line. */
-  description: string;
-  /** Extra names. A snake_case helper also gets its camelCase name automatically. */
-  aliases?: readonly string[];
-}
-
-/** A value read on access (FastBlocks' `auth`), listed beside the helpers. */
-export interface PropertySpec {
-  get: () => unknown;
-  description: string;
-}
-
-/** Who the shell is. Everything else has a default. */
-export interface ShellDefinition {
-  /** Component name as reported to Session-Buddy: `crackerjack`. `^[a-zA-Z0-9_-]{1,64}$`. */
-  name: string;
-  /** The component's role: `inspector`, `orchestrator`, … */
-  componentType: string;
-  /** Shown in the banner; default: the name with each word capitalised (`Session-Buddy`). */
-  displayName?: string;
-  /** Default: the class name of the subclass (`CrackerjackShell`). */
-  shellType?: string;
-  /** Default: the `version` of the nearest package.json above `versionFrom`. */
-  version?: string;
-  /** Where to start looking for package.json; default: this module, i.e. Session-Buddy's own package. */
-  versionFrom?: string | URL;
-  adapters?: readonly string[];
-  helpers?: Readonly<Record<string, HelperSpec>>;
-  properties?: Readonly<Record<string, PropertySpec>>;
-}
-
-export interface AdminShellOptions {
-  /**
-   * The Session-Buddy client that records this shell's session. Absent (or `tracking: false`): the shell
-   * runs untracked and its banner says `✗ Disabled: <trackingDisabledReason>`.
-   */
-  client?: SessionBuddyClientApi;
-  /** `false` turns tracking off even when a client is given. Default `true`. */
-  tracking?: boolean;
-  /** Why tracking is off, for the banner. */
-  trackingDisabledReason?: string;
-  /** Record each command typed (SPEC §6). Default `true`. */
-  trackCommands?: boolean;
-  /** Session-Buddy's data dir; history lives in `<dataDir>/history/<name>.history`. Absent: no history file. */
-  dataDir?: string;
-  /** Default `process.stdin`. */
-  input?: NodeJS.ReadableStream;
-  /** Everything the shell prints goes here. Default `process.stdout`. */
-  output?: NodeJS.WritableStream;
-  /** Default: whether `output` is a TTY. */
-  terminal?: boolean;
-  /** Default: whether `output` supports colours (which honours `NO_COLOR` and `FORCE_COLOR`). */
-  color?: boolean;
-  /** The REPL's eager-evaluation preview. Off by default: it shows unawaited promises for async helpers. */
-  preview?: boolean;
-  /** Upper bound on delivering pending events when the shell ends. Default 1500 ms. */
-  shutdownTimeoutMs?: number;
-  /**
-   * Install handlers for SIGINT/SIGTERM/SIGHUP, uncaught exceptions, unhandled rejections and `exit`, so the
-   * session ends with the right reason however the process stops. Default `true`; turn off only when
-   * something else owns the process.
-   */
-  handleProcessEvents?: boolean;
-  /** Exit the process once the shell has ended, so a helper's open handles cannot keep it alive. Default `true`. */
-  exitProcess?: boolean;
-  /** Extra fields for the session's `environment` (nodeVersion, platform and cwd are always sent). */
-  environment?: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
-}
-
-/** How the shell ended. */
-export interface ShellExit {
-  reason: EndReason;
-  exitCode: number;
-}
-
-/** Process exit code for each way a shell ends: 128 + signal number for signals, as shells do. */
-export const ExitCodes = {
-  EXIT: 0,
-  ERROR: 1,
-  SIGHUP: 129,
-  SIGINT: 130,
-  SIGTERM: 143,
-} as const satisfies Partial<Record<EndReason, number>>;
-
-/** Limit of an event's text at the service (SPEC §7); longer commands are cut at the source. */
-export const MAX_COMMAND_TEXT_BYTES = 8 * 1024;
-
-/** Longest the banner waits for the service's first answer, so it can show the real tracking state. */
-export const BANNER_WAIT_MS = 300;
+export { commandText, describeError } from "./command-audit.js";
+export * from "./definition.js";
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1500;
-const COMPONENT_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const NOOP = () => {};
-
-// ---------------------------------------------------------------------------------------------------------
-// REPL internals we rely on (checked on Node 20.20; the pty tests fail loudly if one moves)
-// ---------------------------------------------------------------------------------------------------------
-
-type EvalCallback = (err: Error | null, result?: unknown) => void;
-type EvalFn = (code: string, context: vm.Context, file: string, cb: EvalCallback) => void;
-
-interface ReplInternals {
-  eval: EvalFn;
-  _domain: unknown;
-  _ttyWrite: (data: string | undefined, key: Key | undefined) => void;
-  history?: string[];
-  lastError?: unknown;
-  underscoreErrAssigned?: boolean;
-  close: () => void;
-}
-
-/**
- * Stands in for the domain the REPL would otherwise create. With a real domain, an error thrown by typed
- * code skips the eval callback (so its command could never be completed) and errors thrown later from a
- * timer it started are swallowed as "Uncaught …" instead of ending the session with ERROR. `bind` returning
- * the function unchanged gives us Node's own default eval, undomained; the REPL still emits on this object
- * for the few errors it reports itself (and prints them).
- */
-class NoDomain extends EventEmitter {
-  bind<F>(fn: F): F {
-    return fn;
-  }
-  enter(): void {}
-  exit(): void {}
-}
-
-class InterruptedError extends Error {
-  override readonly name = "Interrupted";
-  readonly code = "INTERRUPTED";
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // AdminShell
 // ---------------------------------------------------------------------------------------------------------
-
-interface RegisteredHelper extends HelperSpec {
-  name: string;
-  builtin: boolean;
-  aliases: readonly string[];
-}
 
 /**
  * The base of every admin shell: a Node REPL whose session and commands are tracked by Session-Buddy.
@@ -213,9 +88,7 @@ export class AdminShell {
   private readonly options: AdminShellOptions;
   private readonly client: SessionBuddyClientApi | undefined;
   private readonly disabledReason: string | undefined;
-  private readonly helpers = new Map<string, RegisteredHelper>();
-  private readonly properties = new Map<string, PropertySpec>();
-  private readonly names = new Set<string>();
+  private readonly registry = new HelperRegistry();
 
   private trackedSession: TrackedSession | undefined;
   private server: REPLServer | undefined;
@@ -254,8 +127,8 @@ export class AdminShell {
    * );
    */
   constructor(definition: ShellDefinition, options: AdminShellOptions = {}) {
-    if (!COMPONENT_NAME.test(definition.name)) {
-      throw new Error(`AdminShell: component name "${definition.name}" must match ${COMPONENT_NAME}`);
+    if (!isComponentName(definition.name)) {
+      throw new Error(`AdminShell: component name "${definition.name}" must match ${PATTERNS.componentName}`);
     }
     this.name = definition.name;
     this.componentType = definition.componentType;
@@ -362,10 +235,7 @@ export class AdminShell {
     fn: HelperFn,
     options: { aliases?: readonly string[]; builtin?: boolean } = {},
   ): void {
-    const camel = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    const aliases = [...new Set([...(camel !== name ? [camel] : []), ...(options.aliases ?? [])])];
-    for (const n of [name, ...aliases]) this.claimName(n);
-    this.helpers.set(name, { name, signature, description, fn, aliases, builtin: options.builtin ?? false });
+    this.registry.addHelper(name, signature, description, fn, options);
   }
 
   /**
@@ -375,16 +245,7 @@ export class AdminShell {
    * this.property("auth", "Current identity, scopes and expiry", () => this.describeToken());
    */
   protected property(name: string, description: string, get: () => unknown): void {
-    this.claimName(name);
-    this.properties.set(name, { get, description });
-  }
-
-  private claimName(name: string): void {
-    if (!IDENTIFIER.test(name)) {
-      throw new Error(`AdminShell: helper name "${name}" is not a JavaScript identifier`);
-    }
-    if (this.names.has(name)) throw new Error(`AdminShell: helper name "${name}" is already taken`);
-    this.names.add(name);
+    this.registry.addProperty(name, description, get);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -446,8 +307,8 @@ export class AdminShell {
   help(name?: string): void {
     const c = this.colors;
     if (name !== undefined) {
-      const helper = [...this.helpers.values()].find((h) => h.name === name || h.aliases.includes(name));
-      const property = this.properties.get(name);
+      const helper = this.registry.helper(name);
+      const property = this.registry.properties.get(name);
       if (helper) {
         this.print(`${c.bold(helper.signature)}  ${helper.description}`);
         if (helper.aliases.length > 0) this.print(c.dim(`  also: ${helper.aliases.join(", ")}`));
@@ -458,7 +319,7 @@ export class AdminShell {
       }
       return;
     }
-    this.write(`${this.helperLines().join("\n")}\n`);
+    this.write(`${this.registry.lines(this.colors).join("\n")}\n`);
     this.print(
       c.dim(
         "Async helpers are awaited for you; top-level await works too. Tab completes names; .help lists REPL commands.",
@@ -588,7 +449,7 @@ export class AdminShell {
         nodeVersion: process.version,
         platform: process.platform,
         arch: process.arch,
-        cwd: process.cwd().slice(0, 500),
+        cwd: process.cwd().slice(0, LIMITS.cwdChars),
         terminal: this.options.terminal ?? isTty(this.output),
         ...this.options.environment,
       },
@@ -697,7 +558,7 @@ export class AdminShell {
   }
 
   private installContext(context: vm.Context): void {
-    for (const helper of this.helpers.values()) {
+    for (const helper of this.registry.helpers.values()) {
       const fn = this.wrapHelper(helper);
       for (const name of [helper.name, ...helper.aliases]) {
         Object.defineProperty(context, name, {
@@ -708,7 +569,7 @@ export class AdminShell {
         });
       }
     }
-    for (const [name, spec] of this.properties) {
+    for (const [name, spec] of this.registry.properties) {
       Object.defineProperty(context, name, { get: spec.get, configurable: true, enumerable: true });
     }
   }
@@ -943,34 +804,11 @@ export class AdminShell {
 
   /** The tracking line of the banner, e.g. `✓ Enabled`. */
   protected trackingLine(state: TrackingState = this.trackingState()): string {
-    const c = this.colors;
-    switch (state.state) {
-      case "enabled":
-        return c.green("✓ Enabled");
-      case "buffering":
-        return c.yellow("◌ Buffering — service unreachable, events will be replayed");
-      case "disabled":
-        return c.red(`✗ Disabled: ${state.reason}`);
-    }
-  }
-
-  private helperLines(): string[] {
-    const c = this.colors;
-    const entries: [string, string][] = [];
-    const ordered = [...this.helpers.values()].sort((a, b) => Number(a.builtin) - Number(b.builtin));
-    for (const h of ordered) {
-      const aliases = h.aliases.length > 0 ? c.dim(` (${h.aliases.join(", ")})`) : "";
-      entries.push([h.signature, `${h.description}${aliases}`]);
-    }
-    for (const [name, spec] of this.properties) entries.push([name, spec.description]);
-    const width = Math.max(...entries.map(([sig]) => sig.length));
-    return entries.map(([sig, text]) => `    ${c.cyan(sig.padEnd(width))}  ${text}`);
+    return trackingLine(this.colors, state);
   }
 
   /** The banner: who this is, its version and adapters, the real tracking state and the helpers. */
   protected banner(): string {
-    const c = this.colors;
-    const label = (text: string) => c.dim(text.padEnd(10));
     const state = this.trackingState();
     const details: string[] = [];
     if (this.client && state.state !== "disabled") {
@@ -978,15 +816,15 @@ export class AdminShell {
       if (this.trackedSession) details.push(`session ${this.trackedSession.id}`);
       if (!this.trackCommands) details.push("commands not recorded");
     }
-    const lines = [
-      `${c.bold(`${this.displayName} admin shell`)} ${c.dim("—")} ${this.componentType} ${c.dim(`v${this.version}`)}`,
-      `  ${label("Adapters")}${this.adapters.length > 0 ? this.adapters.join(", ") : c.dim("none")}`,
-      `  ${label("Tracking")}${this.trackingLine(state)}${details.length > 0 ? c.dim(`  (${details.join(", ")})`) : ""}`,
-      `  ${label("Helpers")}`,
-      ...this.helperLines(),
-      c.dim("  Tab completes names · help() describes helpers · .exit or Ctrl-D leaves"),
-    ];
-    return lines.join("\n");
+    return renderBanner(this.colors, {
+      displayName: this.displayName,
+      componentType: this.componentType,
+      version: this.version,
+      adapters: this.adapters,
+      tracking: this.trackingLine(state),
+      details,
+      helperLines: this.registry.lines(this.colors),
+    });
   }
 
   private onTrackingChange(state: TrackingState): void {
@@ -1013,7 +851,7 @@ export class AdminShell {
       process.on(event, listener);
       this.processHandlers.push([event, listener]);
     };
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    for (const signal of END_SIGNALS) {
       on(signal, () => this.onSignal(signal));
     }
     on("uncaughtException", (err: unknown) => this.onFatal(err, "exception"));
@@ -1036,7 +874,7 @@ export class AdminShell {
     for (const [event, handler] of this.processHandlers.splice(0)) process.removeListener(event, handler);
   }
 
-  private onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP"): void {
+  private onSignal(signal: EndSignal): void {
     if (this.ended) {
       // A second signal while shutting down: stop waiting for the network.
       this.forceExit(this.exitInfo?.exitCode ?? ExitCodes[signal]);
@@ -1154,89 +992,6 @@ export class AdminShell {
     this.warned.add(key);
     this.print(this.colors.yellow(message));
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Small pure helpers
-// ---------------------------------------------------------------------------------------------------------
-
-/** Whether `code` is a complete program as the REPL would run it (plain, object literal, or top-level await). */
-function compiles(code: string): boolean {
-  const attempts = [code];
-  if (/^\s*\{/.test(code)) attempts.push(`(${code.trim()})`);
-  if (code.includes("await")) attempts.push(`(async () => {\n${code}\n})`);
-  return attempts.some((source) => {
-    try {
-      new vm.Script(source, { filename: "admin-shell-syntax-check" });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** The recorded text of a command: redacted, without the REPL's trailing newline, cut to the service's limit. */
-export function commandText(code: string): { text: string; redactions: number; truncatedFrom?: number } {
-  const { text, redactions } = redact(code.replace(/\n$/, ""));
-  const bytes = Buffer.byteLength(text);
-  if (bytes <= MAX_COMMAND_TEXT_BYTES) return { text, redactions };
-  const marker = ` …[truncated ${bytes} bytes]`;
-  let cut = Buffer.from(text)
-    .subarray(0, MAX_COMMAND_TEXT_BYTES - Buffer.byteLength(marker))
-    .toString("utf8");
-  cut = cut.replace(/\uFFFD$/, ""); // a multi-byte character cut in half
-  return { text: `${cut}${marker}`, redactions, truncatedFrom: bytes };
-}
-
-/**
- * Runs the REPL's default eval with no process SIGINT listeners. Node's `breakEvalOnSigint` watchdog
- * only works when nothing else listens for SIGINT (otherwise Ctrl-C in `while (true) {}` kills the process
- * unrecorded), and stopping it leaves SIGINT at its default action; re-adding the listeners afterwards
- * re-installs the handler, so `kill -INT` still ends the session properly.
- */
-function withoutProcessSigint(fn: () => void): void {
-  const listeners = process.rawListeners("SIGINT") as ((...args: unknown[]) => void)[];
-  process.removeAllListeners("SIGINT");
-  try {
-    fn();
-  } finally {
-    for (const listener of listeners) process.on("SIGINT", listener);
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
-}
-
-/** Errors thrown by typed code come from the REPL's own realm, so `instanceof Error` is not enough. */
-function errorLike(err: unknown): err is { name?: unknown; message: string; code?: unknown } {
-  return (
-    types.isNativeError(err) ||
-    (typeof err === "object" && err !== null && typeof (err as { message?: unknown }).message === "string")
-  );
-}
-
-function messageOf(err: unknown): string {
-  return errorLike(err) ? err.message : String(err);
-}
-
-/** The class of an error for the audit; a bare `Error` with a stable code says more by its code. */
-function errorClassOf(err: unknown): string {
-  if (!errorLike(err)) return typeof err;
-  const name = typeof err.name === "string" && err.name !== "" ? err.name : "Error";
-  return name === "Error" && typeof err.code === "string" ? err.code : name;
-}
-
-/** `TypeError: x is not a function`, `Error [CODE]: message` — one line for the usual case. */
-export function describeError(err: unknown): string {
-  if (!errorLike(err)) return `Error: ${typeof err === "string" ? err : inspect(err, { depth: 2 })}`;
-  const name = typeof err.name === "string" && err.name !== "" ? err.name : "Error";
-  const code = typeof err.code === "string" && !name.includes(err.code) ? ` [${err.code}]` : "";
-  return `${name}${code}: ${err.message}`;
 }
 
 function safely<T>(fn: () => T): T | undefined {

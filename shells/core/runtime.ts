@@ -1,10 +1,11 @@
 import { hostname, userInfo } from "node:os";
-import { mintToken, readLocalSecret, Scopes } from "../../auth/jwt.js";
+import { mintLocalToken } from "../../auth/local-token.js";
 import type { TypedDocumentString } from "../../client/gql/graphql.js";
 import { GraphQLRequestError, request } from "../../client/graphql-http.js";
 import { createClient, type SessionBuddyClient } from "../../client/index.js";
 import { ConfigError, loadConfig, type ResolvedConfig } from "../../config/resolve.js";
 import type { SettingKey, Settings } from "../../config/settings.js";
+import { Scopes } from "../../contract/enums.js";
 
 /** What a shell (or a tracked CLI run) of a component needs from its environment: settings, client, token. */
 export interface ShellRuntime {
@@ -35,19 +36,12 @@ function tokenSource(settings: Settings, scopes: string[]): () => Promise<string
     if (settings.token) return settings.token;
     const now = Date.now();
     if (cached && cached.until > now) return cached.token;
-    const secret = settings.secret ?? readLocalSecret(settings.dataDir);
-    if (!secret) {
+    const token = await mintLocalToken(settings, scopes, TOKEN_TTL_SECONDS);
+    if (!token) {
       throw new Error(
         `no token yet: set SESSION_BUDDY_TOKEN, or start the service here once (it creates ${settings.dataDir}/local-secret)`,
       );
     }
-    let sub = "local";
-    try {
-      sub = userInfo().username;
-    } catch {
-      // no passwd entry (containers): keep "local"
-    }
-    const token = await mintToken({ secret, sub, scopes, ttlSeconds: TOKEN_TTL_SECONDS });
     cached = { token, until: now + (TOKEN_TTL_SECONDS - 60) * 1000 };
     return token;
   };

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeJwt } from "jose";
-import { ListSessionsQuery, ShowSessionQuery } from "../../client/operations/cli.js";
-import { formatDuration } from "../core/output.js";
 import type { ShowSessionQuery as ShowSessionResult } from "../../client/gql/graphql.js";
+import { ListSessionsQuery, ShowSessionQuery } from "../../client/operations/sessions.js";
 import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { formatDuration } from "../core/output.js";
 import type { ShellRuntime } from "../core/runtime.js";
 
 type ShownSession = NonNullable<ShowSessionResult["session"]>;

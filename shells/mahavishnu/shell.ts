@@ -1,9 +1,9 @@
 import { hostname } from "node:os";
-import { ListSessionsQuery } from "../../client/operations/cli.js";
-import { formatDuration } from "../core/output.js";
 import { EndSessionMutation } from "../../client/operations/client.js";
-import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { ListSessionsQuery } from "../../client/operations/sessions.js";
 import { RecentEventsQuery } from "../../client/operations/shells.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { formatDuration } from "../core/output.js";
 import type { ShellRuntime } from "../core/runtime.js";
 import { runWorkflow, type WorkflowResult } from "./workflows.js";
 

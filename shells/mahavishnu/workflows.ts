@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import pc from "picocolors";
 import type { SessionBuddyClientApi } from "../../client/types.js";
 import type { WorkflowStep } from "../../config/settings.js";
+import { END_SIGNALS, type EndSignal } from "../../contract/enums.js";
 import { processFacts } from "../core/runtime.js";
 
 export interface StepResult {
@@ -137,8 +138,11 @@ export async function runWorkflow(o: RunWorkflowOptions): Promise<WorkflowResult
   const skipped = o.steps.slice(results.length).map((s) => s.name);
   const aborted = o.signal?.aborted ? String(o.signal.reason) : undefined;
   const ok = !failed && !aborted;
-  const reason =
-    aborted === "SIGINT" || aborted === "SIGTERM" || aborted === "SIGHUP" ? aborted : ok ? "EXIT" : "ERROR";
+  const reason = (END_SIGNALS as readonly string[]).includes(aborted ?? "")
+    ? (aborted as EndSignal)
+    : ok
+      ? "EXIT"
+      : "ERROR";
   session?.end(reason, ok ? 0 : 1, {
     workflow: o.name,
     ...(failed ? { failedStep: failed.name } : {}),

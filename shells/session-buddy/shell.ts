@@ -1,8 +1,8 @@
-import { ActiveSessionsQuery, ListSessionsQuery } from "../../client/operations/cli.js";
-import { formatDuration } from "../core/output.js";
 import type { SessionFieldsFragment } from "../../client/gql/graphql.js";
-import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { ActiveSessionsQuery, ListSessionsQuery } from "../../client/operations/sessions.js";
 import { DetectQuery, InsightsQuery, SessionQualityQuery } from "../../client/operations/shells.js";
+import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { formatDuration } from "../core/output.js";
 import type { ShellRuntime } from "../core/runtime.js";
 
 const KNOWN_COMPONENTS = ["mahavishnu", "session-buddy", "oneiric", "crackerjack", "akosha", "fastblocks"];
