@@ -1,3 +1,4 @@
+import type { TypedDocumentString } from "../client/gql/graphql.js";
 import type { Claims, TokenSource } from "./auth.js";
 import type { ApiError, LiveFeed } from "./graphql.js";
 
@@ -8,7 +9,7 @@ export interface AppContext {
   claims: Claims | undefined;
   live: LiveFeed;
   /** One GraphQL request with this page's token. */
-  query<T>(document: string, variables?: Record<string, unknown>): Promise<T>;
+  query<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R>;
   /**
    * Reports an error. Token problems (UNAUTHENTICATED, FORBIDDEN, a 4403 close) end the session and
    * bring the token form back with the reason; returns true then. Other errors are the caller's to show.

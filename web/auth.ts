@@ -2,6 +2,7 @@
  * Where the dashboard's token comes from: one the user entered (kept in sessionStorage, so it ends with
  * the tab), or the read token the service embeds in the page in its local-secret mode.
  */
+import { Scopes } from "../contract/enums.js";
 
 const STORAGE_KEY = "session-buddy.token";
 
@@ -73,4 +74,4 @@ export function readClaims(token: string): Claims | undefined {
 }
 
 export const canReadText = (claims: Claims | undefined) =>
-  Boolean(claims?.scopes.includes("audit:read") || claims?.scopes.includes("admin"));
+  Boolean(claims?.scopes.includes(Scopes.AUDIT) || claims?.scopes.includes(Scopes.ADMIN));

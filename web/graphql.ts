@@ -1,26 +1,30 @@
 import { type Client, CloseCode, createClient } from "graphql-ws/client";
+import type { TypedDocumentString } from "../client/gql/graphql.js";
+import { ErrorCodes } from "../contract/errors.js";
 
-/** Codes of SPEC §5, plus the two the transport adds. */
-export const ErrorCodes = {
-  UNAUTHENTICATED: "UNAUTHENTICATED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  BAD_USER_INPUT: "BAD_USER_INPUT",
-  /** The service could not be reached or did not answer with GraphQL. */
-  NETWORK: "NETWORK",
-  /** The live feed's socket was closed with 4403: token rejected or expired. */
-  SOCKET_FORBIDDEN: "SOCKET_FORBIDDEN",
-} as const;
-
+/**
+ * A failed request or subscription. `code` is the service's `extensions.code` (contract/errors.ts), or
+ * TIMEOUT / BAD_RESPONSE when the service was not reached or did not answer with GraphQL; `closeCode` is
+ * set when the live feed's socket was closed with it (4403: token rejected or expired).
+ */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    readonly closeCode?: number,
   ) {
     super(message);
     this.name = "ApiError";
   }
 }
+
+/** The live feed was closed with 4403: the service no longer accepts the token. */
+export const liveFeedForbidden = (reason: string) =>
+  new ApiError(
+    `the live feed was closed by the service (${CloseCode.Forbidden} ${reason || "Forbidden"})`,
+    ErrorCodes.FORBIDDEN,
+    CloseCode.Forbidden,
+  );
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -30,11 +34,11 @@ interface GraphQLResponse<T> {
 const endpoint = () => new URL("/graphql", window.location.href);
 
 /** POSTs one operation; throws an ApiError carrying the first error's `extensions.code`. */
-export async function request<T>(
+export async function request<R, V>(
   token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
+  document: TypedDocumentString<R, V>,
+  variables: V,
+): Promise<R> {
   let res: Response;
   try {
     res = await fetch(endpoint(), {
@@ -44,21 +48,21 @@ export async function request<T>(
         accept: "application/graphql-response+json, application/json",
         authorization: `Bearer ${token}`,
       },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: document.toString(), variables }),
     });
   } catch (err) {
-    throw new ApiError(`the service is unreachable (${(err as Error).message})`, ErrorCodes.NETWORK);
+    throw new ApiError(`the service is unreachable (${(err as Error).message})`, ErrorCodes.TIMEOUT);
   }
-  let body: GraphQLResponse<T>;
+  let body: GraphQLResponse<R>;
   try {
-    body = (await res.json()) as GraphQLResponse<T>;
+    body = (await res.json()) as GraphQLResponse<R>;
   } catch {
-    throw new ApiError(`the service answered HTTP ${res.status} without GraphQL`, ErrorCodes.NETWORK);
+    throw new ApiError(`the service answered HTTP ${res.status} without GraphQL`, ErrorCodes.BAD_RESPONSE);
   }
   const first = body.errors?.[0];
   if (first) throw new ApiError(first.message, first.extensions?.code);
   if (!body.data)
-    throw new ApiError(`the service answered HTTP ${res.status} without data`, ErrorCodes.NETWORK);
+    throw new ApiError(`the service answered HTTP ${res.status} without data`, ErrorCodes.BAD_RESPONSE);
   return body.data;
 }
 
@@ -70,14 +74,11 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(e.message ?? "subscription failed", e.extensions?.code);
   }
   if (isCloseEvent(err)) {
-    if (err.code === CloseCode.Forbidden)
-      return new ApiError(
-        `the live feed was closed by the service (${err.code} ${err.reason || "Forbidden"})`,
-        ErrorCodes.SOCKET_FORBIDDEN,
-      );
+    if (err.code === CloseCode.Forbidden) return liveFeedForbidden(err.reason);
     return new ApiError(
       `the live feed closed (${err.code}${err.reason ? ` ${err.reason}` : ""})`,
-      ErrorCodes.NETWORK,
+      ErrorCodes.TIMEOUT,
+      err.code,
     );
   }
   return new ApiError(err instanceof Error ? err.message : String(err), undefined);
@@ -90,10 +91,10 @@ export type LiveState = "connecting" | "live" | "reconnecting" | "forbidden";
 
 export interface LiveFeed {
   /** Subscribes; returns the function that stops it. Errors reach `error` as an ApiError. */
-  subscribe<T>(
-    query: string,
-    variables: Record<string, unknown>,
-    sink: { next(data: T): void; error?(err: ApiError): void },
+  subscribe<R, V>(
+    document: TypedDocumentString<R, V>,
+    variables: V,
+    sink: { next(data: R): void; error?(err: ApiError): void },
   ): () => void;
   /** Called after a reconnect, when views should reload what they may have missed. */
   onReconnect(listener: () => void): () => void;
@@ -137,9 +138,9 @@ export function openLiveFeed(token: string, onState: (state: LiveState, detail?:
     },
   });
   return {
-    subscribe(query, variables, sink) {
+    subscribe(document, variables, sink) {
       return client.subscribe(
-        { query, variables },
+        { query: document.toString(), variables: variables as Record<string, unknown> },
         {
           next: (r) => {
             if (r.errors?.length) sink.error?.(toApiError(r.errors));

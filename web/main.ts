@@ -1,3 +1,7 @@
+import { CloseCode } from "graphql-ws/client";
+import { DashboardProbeDocument as DashboardProbeQuery } from "../client/gql/graphql.js";
+import { Scopes } from "../contract/enums.js";
+import { ErrorCodes } from "../contract/errors.js";
 import type { AppContext, View } from "./app.js";
 import {
   authMode,
@@ -9,9 +13,8 @@ import {
   storeToken,
 } from "./auth.js";
 import { formatDuration, h, replaceChildren } from "./dom.js";
-import { ApiError, ErrorCodes, type LiveState, openLiveFeed, request } from "./graphql.js";
+import { type ApiError, type LiveState, liveFeedForbidden, openLiveFeed, request } from "./graphql.js";
 import { overview } from "./overview.js";
-import { PROBE } from "./queries.js";
 import { sessionView } from "./session-view.js";
 
 const header = document.getElementById("header")!;
@@ -27,22 +30,20 @@ let running: Running | undefined;
 
 /** Why the token form is shown, in words a person can act on. */
 function explain(err: ApiError): string {
+  if (err.closeCode === CloseCode.Forbidden)
+    return `The live feed was closed by the service (4403 Forbidden): the token was rejected or has expired. Enter a new token to continue.`;
   switch (err.code) {
     case ErrorCodes.UNAUTHENTICATED:
       return `The service rejected this token (UNAUTHENTICATED): “${err.message}”. Enter a valid token.`;
     case ErrorCodes.FORBIDDEN:
       return `This token may not read sessions (FORBIDDEN): it needs the sessions:read scope. The service said: “${err.message}”.`;
-    case ErrorCodes.SOCKET_FORBIDDEN:
-      return `The live feed was closed by the service (4403 Forbidden): the token was rejected or has expired. Enter a new token to continue.`;
     default:
       return err.message;
   }
 }
 
 const isAuthFailure = (err: ApiError) =>
-  err.code === ErrorCodes.UNAUTHENTICATED ||
-  err.code === ErrorCodes.FORBIDDEN ||
-  err.code === ErrorCodes.SOCKET_FORBIDDEN;
+  err.code === ErrorCodes.UNAUTHENTICATED || err.code === ErrorCodes.FORBIDDEN;
 
 function renderHeader(extra: Node[] = []): void {
   replaceChildren(
@@ -112,9 +113,9 @@ function showTokenForm(reason?: string): void {
         "p",
         { id: "token-help" },
         "Paste a token with the ",
-        h("code", {}, "sessions:read"),
+        h("code", {}, Scopes.READ),
         " scope; add ",
-        h("code", {}, "audit:read"),
+        h("code", {}, Scopes.AUDIT),
         " to see what was typed. It stays in this tab only (sessionStorage). Mint one with:",
       ),
       h(
@@ -167,7 +168,7 @@ async function start(): Promise<void> {
   const { token, source } = current;
   replaceChildren(main, h("p", { class: "loading" }, "Checking the token…"));
   try {
-    await request(token, PROBE);
+    await request(token, DashboardProbeQuery, {});
   } catch (err) {
     const e = err as ApiError;
     if (isAuthFailure(e)) {
@@ -195,8 +196,7 @@ async function start(): Promise<void> {
     pill.textContent = STATE_TEXT[state];
     pill.title = detail ? `${STATE_TEXT[state]} (${detail})` : STATE_TEXT[state];
     document.body.dataset.live = state;
-    if (state === "forbidden")
-      ctx.authFailed(new ApiError(detail ?? "Forbidden", ErrorCodes.SOCKET_FORBIDDEN));
+    if (state === "forbidden") ctx.authFailed(liveFeedForbidden(detail ?? ""));
   };
   setState("connecting");
   let view: View | undefined;

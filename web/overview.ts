@@ -1,3 +1,16 @@
+import type {
+  SessionSummaryFieldsFragment as SessionSummary,
+  DashboardStartedSinceQuery as StartedSince,
+} from "../client/gql/graphql.js";
+import {
+  DashboardActiveCountDocument as DashboardActiveCountSubscription,
+  DashboardActiveDocument as DashboardActiveQuery,
+  DashboardRecentEndedDocument as DashboardRecentEndedQuery,
+  DashboardStartedSinceDocument as DashboardStartedSinceQuery,
+  WatchEndedDocument as SessionEndedSubscription,
+  WatchStartedDocument as SessionStartedSubscription,
+} from "../client/gql/graphql.js";
+import { SessionStatuses } from "../contract/enums.js";
 import type { AppContext, View } from "./app.js";
 import { type BarChart, colour, durationChart, trendChart } from "./charts.js";
 import {
@@ -12,16 +25,6 @@ import {
   time,
 } from "./dom.js";
 import { ApiError } from "./graphql.js";
-import {
-  ACTIVE,
-  type Page,
-  RECENT_ENDED,
-  type SessionSummary,
-  STARTED_SINCE,
-  SUB_COUNT,
-  SUB_ENDED,
-  SUB_STARTED,
-} from "./queries.js";
 import { averageDurations, type EndedSession, HourlyStarts } from "./trends.js";
 
 /** How many ended sessions the "Recently ended" table keeps. */
@@ -224,7 +227,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
             h(
               "span",
               { class: "muted" },
-              [s.endReason, s.exitCode !== null ? `exit ${s.exitCode}` : null].filter(Boolean).join(", "),
+              [s.endReason, s.exitCode != null ? `exit ${s.exitCode}` : null].filter(Boolean).join(", "),
             ),
           ),
           h("td", { class: "num" }, formatDuration(s.durationSeconds)),
@@ -323,7 +326,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   };
 
   function sessionStarted(s: SessionSummary) {
-    if (!endedIds.has(s.id) && s.status === "ACTIVE") active.set(s.id, s);
+    if (!endedIds.has(s.id) && s.status === SessionStatuses.ACTIVE) active.set(s.id, s);
     if (!windowSessions.has(s.id)) {
       windowSessions.set(s.id, { ...s });
       trend.add(s);
@@ -366,7 +369,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   }
 
   async function loadActive() {
-    const data = await ctx.query<{ activeSessions: SessionSummary[] }>(ACTIVE).catch((err) => {
+    const data = await ctx.query(DashboardActiveQuery, {}).catch((err) => {
       report(activeError, "active sessions")(err);
       return undefined;
     });
@@ -380,14 +383,10 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   }
 
   async function loadEnded() {
-    const data = await ctx
-      .query<{ ended: Page<SessionSummary>; abandoned: Page<SessionSummary> }>(RECENT_ENDED, {
-        first: RECENT,
-      })
-      .catch((err) => {
-        report(endedError, "recently ended sessions")(err);
-        return undefined;
-      });
+    const data = await ctx.query(DashboardRecentEndedQuery, { first: RECENT }).catch((err) => {
+      report(endedError, "recently ended sessions")(err);
+      return undefined;
+    });
     if (!data || disposed) return;
     for (const e of [...data.ended.edges, ...data.abandoned.edges])
       if (!ended.has(e.node.id)) ended.set(e.node.id, e.node);
@@ -402,7 +401,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
     let read = 0;
     try {
       do {
-        const data: { sessions: Page<WindowSession> } = await ctx.query(STARTED_SINCE, {
+        const data: StartedSince = await ctx.query(DashboardStartedSinceQuery, {
           after: since,
           first: TREND_PAGE,
           cursor,
@@ -414,9 +413,9 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
           if (!windowSessions.has(node.id)) {
             windowSessions.set(node.id, node);
             trend.add(node);
-          } else if (node.status !== "ACTIVE") windowSessions.set(node.id, node);
+          } else if (node.status !== SessionStatuses.ACTIVE) windowSessions.set(node.id, node);
         }
-        cursor = data.sessions.pageInfo.hasNextPage ? data.sessions.pageInfo.endCursor : null;
+        cursor = data.sessions.pageInfo.hasNextPage ? (data.sessions.pageInfo.endCursor ?? null) : null;
       } while (cursor && read < TREND_LIMIT);
     } catch (err) {
       report(trendError, "the trends")(err);
@@ -437,24 +436,24 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
 
   // Subscribe first, then load: anything that happens in between arrives live, and the two merge.
   disposers.push(
-    ctx.live.subscribe<{ sessionStarted: SessionSummary }>(
-      SUB_STARTED,
+    ctx.live.subscribe(
+      SessionStartedSubscription,
       {},
       {
         next: (d) => sessionStarted(d.sessionStarted),
         error: report(activeError, "the live feed of starts"),
       },
     ),
-    ctx.live.subscribe<{ sessionEnded: SessionSummary }>(
-      SUB_ENDED,
+    ctx.live.subscribe(
+      SessionEndedSubscription,
       {},
       {
         next: (d) => sessionEnded(d.sessionEnded),
         error: report(endedError, "the live feed of ends"),
       },
     ),
-    ctx.live.subscribe<{ activeSessionCount: number }>(
-      SUB_COUNT,
+    ctx.live.subscribe(
+      DashboardActiveCountSubscription,
       {},
       {
         next: (d) => {

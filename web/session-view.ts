@@ -1,3 +1,14 @@
+import type {
+  SessionFieldsFragment as SessionDetail,
+  SessionEventFieldsFragment as SessionEvent,
+  DashboardSessionQuery as SessionPage,
+} from "../client/gql/graphql.js";
+import {
+  DashboardSessionDocument as DashboardSessionQuery,
+  WatchEndedDocument as SessionEndedSubscription,
+  WatchEventsDocument as SessionEventsSubscription,
+} from "../client/gql/graphql.js";
+import { CommandOutcomes, Scopes, SessionStatuses } from "../contract/enums.js";
 import type { AppContext, View } from "./app.js";
 import { canReadText } from "./auth.js";
 import {
@@ -13,15 +24,6 @@ import {
   time,
 } from "./dom.js";
 import { ApiError } from "./graphql.js";
-import {
-  type Page,
-  SESSION,
-  type SessionDetail,
-  type SessionEvent,
-  type SessionSummary,
-  SUB_ENDED,
-  SUB_EVENTS,
-} from "./queries.js";
 
 const EVENT_PAGE = 500;
 /** The timeline loads at most this many stored events before going live. */
@@ -48,7 +50,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         "p",
         { class: "notice", id: "text-hidden-note" },
         "Command text is hidden: this token lacks the ",
-        h("code", {}, "audit:read"),
+        h("code", {}, Scopes.AUDIT),
         " scope.",
       );
 
@@ -76,8 +78,8 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     if (!session) return;
     const s = session;
     replaceChildren(status, statusBadge(s.status));
-    const running = s.status === "ACTIVE";
-    const env = s.environment ?? {};
+    const running = s.status === SessionStatuses.ACTIVE;
+    const env = (s.environment ?? {}) as Record<string, unknown>;
     const row = (label: string, ...value: Child[]) =>
       h(
         "div",
@@ -95,7 +97,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         "Status",
         statusBadge(s.status),
         s.endReason ? ` ${s.endReason}` : "",
-        s.exitCode !== null ? ` · exit ${s.exitCode}` : "",
+        s.exitCode != null ? ` · exit ${s.exitCode}` : "",
       ),
       row("Actor", s.actor),
       row("User @ host", [s.username, s.hostname].filter(Boolean).join(" @ ")),
@@ -124,7 +126,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
 
   function eventItem(e: SessionEvent): HTMLElement {
     const text =
-      e.text !== null
+      e.text != null
         ? h("code", { class: "command-text" }, e.text)
         : e.textHidden
           ? h(
@@ -133,12 +135,14 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
               HIDDEN_TEXT,
             )
           : null;
-    const outcome = e.outcome
-      ? badge(e.outcome, e.outcome === "error" ? "error" : "ok")
-      : badge("running", "open");
+    const outcome = e.outcome ? badge(e.outcome, e.outcome) : badge("running", "open");
     return h(
       "li",
-      { "data-seq": e.seq, "data-event-id": e.id, class: e.outcome === "error" ? "failed" : undefined },
+      {
+        "data-seq": e.seq,
+        "data-event-id": e.id,
+        class: e.outcome === CommandOutcomes.error ? "failed" : undefined,
+      },
       h(
         "div",
         { class: "event-meta" },
@@ -146,7 +150,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         time(e.at),
         badge(e.kind, "kind"),
         e.kind === "command" || e.outcome ? outcome : null,
-        e.durationMs !== null ? h("span", { class: "muted" }, formatDuration(e.durationMs / 1000)) : null,
+        e.durationMs != null ? h("span", { class: "muted" }, formatDuration(e.durationMs / 1000)) : null,
         e.redactions > 0
           ? h("span", { class: "muted", title: "secrets masked at the source" }, `${e.redactions} redacted`)
           : null,
@@ -184,10 +188,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     let first = true;
     try {
       do {
-        const data: { session: (SessionDetail & { events: Page<SessionEvent> }) | null } = await ctx.query(
-          SESSION,
-          { id, first: EVENT_PAGE, after },
-        );
+        const data: SessionPage = await ctx.query(DashboardSessionQuery, { id, first: EVENT_PAGE, after });
         if (disposed) return;
         if (!data.session) {
           replaceChildren(root, h("p", { class: "breadcrumb" }, link("/dashboard", {}, "← Overview")));
@@ -205,7 +206,9 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
           first = false;
         }
         for (const { node } of data.session.events.edges) upsertEvent(node);
-        after = data.session.events.pageInfo.hasNextPage ? data.session.events.pageInfo.endCursor : null;
+        after = data.session.events.pageInfo.hasNextPage
+          ? (data.session.events.pageInfo.endCursor ?? null)
+          : null;
       } while (after && events.size < EVENT_LIMIT);
     } catch (err) {
       fail(err);
@@ -223,19 +226,19 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     // Replay from before the oldest command still running, so its completion is not missed.
     const seqs = [...events.values()];
     const maxSeq = seqs.reduce((m, e) => Math.max(m, e.seq), 0);
-    const open = seqs.filter((e) => e.kind === "command" && e.outcome === null).map((e) => e.seq);
+    const open = seqs.filter((e) => e.kind === "command" && e.outcome == null).map((e) => e.seq);
     const afterSeq = open.length ? Math.min(maxSeq, Math.min(...open) - 1) : maxSeq;
     disposers.push(
-      ctx.live.subscribe<{ sessionEvents: SessionEvent }>(
-        SUB_EVENTS,
+      ctx.live.subscribe(
+        SessionEventsSubscription,
         { sessionId: id, afterSeq },
         {
           next: (d) => upsertEvent(d.sessionEvents),
           error: fail,
         },
       ),
-      ctx.live.subscribe<{ sessionEnded: SessionSummary }>(
-        SUB_ENDED,
+      ctx.live.subscribe(
+        SessionEndedSubscription,
         { component: session.component },
         {
           next: (d) => {
@@ -250,7 +253,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
   }
 
   const ticker = setInterval(() => {
-    if (session?.status !== "ACTIVE") return;
+    if (session?.status !== SessionStatuses.ACTIVE) return;
     const el = details.querySelector("#session-duration");
     if (el) el.textContent = formatDuration(secondsSince(session.startedAt));
   }, 1000);

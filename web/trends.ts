@@ -1,4 +1,5 @@
 /** Client-side trend arithmetic: hourly buckets of session starts and per-component averages. */
+import { type SessionStatus, SessionStatuses } from "../contract/enums.js";
 
 export const HOUR_MS = 3_600_000;
 
@@ -8,8 +9,8 @@ export interface StartedSession {
 }
 
 export interface EndedSession extends StartedSession {
-  status: string;
-  durationSeconds: number | null;
+  status: SessionStatus;
+  durationSeconds?: number | null;
 }
 
 /** Hourly series per component over a fixed window of whole hours ending with the current one. */
@@ -105,7 +106,7 @@ export function averageDurations(
 ): { component: string; avgSeconds: number; sessions: number }[] {
   const acc = new Map<string, { sum: number; n: number }>();
   for (const s of sessions) {
-    if (s.status === "ACTIVE" || s.durationSeconds === null) continue;
+    if (s.status === SessionStatuses.ACTIVE || s.durationSeconds == null) continue;
     const a = acc.get(s.component) ?? { sum: 0, n: 0 };
     a.sum += s.durationSeconds;
     a.n += 1;
