@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVerifier, mintToken, Scopes } from "../auth/jwt.js";
+import { createVerifier, mintToken } from "../auth/jwt.js";
+import { Scopes } from "../contract/enums.js";
 import {
   backends,
   codeOf,

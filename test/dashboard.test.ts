@@ -4,10 +4,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Scopes } from "../auth/jwt.js";
 import { buildDashboard, type DashboardBuildResult } from "../api/dashboard/build.js";
 import { defaultDashboardDir } from "../api/dashboard/paths.js";
 import { createDashboardHandler } from "../api/routes/dashboard.js";
+import { Scopes } from "../contract/enums.js";
 import { artifactPath, launchChromium, pageProblems, startDashboardService } from "./browser.js";
 import {
   backends,

@@ -13,8 +13,9 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import WebSocket from "ws";
 import { type App, createApp } from "../api/app.js";
-import { createVerifier, mintToken, Scopes } from "../auth/jwt.js";
 import { openPubSub } from "../api/pubsub.js";
+import { createVerifier, mintToken } from "../auth/jwt.js";
+import { Scopes } from "../contract/enums.js";
 import { type Database, openDatabase } from "../db/connection.js";
 
 export type Backend = "pglite" | "postgres";
@@ -85,13 +86,17 @@ export interface TokenOptions {
   ttlSeconds?: number;
 }
 
+/**
+ * A token signed with TEST_SECRET. By default it is valid an hour, longer than any file runs, so a file may
+ * mint the tokens its suites share once, at import.
+ */
 export const token = (o: TokenOptions = {}) =>
   mintToken({
     secret: TEST_SECRET,
     sub: o.sub ?? "tester",
     scopes: o.scopes ?? [Scopes.WRITE],
     components: o.components,
-    ttlSeconds: o.ttlSeconds ?? 600,
+    ttlSeconds: o.ttlSeconds ?? 3600,
   });
 
 export const readerToken = (sub = "reader") => token({ sub, scopes: [Scopes.READ, Scopes.AUDIT] });

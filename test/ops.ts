@@ -1,39 +1,46 @@
-/** GraphQL documents the integration tests send (as a user of the API would write them). */
+/**
+ * GraphQL documents the integration tests send. Most are the product's own operations; the two below
+ * select every field of what they return, which only tests read. This file is among codegen's documents,
+ * so a schema change that breaks a test's document fails `npm run codegen` like one of the product's.
+ * Each is exported as its text, typed with its result and variables.
+ */
+import { graphql } from "../client/gql/index.js";
+import { HeartbeatMutation, RecordEventsMutation } from "../client/operations/client.js";
+import {
+  ActiveSessionsQuery,
+  ListSessionsQuery,
+  SessionEndedSubscription,
+  SessionEventsSubscription,
+  SessionStartedSubscription,
+  ShowSessionQuery,
+} from "../client/operations/sessions.js";
+import { DashboardActiveCountSubscription } from "../client/operations/web.js";
 
-export const START = `mutation Start($input: StartSessionInput!) {
-  startSession(input: $input) { id type component status actor startedAt receivedAt lastSeenAt delayed captureMode
-    componentType componentVersion shellType adapters username hostname pid environment metadata commandCount errorCount }
-}`;
+export const START = graphql(`
+  mutation TestStartSession($input: StartSessionInput!) {
+    startSession(input: $input) {
+      ...SessionFields
+    }
+  }
+`).toString();
 
-export const END = `mutation End($input: EndSessionInput!) {
-  endSession(input: $input) { id status endedAt endReason exitCode durationSeconds delayed metadata }
-}`;
+export const END = graphql(`
+  mutation TestEndSession($input: EndSessionInput!) {
+    endSession(input: $input) {
+      ...SessionFields
+    }
+  }
+`).toString();
 
-export const RECORD = `mutation Record($events: [SessionEventInput!]!) {
-  recordEvents(events: $events) { accepted duplicates rejected { eventId code message } }
-}`;
-
-export const HEARTBEAT = `mutation Beat($ids: [ID!]!, $client: ClientHealthInput) { heartbeat(ids: $ids, client: $client) }`;
-
-export const SESSION = `query One($id: ID!, $first: Int, $after: String) {
-  session(id: $id) { id status component actor startedAt endedAt endReason exitCode durationSeconds delayed
-    commandCount errorCount eventCount clientHealth metadata
-    events(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-      edges { cursor node { id seq kind at text textHidden durationMs outcome errorClass redactions payload } } } }
-}`;
-
-export const SESSIONS = `query Many($filter: SessionFilter, $first: Int, $after: String) {
-  sessions(filter: $filter, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id component status startedAt } } }
-}`;
-
-export const ACTIVE = `query Active($component: String) { activeSessions(component: $component) { id component status } }`;
-
-export const SUB_STARTED = `subscription S($component: String) { sessionStarted(component: $component) { id component status } }`;
-export const SUB_ENDED = `subscription E($component: String) { sessionEnded(component: $component) { id component status endReason } }`;
-export const SUB_EVENTS = `subscription V($sessionId: ID!, $afterSeq: Int) {
-  sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) { id seq kind text outcome } }`;
-export const SUB_COUNT = `subscription C($component: String) { activeSessionCount(component: $component) }`;
+export const RECORD = RecordEventsMutation.toString();
+export const HEARTBEAT = HeartbeatMutation.toString();
+export const SESSION = ShowSessionQuery.toString();
+export const SESSIONS = ListSessionsQuery.toString();
+export const ACTIVE = ActiveSessionsQuery.toString();
+export const SUB_STARTED = SessionStartedSubscription.toString();
+export const SUB_ENDED = SessionEndedSubscription.toString();
+export const SUB_EVENTS = SessionEventsSubscription.toString();
+export const SUB_COUNT = DashboardActiveCountSubscription.toString();
 
 export function startInput(component: string, id: string, extra: Record<string, unknown> = {}) {
   return {

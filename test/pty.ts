@@ -25,6 +25,7 @@ export class PtyProcess {
   readonly exited: Promise<PtyExit>;
   private readonly pty: IPty;
   private text = "";
+  private raw = "";
   private listeners = new Set<() => void>();
   private mark = 0;
 
@@ -41,7 +42,9 @@ export class PtyProcess {
       ),
     });
     this.pty.onData((d) => {
-      this.text += stripVTControlCharacters(d).replace(/\r/g, "");
+      // Escape sequences may be split across chunks, so the whole output is stripped, not each chunk.
+      this.raw += d;
+      this.text = stripVTControlCharacters(this.raw).replace(/\r/g, "");
       for (const l of this.listeners) l();
     });
     this.exited = new Promise((resolve) => this.pty.onExit((e) => resolve(e)));

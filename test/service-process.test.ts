@@ -1,44 +1,43 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { createPostgresDatabase, gql, runCli, spawnService, tempDir, uuid } from "./harness.js";
+import { describe, expect } from "vitest";
+import { it } from "./fixture.js";
+import { gql, runCli, uuid } from "./harness.js";
 import { START, startInput } from "./ops.js";
 
 describe("session-buddy serve as a process", () => {
-  it("runs on embedded PGlite with a local secret, mints working tokens, and refuses a second owner", async () => {
-    const dir = tempDir();
-    const env = { SESSION_BUDDY_DATA_DIR: dir.path, SESSION_BUDDY_SECRET: undefined };
-    const svc = await spawnService(env);
-    try {
-      const secretFile = join(dir.path, "local-secret");
-      expect(statSync(secretFile).mode & 0o777).toBe(0o600);
-      const cliEnv = { ...env, SESSION_BUDDY_URL: svc.url };
-      const writer = await runCli(
-        ["token", "--sub", "ops", "--scope", "sessions:write", "--ttl", "10m"],
-        cliEnv,
-      );
-      expect(writer.code).toBe(0);
-      const id = uuid();
-      const r = await gql(svc.url, START, { input: startInput("oneiric", id) }, writer.stdout.trim());
-      expect(r.body.data?.startSession).toMatchObject({ id, actor: "ops" });
+  it("runs on embedded PGlite with a local secret, mints working tokens, and refuses a second owner", async ({
+    dir,
+    serve,
+  }) => {
+    const env = { SESSION_BUDDY_DATA_DIR: dir, SESSION_BUDDY_SECRET: undefined };
+    const svc = await serve(env);
+    const secretFile = join(dir, "local-secret");
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    const cliEnv = { ...env, SESSION_BUDDY_URL: svc.url };
+    const writer = await runCli(
+      ["token", "--sub", "ops", "--scope", "sessions:write", "--ttl", "10m"],
+      cliEnv,
+    );
+    expect(writer.code).toBe(0);
+    const id = uuid();
+    const r = await gql(svc.url, START, { input: startInput("oneiric", id) }, writer.stdout.trim());
+    expect(r.body.data?.startSession).toMatchObject({ id, actor: "ops" });
 
-      // Read commands mint their own read token from the local secret.
-      const listed = await runCli(["list-sessions", "--format", "json"], cliEnv);
-      expect(listed.code).toBe(0);
-      expect(JSON.parse(listed.stdout).map((s: { id: string }) => s.id)).toEqual([id]);
-      const csv = await runCli(["list-sessions", "--format", "csv"], cliEnv);
-      expect(csv.stdout.split("\n")[0]).toMatch(/^id,type,component/);
+    // Read commands mint their own read token from the local secret.
+    const listed = await runCli(["list-sessions", "--format", "json"], cliEnv);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).map((s: { id: string }) => s.id)).toEqual([id]);
+    const csv = await runCli(["list-sessions", "--format", "csv"], cliEnv);
+    expect(csv.stdout.split("\n")[0]).toMatch(/^id,type,component/);
 
-      const second = await runCli(["serve", "--port", "0"], env);
-      expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(/in use by process \d+/);
+    const second = await runCli(["serve", "--port", "0"], env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/in use by process \d+/);
 
-      const health = await fetch(svc.url.replace("/graphql", "/health"));
-      expect(health.status).toBe(200);
-    } finally {
-      await svc.stop();
-      dir.remove();
-    }
+    const health = await fetch(svc.url.replace("/graphql", "/health"));
+    expect(health.status).toBe(200);
+    await svc.stop();
     expect(svc.child.exitCode).toBe(0);
   });
 
@@ -84,8 +83,8 @@ describe("session-buddy serve as a process", () => {
 });
 
 describe.runIf(process.env.TEST_DATABASE_URL)("migrations on Postgres", () => {
-  it("are safe when two processes migrate at once", async () => {
-    const { url, drop } = await createPostgresDatabase();
+  it("are safe when two processes migrate at once", async ({ postgresDatabase, serve }) => {
+    const { url } = await postgresDatabase();
     // A fresh, empty database (not the template): drop the cloned tables first.
     const postgres = (await import("postgres")).default;
     const sql = postgres(url, { max: 1, onnotice: () => {} });
@@ -93,19 +92,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on Postgres", () => {
       "drop schema public cascade; create schema public; drop schema if exists drizzle cascade;",
     );
     await sql.end();
-    try {
-      const env = {
-        DATABASE_URL: url,
-        SESSION_BUDDY_SECRET: "a-real-secret-of-at-least-32-random-chars-0123",
-      };
-      const [a, b] = await Promise.all([runCli(["migrate"], env), runCli(["migrate"], env)]);
-      expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, "", ""]);
-      const svc = await spawnService(env);
-      const r = await fetch(svc.url.replace("/graphql", "/ready"));
-      expect(await r.json()).toMatchObject({ status: "ready", database: "postgres" });
-      await svc.stop();
-    } finally {
-      await drop();
-    }
+    const env = {
+      DATABASE_URL: url,
+      SESSION_BUDDY_SECRET: "a-real-secret-of-at-least-32-random-chars-0123",
+    };
+    const [a, b] = await Promise.all([runCli(["migrate"], env), runCli(["migrate"], env)]);
+    expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, "", ""]);
+    const svc = await serve(env);
+    const r = await fetch(svc.url.replace("/graphql", "/ready"));
+    expect(await r.json()).toMatchObject({ status: "ready", database: "postgres" });
   });
 });

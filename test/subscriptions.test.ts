@@ -1,13 +1,11 @@
-import type { Client } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useService, useSocket } from "./fixture.js";
 import {
   backends,
   collect,
   component,
   gql,
   readerToken,
-  startService,
-  type TestService,
   token,
   untilLive,
   uuid,
@@ -26,19 +24,12 @@ import {
   startInput,
 } from "./ops.js";
 
+const writer = await token({ sub: "alice" });
+const reader = await readerToken();
+
 describe.each(backends())("subscriptions on %s", (backend) => {
-  let svc: TestService;
-  let ws: Client;
-  let writer: string;
-  beforeAll(async () => {
-    svc = await startService(backend);
-    writer = await token({ sub: "alice" });
-    ws = await wsConnect(svc.wsUrl, await readerToken());
-  });
-  afterAll(async () => {
-    await ws.dispose();
-    await svc.stop();
-  });
+  const svc = useService(backend);
+  const ws = useSocket(svc, reader);
 
   const start = (c: string, id = uuid()) =>
     gql(svc.url, START, { input: startInput(c, id) }, writer).then(() => id);
@@ -137,16 +128,12 @@ describe.each(backends())("subscriptions on %s", (backend) => {
 });
 
 describe.each(backends())("the reaper on %s", (backend) => {
-  let svc: TestService;
   let clock = Date.now();
-  beforeAll(async () => {
-    svc = await startService(backend, {
-      abandonAfterSeconds: 90,
-      reapIntervalMs: 3_600_000,
-      now: () => new Date(clock),
-    });
+  const svc = useService(backend, {
+    abandonAfterSeconds: 90,
+    reapIntervalMs: 3_600_000,
+    now: () => new Date(clock),
   });
-  afterAll(() => svc.stop());
 
   it("abandons a silent session, spares one with heartbeats, and lets a late end correct it", async () => {
     const c = component();
