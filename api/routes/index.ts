@@ -152,19 +152,24 @@ function graphqlOverHttp(yoga: GraphQLServer, req: IncomingMessage, res: ServerR
  * Dispatches a request by the table: the first route whose path matches handles it; a method the route
  * does not take is 405, a path no route takes is 404.
  */
+const METHODS = {
+  "POST, GET": { accepted: new Set(["POST", "GET", "HEAD", "OPTIONS"]), allow: "POST, GET" },
+  GET: { accepted: new Set(["GET", "HEAD"]), allow: "GET, HEAD" },
+} as const;
+
 export function createRouter(routes: readonly Route[]): Handler {
-  const served = routes.filter((r) => r.matches && r.handle);
+  const served = routes.filter((r) => r.matches && r.handle && r.method !== "WS");
   return (req, res, path) => {
     const route = served.find((r) => r.matches!(path));
     if (!route) return notFound(res, path);
     const method = req.method ?? "GET";
-    const allowed = route.method === "POST, GET" ? ["POST", "GET", "HEAD", "OPTIONS"] : ["GET", "HEAD"];
-    if (!allowed.includes(method)) {
+    const { accepted, allow } = METHODS[route.method as keyof typeof METHODS];
+    if (!accepted.has(method)) {
       return sendJson(
         res,
         405,
         { error: `method ${method} is not allowed on ${route.path}`, code: ErrorCodes.BAD_USER_INPUT },
-        { allow: route.method === "POST, GET" ? "POST, GET" : "GET, HEAD" },
+        { allow },
       );
     }
     return route.handle!(req, res, path);

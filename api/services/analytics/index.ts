@@ -42,11 +42,21 @@ export class AnalyticsService {
   private readonly db: Db;
   private readonly sessionService: SessionService;
   private readonly now: () => Date;
+  /** The context the query modules (search, anomalies, trends, graph) run with. */
+  private readonly query: AnalyticsQuery;
 
   constructor(options: AnalyticsOptions) {
     this.db = options.db;
     this.sessionService = options.sessions;
     this.now = options.now ?? (() => new Date());
+    this.query = {
+      db: this.db,
+      sessions: this.sessionService,
+      now: this.now,
+      rows: (q) => this.rows(q),
+      since: (d) => this.since(d),
+      componentClause: (c) => this.componentClause(c),
+    };
   }
 
   /**
@@ -235,18 +245,6 @@ export class AnalyticsService {
       errorCount: num(r.errors),
       failedSessions: num(r.failed),
     }));
-  }
-
-  /** Builds the context the query modules run with. */
-  private get query(): AnalyticsQuery {
-    return {
-      db: this.db,
-      sessions: this.sessionService,
-      now: this.now,
-      rows: (q) => this.rows(q),
-      since: (d) => this.since(d),
-      componentClause: (c) => this.componentClause(c),
-    };
   }
 
   searchSessions(...args: Args<typeof searchSessions>) {
