@@ -98,7 +98,7 @@ describe.each(backends())("component helpers on %s", (backend) => {
     const shell = new PtyProcess(BINS.mahavishnu, ["shell"], env(), project);
     try {
       const prompt = /mahavishnu> $/;
-      await shell.waitFor(prompt);
+      await shell.ready(prompt);
       expect(await shell.type("ps()", prompt)).toMatch(/release\s+│ failed/);
       expect(await shell.type("errors()", prompt)).toMatch(/test\s+│ Exit3\s+│ 3\s+│ 3 tests failed/);
       expect(await shell.type("top()", prompt)).toMatch(/no workflow is running/);
@@ -151,7 +151,7 @@ describe.each(backends())("component helpers on %s", (backend) => {
     const shell = new PtyProcess(BINS.crackerjack, ["shell", "--project", broken], env(), dir.path);
     try {
       const prompt = /crackerjack> $/;
-      await shell.waitFor(prompt);
+      await shell.ready(prompt);
       expect(await shell.type("show_adapters()", prompt)).toMatch(
         /typecheck\s+│ tsc --noEmit -p tsconfig.json\s+│ tsconfig.json/,
       );
@@ -176,7 +176,7 @@ describe.each(backends())("component helpers on %s", (backend) => {
     const shell = new PtyProcess(BINS.akosha, ["shell"], env(), dir.path);
     try {
       const prompt = /akosha> $/;
-      await shell.waitFor(prompt);
+      await shell.ready(prompt);
       const agg = await shell.type("aggregate()", prompt);
       expect(agg).toMatch(/component\s+│ count/);
       expect(agg).toMatch(/crackerjack/);
@@ -201,7 +201,7 @@ describe.each(backends())("component helpers on %s", (backend) => {
     const out = join(dir.path, "web-out");
     try {
       const prompt = /fastblocks> $/;
-      await shell.waitFor(prompt);
+      await shell.ready(prompt);
       const routes = await shell.type("routes()", prompt);
       expect(routes).toMatch(/\/graphql/);
       expect(routes).toMatch(/\/dashboard/);

@@ -77,6 +77,15 @@ export class PtyProcess {
     return this.text.slice(from);
   }
 
+  /**
+   * Resolves once the shell shows `prompt` with tracking enabled. The banner states what is known when it
+   * is drawn; on a busy machine the service's first answer can come after it, and the shell then prints
+   * "tracking: ✓ Enabled" above a redrawn prompt. Typing before that would race the redraw.
+   */
+  ready(prompt: RegExp, ms = 30_000): Promise<void> {
+    return this.waitFor(new RegExp(`(?:Tracking\\s+|tracking: )✓ Enabled[\\s\\S]*${prompt.source}`), ms);
+  }
+
   /** Resolves when output (from `from`) matches `re`. */
   waitFor(re: RegExp, ms = 30_000, from = 0): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -156,9 +156,8 @@ describe.each(backends())("the six shells on %s", (backend) => {
     const prompt = new RegExp(`${s.component}> $`);
     const shell = openShell(s.component, env(), dir.path);
     try {
-      await shell.waitFor(prompt);
       // The banner shows the state known then; the service is up, so Enabled comes (at once, or just after).
-      await shell.waitFor(/Tracking\s+✓ Enabled|tracking: ✓ Enabled/);
+      await shell.ready(prompt);
       const { sessionStarted } = await started.when((x) => x.sessionStarted.pid === shell.pid);
       const id = sessionStarted.id;
 
@@ -283,7 +282,7 @@ describe.each(backends())("the six shells on %s", (backend) => {
       c: "oneiric",
     });
     const shell = openShell("oneiric", env(), dir.path);
-    await shell.waitFor(/oneiric> $/);
+    await shell.ready(/oneiric> $/);
     const { sessionStarted } = await started.when((x) => x.sessionStarted.pid === shell.pid);
     const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.c2lnbmF0dXJlLWJ5dGVzLWhlcmU";
     await shell.type(`const dsn = "postgres://admin:S3cretPassw0rd@db:5432/app"`, /oneiric> $/);
@@ -380,7 +379,7 @@ describe("the README's new-component example", () => {
         { SESSION_BUDDY_URL: svc.url, SESSION_BUDDY_DATA_DIR: dir.path, SESSION_BUDDY_SECRET: TEST_SECRET },
         dir.path,
       );
-      await shell.waitFor(/inventory> $/);
+      await shell.ready(/inventory> $/);
       expect(shell.output()).toMatch(/stock\(sku\)\s+Units in stock for a SKU/);
       expect(await shell.type("stock('ab-1')", /inventory> $/)).toMatch(/units: 28/);
       shell.write(".exit\r");
