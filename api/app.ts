@@ -1,7 +1,8 @@
 /**
  * The service assembled without I/O of its own: the services over the database and the live feed, the
  * GraphQL endpoint (api/yoga.ts), its subscriptions (api/ws.ts), the route table (api/routes/) and the
- * reaper. `start` listens, `stop` releases everything.
+ * reaper. Every request first passes the Host allow-list (api/routes/host.ts) and gets a request id.
+ * `start` listens, `stop` releases everything.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,11 +10,15 @@ import type { Verifier } from "../auth/jwt.js";
 import { type Logger, silentLogger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
 import type { Database } from "../db/connection.js";
+import type { Exposure } from "./exposure.js";
 import type { PubSubHandle } from "./pubsub.js";
 import { Reaper } from "./reaper.js";
+import { beginRequest } from "./request-log.js";
 import { createDashboardHandler } from "./routes/dashboard.js";
+import { createHostPolicy, type HostPolicy } from "./routes/host.js";
 import { sendJson } from "./routes/http.js";
 import { createRouter, describeRoutes, routeTable } from "./routes/index.js";
+import { type LocalSignIn, pageTokenFor } from "./routes/login.js";
 import { createServices, type Services } from "./services/index.js";
 import { attachSubscriptions } from "./ws.js";
 import { createGraphQL, type GraphQLServer } from "./yoga.js";
@@ -27,11 +32,21 @@ export interface AppOptions {
   abandonAfterSeconds?: number;
   /** How often the reaper looks for silent sessions; default a third of the abandon timeout, at most 10 s. */
   reapIntervalMs?: number;
-  /** A read token GraphiQL is pre-filled with; only in the embedded local mode. */
-  graphiqlToken?: string | undefined;
+  /**
+   * The embedded local mode's sign-in (the `/login` link); GraphiQL and the dashboard embed its page
+   * token only for a signed-in browser.
+   */
+  signIn?: LocalSignIn | undefined;
+  /** Host names served besides loopback names and the listen address (`*` = any). */
+  allowedHosts?: readonly string[];
+  /** Origins whose pages may call the API with credentials. */
+  corsOrigins?: readonly string[];
+  /** Who may introspect the schema / see "Did you mean" hints; default public. */
+  introspection?: Exposure;
+  suggestions?: Exposure;
   /** Describes the auth mode to clients that ask (FastBlocks' `auth`). */
   authMode?: "local-secret" | "secret" | "jwks";
-  /** The built dashboard served at /dashboard; default `<repo>/dist/web`. It embeds `graphiqlToken`. */
+  /** The built dashboard served at /dashboard; default `<repo>/dist/web`. */
   dashboardDir?: string;
   now?: () => Date;
 }
@@ -70,15 +85,21 @@ export function createApp(options: AppOptions): App {
     intervalMs: options.reapIntervalMs ?? Math.min(10_000, Math.max(100, (abandonAfter * 1000) / 3)),
     logger,
   });
+  const policyFor = (listenHost: string) =>
+    createHostPolicy({ listenHost, allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins });
+  let hosts: HostPolicy = policyFor("127.0.0.1");
   const yoga = createGraphQL({
     services,
     verify: options.verify,
     logger,
-    graphiqlToken: options.graphiqlToken,
+    corsAllowed: (origin) => hosts.corsAllowed(origin),
+    graphiqlToken: (request) => pageTokenFor(options.signIn, request.headers.get("cookie") ?? undefined),
+    introspection: options.introspection,
+    suggestions: options.suggestions,
   });
   const dashboard = createDashboardHandler({
     dir: options.dashboardDir,
-    token: options.graphiqlToken,
+    tokenFor: (req) => pageTokenFor(options.signIn, req.headers.cookie),
     authMode: options.authMode,
     logger,
   });
@@ -92,21 +113,37 @@ export function createApp(options: AppOptions): App {
     yoga,
     verify: options.verify,
     dashboard,
+    signIn: options.signIn,
   });
   const route = createRouter(routes);
 
   const server = createServer((req, res) => {
+    const log = beginRequest(logger, req, res);
+    res.setHeader("x-content-type-options", "nosniff");
+    res.setHeader("x-frame-options", "DENY");
+    const host = hosts.check(req.headers.host);
+    if (!host.ok) {
+      log.info({ host: req.headers.host, status: host.status }, "request refused by the Host allow-list");
+      req.resume();
+      return sendJson(res, host.status, {
+        error: host.reason,
+        code: host.status === 400 ? ErrorCodes.BAD_USER_INPUT : ErrorCodes.FORBIDDEN,
+      });
+    }
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     Promise.resolve()
       .then(() => route(req, res, path))
       .catch((err) => {
-        logger.error("request failed", err);
+        log.error({ err, path }, "request failed");
         if (!res.headersSent)
           sendJson(res, 500, { error: "internal error", code: ErrorCodes.INTERNAL_SERVER_ERROR });
         else res.end();
       });
   });
-  const subscriptions = attachSubscriptions(server, yoga, options.verify);
+  const subscriptions = attachSubscriptions(server, yoga, options.verify, {
+    logger,
+    hosts: () => hosts,
+  });
 
   let started = false;
   return {
@@ -116,6 +153,7 @@ export function createApp(options: AppOptions): App {
     server,
     routes: describeRoutes(routes),
     async start(port, host) {
+      hosts = policyFor(host);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {

@@ -40,7 +40,10 @@ export const builder = new SchemaBuilder<{
     // No identity means the caller is not authenticated; an identity without the scope is forbidden.
     unauthorizedError: (_parent, ctx, info) => {
       if (!ctx.identity)
-        return unauthenticated(ctx.authFailure?.message ?? "a valid bearer token is required");
+        return unauthenticated(
+          ctx.authFailure?.message ?? "a valid bearer token is required",
+          ctx.authFailure?.code,
+        );
       return forbidden(
         `the token's scopes do not allow ${info.parentType.name}.${info.fieldName}`,
         ForbiddenReasons.TOKEN_SCOPE,
@@ -49,8 +52,23 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType("DateTime", DateTimeResolver);
-builder.addScalarType("JSON", JSONResolver);
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.addScalarType("DateTime", DateTimeResolver, {
+  description:
+    "An instant as an RFC 3339 (ISO 8601) date-time string, e.g. 2026-11-24T10:15:30.000Z. Input needs the date, the time to the second and an offset (Z or ±hh:mm), e.g. 2026-11-24T11:15:30+01:00; output is always UTC with milliseconds.",
+});
+builder.addScalarType("JSON", JSONResolver, {
+  description:
+    "Any JSON value (ECMA-404); the fields typed JSON here hold objects unless they say otherwise.",
+});
+builder.queryType({
+  description:
+    "Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read.",
+});
+builder.mutationType({
+  description:
+    "Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any).",
+});
+builder.subscriptionType({
+  description:
+    "Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed.",
+});

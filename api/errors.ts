@@ -1,5 +1,11 @@
 import { GraphQLError } from "graphql";
-import { type ErrorCode, ErrorCodes, type ForbiddenReason } from "../contract/errors.js";
+import {
+  type ErrorCode,
+  ErrorCodes,
+  type ForbiddenReason,
+  type TokenFailure,
+  TokenFailures,
+} from "../contract/errors.js";
 
 /** An expected failure of the domain: shown to the caller with its code, never masked. */
 export class DomainError extends GraphQLError {
@@ -11,8 +17,11 @@ export class DomainError extends GraphQLError {
   }
 }
 
-export const unauthenticated = (message = "a valid bearer token is required") =>
-  new DomainError(ErrorCodes.UNAUTHENTICATED, message);
+/** No usable token; `reason` says which (missing, expired, invalid, bad claims) so a client can act on it. */
+export const unauthenticated = (
+  message = "a valid bearer token is required",
+  reason: TokenFailure = TokenFailures.MISSING,
+) => new DomainError(ErrorCodes.UNAUTHENTICATED, message, { reason });
 export const forbidden = (message: string, reason: ForbiddenReason) =>
   new DomainError(ErrorCodes.FORBIDDEN, message, { reason });
 export const badInput = (message: string, extra: Record<string, unknown> = {}) =>

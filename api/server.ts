@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { createVerifier, mintToken } from "../auth/jwt.js";
+import { LOGIN_TTL_SECONDS, loginLink } from "../auth/local-login.js";
 import { ensureLocalSecret } from "../auth/local-secret.js";
 import type { Logger } from "../config/logger.js";
 import { redactUrl } from "../config/redact-url.js";
@@ -6,13 +8,42 @@ import type { Settings } from "../config/settings.js";
 import { Scopes } from "../contract/enums.js";
 import { embeddedDbDir, openConfiguredDatabase } from "../db/open.js";
 import { type App, createApp } from "./app.js";
+import { defaultExposure } from "./exposure.js";
 import { openPubSub } from "./pubsub.js";
+import type { LocalSignIn } from "./routes/login.js";
 
 export interface RunningService {
   app: App;
   url: string;
   port: number;
+  /** The embedded mode's sign-in links (dashboard, GraphiQL); absent with a configured secret or JWKS. */
+  signInLinks?: { dashboard: string; graphiql: string } | undefined;
   stop(): Promise<void>;
+}
+
+/**
+ * The embedded mode's sign-in: the read token signed-in pages get is re-minted daily, so a service that
+ * runs for weeks never hands out an expired one.
+ */
+async function localSignIn(secret: string): Promise<LocalSignIn & { close(): void }> {
+  const mint = () =>
+    mintToken({
+      secret,
+      sub: "local-browser",
+      scopes: [Scopes.READ, Scopes.AUDIT],
+      ttlSeconds: LOGIN_TTL_SECONDS,
+    });
+  const signIn = { secret, pageToken: await mint(), close: () => clearInterval(timer) };
+  const timer = setInterval(() => {
+    mint().then(
+      (t) => {
+        signIn.pageToken = t;
+      },
+      () => {},
+    );
+  }, 86_400_000);
+  timer.unref();
+  return signIn;
 }
 
 export class StartupError extends Error {}
@@ -37,25 +68,30 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
   }
   const verify = createVerifier({ secret, jwks: settings.jwks, issuers: settings.issuers });
 
+  const opened = performance.now();
+  if (settings.databaseUrl) {
+    logger.info(`connecting to ${redactUrl(settings.databaseUrl)} and applying migrations…`);
+  } else {
+    const dir = embeddedDbDir(settings.dataDir);
+    logger.info(
+      existsSync(dir)
+        ? `opening the embedded database in ${dir}…`
+        : `creating the embedded database in ${dir} and applying migrations (first start: a few seconds)…`,
+    );
+  }
   const database = await openConfiguredDatabase(settings).catch((err: Error) => {
     throw new StartupError(err.message);
   });
+  logger.info(`database ready in ${Math.round(performance.now() - opened)} ms`);
   let pubsub: Awaited<ReturnType<typeof openPubSub>>;
   try {
+    if (settings.redisUrl) logger.info(`connecting to ${redactUrl(settings.redisUrl)} for the live feed…`);
     pubsub = await openPubSub(settings.redisUrl, { channelPrefix: settings.redisPrefix });
   } catch (err) {
     await database.close();
     throw new StartupError((err as Error).message);
   }
-  const graphiqlToken =
-    authMode === "local-secret" && secret
-      ? await mintToken({
-          secret,
-          sub: "graphiql",
-          scopes: [Scopes.READ, Scopes.AUDIT],
-          ttlSeconds: 7 * 86400,
-        })
-      : undefined;
+  const signIn = authMode === "local-secret" && secret ? await localSignIn(secret) : undefined;
   const app = createApp({
     database,
     pubsub,
@@ -63,13 +99,18 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     logger,
     metricsEnabled: settings.metricsEnabled,
     abandonAfterSeconds: settings.abandonAfter,
-    graphiqlToken,
+    signIn,
+    allowedHosts: settings.allowedHosts,
+    corsOrigins: settings.corsOrigins,
+    introspection: settings.introspection ?? defaultExposure(production),
+    suggestions: settings.suggestions ?? defaultExposure(production),
     authMode,
   });
   let bound: { url: string; port: number };
   try {
     bound = await app.start(settings.port, settings.host);
   } catch (err) {
+    signIn?.close();
     await app.stop();
     await pubsub.close();
     await database.close();
@@ -83,13 +124,21 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
   logger.info(
     `Session-Buddy listening on ${bound.url} (database: ${database.kind === "pglite" ? `embedded PGlite in ${embeddedDbDir(settings.dataDir)}` : redactUrl(settings.databaseUrl ?? "")}; live feed: ${pubsub.kind}; auth: ${authMode})`,
   );
+  const origin = new URL(bound.url).origin
+    .replace("//0.0.0.0:", "//127.0.0.1:")
+    .replace("//[::]:", "//[::1]:");
   let stopping: Promise<void> | undefined;
   return {
     app,
     url: bound.url,
     port: bound.port,
+    signInLinks: signIn && {
+      dashboard: loginLink(origin, signIn.secret),
+      graphiql: loginLink(origin, signIn.secret, "/graphql"),
+    },
     stop() {
       stopping ??= (async () => {
+        signIn?.close();
         await app.stop();
         await pubsub.close();
         await database.close();

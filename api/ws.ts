@@ -1,7 +1,9 @@
 /**
  * graphql-ws subscriptions on `/graphql`: the token goes in `connectionParams.authorization`, a socket
  * lives no longer than its token, and documents are parsed and validated through the same Yoga envelope
- * (limits, masking, context) as HTTP requests.
+ * (limits, masking, context, introspection policy) as HTTP requests. An operation over a limit fails on
+ * its own with the error HTTP gives; the socket and its other subscriptions carry on. The upgrade passes
+ * the same Host allow-list as every route, and a browser page of a foreign origin cannot open a socket.
  */
 import type { Server } from "node:http";
 import { GraphQLError } from "graphql";
@@ -9,9 +11,24 @@ import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Identity, Verifier } from "../auth/jwt.js";
+import type { Logger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
 import { LIMITS } from "../contract/limits.js";
+import { logOperation } from "./request-log.js";
+import type { HostPolicy } from "./routes/host.js";
 import { authenticate, type GraphQLServer } from "./yoga.js";
+
+export interface SubscriptionOptions {
+  logger: Logger;
+  /** The Host/Origin policy in force (it changes when the server starts listening). */
+  hosts: () => HostPolicy;
+}
+
+/** A refusal of one operation, as HTTP would answer it. */
+const badInput = (message: string, reason?: string) =>
+  new GraphQLError(message, {
+    extensions: { code: ErrorCodes.BAD_USER_INPUT, ...(reason ? { reason } : {}) },
+  });
 
 export interface Subscriptions {
   /** Closes every socket and stops accepting new ones. */
@@ -22,11 +39,33 @@ export interface Subscriptions {
  * Serves subscriptions on the HTTP server's `/graphql` upgrade.
  *
  * @example
- * const subscriptions = attachSubscriptions(server, yoga, verify);
+ * const subscriptions = attachSubscriptions(server, yoga, verify, { logger, hosts: () => policy });
  * await subscriptions.dispose();
  */
-export function attachSubscriptions(server: Server, yoga: GraphQLServer, verify: Verifier): Subscriptions {
-  const wss = new WebSocketServer({ server, path: "/graphql", maxPayload: LIMITS.requestBytes });
+export function attachSubscriptions(
+  server: Server,
+  yoga: GraphQLServer,
+  verify: Verifier,
+  options: SubscriptionOptions,
+): Subscriptions {
+  const wss = new WebSocketServer({
+    server,
+    path: "/graphql",
+    maxPayload: LIMITS.requestBytes,
+    verifyClient: ({ req, origin }, done) => {
+      const policy = options.hosts();
+      const host = policy.check(req.headers.host);
+      if (!host.ok) return done(false, host.status, host.reason);
+      if (!policy.socketAllowed(origin, req.headers.host ?? "")) {
+        return done(false, 403, "a page of another origin may not open this socket");
+      }
+      done(true);
+    },
+  });
+  const refuse = (identity: Identity | undefined, op: string | undefined, errors: GraphQLError[]) => {
+    logOperation(options.logger, { op: op ?? "anonymous", actor: identity?.sub, transport: "ws", errors });
+    return errors;
+  };
   const expiryTimers = new Set<NodeJS.Timeout>();
   const wsServer = useServer<Record<string, unknown>, { identity?: Identity }>(
     {
@@ -55,6 +94,8 @@ export function attachSubscriptions(server: Server, yoga: GraphQLServer, verify:
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        const identity = ctx.extra.identity;
+        const op = payload.operationName ?? undefined;
         const {
           schema: s,
           execute,
@@ -67,20 +108,24 @@ export function attachSubscriptions(server: Server, yoga: GraphQLServer, verify:
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
+          auth: { identity: identity ?? null, authFailure: null },
         });
+        // A limit (depth, cost, aliases, tokens) may throw from parse or validate; either way it is this
+        // operation's error, never the socket's.
         let document: ReturnType<typeof parse>;
+        let errors: readonly GraphQLError[];
         try {
           document = parse(payload.query);
+          errors = validate(s, document);
         } catch (err) {
-          return [
-            new GraphQLError((err as Error).message, { extensions: { code: ErrorCodes.BAD_USER_INPUT } }),
-          ];
+          return refuse(identity, op, [badInput((err as Error).message)]);
         }
-        const errors = validate(s, document);
         if (errors.length > 0) {
-          return errors.map(
-            (e: GraphQLError) =>
-              new GraphQLError(e.message, { extensions: { code: ErrorCodes.BAD_USER_INPUT } }),
+          const reason = (e: GraphQLError) => e.extensions?.code as string | undefined;
+          return refuse(
+            identity,
+            op,
+            errors.map((e) => badInput(e.message, reason(e) ?? "GRAPHQL_VALIDATION_FAILED")),
           );
         }
         return {
@@ -91,6 +136,17 @@ export function attachSubscriptions(server: Server, yoga: GraphQLServer, verify:
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
+      },
+      onNext: (ctx, _id, payload, _args, result) => {
+        const errors = (result as { errors?: GraphQLError[] }).errors;
+        if (errors?.length) {
+          logOperation(options.logger, {
+            op: payload.operationName ?? "anonymous",
+            actor: ctx.extra.identity?.sub,
+            transport: "ws",
+            errors,
+          });
+        }
       },
     },
     wss,

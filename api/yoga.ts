@@ -1,7 +1,8 @@
 /**
  * The GraphQL endpoint: Yoga over the Pothos schema, with the request limits (graphql-armor), the error
- * policy (domain and GraphQL errors speak to the caller, anything from below is masked and logged, a
- * database outage is SERVICE_UNAVAILABLE) and the request metrics. HTTP and WebSocket share it.
+ * policy (domain and GraphQL errors speak to the caller with their path and locations, anything from below
+ * is masked and logged, a database outage is SERVICE_UNAVAILABLE), CORS for configured origins only, the
+ * introspection/suggestion policy, the request log and metrics. HTTP and WebSocket share it.
  */
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
@@ -11,6 +12,8 @@ import { AuthFailure, bearerToken, type Verifier } from "../auth/jwt.js";
 import type { Logger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
 import type { Context } from "./context.js";
+import { type Exposure, exposurePlugin, suggestionsAllowed, withoutSuggestions } from "./exposure.js";
+import { logOperation, rememberOriginal, requestLog } from "./request-log.js";
 import { schema } from "./schema/index.js";
 import type { Services } from "./services/index.js";
 
@@ -20,8 +23,28 @@ export interface GraphQLOptions {
   services: Services;
   verify: Verifier;
   logger: Logger;
-  /** A read token GraphiQL is pre-filled with; only in the embedded local mode. */
-  graphiqlToken?: string | undefined;
+  /** Whether a page of `origin` may call with credentials (CORS); same-origin pages need no CORS. */
+  corsAllowed?: (origin: string) => boolean;
+  /**
+   * The read token GraphiQL is pre-filled with for this request: only for a signed-in local user of the
+   * embedded mode (see auth/local-login.ts), never for a page any origin can load.
+   */
+  graphiqlToken?: (request: Request) => string | undefined;
+  /** Who may introspect the schema; default public. */
+  introspection?: Exposure;
+  /** Who sees "Did you mean …?" hints; default public. */
+  suggestions?: Exposure;
+}
+
+type Auth = Pick<Context, "identity" | "authFailure">;
+
+/** Each HTTP request's caller and operation, known from its params on. */
+const requests = new WeakMap<Request, { auth: Auth; op: string | undefined; started: number }>();
+
+/** The caller of an operation: from the HTTP request, or what the WebSocket passed (`auth`). */
+function authOf(context: unknown): Auth | undefined {
+  const c = context as { auth?: Auth; request?: Request } | undefined;
+  return c?.auth ?? (c?.request ? requests.get(c.request)?.auth : undefined);
 }
 
 /** Accepted-code mapping: GraphQL's own parse/validation failures are bad input too. */
@@ -86,6 +109,11 @@ function hasCode(e: GraphQLError): boolean {
   return typeof e.extensions?.code === "string";
 }
 
+/** An error that is the service's fault, not the caller's. */
+const isFault = (e: GraphQLError) =>
+  e.extensions?.code === ErrorCodes.INTERNAL_SERVER_ERROR ||
+  e.extensions?.code === ErrorCodes.SERVICE_UNAVAILABLE;
+
 function withCode(error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
@@ -93,6 +121,36 @@ function withCode(error: GraphQLError): GraphQLError {
     positions: error.positions,
     path: error.path,
     extensions: { ...error.extensions, code: ErrorCodes.BAD_USER_INPUT, http: { status: 400 } },
+  });
+}
+
+/**
+ * A domain error thrown by a resolver, re-raised where it happened: the caller sees its message and
+ * extensions together with the field's `path` and `locations` (GraphQL spec §7.1.2).
+ */
+function located(error: GraphQLError, original: GraphQLError): GraphQLError {
+  if (error.path && error.nodes) {
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: original,
+      extensions: original.extensions,
+    });
+  }
+  return original;
+}
+
+/** A masked error, keeping where it happened. */
+function masked(error: unknown, message: string, extensions: Record<string, unknown>): GraphQLError {
+  const e = isGraphQLError(error) ? error : undefined;
+  return new GraphQLError(message, {
+    nodes: e?.nodes,
+    source: e?.source,
+    positions: e?.positions,
+    path: e?.path,
+    extensions,
   });
 }
 
@@ -112,6 +170,47 @@ function requestMetrics(services: Services): Plugin {
           );
         },
       };
+    },
+  };
+}
+
+/**
+ * Authenticates each HTTP request once, from its params on: the introspection policy (at validation) and
+ * the resolvers' context read the same result. Logs each operation when its result is ready.
+ */
+function requestLifecycle(
+  options: GraphQLOptions,
+  exposure: Parameters<typeof suggestionsAllowed>[0],
+): Plugin {
+  return {
+    async onParams({ request, params }) {
+      const auth = await authenticate(options.verify, request.headers.get("authorization"));
+      requests.set(request, { auth, op: params.operationName ?? undefined, started: performance.now() });
+    },
+    onExecute({ args }) {
+      const info = (args.contextValue as { request?: Request }).request;
+      const entry = info ? requests.get(info) : undefined;
+      if (entry && !entry.op) {
+        const op = args.document.definitions.find((d: { kind: string }) => d.kind === "OperationDefinition");
+        entry.op = op && "operation" in op ? (op.name?.value ?? op.operation) : undefined;
+      }
+    },
+    onResultProcess({ request, result, setResult, serverContext }) {
+      if (Array.isArray(result) || !result || typeof result !== "object" || Symbol.asyncIterator in result)
+        return;
+      const entry = requests.get(request);
+      const errors = (result as { errors?: GraphQLError[] }).errors;
+      if (errors?.length && !suggestionsAllowed(exposure, { request })) {
+        setResult({ ...result, errors: withoutSuggestions(errors) });
+      }
+      const req = (serverContext as { req?: import("node:http").IncomingMessage }).req;
+      logOperation(requestLog(req, options.logger), {
+        op: entry?.op ?? "anonymous",
+        actor: entry?.auth.identity?.sub,
+        transport: "http",
+        errors,
+        ms: entry ? Math.round(performance.now() - entry.started) : undefined,
+      });
     },
   };
 }
@@ -143,13 +242,38 @@ export async function authenticate(
  */
 export function createGraphQL(options: GraphQLOptions): GraphQLServer {
   const { services, logger } = options;
+  const exposure = {
+    introspection: options.introspection ?? "public",
+    suggestions: options.suggestions ?? "public",
+    authenticated: (context: unknown) => Boolean(authOf(context)?.identity),
+  } as const;
+  const corsAllowed = options.corsAllowed ?? (() => false);
   return createYoga<Record<string, unknown>, Context>({
     schema,
+    // Yoga reports every error it handles; the request log (api/request-log.ts) already tells a caller's
+    // mistake from a fault, so only what carries no code of ours is an error here.
     logging: {
       debug() {},
       info() {},
       warn: (...args: unknown[]) => logger.warn(args.map(String).join(" ")),
-      error: (...args: unknown[]) => logger.error(args.map(String).join(" ")),
+      error: (...args: unknown[]) => {
+        const coded = args.find((a) => isGraphQLError(a) && hasCode(a) && !isFault(a));
+        if (coded) logger.debug({ yoga: String(coded) }, "graphql-yoga reported a refused request");
+        else logger.error({ err: args[0] }, `graphql-yoga: ${args.map(String).join(" ")}`);
+      },
+    },
+    // Yoga's default echoes any Origin with credentials; only configured origins get CORS headers.
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      if (!origin || !corsAllowed(origin)) return false;
+      return {
+        origin: [origin],
+        credentials: true,
+        methods: ["GET", "POST"],
+        allowedHeaders: ["authorization", "content-type", "x-request-id"],
+        exposedHeaders: ["x-request-id"],
+        maxAge: 600,
+      };
     },
     maskedErrors: {
       // Domain errors and GraphQL's own errors (syntax, validation, variable coercion) speak to the
@@ -157,36 +281,30 @@ export function createGraphQL(options: GraphQLOptions): GraphQLServer {
       maskError(error, message) {
         if (isGraphQLError(error)) {
           const original = error.originalError;
-          if (isGraphQLError(original)) return hasCode(original) ? original : withCode(original);
+          if (isGraphQLError(original))
+            return located(error, hasCode(original) ? original : withCode(original));
           if (!original) return hasCode(error) ? error : withCode(error);
         }
         const original = (error as GraphQLError).originalError ?? error;
+        // The log (api/request-log.ts) shows the original; the caller sees the mask, with its path.
         if (databaseUnavailable(original)) {
-          logger.error("the database is unavailable", original);
-          return new GraphQLError("the database is unavailable; try again later", {
-            extensions: { code: ErrorCodes.SERVICE_UNAVAILABLE, http: { status: 503 } },
-          });
+          return rememberOriginal(
+            masked(error, "the database is unavailable; try again later", {
+              code: ErrorCodes.SERVICE_UNAVAILABLE,
+              http: { status: 503 },
+            }),
+            original,
+          );
         }
-        logger.error("unexpected error while resolving", original);
-        return new GraphQLError(message, { extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } });
+        return rememberOriginal(masked(error, message, { code: ErrorCodes.INTERNAL_SERVER_ERROR }), original);
       },
     },
     // GraphiQL's code comes from this package, not a CDN: it works offline and behind strict egress.
     renderGraphiQL,
-    graphiql: {
-      title: "Session-Buddy",
-      defaultQuery: `# Sessions, newest first. Mint a token with: npx session-buddy token --scope "sessions:read audit:read"
-query RecentSessions {
-  sessions(first: 10) {
-    totalCount
-    edges { node { id component status actor startedAt durationSeconds commandCount } }
-  }
-}
-`,
-      ...(options.graphiqlToken
-        ? { headers: JSON.stringify({ Authorization: `Bearer ${options.graphiqlToken}` }) }
-        : {}),
-    },
+    graphiql: (request) => ({
+      ...graphiqlPage,
+      ...tokenHeaders(options.graphiqlToken?.(request)),
+    }),
     plugins: [
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
@@ -196,15 +314,31 @@ query RecentSessions {
         maxTokens: { n: 5000 },
         blockFieldSuggestion: { enabled: false },
       }),
+      exposurePlugin(exposure),
+      requestLifecycle(options, exposure),
       requestMetrics(services),
       normaliseErrorCodes(),
     ],
     context: async (initial) => {
-      const params = (initial as { connectionParams?: Record<string, unknown> }).connectionParams;
-      const raw = params
-        ? (params.authorization ?? params.Authorization)
-        : initial.request.headers.get("authorization");
-      return { ...(await authenticate(options.verify, raw)), services };
+      const auth =
+        authOf(initial) ?? (await authenticate(options.verify, initial.request.headers.get("authorization")));
+      return { ...auth, services };
     },
   });
 }
+
+const tokenHeaders = (token: string | undefined) =>
+  token ? { headers: JSON.stringify({ Authorization: `Bearer ${token}` }) } : {};
+
+const graphiqlPage = {
+  title: "Session-Buddy",
+  defaultQuery: `# Sessions, newest first. Send a token in Headers below: npx session-buddy token --scope "sessions:read audit:read"
+# (the embedded local mode fills it in after you open the sign-in link that \`session-buddy serve\` printed)
+query RecentSessions {
+  sessions(first: 10) {
+    totalCount
+    edges { node { id component status actor startedAt durationSeconds commandCount } }
+  }
+}
+`,
+};

@@ -1,8 +1,8 @@
-import type { Logger } from "../config/logger.js";
+import type { Logger } from "../client/types.js";
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 
-/** Plain lines on stderr, so stdout stays clean for `--format json`. */
+/** The client's messages as plain lines on stderr, so stdout stays clean for `--format json`. */
 export function createLogger(
   level: keyof typeof LEVELS = "info",
   stream: NodeJS.WritableStream = process.stderr,
@@ -13,9 +13,8 @@ export function createLogger(
       stream.write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${message}\n`);
   };
   return {
-    info: (m) => line("info", m),
+    debug: (m) => line("debug", m),
     warn: (m) => line("warn", m),
-    error: (m, err) =>
-      line("error", err ? `${m}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` : m),
+    error: (m) => line("error", m),
   };
 }

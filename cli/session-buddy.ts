@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
+import { installProcessGuard } from "../api/guard.js";
 import { mintToken } from "../auth/jwt.js";
-import { signingSecret } from "../auth/local-secret.js";
+import { loginLink } from "../auth/local-login.js";
+import { readLocalSecret, signingSecret } from "../auth/local-secret.js";
 import { localSubject } from "../auth/local-token.js";
 import { parseTtl } from "../auth/ttl.js";
 import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
 import { GraphQLRequestError, request } from "../client/graphql-http.js";
 import { ListSessionsQuery, ShowSessionQuery } from "../client/operations/sessions.js";
+import { createServiceLogger } from "../config/logger.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
@@ -23,7 +26,6 @@ import {
 } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
-import { createLogger } from "./logger.js";
 import { registerStatsCommand } from "./stats.js";
 import { watch } from "./watch.js";
 
@@ -92,23 +94,60 @@ export function buildProgram(): Command {
     .option("--data-dir <dir>", "data directory (SESSION_BUDDY_DATA_DIR)")
     .action(async (opts: { host?: string; port?: number; dataDir?: string }) => {
       const settings = config({ host: opts.host, port: opts.port, dataDir: opts.dataDir });
-      const logger = createLogger(settings.logLevel);
+      const logger = createServiceLogger(settings.logLevel);
+      // A dependency failing in its own callback is logged and survived; any other uncaught error exits 1.
+      installProcessGuard({ logger });
       const started = performance.now();
+      logger.info(`starting Session-Buddy ${VERSION}…`);
       // The service stack loads only for the commands that run it: the other commands start fast.
       const { runService } = await import("../api/server.js");
       const service = await runService(settings, logger);
-      logger.info(`ready in ${Math.round(performance.now() - started)} ms — GraphiQL: ${service.url}`);
+      const ms = Math.round(performance.now() - started);
+      const links = service.signInLinks;
+      logger.info(
+        links ? { dashboard: links.dashboard, graphiql: links.graphiql } : { graphql: service.url },
+        links
+          ? `ready in ${ms} ms — open the dashboard (signs you in): ${links.dashboard} — GraphiQL: ${links.graphiql}`
+          : `ready in ${ms} ms — GraphQL: ${service.url}`,
+      );
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           logger.info(`${signal}: shutting down`);
           service.stop().then(resolve, (err) => {
-            logger.error("shutdown failed", err);
+            logger.error({ err }, "shutdown failed");
             resolve();
           });
         };
         process.once("SIGINT", () => stop("SIGINT"));
         process.once("SIGTERM", () => stop("SIGTERM"));
       });
+    });
+
+  program
+    .command("login-link")
+    .description("print the sign-in link of the local service's dashboard (or GraphiQL)")
+    .option("--graphiql", "a link that opens GraphiQL instead of the dashboard")
+    .addHelpText(
+      "after",
+      "\nThe embedded local mode signs a browser in with this link (it sets an HttpOnly cookie); the\n" +
+        "link is made from the data dir's local-secret, so it works across restarts.\n\n" +
+        'Example:\n  $ xdg-open "$(npx session-buddy login-link)"',
+    )
+    .action((opts: { graphiql?: boolean }) => {
+      const settings = config();
+      if (settings.secret || settings.jwks) {
+        throw new UserError(
+          "sign-in links exist only in the embedded local mode (no SESSION_BUDDY_SECRET or SESSION_BUDDY_JWKS); paste a token into the dashboard instead",
+        );
+      }
+      const secret = readLocalSecret(settings.dataDir);
+      if (!secret) {
+        throw new UserError(
+          `no local secret in ${settings.dataDir}: start the service once (npm start) so it creates one`,
+        );
+      }
+      const origin = new URL(settings.url).origin;
+      out(loginLink(origin, secret, opts.graphiql ? "/graphql" : "/dashboard"));
     });
 
   program

@@ -48,6 +48,34 @@ const url = (protocols: string[]) =>
     `must be a ${protocols.map((p) => p.replace(":", "")).join(" or ")} URL`,
   );
 
+/** A list from a file (an array) or the environment (separated by commas or spaces). */
+const list = (item: z.ZodType<string>) =>
+  z.preprocess((v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v), z.array(item));
+
+/** A host name or address as the `Host` header carries it, without the port; `*` allows any. */
+const hostName = z
+  .string()
+  .regex(
+    /^(?:\*|\.?[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]{2,45}\])$/,
+    "must be host names (a leading dot allows subdomains), [IPv6] addresses or *",
+  )
+  .transform((h) => h.toLowerCase());
+
+/** A web origin: scheme, host and port, nothing else. */
+const origin = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.origin === s.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+}, "must be origins such as https://ops.example.com (scheme, host and optional port, no path)");
+
+/** Who may use introspection or see "Did you mean …" suggestions. */
+const exposure = z.enum(["public", "authenticated", "off"], {
+  error: "must be public, authenticated or off",
+});
+
 const workflowStep = z.object({
   name: z.string().min(1),
   run: z.string().min(1),
@@ -71,11 +99,23 @@ export const settingDefinitions = {
   issuers: {
     env: "SESSION_BUDDY_ISSUERS",
     default: ["session-buddy"],
-    schema: z.preprocess(
-      (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v),
-      z.array(z.string().min(1)).min(1),
-    ),
+    schema: list(z.string().min(1)).pipe(z.array(z.string()).min(1)),
   },
+  /**
+   * Host names the service answers to, besides the loopback names and the address it listens on (a
+   * DNS-rebinding guard: a request whose `Host` is not one of them is refused).
+   */
+  allowedHosts: { env: "SESSION_BUDDY_ALLOWED_HOSTS", default: [], schema: list(hostName) },
+  /** Origins whose pages may call the API with credentials (CORS); none by default. */
+  corsOrigins: {
+    env: "SESSION_BUDDY_CORS_ORIGINS",
+    default: [],
+    schema: list(origin).transform((l) => l.map((o) => o.replace(/\/$/, ""))),
+  },
+  /** Schema introspection: unset means public in development, authenticated callers only in production. */
+  introspection: { env: "SESSION_BUDDY_INTROSPECTION", default: undefined, schema: exposure.optional() },
+  /** "Did you mean …" hints in validation errors; default as for introspection. */
+  suggestions: { env: "SESSION_BUDDY_SUGGESTIONS", default: undefined, schema: exposure.optional() },
   token: {
     env: "SESSION_BUDDY_TOKEN",
     default: undefined,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDashboard, type DashboardBuildResult } from "../api/dashboard/build.js";
 import { defaultDashboardDir } from "../api/dashboard/paths.js";
 import { createDashboardHandler } from "../api/routes/dashboard.js";
+import { loginLink } from "../auth/local-login.js";
 import { Scopes } from "../contract/enums.js";
 import { artifactPath, launchChromium, pageProblems, startDashboardService } from "./browser.js";
 import {
@@ -15,6 +16,7 @@ import {
   gql,
   REPO,
   readerToken,
+  TEST_SECRET,
   type TestService,
   tempDir,
   token,
@@ -92,7 +94,7 @@ describe("dashboard build", () => {
 });
 
 describe.each(backends())("dashboard on %s", (backend) => {
-  /** Local-secret mode: the page embeds a read token with audit:read, as GraphiQL's. */
+  /** Local-secret mode: a signed-in page embeds a read token with audit:read, as GraphiQL does. */
   let local: TestService;
   /** A configured secret: the page asks for a token. Same database. */
   let asking: TestService;
@@ -101,7 +103,7 @@ describe.each(backends())("dashboard on %s", (backend) => {
   beforeAll(async () => {
     local = await startDashboardService(backend, {
       dashboardDir: out.path,
-      graphiqlToken: await readerToken("dashboard"),
+      signIn: { secret: TEST_SECRET, pageToken: await readerToken("dashboard") },
       authMode: "local-secret",
     });
     asking = await startDashboardService(backend, {
@@ -165,9 +167,20 @@ describe.each(backends())("dashboard on %s", (backend) => {
         `connect-src 'self' ws://127.0.0.1:${port} wss://127.0.0.1:${port}; object-src 'none'; base-uri 'none'; ` +
         "form-action 'self'; frame-ancestors 'none'",
     );
+    // Without the sign-in cookie the page holds no token: any origin can load it.
     const html = await res.text();
     expect(html).toContain('<meta name="session-buddy-auth-mode" content="local-secret">');
-    expect(html).toMatch(/<meta name="session-buddy-token" content="eyJ[^"]+">/);
+    expect(html).not.toContain("session-buddy-token");
+    // The sign-in link sets an HttpOnly, SameSite=Strict cookie; with it the page embeds the read token.
+    const signIn = await fetch(loginLink(local.origin, TEST_SECRET), { redirect: "manual" });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get("location")).toBe("/dashboard");
+    const cookie = signIn.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(
+      /^session-buddy-login=\d+\.[\w-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+$/,
+    );
+    const signedIn = await fetch(`${local.origin}/dashboard`, { headers: { cookie: cookie.split(";")[0]! } });
+    expect(await signedIn.text()).toMatch(/<meta name="session-buddy-token" content="eyJ[^"]+">/);
 
     const session = await fetch(`${local.origin}/dashboard/session/${uuid()}`);
     expect(session.status).toBe(200);
@@ -215,7 +228,7 @@ describe.each(backends())("dashboard on %s", (backend) => {
     await seedHistory();
     const { context, page, problems } = await newPage();
     try {
-      await page.goto(`${local.origin}/dashboard`);
+      await page.goto(loginLink(local.origin, TEST_SECRET));
       await page.locator("main[data-ready=overview]").waitFor(WAIT);
       await page.locator("#live-state[data-state=live]").waitFor(WAIT);
       expect(await page.locator("#identity").textContent()).toContain("Local dev token as dashboard");
@@ -279,7 +292,7 @@ describe.each(backends())("dashboard on %s", (backend) => {
     ]);
     const { context, page, problems } = await newPage();
     try {
-      await page.goto(`${local.origin}/dashboard`);
+      await page.goto(loginLink(local.origin, TEST_SECRET));
       await page.locator("main[data-ready=overview]").waitFor(WAIT);
       await page.evaluate("window.__noReload = 7");
       // Client-side navigation from the active table.
@@ -317,7 +330,7 @@ describe.each(backends())("dashboard on %s", (backend) => {
   it("changes the token and goes back to the local one", async () => {
     const { context, page, problems } = await newPage();
     try {
-      await page.goto(`${local.origin}/dashboard`);
+      await page.goto(loginLink(local.origin, TEST_SECRET));
       await page.locator("main[data-ready=overview]").waitFor(WAIT);
       await page.locator("#change-token").click();
       await page.locator("#token-input").fill(await token({ sub: "someone", scopes: [Scopes.READ] }));
@@ -401,7 +414,7 @@ describe.each(backends())("dashboard on %s", (backend) => {
   it("serves GraphiQL to a browser, and it runs a query", async () => {
     const { context, page, problems } = await newPage();
     try {
-      await page.goto(`${local.origin}/graphql`);
+      await page.goto(loginLink(local.origin, TEST_SECRET, "/graphql"));
       const run = page.locator(".graphiql-execute-button");
       // GraphiQL must not depend on anything but this service: a request elsewhere fails here (no network).
       const elsewhere = page

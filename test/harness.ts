@@ -12,7 +12,7 @@ import { createClient, type Client as WsClient } from "graphql-ws";
 import postgres from "postgres";
 import { inject } from "vitest";
 import WebSocket from "ws";
-import { type App, createApp } from "../api/app.js";
+import { type App, type AppOptions, createApp } from "../api/app.js";
 import { openPubSub } from "../api/pubsub.js";
 import { createVerifier, mintToken } from "../auth/jwt.js";
 import { Scopes } from "../contract/enums.js";
@@ -145,9 +145,11 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Where the dashboard's built assets are (default dist/web). */
   dashboardDir?: string;
-  /** A read token embedded in GraphiQL and the dashboard (the local-secret mode). */
-  graphiqlToken?: string;
+  /** The local-secret mode's sign-in: GraphiQL and the dashboard embed `pageToken` for a signed-in browser. */
+  signIn?: { secret: string; pageToken: string };
   authMode?: "local-secret" | "secret" | "jwks";
+  /** Any other service option (host allow-list, CORS origins, exposure, logger). */
+  app?: Partial<AppOptions>;
 }
 
 /** An in-process service on port 0 over a real database (and Redis when TEST_REDIS_URL is set). */
@@ -165,8 +167,9 @@ export async function startService(backend: Backend, options: ServiceOptions = {
     ...(options.metricsEnabled !== undefined ? { metricsEnabled: options.metricsEnabled } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
-    ...(options.graphiqlToken ? { graphiqlToken: options.graphiqlToken } : {}),
+    ...(options.signIn ? { signIn: options.signIn } : {}),
     ...(options.authMode ? { authMode: options.authMode } : {}),
+    ...options.app,
   });
   const { url, port } = await app.start(0, "127.0.0.1");
   return {

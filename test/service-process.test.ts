@@ -63,8 +63,11 @@ describe("session-buddy serve as a process", () => {
       SESSION_BUDDY_SECRET: "a-real-secret-of-at-least-32-random-chars-0123",
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot (open the database|apply migrations).*127\.0\.0\.1:1/);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    // The progress lines say what it was doing; the last line says why it stopped, with no stack trace.
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.at(-1)).toMatch(/cannot (open the database|apply migrations).*127\.0\.0\.1:1/);
+    expect(lines.slice(0, -1).join("\n")).toMatch(/connecting to postgres:\/\/nobody@127\.0\.0\.1:1\/none/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
   it("answers bad usage with exit 2 and unreachable services with exit 1", async () => {

@@ -125,6 +125,17 @@ function showTokenForm(reason?: string): void {
       ),
       form,
       useLocal ? h("p", {}, "Or go back to the token this local service embeds: ", useLocal) : null,
+      mode === "local-secret" && !embeddedToken()
+        ? h(
+            "p",
+            { id: "sign-in-hint" },
+            "Or sign in with the link ",
+            h("code", {}, "npm start"),
+            " printed (print it again with ",
+            h("code", {}, "npx session-buddy login-link"),
+            ").",
+          )
+        : null,
       mode ? h("p", { class: "muted" }, `Service auth mode: ${mode}.`) : null,
     ),
   );

@@ -13,13 +13,13 @@ export interface DashboardOptions {
   /** The built dashboard (`index.html` + `assets/`); default `<repo>/dist/web`. */
   dir?: string | undefined;
   /**
-   * A read token embedded in the page so it works without asking, exactly like GraphiQL's pre-filled
-   * one. Only in the embedded local-secret mode: it is ignored when `authMode` says otherwise.
+   * The read token to embed in this request's page, so a signed-in local user needs no token form:
+   * only in the embedded local-secret mode, and only for a browser that opened the sign-in link.
    */
-  token?: string | undefined;
-  /** Shown in the dashboard's header; `local-secret` allows embedding `token`. */
+  tokenFor?: ((req: IncomingMessage) => string | undefined) | undefined;
+  /** Shown in the dashboard's header; `local-secret` allows embedding a token. */
   authMode?: "local-secret" | "secret" | "jwks" | undefined;
-  logger?: { error(message: string, err?: unknown): void };
+  logger?: { error(obj: object, message: string): void };
 }
 
 /**
@@ -81,14 +81,14 @@ const page = (title: string, body: string) =>
  * shows without a restart.
  *
  * @example
- * const dashboard = createDashboardHandler({ token, authMode: "local-secret" });
+ * const dashboard = createDashboardHandler({ tokenFor: (req) => pageTokenFor(signIn, req.headers.cookie) });
  * if (await dashboard(req, res, path)) return;
  */
 export function createDashboardHandler(options: DashboardOptions = {}): DashboardHandler {
   const dir = options.dir ?? defaultDashboardDir();
-  const embedToken =
-    options.token && (options.authMode === undefined || options.authMode === "local-secret")
-      ? options.token
+  const embedToken = (req: IncomingMessage) =>
+    options.authMode === undefined || options.authMode === "local-secret"
+      ? options.tokenFor?.(req)
       : undefined;
 
   const headers = (req: IncomingMessage, contentType: string, cache: string) => ({
@@ -124,9 +124,10 @@ export function createDashboardHandler(options: DashboardOptions = {}): Dashboar
     } catch {
       return notBuilt(req, res);
     }
+    const token = embedToken(req);
     const config =
       `<meta name="session-buddy-auth-mode" content="${escapeAttr(options.authMode ?? "")}">` +
-      (embedToken ? `<meta name="session-buddy-token" content="${escapeAttr(embedToken)}">` : "");
+      (token ? `<meta name="session-buddy-token" content="${escapeAttr(token)}">` : "");
     // no-store: the page may carry a token.
     send(req, res, 200, html, "no-store", template.replace(CONFIG_MARKER, config));
   }
@@ -198,7 +199,7 @@ export function createDashboardHandler(options: DashboardOptions = {}): Dashboar
         );
       }
     } catch (err) {
-      options.logger?.error(`dashboard: cannot serve ${path}`, err);
+      options.logger?.error({ err, path }, "dashboard: cannot serve the page");
       if (!res.headersSent) send(req, res, 500, "text/plain; charset=utf-8", "no-store", "internal error\n");
       else res.destroy();
     }

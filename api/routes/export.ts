@@ -136,7 +136,7 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, o:
     res.end();
   } catch (err) {
     // Headers are gone: the only honest signal left is a broken (unterminated) response.
-    o.logger.error("export failed", err);
+    o.logger.error({ err }, "export failed");
     res.destroy(err as Error);
   }
 }

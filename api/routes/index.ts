@@ -11,12 +11,15 @@ import type { GraphQLServer } from "../yoga.js";
 import type { DashboardHandler } from "./dashboard.js";
 import { handleExport } from "./export.js";
 import { sendJson } from "./http.js";
+import { handleLogin, handleLogout, type LocalSignIn } from "./login.js";
 import { about, health, metrics, ready, type ServiceRouteOptions, schemaIndex, schemaOf } from "./service.js";
 
 export interface RouterOptions extends ServiceRouteOptions {
   yoga: GraphQLServer;
   verify: Verifier;
   dashboard: DashboardHandler;
+  /** The embedded mode's sign-in; absent otherwise (then /login answers 404). */
+  signIn?: LocalSignIn | undefined;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, path: string) => unknown;
@@ -108,6 +111,20 @@ export function routeTable(o: RouterOptions): Route[] {
     },
     {
       method: "GET",
+      path: "/login",
+      description: "local sign-in link: ?key=… sets the sign-in cookie (embedded mode)",
+      matches: exact("/login"),
+      handle: (req, res) => handleLogin(req, res, o.signIn),
+    },
+    {
+      method: "GET",
+      path: "/logout",
+      description: "forgets the local sign-in cookie",
+      matches: exact("/logout"),
+      handle: handleLogout,
+    },
+    {
+      method: "GET",
       path: "/",
       description: "redirects to /graphql",
       matches: exact("/"),
@@ -145,6 +162,8 @@ function graphqlOverHttp(yoga: GraphQLServer, req: IncomingMessage, res: ServerR
   const length = Number(req.headers["content-length"] ?? 0);
   if (length > LIMITS.requestBytes)
     return refuse(413, `request body of ${length} bytes exceeds the limit of ${LIMITS.requestBytes} bytes`);
+  // GraphiQL's page may carry a signed-in user's token: never cached.
+  if (req.method === "GET") res.setHeader("cache-control", "no-store");
   return yoga(req, res);
 }
 

@@ -49,7 +49,7 @@ export async function metrics(o: ServiceRouteOptions, res: ServerResponse) {
     res.writeHead(200, { "content-type": o.services.metrics.registry.contentType });
     res.end(text);
   } catch (err) {
-    o.logger.error("cannot collect metrics", err);
+    o.logger.error({ err }, "cannot collect metrics");
     sendJson(res, 503, {
       error: "metrics unavailable: the database did not answer",
       code: ErrorCodes.SERVICE_UNAVAILABLE,

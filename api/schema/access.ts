@@ -10,6 +10,6 @@ export const canAudit = (ctx: Context) => {
 
 /** The caller's identity; fields that need one are guarded by scopes, so this only fails without a token. */
 export function requireIdentity(ctx: Context) {
-  if (!ctx.identity) throw unauthenticated(ctx.authFailure?.message);
+  if (!ctx.identity) throw unauthenticated(ctx.authFailure?.message, ctx.authFailure?.code);
   return ctx.identity;
 }
