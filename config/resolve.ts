@@ -100,8 +100,9 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       continue;
     }
     for (const [k, v] of Object.entries(data)) {
-      if (!(k in settingDefinitions)) {
-        problems.push(`${path}: unknown key "${k}" (known: ${KEYS.join(", ")})`);
+      // Own keys only: `constructor` or `__proto__` in a file is an unknown key, not Object's.
+      if (!Object.hasOwn(settingDefinitions, k)) {
+        problems.push(`${path}: unknown key ${JSON.stringify(k)} (known: ${KEYS.join(", ")})`);
         continue;
       }
       raw[k as SettingKey] = v;
@@ -134,7 +135,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       settings[key] = parsed.data;
     } else {
       const where = provenance[key];
-      const shown = isSecretKey(key) ? "(hidden)" : JSON.stringify(raw[key]);
+      const shown = isSecretKey(key) ? "(hidden)" : shownValue(raw[key]);
       const issue = parsed.error.issues[0];
       const path = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
       problems.push(`${key} = ${shown} from ${where.source}: ${issue?.message ?? "invalid"}${path}`);
@@ -158,6 +159,18 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     };
   }
   return { settings: s, provenance, files: files.map((f) => f.path) };
+}
+
+/** A bad value as one line of a problem: JSON, cut when long; a value JSON cannot show (a cycle) is named so. */
+function shownValue(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return "(a value that refers to itself)";
+  }
+  if (text === undefined) return String(value);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function expandHome(p: string, homeDir: string, cwd: string): string {
