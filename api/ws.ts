@@ -48,9 +48,10 @@ export function attachSubscriptions(
   verify: Verifier,
   options: SubscriptionOptions,
 ): Subscriptions {
+  // `noServer`: the socket server takes only the upgrades handed to it, and does not re-emit the HTTP
+  // server's own errors (a busy port at listen is the caller's one-line error, not a ws stack trace).
   const wss = new WebSocketServer({
-    server,
-    path: "/graphql",
+    noServer: true,
     maxPayload: LIMITS.requestBytes,
     verifyClient: ({ req, origin }, done) => {
       const policy = options.hosts();
@@ -61,6 +62,13 @@ export function attachSubscriptions(
       }
       done(true);
     },
+  });
+  server.on("upgrade", (req, socket, head) => {
+    if ((req.url ?? "").split("?")[0] !== "/graphql") {
+      socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
   const refuse = (identity: Identity | undefined, op: string | undefined, errors: GraphQLError[]) => {
     logOperation(options.logger, { op: op ?? "anonymous", actor: identity?.sub, transport: "ws", errors });

@@ -15,6 +15,7 @@ import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
 import { SCOPES, Scopes, SESSION_STATUSES } from "../contract/enums.js";
+import { PATTERNS } from "../contract/limits.js";
 import {
   csv,
   type Format,
@@ -26,6 +27,7 @@ import {
 } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
+import { addExamples, registerCompletionCommand } from "./help.js";
 import { registerStatsCommand } from "./stats.js";
 import { watch } from "./watch.js";
 
@@ -44,6 +46,34 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive whole number");
   return n;
+}
+
+const UUID = new RegExp(PATTERNS.uuid);
+
+function sessionId(value: string): string {
+  if (!UUID.test(value))
+    throw new InvalidArgumentError("must be a session id (a UUID, as list-sessions shows)");
+  return value.toLowerCase();
+}
+
+function ttlSeconds(value: string): number {
+  try {
+    return parseTtl(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function scopeList(value: string): string[] {
+  const known = new Set<string>(SCOPES);
+  const scopes = value.split(/[\s,]+/).filter(Boolean);
+  const unknown = scopes.filter((s) => !known.has(s));
+  if (scopes.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `${unknown.length ? `unknown scope ${unknown.join(", ")}` : "no scope given"} (known: ${[...known].join(", ")})`,
+    );
+  }
+  return scopes;
 }
 
 function isoDate(value: string): string {
@@ -130,8 +160,7 @@ export function buildProgram(): Command {
     .addHelpText(
       "after",
       "\nThe embedded local mode signs a browser in with this link (it sets an HttpOnly cookie); the\n" +
-        "link is made from the data dir's local-secret, so it works across restarts.\n\n" +
-        'Example:\n  $ xdg-open "$(npx session-buddy login-link)"',
+        "link is made from the data dir's local-secret, so it works across restarts.",
     )
     .action((opts: { graphiql?: boolean }) => {
       const settings = config();
@@ -182,11 +211,12 @@ export function buildProgram(): Command {
     .option(
       "--scope <scopes>",
       'space-separated scopes, e.g. "sessions:write" or "sessions:read audit:read"',
-      Scopes.WRITE,
+      scopeList,
+      [Scopes.WRITE],
     )
     .option("--component <name...>", "limit a writer to these components")
-    .option("--ttl <duration>", "lifetime, e.g. 15m, 1h, 7d", "1h")
-    .action(async (opts: { sub: string; scope: string; component?: string[]; ttl: string }) => {
+    .option("--ttl <duration>", "lifetime, e.g. 15m, 1h, 7d", ttlSeconds, 3600)
+    .action(async (opts: { sub: string; scope: string[]; component?: string[]; ttl: number }) => {
       const settings = config();
       const secret = signingSecret(settings);
       if (!secret) {
@@ -194,18 +224,15 @@ export function buildProgram(): Command {
           `no secret: set SESSION_BUDDY_SECRET, or start the service once so it creates ${settings.dataDir}/local-secret`,
         );
       }
-      const known = new Set<string>(SCOPES);
-      const scopes = opts.scope.split(/[\s,]+/).filter(Boolean);
-      const unknown = scopes.filter((s) => !known.has(s));
-      if (unknown.length)
-        throw new UserError(`unknown scope ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
-      let ttl: number;
-      try {
-        ttl = parseTtl(opts.ttl);
-      } catch (err) {
-        throw new UserError((err as Error).message);
-      }
-      out(await mintToken({ secret, sub: opts.sub, scopes, components: opts.component, ttlSeconds: ttl }));
+      out(
+        await mintToken({
+          secret,
+          sub: opts.sub,
+          scopes: opts.scope,
+          components: opts.component,
+          ttlSeconds: opts.ttl,
+        }),
+      );
     });
 
   program
@@ -271,7 +298,7 @@ export function buildProgram(): Command {
   program
     .command("show-session")
     .description("show one session and its events")
-    .argument("<id>", "session id")
+    .argument("<id>", "session id (UUID)", sessionId)
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (id: string, opts: { format: "table" | "json" }) => {
       const settings = config();
@@ -368,6 +395,8 @@ export function buildProgram(): Command {
       await runSessionBuddyShell();
     });
 
+  registerCompletionCommand(program, out);
+  addExamples(program);
   return program;
 }
 
@@ -381,12 +410,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (
-        err.code === "commander.helpDisplayed" ||
-        err.code === "commander.version" ||
-        err.code === "commander.help"
-      )
-        return 0;
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
+      // Help shown because a subcommand was missing (`buffer` alone) is bad usage too.
+      if (err.code === "commander.help") return err.exitCode === 0 ? 0 : 2;
       return 2;
     }
     const message =

@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { it } from "./fixture.js";
@@ -70,6 +71,21 @@ describe("session-buddy serve as a process", () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it("says in one line that the port is busy, with no stack trace", async ({ dir, defer }) => {
+    const busy = createServer();
+    defer(() => busy.close());
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    {
+      const port = String((busy.address() as { port: number }).port);
+      const r = await runCli(["serve", "--port", port], { SESSION_BUDDY_DATA_DIR: dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(
+        new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`),
+      );
+      expect(r.stderr).not.toMatch(/Internal error|^\s+at /m);
+    }
+  });
+
   it("answers bad usage with exit 2 and unreachable services with exit 1", async () => {
     expect((await runCli(["frobnicate"])).code).toBe(2);
     expect((await runCli(["list-sessions", "--limit", "zero"])).code).toBe(2);
@@ -82,6 +98,35 @@ describe("session-buddy serve as a process", () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/list-sessions/);
+    // Bad values are bad usage, found before any secret or service is needed.
+    for (const args of [
+      ["token", "--ttl", "forever"],
+      ["token", "--scope", "bogus"],
+      ["show-session", "nope"],
+      ["buffer"],
+      ["completion", "fish"],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it("shows an example in every command's help and generates completion from the commands", async () => {
+    const top = await runCli(["--help"]);
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z][a-z-]*)/gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== "help");
+    expect(commands).toEqual(expect.arrayContaining(["serve", "token", "watch", "buffer", "completion"]));
+    for (const c of [...commands, "buffer status", "buffer replay"]) {
+      const r = await runCli([...c.split(" "), "--help"]);
+      expect(r.stdout, c).toMatch(/Examples:\n {2}\$ .*npx session-buddy/);
+    }
+    const bash = await runCli(["completion", "bash"]);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toMatch(/complete -F _session_buddy session-buddy/);
+    for (const c of commands) expect(bash.stdout).toContain(c);
+    expect((await runCli(["completion", "zsh"])).stdout).toMatch(/^#compdef session-buddy/);
   });
 });
 
