@@ -14,6 +14,7 @@ import type { Identity, Verifier } from "../auth/jwt.js";
 import type { Logger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
 import { LIMITS } from "../contract/limits.js";
+import { nestingError } from "./document-nesting.js";
 import { logOperation } from "./request-log.js";
 import type { HostPolicy } from "./routes/host.js";
 import { authenticate, type GraphQLServer } from "./yoga.js";
@@ -120,6 +121,8 @@ export function attachSubscriptions(
         });
         // A limit (depth, cost, aliases, tokens) may throw from parse or validate; either way it is this
         // operation's error, never the socket's.
+        const tooDeep = nestingError(payload.query);
+        if (tooDeep) return refuse(identity, op, [tooDeep]);
         let document: ReturnType<typeof parse>;
         let errors: readonly GraphQLError[];
         try {

@@ -12,6 +12,7 @@ import { AuthFailure, bearerToken, type Verifier } from "../auth/jwt.js";
 import type { Logger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
 import type { Context } from "./context.js";
+import { nestingError } from "./document-nesting.js";
 import { type Exposure, exposurePlugin, suggestionsAllowed, withoutSuggestions } from "./exposure.js";
 import { logOperation, rememberOriginal, requestLog } from "./request-log.js";
 import { schema } from "./schema/index.js";
@@ -78,7 +79,9 @@ const DB_DOWN_CODES = new Set([
   "CONNECTION_CLOSED",
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
+  "EPIPE",
   "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
   "57P03", // cannot_connect_now
 ]);
 
@@ -183,9 +186,11 @@ function requestLifecycle(
   exposure: Parameters<typeof suggestionsAllowed>[0],
 ): Plugin {
   return {
-    async onParams({ request, params }) {
+    async onParams({ request, params, setResult }) {
       const auth = await authenticate(options.verify, request.headers.get("authorization"));
       requests.set(request, { auth, op: params.operationName ?? undefined, started: performance.now() });
+      const tooDeep = nestingError(params.query);
+      if (tooDeep) setResult({ errors: [tooDeep] });
     },
     onExecute({ args }) {
       const info = (args.contextValue as { request?: Request }).request;
