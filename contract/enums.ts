@@ -33,6 +33,24 @@ export const COMMAND_OUTCOMES = ["ok", "error"] as const;
 export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
 export const CommandOutcomes = keyed(COMMAND_OUTCOMES);
 
+/**
+ * Why a client could not keep a record, as its heartbeats report drops: `overflow` and `expired` — the
+ * journal's bounds (`journalMaxEvents`, `journalMaxAgeDays`); `memory_cap` — the journal could not be written
+ * and the in-memory fallback was full; `journal_full` / `journal_unwritable` — held in memory only because
+ * the disk was full (ENOSPC, EDQUOT) or unwritable (read-only, permissions, I/O errors) when the process
+ * left; `malformed` — a journal record the client could not send (no session id).
+ */
+export const DROP_REASONS = [
+  "overflow",
+  "expired",
+  "memory_cap",
+  "journal_full",
+  "journal_unwritable",
+  "malformed",
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+export const DropReasons = keyed(DROP_REASONS);
+
 /** The token scopes of the service (SPEC §7). */
 export const Scopes = {
   WRITE: "sessions:write",

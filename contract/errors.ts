@@ -52,6 +52,22 @@ export const ForbiddenReasons = {
 } as const;
 export type ForbiddenReason = (typeof ForbiddenReasons)[keyof typeof ForbiddenReasons];
 
+/**
+ * Why an input is refused, in `extensions.reason` of BAD_USER_INPUT (and a rejected event's `reason`),
+ * for the refusals a client may want to tell apart; other contract violations carry no reason.
+ */
+export const BadInputReasons = {
+  /** A text or a JSON key/string holds U+0000, which Postgres text and jsonb cannot store. */
+  NUL_CHARACTER: "NUL_CHARACTER",
+  /** A text or a JSON key/string holds an unpaired UTF-16 surrogate (not well-formed Unicode). */
+  LONE_SURROGATE: "LONE_SURROGATE",
+  /** A JSON input nests objects and arrays deeper than `LIMITS.jsonDepth`. */
+  JSON_TOO_DEEP: "JSON_TOO_DEEP",
+  /** A pagination cursor the service did not hand out (forged, truncated, or of another list). */
+  BAD_CURSOR: "BAD_CURSOR",
+} as const;
+export type BadInputReason = (typeof BadInputReasons)[keyof typeof BadInputReasons];
+
 /** Why a token was not accepted, in `extensions.reason` of UNAUTHENTICATED. */
 export const TokenFailures = {
   MISSING: "TOKEN_MISSING",

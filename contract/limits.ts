@@ -24,6 +24,18 @@ export const LIMITS = {
   environmentBytes: 16 * 1024,
   /** Serialised `payload` of an event. */
   payloadBytes: 16 * 1024,
+  /**
+   * Nesting of a JSON input (`metadata`, `environment`, `payload`): objects and arrays inside each other,
+   * the outer object being level 1. Checked without recursion, before anything walks the value.
+   */
+  jsonDepth: 32,
+  /**
+   * Nesting of braces and brackets in a GraphQL document (selections, argument objects, lists), checked
+   * by a scan before the parser, whose recursion a deeper document would overflow.
+   */
+  documentNesting: 64,
+  /** Largest `seq` of an event (a GraphQL Int, the column's `integer`). */
+  seqMax: 2_147_483_647,
   /** One HTTP request body. */
   requestBytes: 2 * 1024 * 1024,
   /** Largest process id a start may carry (Linux `pid_max`); the smallest is 1. */

@@ -3,11 +3,12 @@ import {
   CAPTURE_MODES,
   CaptureModes,
   COMMAND_OUTCOMES,
+  DROP_REASONS,
   END_REASONS,
   EndReasons,
   SESSION_STATUSES,
 } from "./enums.js";
-import { ErrorCodes, ForbiddenReasons } from "./errors.js";
+import { type BadInputReason, BadInputReasons, ErrorCodes, ForbiddenReasons } from "./errors.js";
 import { DEFAULT_SESSION_TYPE, EVENT_MODEL_VERSION, LIMITS, PATTERNS } from "./limits.js";
 
 /**
@@ -19,12 +20,74 @@ import { DEFAULT_SESSION_TYPE, EVENT_MODEL_VERSION, LIMITS, PATTERNS } from "./l
  * GraphQL `DateTime` scalar hands them over), which the API checks once at its boundary.
  */
 
+/** Where an input breaks the contract (a path inside the value checked) and why. */
+export interface InputProblem {
+  path: (string | number)[];
+  message: string;
+  reason: BadInputReason;
+}
+
+// With the `u` flag a surrogate pair is one code point, so this matches unpaired surrogates only.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * What keeps `text` out of Postgres (text and jsonb cannot hold U+0000; jsonb refuses an unpaired
+ * surrogate, and text would store it altered), if anything.
+ */
+export function unstorableText(text: string): Omit<InputProblem, "path"> | undefined {
+  if (text.includes("\u0000"))
+    return { message: "must not contain NUL characters", reason: BadInputReasons.NUL_CHARACTER };
+  if (LONE_SURROGATE.test(text))
+    return {
+      message: "must be well-formed Unicode (no lone surrogates)",
+      reason: BadInputReasons.LONE_SURROGATE,
+    };
+  return undefined;
+}
+
+/**
+ * The first problem of a JSON value: nesting deeper than `maxDepth` levels (the value itself being level
+ * 1), or a key or string {@link unstorableText}. Walks with an explicit stack, never recursion, so even a
+ * value nested thousands deep is answered, not a stack overflow; the byte limits are checked after it.
+ */
+export function jsonProblem(value: unknown, maxDepth: number = LIMITS.jsonDepth): InputProblem | undefined {
+  const pending: { node: unknown; path: (string | number)[]; depth: number }[] = [
+    { node: value, path: [], depth: 0 },
+  ];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { node, path, depth } = item;
+    if (typeof node === "string") {
+      const bad = unstorableText(node);
+      if (bad) return { path, ...bad };
+    }
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= maxDepth) {
+      const message = `must be nested at most ${maxDepth} levels deep (objects and arrays)`;
+      return { path: [], message, reason: BadInputReasons.JSON_TOO_DEEP };
+    }
+    const isArray = Array.isArray(node);
+    for (const [key, child] of Object.entries(node)) {
+      const bad = isArray ? undefined : unstorableText(key);
+      if (bad) return { path, message: `key ${JSON.stringify(key)} ${bad.message}`, reason: bad.reason };
+      pending.push({ node: child, path: [...path, isArray ? Number(key) : key], depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** A string Postgres stores as it is (see {@link unstorableText}). */
+const storableText = () =>
+  z.string().superRefine((text, ctx) => {
+    const bad = unstorableText(text);
+    if (bad) ctx.addIssue({ code: "custom", message: bad.message, params: { reason: bad.reason } });
+  });
+
 const matching = (pattern: string, message = `must match ${pattern}`) =>
   z.string().regex(new RegExp(pattern), message);
 // No `i` flag anywhere: JSON Schema patterns have no flags, and the published schema must accept the same ids.
 export const uuidModel = matching(PATTERNS.uuid, "must be a UUID");
 const isoDate = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" });
-const shortText = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+const shortText = (max: number) => storableText().max(max, `must be at most ${max} characters`);
 const between = (min: number, max: number) =>
   z
     .number()
@@ -32,13 +95,17 @@ const between = (min: number, max: number) =>
     .min(min, `must be between ${min} and ${max}`)
     .max(max, `must be between ${min} and ${max}`);
 
+/** A JSON object within `LIMITS.jsonDepth` and `maxBytes`, every key and string storable. */
 const jsonObject = (maxBytes: number, what: string) =>
-  z
-    .record(z.string(), z.unknown())
-    .refine(
-      (v) => Buffer.byteLength(JSON.stringify(v), "utf8") <= maxBytes,
-      `${what} must be at most ${maxBytes / 1024} KiB serialised`,
-    );
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const problem = jsonProblem(value);
+    if (problem) {
+      const { path, message, reason } = problem;
+      ctx.addIssue({ code: "custom", path, message, params: { reason } });
+    } else if (Buffer.byteLength(JSON.stringify(value), "utf8") > maxBytes) {
+      ctx.addIssue({ code: "custom", message: `${what} must be at most ${maxBytes / 1024} KiB serialised` });
+    }
+  });
 
 export const componentName = matching(PATTERNS.componentName);
 
@@ -86,11 +153,10 @@ export const sessionEventModel = z
   .object({
     eventId: uuidModel,
     sessionId: uuidModel,
-    seq: z.number().int().min(1, "must be at least 1"),
+    seq: z.number().int().min(1, "must be at least 1").max(LIMITS.seqMax),
     kind: matching(PATTERNS.eventKind),
     at: isoDate,
-    text: z
-      .string()
+    text: storableText()
       .refine(
         (t) => Buffer.byteLength(t, "utf8") <= LIMITS.textBytes,
         `text must be at most ${LIMITS.textBytes / 1024} KiB`,
@@ -121,8 +187,10 @@ export const heartbeatIdsInput = z
 export const clientHealthInput = z.object({
   journalDepth: z.number().int().nullish(),
   oldestPendingSeconds: z.number().nullish(),
-  breaker: z.string().nullish(),
+  breaker: storableText().nullish(),
   dropped: z.number().int().nullish(),
+  droppedByReason: z.partialRecord(z.enum(DROP_REASONS), z.number().int().min(0)).nullish(),
+  journalError: shortText(500).nullish(),
 });
 export type ClientHealth = z.output<typeof clientHealthInput>;
 
@@ -130,8 +198,11 @@ const rejectedEventModel = z.object({
   eventId: z.string(),
   /** What went wrong; the client switches on this (with `reason`), never on `message`. */
   code: z.enum(ErrorCodes),
-  /** For FORBIDDEN: whether the token (TOKEN_COMPONENTS) or the session (NOT_OWNER) is the cause. */
-  reason: z.enum(ForbiddenReasons).nullish(),
+  /**
+   * For FORBIDDEN: whether the token (TOKEN_COMPONENTS) or the session (NOT_OWNER) is the cause; for
+   * BAD_USER_INPUT: one of the {@link BadInputReasons} when the refusal has one.
+   */
+  reason: z.enum({ ...ForbiddenReasons, ...BadInputReasons }).nullish(),
   message: z.string(),
 });
 
@@ -149,10 +220,7 @@ export type SessionEventIn = z.output<typeof sessionEventInput>;
 export type RejectedEvent = z.output<typeof rejectedEventModel>;
 export type RecordEventsResult = z.output<typeof recordEventsResultModel>;
 
-const filterText = z
-  .string()
-  .max(LIMITS.filterTextChars, `must be at most ${LIMITS.filterTextChars} characters`)
-  .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+const filterText = shortText(LIMITS.filterTextChars);
 const filterDuration = z.number().min(0).max(LIMITS.filterDurationSeconds);
 
 /** Which sessions a list, an export or an aggregate covers; every field narrows, none is required. */
@@ -198,6 +266,15 @@ export const publishedModels = {
   "session-event": sessionEventModel,
   "record-events-result": recordEventsResultModel,
 } as const;
+
+/** The {@link BadInputReasons} of the first issue that has one, for `extensions.reason`. */
+export function reasonOf(error: z.ZodError): BadInputReason | undefined {
+  for (const issue of error.issues) {
+    const reason = (issue as { params?: { reason?: BadInputReason } }).params?.reason;
+    if (reason) return reason;
+  }
+  return undefined;
+}
 
 /** One readable line per problem: `field: message`. */
 export function describeIssues(error: z.ZodError, prefix = ""): string {

@@ -150,7 +150,9 @@ describe.each(backends())("sessions on %s", (backend) => {
     });
 
     // Cursor pagination over events.
-    const page = await gql(svc.url, SESSION, { id, first: 2, after: "2" }, reader);
+    const firstPage = await gql(svc.url, SESSION, { id, first: 2 }, reader);
+    const after = firstPage.body.data!.session.events.pageInfo.endCursor;
+    const page = await gql(svc.url, SESSION, { id, first: 2, after }, reader);
     expect(page.body.data!.session.events.edges.map((e: { node: { seq: number } }) => e.node.seq)).toEqual([
       3, 4,
     ]);

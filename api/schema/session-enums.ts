@@ -1,7 +1,53 @@
+import { settingDefinitions } from "../../config/settings.js";
 import { CAPTURE_MODES, COMMAND_OUTCOMES, END_REASONS, SESSION_STATUSES } from "../../contract/enums.js";
 import { builder } from "../builder.js";
 
-export const SessionStatus = builder.enumType("SessionStatus", { values: SESSION_STATUSES });
-export const EndReason = builder.enumType("EndReason", { values: END_REASONS });
-export const CaptureMode = builder.enumType("CaptureMode", { values: CAPTURE_MODES });
-export const CommandOutcome = builder.enumType("CommandOutcome", { values: COMMAND_OUTCOMES });
+/**
+ * Pothos enum values from a contract tuple, each with its description: a value of the tuple without a
+ * description (or a description of no value) fails to compile.
+ */
+export function describedValues<const T extends readonly string[]>(
+  values: T,
+  descriptions: { readonly [K in T[number]]: string },
+): { [K in T[number]]: { value: K; description: string } } {
+  return Object.fromEntries(
+    values.map((v) => [v, { value: v, description: descriptions[v as T[number]] }]),
+  ) as { [K in T[number]]: { value: K; description: string } };
+}
+
+const abandonAfter = `${settingDefinitions.abandonAfter.env}, default ${settingDefinitions.abandonAfter.default} s`;
+
+export const SessionStatus = builder.enumType("SessionStatus", {
+  description: "Where a session is in its life: ACTIVE, then ENDED or ABANDONED.",
+  values: describedValues(SESSION_STATUSES, {
+    ACTIVE: "Started and not ended; heartbeats and events keep it alive.",
+    ENDED: "An end was received (also a late end after the session was abandoned).",
+    ABANDONED: `Nothing heard for the abandon timeout (${abandonAfter}); set once by the reaper, and turned into ENDED if a late end arrives.`,
+  }),
+});
+export const EndReason = builder.enumType("EndReason", {
+  description: "How a session ended, as its producer reported it (ABANDONED: as the reaper decided).",
+  values: describedValues(END_REASONS, {
+    EXIT: "A clean exit: .exit, Ctrl-D or exit() in a shell, a successful run.",
+    SIGINT: "Interrupted by SIGINT (in a shell: Ctrl-C twice).",
+    SIGTERM: "Terminated by SIGTERM.",
+    SIGHUP: "Its terminal hung up (SIGHUP).",
+    ERROR: "Failed: an uncaught exception, a failed workflow step or check.",
+    ABANDONED: "Set by the reaper when heartbeats stopped; never sent by a well-behaved client.",
+  }),
+});
+export const CaptureMode = builder.enumType("CaptureMode", {
+  description: "How the producer treats the service while the session runs; stamped on the session at start.",
+  values: describedValues(CAPTURE_MODES, {
+    BUFFERED: "Never block the operator: records are journaled on disk and delivered later, exactly once.",
+    STRICT:
+      "The producer refuses to start, or to run a command, until the service has acknowledged its record.",
+  }),
+});
+export const CommandOutcome = builder.enumType("CommandOutcome", {
+  description: "How a command (or another event with an outcome) finished.",
+  values: describedValues(COMMAND_OUTCOMES, {
+    ok: "It completed without an error.",
+    error: "It failed; counted in the session's errorCount.",
+  }),
+});

@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import { CaptureModes, EndReasons } from "../../contract/enums.js";
-import { DEFAULT_SESSION_TYPE, EVENT_MODEL_VERSION, LIMITS } from "../../contract/limits.js";
+import { DEFAULT_SESSION_TYPE, EVENT_MODEL_VERSION, LIMITS, PATTERNS } from "../../contract/limits.js";
 import {
-  type ClientHealth as ClientHealthData,
   describeIssues,
+  reasonOf,
   type SessionEventIn,
   type SessionFilter as SessionFilterData,
   sessionEventInput,
@@ -12,83 +12,190 @@ import {
 } from "../../contract/models.js";
 import { builder } from "../builder.js";
 import { badInput } from "../errors.js";
+import { checkText } from "../services/analytics/index.js";
+import type { InvalidEvent } from "../services/sessions.js";
 import { CaptureMode, EndReason, SessionStatus } from "./session-enums.js";
 
 /** The GraphQL form of {@link sessionFilterModel}; its fields are type-checked against the model's type. */
 export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter").implement({
+  description: `Which sessions to cover: every field given narrows (they combine with AND), none is required. Text fields match exactly and hold at most ${LIMITS.filterTextChars} characters.`,
   fields: (t) => ({
-    type: t.string(),
-    component: t.string(),
-    status: t.field({ type: SessionStatus }),
-    actor: t.string(),
-    username: t.string(),
-    hostname: t.string(),
-    startedAfter: t.field({ type: "DateTime" }),
-    startedBefore: t.field({ type: "DateTime" }),
-    minDurationSeconds: t.float(),
-    delayed: t.boolean(),
+    type: t.string({ description: "Only this session type (admin_shell, workflow, cli, …)." }),
+    component: t.string({ description: "Only this component." }),
+    status: t.field({ type: SessionStatus, description: "Only sessions in this status." }),
+    actor: t.string({ description: "Only sessions started by this token subject." }),
+    username: t.string({ description: "Only sessions reporting this OS user." }),
+    hostname: t.string({ description: "Only sessions reporting this host." }),
+    startedAfter: t.field({
+      type: "DateTime",
+      description: "Only sessions with startedAt at or after this time.",
+    }),
+    startedBefore: t.field({
+      type: "DateTime",
+      description: "Only sessions with startedAt before this time (exclusive).",
+    }),
+    minDurationSeconds: t.float({
+      description: `Only ENDED or ABANDONED sessions that lasted at least this many seconds (0 … ${LIMITS.filterDurationSeconds}).`,
+    }),
+    delayed: t.boolean({ description: "Only sessions whose delayed flag is this value." }),
     changedAfter: t.field({
       type: "DateTime",
-      description: "Sessions the service saw start or end after this time (catch-up of live feeds).",
+      description:
+        "Only sessions whose start or end the service received after this time (catch-up of live feeds).",
     }),
   }),
 });
 
 export const StartSessionInput = builder.inputType("StartSessionInput", {
+  description:
+    "A session starting. Sent once per session; sending it again with the same id changes nothing.",
   fields: (t) => ({
-    id: t.id({ required: true }),
-    type: t.string({ defaultValue: DEFAULT_SESSION_TYPE }),
-    component: t.string({ required: true }),
-    componentType: t.string(),
-    componentVersion: t.string(),
-    shellType: t.string(),
-    adapters: t.stringList(),
-    startedAt: t.field({ type: "DateTime" }),
-    pid: t.int(),
-    username: t.string(),
-    hostname: t.string(),
-    environment: t.field({ type: "JSON" }),
-    metadata: t.field({ type: "JSON" }),
-    captureMode: t.field({ type: CaptureMode, defaultValue: CaptureModes.BUFFERED }),
-    eventId: t.id(),
-    eventVersion: t.string({ defaultValue: EVENT_MODEL_VERSION }),
+    id: t.id({
+      required: true,
+      description:
+        "A UUID the client chooses (v7 recommended); the session's identity, so retries never duplicate it.",
+    }),
+    type: t.string({
+      defaultValue: DEFAULT_SESSION_TYPE,
+      description: `The session type, matching ${PATTERNS.sessionType} (default ${DEFAULT_SESSION_TYPE}).`,
+    }),
+    component: t.string({
+      required: true,
+      description: `The reporting component, matching ${PATTERNS.componentName}; must be in the token's components claim when it has one.`,
+    }),
+    componentType: t.string({
+      description: "The component's role (orchestrator, inspector, …), at most 64 characters.",
+    }),
+    componentVersion: t.string({ description: "The component's version, at most 64 characters." }),
+    shellType: t.string({
+      description: "The shell's class name, e.g. CrackerjackShell, at most 128 characters.",
+    }),
+    adapters: t.stringList({
+      description: "Adapters the component uses: at most 64, each at most 64 characters.",
+    }),
+    startedAt: t.field({
+      type: "DateTime",
+      description:
+        "Capture time on the client; default: when the service receives the start. At most 5 minutes in the future.",
+    }),
+    pid: t.int({ description: `The producer's process id, 1 … ${LIMITS.pidMax}.` }),
+    username: t.string({
+      description: "The OS user, at most 256 characters (the actor comes from the token).",
+    }),
+    hostname: t.string({ description: "The host, at most 256 characters." }),
+    environment: t.field({
+      type: "JSON",
+      description: `A JSON object of the runtime (nodeVersion, platform, cwd, …), at most ${LIMITS.environmentBytes / 1024} KiB serialised and ${LIMITS.jsonDepth} levels deep; cwd at most ${LIMITS.cwdChars} characters.`,
+    }),
+    metadata: t.field({
+      type: "JSON",
+      description: `A free-form JSON object, at most ${LIMITS.metadataBytes / 1024} KiB serialised and ${LIMITS.jsonDepth} levels deep; its string values are searchable.`,
+    }),
+    captureMode: t.field({
+      type: CaptureMode,
+      defaultValue: CaptureModes.BUFFERED,
+      description: `How the producer runs: ${CaptureModes.BUFFERED} (default) or ${CaptureModes.STRICT}.`,
+    }),
+    eventId: t.id({
+      description: "The client's id for this start record, at most 64 characters; stored, not echoed.",
+    }),
+    eventVersion: t.string({
+      defaultValue: EVENT_MODEL_VERSION,
+      description: `Version of the event models the client speaks; only ${EVENT_MODEL_VERSION} is accepted.`,
+    }),
   }),
 });
 
 export const EndSessionInput = builder.inputType("EndSessionInput", {
+  description:
+    "A session ending. Ending an ENDED session again changes nothing; ending an ABANDONED one makes it ENDED.",
   fields: (t) => ({
-    id: t.id({ required: true }),
-    endedAt: t.field({ type: "DateTime" }),
-    endReason: t.field({ type: EndReason, defaultValue: EndReasons.EXIT }),
-    exitCode: t.int(),
-    metadata: t.field({ type: "JSON" }),
+    id: t.id({
+      required: true,
+      description: "The session's UUID; it must exist and belong to the token's subject.",
+    }),
+    endedAt: t.field({
+      type: "DateTime",
+      description:
+        "Capture time on the client; default: when the service receives the end. Not before startedAt.",
+    }),
+    endReason: t.field({
+      type: EndReason,
+      defaultValue: EndReasons.EXIT,
+      description: "How it ended (default EXIT).",
+    }),
+    exitCode: t.int({
+      description: `The process's exit code, −${LIMITS.exitCodeMax} … ${LIMITS.exitCodeMax}.`,
+    }),
+    metadata: t.field({
+      type: "JSON",
+      description: `A JSON object (at most ${LIMITS.metadataBytes / 1024} KiB serialised, ${LIMITS.jsonDepth} levels deep) merged into the session's metadata; its keys replace the start's.`,
+    }),
   }),
 });
 
 export const SessionEventInput = builder.inputType("SessionEventInput", {
+  description:
+    "One event of a session. An event that breaks the contract (a limit, a pattern) is rejected on its own; the rest of the batch still counts.",
   fields: (t) => ({
-    eventId: t.id({ required: true }),
-    sessionId: t.id({ required: true }),
-    seq: t.int({ required: true }),
-    kind: t.string({ required: true }),
-    at: t.field({ type: "DateTime", required: true }),
-    text: t.string(),
-    durationMs: t.float(),
+    eventId: t.id({
+      required: true,
+      description:
+        "A UUID the client chooses; sending it again is a duplicate, or completes a command recorded without an outcome.",
+    }),
+    sessionId: t.id({
+      required: true,
+      description:
+        "The session's UUID; it must have started (else NOT_FOUND), belong to the token's subject and be of a component its claim allows.",
+    }),
+    seq: t.int({
+      required: true,
+      description: `Position in the session, 1 … ${LIMITS.seqMax}; another event claiming a taken seq is rejected with CONFLICT.`,
+    }),
+    kind: t.string({
+      required: true,
+      description: `What happened, matching ${PATTERNS.eventKind}: command, error, note, workflow_step, …; command counts in commandCount.`,
+    }),
+    at: t.field({ type: "DateTime", required: true, description: "Capture time on the client." }),
+    text: t.string({
+      description: `What was typed, at most ${LIMITS.textBytes / 1024} KiB UTF-8, secrets already masked by the client; readable only with audit:read.`,
+    }),
+    durationMs: t.float({
+      description: "How long it ran, in milliseconds (≥ 0); usually sent with the completion.",
+    }),
     // Text, not the CommandOutcome enum: an unknown outcome must reject this one event (checked against
     // the model below), not fail GraphQL validation of the whole batch.
     outcome: t.string({ description: "ok or error (a CommandOutcome); anything else rejects this event." }),
-    errorClass: t.string(),
-    redactions: t.int(),
-    payload: t.field({ type: "JSON" }),
+    errorClass: t.string({ description: "The error's class or code, at most 256 characters." }),
+    redactions: t.int({ description: "How many secrets the client masked in text, ≥ 0 (default 0)." }),
+    payload: t.field({
+      type: "JSON",
+      description: `A JSON object of details, at most ${LIMITS.payloadBytes / 1024} KiB serialised and ${LIMITS.jsonDepth} levels deep; a completion's payload is merged into the stored one.`,
+    }),
   }),
 });
 
-export const ClientHealthInput = builder.inputRef<ClientHealthData>("ClientHealthInput").implement({
+// Untyped like the other inputs with a JSON field; the heartbeat checks it against clientHealthInput.
+export const ClientHealthInput = builder.inputType("ClientHealthInput", {
+  description:
+    "How the client's own delivery is doing; stored on the heartbeat's sessions as clientHealth and exported as metrics.",
   fields: (t) => ({
-    journalDepth: t.int(),
-    oldestPendingSeconds: t.float(),
-    breaker: t.string(),
-    dropped: t.int(),
+    journalDepth: t.int({ description: "Records waiting in the client's on-disk journal." }),
+    oldestPendingSeconds: t.float({
+      description: "Age of the oldest waiting record, in seconds; null when none waits.",
+    }),
+    breaker: t.string({
+      description: "The client's circuit-breaker state, e.g. closed, open or half-open.",
+    }),
+    dropped: t.int({ description: "Records the client could not keep, for any reason (droppedByReason)." }),
+    droppedByReason: t.field({
+      type: "JSON",
+      description:
+        'The drops per reason, e.g. {"memory_cap": 3}: overflow, expired, memory_cap, journal_full, journal_unwritable or malformed.',
+    }),
+    journalError: t.string({
+      description: "Why the journal cannot be written, e.g. disk full (ENOSPC); else null.",
+    }),
   }),
 });
 
@@ -102,7 +209,10 @@ const dropNulls = (o: object) =>
  */
 export function parseInput<S extends z.ZodType>(model: S, input: object, what: string): z.output<S> {
   const r = model.safeParse(Array.isArray(input) ? input : dropNulls(input));
-  if (!r.success) throw badInput(`invalid ${what}: ${describeIssues(r.error)}`);
+  if (!r.success) {
+    const reason = reasonOf(r.error);
+    throw badInput(`invalid ${what}: ${describeIssues(r.error)}`, reason ? { reason } : {});
+  }
   return r.data;
 }
 
@@ -110,10 +220,16 @@ export function parseFilter(filter: object | null | undefined): SessionFilterDat
   return filter ? parseInput(sessionFilterModel, filter, "filter") : undefined;
 }
 
+/** An optional free-text argument of a query (a component, a kind, …), checked as the analytics' are. */
+export const parseText = (name: string, value: string | null | undefined) =>
+  value == null ? value : checkText(name, value);
+
 export function parseSessionId(id: unknown): string {
   if (!uuidModel.safeParse(id).success) throw badInput("id must be a UUID");
   return id as string;
 }
+
+const KIND = new RegExp(PATTERNS.eventKind);
 
 /**
  * A batch of events: too many refuses the whole batch; otherwise each event is checked on its own, so one
@@ -124,11 +240,16 @@ export function parseEventBatch(events: readonly { eventId: unknown; kind: strin
     throw badInput(`a batch holds at most ${LIMITS.batchEvents} events; got ${events.length}`);
   }
   const valid: SessionEventIn[] = [];
-  const invalid: { eventId: string; kind: string; message: string }[] = [];
+  const invalid: InvalidEvent[] = [];
   for (const e of events) {
     const r = sessionEventInput.safeParse(dropNulls(e));
     if (r.success) valid.push(r.data);
-    else invalid.push({ eventId: String(e.eventId), kind: e.kind, message: describeIssues(r.error) });
+    else {
+      const message = describeIssues(r.error);
+      // The kind labels a metric: one that breaks the pattern is counted as "unknown", not as itself.
+      const kind = KIND.test(e.kind) ? e.kind : "unknown";
+      invalid.push({ eventId: String(e.eventId), kind, message, reason: reasonOf(r.error) });
+    }
   }
   return { valid, invalid };
 }

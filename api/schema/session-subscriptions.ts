@@ -1,10 +1,11 @@
 import { filter, pipe } from "graphql-yoga";
-import type { SessionEventRow } from "../../db/schema.js";
+import { ErrorCodes } from "../../contract/errors.js";
+import type { SessionEventRow, SessionRow } from "../../db/schema.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
-import { badInput } from "../errors.js";
-import { eventFromWire, sessionFromWire } from "../pubsub.js";
-import { parseSessionId } from "./session-inputs.js";
+import { badInput, DomainError } from "../errors.js";
+import { eventFromWire, sessionFromWire, type Topics } from "../pubsub.js";
+import { parseSessionId, parseText } from "./session-inputs.js";
 import { Session, SessionEvent } from "./session-types.js";
 
 const matches = (
@@ -12,62 +13,218 @@ const matches = (
   args: { component?: string | null; type?: string | null },
 ) => (!args.component || s.component === args.component) && (!args.type || s.type === args.type);
 
+/**
+ * Stands in the stream where the live feed went down (Redis unreachable): what was published meanwhile may
+ * never arrive, so the subscription ends with SERVICE_UNAVAILABLE and the client subscribes again, with
+ * its resume point, once the feed is back.
+ */
+const INTERRUPTED = Symbol("live feed interrupted");
+
+const liveFeedDown = () =>
+  new DomainError(
+    ErrorCodes.SERVICE_UNAVAILABLE,
+    "the live feed is down (Redis is unreachable); subscribe again with `after` to resume without a gap",
+  );
+
+/** The payload, or the error that ends the subscription where the live feed went down. */
+function unlessInterrupted<T>(payload: T | typeof INTERRUPTED): T {
+  if (payload === INTERRUPTED) throw liveFeedDown();
+  return payload;
+}
+
+const RESUME_DESCRIPTION =
+  "Resume point: first replay, oldest first, what is stored at or after this instant, then go live. Pass the last receivedAt (starts) or endReceivedAt (ends) you saw, a few seconds earlier when replicas' clocks may differ, and skip ids you already have. Omit for live only.";
+
 builder.subscriptionFields((t) => ({
   sessionStarted: t.field({
     type: Session,
+    description:
+      "A new session was stored (not on a repeated start of a known id). With `after`, the ones stored since come first. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
     authScopes: { read: true },
-    args: { component: t.arg.string(), type: t.arg.string() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.services.pubsub.subscribe("session:started"),
-        filter((s) => matches(s, args)),
-      ),
-    resolve: (payload) => sessionFromWire(payload),
+    args: {
+      component: t.arg.string({ description: "Only sessions of this component; omit for all." }),
+      type: t.arg.string({
+        description: "Only sessions of this type (admin_shell, workflow, cli, …); omit for all.",
+      }),
+      after: t.arg({ type: "DateTime", description: RESUME_DESCRIPTION }),
+    },
+    subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "started", args),
+    resolve: unlessInterrupted,
   }),
   sessionEnded: t.field({
     type: Session,
-    description: "A session ended, or the reaper abandoned it (and again if a late end corrects an abandon).",
+    description:
+      "A session ended, or the reaper abandoned it (and again if a late end corrects an abandon); not on a repeated end. With `after`, the ones ended since come first (each in its current state). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
     authScopes: { read: true },
-    args: { component: t.arg.string(), type: t.arg.string() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.services.pubsub.subscribe("session:ended"),
-        filter((s) => matches(s, args)),
-      ),
-    resolve: (payload) => sessionFromWire(payload),
+    args: {
+      component: t.arg.string({ description: "Only sessions of this component; omit for all." }),
+      type: t.arg.string({
+        description: "Only sessions of this type (admin_shell, workflow, cli, …); omit for all.",
+      }),
+      after: t.arg({ type: "DateTime", description: RESUME_DESCRIPTION }),
+    },
+    subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "ended", args),
+    resolve: unlessInterrupted,
   }),
   sessionEvents: t.field({
     type: SessionEvent,
-    description: "Stored events after afterSeq in seq order, then live ones: no gap, no duplicate.",
+    description:
+      "One session's events: the stored ones after afterSeq in seq order, then live ones, with no gap and no duplicate. A command comes again when it completes (same id, now with outcome). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with afterSeq. Command text needs audit:read. Needs sessions:read.",
     authScopes: { read: true },
-    args: { sessionId: t.arg.id({ required: true }), afterSeq: t.arg.int() },
+    args: {
+      sessionId: t.arg.id({
+        required: true,
+        description: "The session's UUID; an unknown session is BAD_USER_INPUT.",
+      }),
+      afterSeq: t.arg.int({
+        description: "Replay only events with a higher seq; omit (or 0) to replay all.",
+      }),
+    },
     subscribe: (_root, args, ctx) => replayThenLive(ctx, parseSessionId(args.sessionId), args.afterSeq ?? 0),
-    resolve: (payload) => payload,
+    resolve: unlessInterrupted,
   }),
   liveEvents: t.field({
     type: SessionEvent,
     description:
-      "Every session's events as they arrive (no replay); optionally one component's, or some kinds.",
+      "Every session's events as they are stored, and commands again as they complete (no replay); optionally one component's, or some kinds. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again, and read what was missed from the sessions' events. Command text needs audit:read. Needs sessions:read.",
     authScopes: { read: true },
-    args: { component: t.arg.string(), kinds: t.arg.stringList() },
+    args: {
+      component: t.arg.string({ description: "Only events of this component's sessions; omit for all." }),
+      kinds: t.arg.stringList({ description: "Only events of these kinds; omit (or empty) for all." }),
+    },
     subscribe: (_root, args, ctx) =>
       pipe(
-        ctx.services.pubsub.subscribe("events:all"),
+        untilDown(ctx, ctx.services.pubsub.subscribe("events:all"), "events:all").stream(),
         filter(
           (e) =>
-            (!args.component || e.component === args.component) &&
-            (!args.kinds?.length || args.kinds.includes(e.kind)),
+            e === INTERRUPTED ||
+            ((!args.component || e.component === args.component) &&
+              (!args.kinds?.length || args.kinds.includes(e.kind))),
         ),
       ),
-    resolve: (payload) => eventFromWire(payload),
+    resolve: (payload) => eventFromWire(unlessInterrupted(payload)),
   }),
   activeSessionCount: t.int({
+    description:
+      "The number of ACTIVE sessions: the current count at once, then each time it changes. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read.",
     authScopes: { read: true },
-    args: { component: t.arg.string() },
-    subscribe: (_root, args, ctx) => activeCounts(ctx, args.component ?? null),
-    resolve: (n) => n,
+    args: {
+      component: t.arg.string({ description: "Count only this component's sessions; omit for all." }),
+      after: t.arg({
+        type: "DateTime",
+        description:
+          "Resume point, as on sessionStarted and sessionEnded: the count is a state, not a history, so what happened after it is the count now, which always comes first.",
+      }),
+    },
+    subscribe: (_root, args, ctx) => activeCounts(ctx, parseText("component", args.component) ?? null),
+    resolve: unlessInterrupted,
   }),
 }));
+
+/**
+ * The messages of a pub/sub subscription until the live feed goes down, and then {@link INTERRUPTED}.
+ * `ready` resolves once the subscription is active (with Redis, SUBSCRIBE acknowledged), so what is stored
+ * after it also arrives live: read the database after `ready`, and nothing falls between the two. It
+ * resolves with {@link INTERRUPTED} instead when the feed went down first. A subscription asked for while
+ * the feed is down is refused with SERVICE_UNAVAILABLE, so the client tries again later.
+ */
+function untilDown<T>(ctx: Context, source: AsyncIterable<T>, channel: string) {
+  const feed = ctx.services.pubsub.liveFeed;
+  if (feed.state === "down") throw liveFeedDown();
+  let off = () => {};
+  const down = new Promise<typeof INTERRUPTED>((resolve) => {
+    off = feed.onChange((state) => {
+      if (state === "down") resolve(INTERRUPTED);
+    });
+  });
+  const live = source[Symbol.asyncIterator]();
+  // Asking for the first message is what subscribes (the pub/sub's listener is added on the first `next`).
+  let pending = live.next();
+  const ready: Promise<undefined | typeof INTERRUPTED> = Promise.race([
+    feed.subscribed(channel).then(
+      () => undefined,
+      (): typeof INTERRUPTED => INTERRUPTED,
+    ),
+    down,
+  ]);
+  const close = async () => {
+    off();
+    await live.return?.();
+  };
+  return {
+    ready,
+    /** The next message; `undefined` when the subscription ended, {@link INTERRUPTED} when the feed went down. */
+    async next(): Promise<T | typeof INTERRUPTED | undefined> {
+      const r = await Promise.race([pending, down]);
+      if (r === INTERRUPTED) return INTERRUPTED;
+      if (r.done) return undefined;
+      pending = live.next();
+      return r.value;
+    },
+    close,
+    /** The messages as a stream that ends after {@link INTERRUPTED}. */
+    async *stream(): AsyncGenerator<T | typeof INTERRUPTED> {
+      try {
+        for (;;) {
+          const message = await this.next();
+          if (message === undefined) return;
+          yield message;
+          if (message === INTERRUPTED) return;
+        }
+      } finally {
+        await close();
+      }
+    },
+  };
+}
+
+/**
+ * sessionStarted and sessionEnded: with `after`, the stored sessions that started (or ended) at or after
+ * it, oldest first, then the live ones; without, only live ones. Listens first and replays once the
+ * subscription is active, so nothing falls between replay and live; a live message for a session the
+ * replay already gave (in the same state) is not repeated.
+ */
+async function* replayThenLiveSessions(
+  ctx: Context,
+  change: "started" | "ended",
+  args: { component?: string | null; type?: string | null; after?: Date | null },
+): AsyncGenerator<SessionRow | typeof INTERRUPTED> {
+  const topic: keyof Topics = change === "started" ? "session:started" : "session:ended";
+  const live = untilDown(ctx, ctx.services.pubsub.subscribe(topic), topic);
+  const key = (s: SessionRow) => (change === "started" ? s.id : `${s.id}:${s.status}`);
+  const replayed = new Set<string>();
+  try {
+    if (args.after) {
+      if ((await live.ready) === INTERRUPTED) {
+        yield INTERRUPTED;
+        return;
+      }
+      const filter = { component: args.component, type: args.type };
+      for (let cursor: { at: Date; id: string } | undefined; ; ) {
+        const page = await ctx.services.sessions.changedSince(change, args.after, filter, 500, cursor);
+        for (const s of page) {
+          replayed.add(key(s));
+          yield s;
+        }
+        const last = page.at(-1);
+        if (page.length < 500 || !last) break;
+        cursor = { at: (change === "started" ? last.receivedAt : last.endReceivedAt)!, id: last.id };
+      }
+    }
+    for (;;) {
+      const message = await live.next();
+      if (message === undefined) return;
+      if (message === INTERRUPTED) {
+        yield INTERRUPTED;
+        return;
+      }
+      const session = sessionFromWire(message);
+      if (matches(session, args) && !replayed.has(key(session))) yield session;
+    }
+  } finally {
+    await live.close();
+  }
+}
 
 /**
  * Listens first, then reads what is stored, then yields live events. A live event whose seq jumps past
@@ -79,11 +236,14 @@ async function* replayThenLive(
   ctx: Context,
   sessionId: string,
   afterSeq: number,
-): AsyncGenerator<SessionEventRow> {
+): AsyncGenerator<SessionEventRow | typeof INTERRUPTED> {
   const session = await ctx.services.sessions.get(sessionId);
   if (!session) throw badInput(`no session ${sessionId}`);
-  const live = ctx.services.pubsub.subscribe("session:event", sessionId)[Symbol.asyncIterator]();
-  const first = live.next();
+  const live = untilDown(
+    ctx,
+    ctx.services.pubsub.subscribe("session:event", sessionId),
+    `session:event:${sessionId}`,
+  );
   const seen = new Set<string>();
   const key = (e: SessionEventRow) => `${e.id}:${e.outcome == null ? "open" : "done"}`;
   let maxSeq = afterSeq;
@@ -105,35 +265,41 @@ async function* replayThenLive(
       if (page.length < 500) break;
       cursorSeq = page.at(-1)!.seq;
     }
-    let next = first;
     for (;;) {
-      const r = await next;
-      if (r.done) return;
-      const event = eventFromWire(r.value);
+      const message = await live.next();
+      if (message === undefined) return;
+      if (message === INTERRUPTED) {
+        yield INTERRUPTED;
+        return;
+      }
+      const event = eventFromWire(message);
       if (event.seq > maxSeq + 1) {
         const missing = await ctx.services.sessions.events(sessionId, maxSeq, event.seq - maxSeq - 1);
         yield* fresh(missing);
       }
       yield* fresh([event]);
-      next = live.next();
     }
   } finally {
-    await live.return?.();
+    await live.close();
   }
 }
 
-async function* activeCounts(ctx: Context, component: string | null): AsyncGenerator<number> {
-  const changes = ctx.services.pubsub.subscribe("sessions:changed")[Symbol.asyncIterator]();
-  const first = changes.next();
-  let last = await ctx.services.sessions.activeCount(component);
-  yield last;
+async function* activeCounts(
+  ctx: Context,
+  component: string | null,
+): AsyncGenerator<number | typeof INTERRUPTED> {
+  const changes = untilDown(ctx, ctx.services.pubsub.subscribe("sessions:changed"), "sessions:changed");
   try {
-    let next = first;
+    let last = await ctx.services.sessions.activeCount(component);
+    yield last;
     for (;;) {
-      const r = await next;
-      if (r.done) return;
-      next = changes.next();
-      if (component && r.value.component !== component) continue;
+      const message = await changes.next();
+      if (message === undefined) return;
+      if (message === INTERRUPTED) {
+        yield INTERRUPTED;
+        return;
+      }
+      if (component && message.component !== component) continue;
       const n = await ctx.services.sessions.activeCount(component);
       if (n !== last) {
         last = n;
@@ -141,6 +307,6 @@ async function* activeCounts(ctx: Context, component: string | null): AsyncGener
       }
     }
   } finally {
-    await changes.return?.();
+    await changes.close();
   }
 }

@@ -1,3 +1,4 @@
+import { LIMITS } from "../../contract/limits.js";
 import type {
   RecordEventsResult as RecordEventsResultData,
   RejectedEvent as RejectedEventData,
@@ -6,7 +7,8 @@ import type { SessionEventRow, SessionRow } from "../../db/schema.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput } from "../errors.js";
-import type { ComponentQuality as ComponentQualityData } from "../services/sessions.js";
+import { eventCursor } from "../services/cursors.js";
+import { type ComponentQuality as ComponentQualityData, DELAY_THRESHOLD_MS } from "../services/sessions.js";
 import { canAudit } from "./access.js";
 import { CaptureMode, CommandOutcome, EndReason, SessionStatus } from "./session-enums.js";
 
@@ -18,46 +20,93 @@ const PageInfo = builder
     endCursor: string | null;
   }>("PageInfo")
   .implement({
+    description:
+      "Where a page of a connection sits; cursors are opaque strings, valid only for the same field.",
     fields: (t) => ({
-      hasNextPage: t.exposeBoolean("hasNextPage"),
-      hasPreviousPage: t.exposeBoolean("hasPreviousPage"),
-      startCursor: t.exposeString("startCursor", { nullable: true }),
-      endCursor: t.exposeString("endCursor", { nullable: true }),
+      hasNextPage: t.exposeBoolean("hasNextPage", {
+        description: "True when more items follow: ask again with after set to endCursor.",
+      }),
+      hasPreviousPage: t.exposeBoolean("hasPreviousPage", {
+        description:
+          "True when the page was asked for after a position (after, or afterSeq above 0); it does not check that items precede it.",
+      }),
+      startCursor: t.exposeString("startCursor", {
+        nullable: true,
+        description: "The cursor of the page's first edge; null when the page is empty.",
+      }),
+      endCursor: t.exposeString("endCursor", {
+        nullable: true,
+        description:
+          "The cursor of the page's last edge, to pass as after for the next page; null when the page is empty.",
+      }),
     }),
   });
 
 export const SessionEvent = builder.objectRef<SessionEventRow>("SessionEvent").implement({
   description: "One event of a session; stored once by id, ordered by seq.",
   fields: (t) => ({
-    id: t.exposeID("id"),
-    sessionId: t.exposeID("sessionId"),
-    seq: t.exposeInt("seq"),
-    kind: t.exposeString("kind"),
-    at: t.expose("at", { type: "DateTime" }),
+    id: t.exposeID("id", {
+      description: "The eventId the client chose (a UUID); the event is stored once under it.",
+    }),
+    sessionId: t.exposeID("sessionId", { description: "The session the event belongs to." }),
+    seq: t.exposeInt("seq", {
+      description: "Position in the session, from 1, unique per session; a missing number is a sequence gap.",
+    }),
+    kind: t.exposeString("kind", {
+      description:
+        "What happened: command, error, note, workflow_step, check, … (lower-case, at most 64 characters).",
+    }),
+    at: t.expose("at", {
+      type: "DateTime",
+      description: "Capture time on the client (when the command was typed), never re-stamped.",
+    }),
     text: t.string({
       nullable: true,
-      description: "Redacted at the source; null unless the token has audit:read.",
+      description: `What was typed (at most ${LIMITS.textBytes / 1024} KiB UTF-8), secrets masked at the source. Null without audit:read (then textHidden is true) or when the event carries no text.`,
       resolve: (e, _args, ctx) => (canAudit(ctx) ? e.text : null),
     }),
     textHidden: t.boolean({
-      description: "True when the event has text this token may not read.",
+      description: "True when the event has text this token may not read (no audit:read); false otherwise.",
       resolve: (e, _args, ctx) => e.text != null && !canAudit(ctx),
     }),
-    durationMs: t.exposeFloat("durationMs", { nullable: true }),
-    outcome: t.expose("outcome", { type: CommandOutcome, nullable: true }),
-    errorClass: t.exposeString("errorClass", { nullable: true }),
-    redactions: t.exposeInt("redactions"),
-    payload: t.expose("payload", { type: "JSON" }),
-    receivedAt: t.expose("receivedAt", { type: "DateTime" }),
+    durationMs: t.exposeFloat("durationMs", {
+      nullable: true,
+      description: "How long it ran, in milliseconds; null while a command runs or when not reported.",
+    }),
+    outcome: t.expose("outcome", {
+      type: CommandOutcome,
+      nullable: true,
+      description:
+        "How it finished; null while a command runs (its completion is re-sent with the same id) or for events without one.",
+    }),
+    errorClass: t.exposeString("errorClass", {
+      nullable: true,
+      description:
+        "The error's class or code (e.g. TypeError, Exit3), at most 256 characters; null when none.",
+    }),
+    redactions: t.exposeInt("redactions", {
+      description: "How many secrets were masked in text (0 when none).",
+    }),
+    payload: t.expose("payload", {
+      type: "JSON",
+      description: `Producer-specific details as a JSON object (at most ${LIMITS.payloadBytes / 1024} KiB serialised; {} when none), e.g. a workflow step's exit code and stderr tail.`,
+    }),
+    receivedAt: t.expose("receivedAt", {
+      type: "DateTime",
+      description: "When the service stored the event (service clock).",
+    }),
   }),
 });
 
 const SessionEventEdge = builder
   .objectRef<{ cursor: string; node: SessionEventRow }>("SessionEventEdge")
   .implement({
+    description: "One event of a page, with its cursor.",
     fields: (t) => ({
-      cursor: t.exposeString("cursor"),
-      node: t.field({ type: SessionEvent, resolve: (e) => e.node }),
+      cursor: t.exposeString("cursor", {
+        description: "Opaque position of this event; pass it as after to continue after it.",
+      }),
+      node: t.field({ type: SessionEvent, description: "The event.", resolve: (e) => e.node }),
     }),
   });
 
@@ -73,72 +122,176 @@ const SessionEventConnection = builder
     };
   }>("SessionEventConnection")
   .implement({
+    description: "A page of a session's events, in seq order.",
     fields: (t) => ({
-      edges: t.field({ type: [SessionEventEdge], resolve: (c) => c.edges }),
-      pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-      totalCount: t.int({ resolve: (c, _a, ctx) => ctx.services.sessions.eventCount(c.sessionId) }),
+      edges: t.field({
+        type: [SessionEventEdge],
+        description: "The page's events.",
+        resolve: (c) => c.edges,
+      }),
+      pageInfo: t.field({
+        type: PageInfo,
+        description: "Cursors and whether more follow.",
+        resolve: (c) => c.pageInfo,
+      }),
+      totalCount: t.int({
+        description: "All events stored for the session, whatever the page.",
+        resolve: (c, _a, ctx) => ctx.services.sessions.eventCount(c.sessionId),
+      }),
     }),
   });
 
 export const Session = builder.objectRef<SessionRow>("Session").implement({
   description: "One session of a producer (an admin shell, a workflow run, a CLI run).",
   fields: (t) => ({
-    id: t.exposeID("id"),
-    type: t.exposeString("type"),
-    component: t.exposeString("component"),
-    componentType: t.exposeString("componentType", { nullable: true }),
-    componentVersion: t.exposeString("componentVersion", { nullable: true }),
-    shellType: t.exposeString("shellType", { nullable: true }),
-    adapters: t.exposeStringList("adapters"),
-    status: t.field({ type: SessionStatus, resolve: (s) => s.status }),
-    startedAt: t.expose("startedAt", { type: "DateTime" }),
-    endedAt: t.expose("endedAt", { type: "DateTime", nullable: true }),
-    lastSeenAt: t.expose("lastSeenAt", { type: "DateTime" }),
-    receivedAt: t.expose("receivedAt", { type: "DateTime" }),
-    delayed: t.exposeBoolean("delayed"),
+    id: t.exposeID("id", {
+      description:
+        "The UUID the client chose (v7 recommended); a repeated start with it returns this session.",
+    }),
+    type: t.exposeString("type", {
+      description: "What produced it: admin_shell for shells; workflow, cli, … for other producers.",
+    }),
+    component: t.exposeString("component", {
+      description: "The reporting component, e.g. crackerjack (letters, digits, _ and -, at most 64).",
+    }),
+    componentType: t.exposeString("componentType", {
+      nullable: true,
+      description:
+        "The component's role (orchestrator, manager, foundation, inspector, diviner, builder, …); null when not reported.",
+    }),
+    componentVersion: t.exposeString("componentVersion", {
+      nullable: true,
+      description: "The component's version; null when not reported.",
+    }),
+    shellType: t.exposeString("shellType", {
+      nullable: true,
+      description: "The shell's class name, e.g. CrackerjackShell; null when not reported.",
+    }),
+    adapters: t.exposeStringList("adapters", {
+      description: "Adapters the component reported (e.g. postgres); empty when none.",
+    }),
+    status: t.field({
+      type: SessionStatus,
+      description: "ACTIVE, ENDED or ABANDONED.",
+      resolve: (s) => s.status,
+    }),
+    startedAt: t.expose("startedAt", {
+      type: "DateTime",
+      description:
+        "Capture time of the start on the client (the service's receipt time when the start carried none); never re-stamped.",
+    }),
+    endedAt: t.expose("endedAt", {
+      type: "DateTime",
+      nullable: true,
+      description:
+        "Capture time of the end on the client; for an ABANDONED session the last time it was heard from. Null while ACTIVE.",
+    }),
+    lastSeenAt: t.expose("lastSeenAt", {
+      type: "DateTime",
+      description:
+        "When the service last heard from the session (start, heartbeat, events stored, end), service clock.",
+    }),
+    receivedAt: t.expose("receivedAt", {
+      type: "DateTime",
+      description: "When the service first learned of the session (service clock).",
+    }),
+    delayed: t.exposeBoolean("delayed", {
+      description: `True when its start or end reached the service more than ${DELAY_THRESHOLD_MS / 1000} s after capture.`,
+    }),
     endReceivedAt: t.expose("endReceivedAt", {
       type: "DateTime",
       nullable: true,
-      description: "When the service learned of the end (or abandoned the session).",
+      description:
+        "When the service learned of the end, or abandoned the session (service clock); null while ACTIVE.",
     }),
     durationSeconds: t.float({
       nullable: true,
-      description: "endedAt − startedAt (capture times) once the session has ended; null while active.",
+      description:
+        "endedAt − startedAt in seconds (capture times), for ENDED and ABANDONED sessions; null while ACTIVE.",
       resolve: (s) => (s.endedAt ? (s.endedAt.getTime() - s.startedAt.getTime()) / 1000 : null),
     }),
-    endReason: t.field({ type: EndReason, nullable: true, resolve: (s) => s.endReason }),
-    exitCode: t.exposeInt("exitCode", { nullable: true }),
-    captureMode: t.field({ type: CaptureMode, resolve: (s) => s.captureMode }),
-    actor: t.exposeString("actor", {
-      description: "The token's subject; never taken from the request body.",
+    endReason: t.field({
+      type: EndReason,
+      nullable: true,
+      description: "How it ended; null while ACTIVE.",
+      resolve: (s) => s.endReason,
     }),
-    username: t.exposeString("username", { nullable: true }),
-    hostname: t.exposeString("hostname", { nullable: true }),
-    pid: t.exposeInt("pid", { nullable: true }),
-    environment: t.expose("environment", { type: "JSON" }),
-    metadata: t.expose("metadata", { type: "JSON" }),
-    commandCount: t.exposeInt("commandCount"),
-    errorCount: t.exposeInt("errorCount"),
-    eventCount: t.exposeInt("eventCount"),
-    clientHealth: t.expose("clientHealth", { type: "JSON", nullable: true }),
+    exitCode: t.exposeInt("exitCode", {
+      nullable: true,
+      description: `The process's exit code (−${LIMITS.exitCodeMax} … ${LIMITS.exitCodeMax}) as the end reported it; null while ACTIVE, when abandoned, or when not reported.`,
+    }),
+    captureMode: t.field({
+      type: CaptureMode,
+      description: "The capture mode the producer ran in (BUFFERED unless the start said STRICT).",
+      resolve: (s) => s.captureMode,
+    }),
+    actor: t.exposeString("actor", {
+      description: "Who opened it: the sub of the token that started it, never taken from the request body.",
+    }),
+    username: t.exposeString("username", {
+      nullable: true,
+      description: "The OS user the producer reported (not verified, unlike actor); null when not reported.",
+    }),
+    hostname: t.exposeString("hostname", {
+      nullable: true,
+      description: "The host the producer ran on; null when not reported.",
+    }),
+    pid: t.exposeInt("pid", {
+      nullable: true,
+      description: `The producer's process id (1 … ${LIMITS.pidMax}); null when not reported.`,
+    }),
+    environment: t.expose("environment", {
+      type: "JSON",
+      description: `The producer's runtime as a JSON object: nodeVersion, platform, cwd (at most ${LIMITS.cwdChars} characters), …; {} when none.`,
+    }),
+    metadata: t.expose("metadata", {
+      type: "JSON",
+      description: `Free-form JSON object from the start (at most ${LIMITS.metadataBytes / 1024} KiB serialised), with the end's metadata merged in (its keys win); {} when none.`,
+    }),
+    commandCount: t.exposeInt("commandCount", { description: "Stored events of kind command." }),
+    errorCount: t.exposeInt("errorCount", {
+      description:
+        "Stored events with outcome error, of any kind (a command counts once it completes with error).",
+    }),
+    eventCount: t.exposeInt("eventCount", {
+      description: "Stored events of every kind; below the highest seq when some never arrived (a gap).",
+    }),
+    clientHealth: t.expose("clientHealth", {
+      type: "JSON",
+      nullable: true,
+      description:
+        "The delivery health its client last reported with a heartbeat (the fields of ClientHealthInput, and reportedAt, service clock); null when never reported.",
+    }),
     events: t.field({
       type: SessionEventConnection,
-      args: { first: t.arg.int({ defaultValue: 100 }), after: t.arg.string() },
+      description:
+        "The session's events in seq order, a page at a time; text follows the audit:read rule of SessionEvent.text.",
+      args: {
+        first: t.arg.int({ defaultValue: 100, description: "Events per page, 0 … 1000 (default 100)." }),
+        after: t.arg.string({
+          description:
+            "Continue after this cursor (an endCursor or edge cursor of this field); omit for the first page.",
+        }),
+        afterSeq: t.arg.int({
+          description:
+            "Continue after this seq instead (a resume point, as in the sessionEvents subscription); not together with after.",
+        }),
+      },
       resolve: async (s, args, ctx) => {
         const first = args.first ?? 100;
         if (first < 0 || first > 1000) throw badInput("first must be between 0 and 1000");
-        const afterSeq = args.after ? Number(args.after) : 0;
-        if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput("invalid cursor");
+        const afterSeq = eventsAfter(args.after, args.afterSeq);
         const rows = await ctx.services.sessions.events(s.id, afterSeq, first + 1);
         const nodes = rows.slice(0, first);
+        const cursorOf = (node: SessionEventRow | undefined) => (node ? eventCursor.encode(node.seq) : null);
         return {
           sessionId: s.id,
-          edges: nodes.map((node) => ({ cursor: String(node.seq), node })),
+          edges: nodes.map((node) => ({ cursor: eventCursor.encode(node.seq), node })),
           pageInfo: {
             hasNextPage: rows.length > first,
             hasPreviousPage: afterSeq > 0,
-            startCursor: nodes[0] ? String(nodes[0].seq) : null,
-            endCursor: nodes.at(-1) ? String(nodes.at(-1)!.seq) : null,
+            startCursor: cursorOf(nodes[0]),
+            endCursor: cursorOf(nodes.at(-1)),
           },
         };
       },
@@ -146,59 +299,106 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
   }),
 });
 
+/** Where a page of events starts: after an opaque cursor, or after a seq (a resume point); not both. */
+function eventsAfter(after: string | null | undefined, afterSeq: number | null | undefined): number {
+  if (after && afterSeq != null) throw badInput("give after or afterSeq, not both");
+  if (afterSeq == null) return after ? eventCursor.decode(after) : 0;
+  if (afterSeq < 0) throw badInput("afterSeq must be at least 0");
+  return afterSeq;
+}
+
 const SessionEdge = builder.objectRef<{ cursor: string; node: SessionRow }>("SessionEdge").implement({
+  description: "One session of a page, with its cursor.",
   fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: Session, resolve: (e) => e.node }),
+    cursor: t.exposeString("cursor", {
+      description: "Opaque position of this session; pass it as after to continue after it.",
+    }),
+    node: t.field({ type: Session, description: "The session.", resolve: (e) => e.node }),
   }),
 });
 
 type SessionPage = Awaited<ReturnType<Context["services"]["sessions"]["list"]>>;
 export const SessionConnection = builder.objectRef<SessionPage>("SessionConnection").implement({
+  description: "A page of sessions, newest first (by startedAt, then id).",
   fields: (t) => ({
-    edges: t.field({ type: [SessionEdge], resolve: (c) => c.edges }),
-    pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-    totalCount: t.int({ resolve: (c) => c.totalCount() }),
+    edges: t.field({ type: [SessionEdge], description: "The page's sessions.", resolve: (c) => c.edges }),
+    pageInfo: t.field({
+      type: PageInfo,
+      description: "Cursors and whether more follow.",
+      resolve: (c) => c.pageInfo,
+    }),
+    totalCount: t.int({
+      description: "All sessions matching the filter, whatever the page (counted only when asked for).",
+      resolve: (c) => c.totalCount(),
+    }),
   }),
 });
 
 const RejectedEvent = builder.objectRef<RejectedEventData>("RejectedEvent").implement({
   description: "An event the service refused; switch on code and reason, the message is for people.",
   fields: (t) => ({
-    eventId: t.exposeID("eventId"),
-    code: t.exposeString("code", { description: "One of the service's error codes, e.g. NOT_FOUND." }),
+    eventId: t.exposeID("eventId", { description: "The eventId as sent." }),
+    code: t.exposeString("code", {
+      description:
+        "An error code: BAD_USER_INPUT (breaks the contract), NOT_FOUND (no such session yet: its start has not arrived), FORBIDDEN (see reason) or CONFLICT (its seq is taken, or the id was stored with another session or seq).",
+    }),
     reason: t.exposeString("reason", {
       nullable: true,
-      description: "For FORBIDDEN: TOKEN_COMPONENTS (the token) or NOT_OWNER (the session); else null.",
+      description:
+        "For FORBIDDEN: TOKEN_COMPONENTS (the token) or NOT_OWNER (the session); for BAD_USER_INPUT: NUL_CHARACTER, LONE_SURROGATE or JSON_TOO_DEEP when one applies; else null.",
     }),
-    message: t.exposeString("message"),
+    message: t.exposeString("message", {
+      description: "What was wrong, for people; may change between versions.",
+    }),
   }),
 });
 
 export const RecordEventsResult = builder.objectRef<RecordEventsResultData>("RecordEventsResult").implement({
+  description:
+    "What the service did with a batch of events: each event sent is counted once, in accepted, duplicates or rejected.",
   fields: (t) => ({
-    accepted: t.exposeInt("accepted"),
-    duplicates: t.exposeInt("duplicates"),
-    rejected: t.field({ type: [RejectedEvent], resolve: (r) => r.rejected }),
+    accepted: t.exposeInt("accepted", {
+      description: "Events stored by this call, counting commands it completed (outcome and duration added).",
+    }),
+    duplicates: t.exposeInt("duplicates", {
+      description:
+        "Events already stored (before, or earlier in this batch) under the same eventId, session and seq; nothing changed. Safe to drop.",
+    }),
+    rejected: t.field({
+      type: [RejectedEvent],
+      description:
+        "Events refused one by one; the others in the batch still count. Empty when all were taken.",
+      resolve: (r) => r.rejected,
+    }),
   }),
 });
 
 export const ComponentQuality = builder.objectRef<ComponentQualityData>("ComponentQuality").implement({
-  description: "How a component's sessions ended over a window.",
+  description: "How a component's sessions started in the window ended.",
   fields: (t) => ({
-    component: t.exposeString("component"),
-    totalSessions: t.exposeInt("totalSessions"),
-    activeSessions: t.exposeInt("activeSessions"),
-    finishedSessions: t.exposeInt("finishedSessions"),
+    component: t.exposeString("component", { description: "The component." }),
+    totalSessions: t.exposeInt("totalSessions", { description: "Sessions started in the window." }),
+    activeSessions: t.exposeInt("activeSessions", {
+      description: "Sessions started in the window that are still ACTIVE.",
+    }),
+    finishedSessions: t.exposeInt("finishedSessions", {
+      description: "Sessions started in the window that are ENDED or ABANDONED (finished).",
+    }),
     cleanEndRate: t.exposeFloat("cleanEndRate", {
       nullable: true,
-      description: "Share (0–1) of finished sessions that ended with EXIT; null when none finished.",
+      description: "Share (0–1) of finished sessions that ENDED with EXIT; null when none finished.",
     }),
-    abandonedRate: t.exposeFloat("abandonedRate", { nullable: true }),
-    delayedRate: t.exposeFloat("delayedRate", { description: "Share (0–1) of sessions flagged delayed." }),
+    abandonedRate: t.exposeFloat("abandonedRate", {
+      nullable: true,
+      description: "Share (0–1) of finished sessions that were ABANDONED; null when none finished.",
+    }),
+    delayedRate: t.exposeFloat("delayedRate", {
+      description: "Share (0–1) of all the window's sessions flagged delayed; 0 when there are none.",
+    }),
     qualityScore: t.exposeFloat("qualityScore", {
       nullable: true,
-      description: "0–100: finished sessions that ended cleanly with no sequence gap.",
+      description:
+        "0–100: share of finished sessions that ENDED with EXIT with no sequence gap, as the session_quality_score gauge; null when none finished.",
     }),
   }),
 });

@@ -61,56 +61,71 @@ const iso = (msValue: number | null) => (msValue == null ? null : new Date(Numbe
 const duration = (r: ExportRow) =>
   r.endedAt == null ? null : (Number(r.endedAt) - Number(r.startedAt)) / 1000;
 
-type Column = [name: string, value: (r: ExportRow) => string | number | boolean | null, json?: boolean];
+/**
+ * What a column holds: `text` from producers (guarded in CSV against formula injection), `json` (JSON
+ * text, embedded as it is in NDJSON), or a `value` the service writes (numbers, booleans, timestamps).
+ */
+type ColumnKind = "text" | "json" | "value";
+type Column = [name: string, value: (r: ExportRow) => string | number | boolean | null, kind: ColumnKind];
 
 /** The exported fields, in order; the names of the GraphQL Session type. */
 export const EXPORT_COLUMNS: readonly Column[] = [
-  ["id", (r) => r.id],
-  ["type", (r) => r.type],
-  ["component", (r) => r.component],
-  ["componentType", (r) => r.componentType],
-  ["componentVersion", (r) => r.componentVersion],
-  ["shellType", (r) => r.shellType],
-  ["adapters", (r) => r.adapters, true],
-  ["status", (r) => r.status],
-  ["startedAt", (r) => iso(r.startedAt)],
-  ["endedAt", (r) => iso(r.endedAt)],
-  ["lastSeenAt", (r) => iso(r.lastSeenAt)],
-  ["receivedAt", (r) => iso(r.receivedAt)],
-  ["delayed", (r) => Boolean(r.delayed)],
-  ["durationSeconds", duration],
-  ["endReason", (r) => r.endReason],
-  ["exitCode", (r) => (r.exitCode == null ? null : Number(r.exitCode))],
-  ["captureMode", (r) => r.captureMode],
-  ["actor", (r) => r.actor],
-  ["username", (r) => r.username],
-  ["hostname", (r) => r.hostname],
-  ["pid", (r) => (r.pid == null ? null : Number(r.pid))],
-  ["environment", (r) => r.environment, true],
-  ["metadata", (r) => r.metadata, true],
-  ["commandCount", (r) => Number(r.commandCount)],
-  ["errorCount", (r) => Number(r.errorCount)],
-  ["eventCount", (r) => Number(r.eventCount)],
+  ["id", (r) => r.id, "text"],
+  ["type", (r) => r.type, "text"],
+  ["component", (r) => r.component, "text"],
+  ["componentType", (r) => r.componentType, "text"],
+  ["componentVersion", (r) => r.componentVersion, "text"],
+  ["shellType", (r) => r.shellType, "text"],
+  ["adapters", (r) => r.adapters, "json"],
+  ["status", (r) => r.status, "text"],
+  ["startedAt", (r) => iso(r.startedAt), "value"],
+  ["endedAt", (r) => iso(r.endedAt), "value"],
+  ["lastSeenAt", (r) => iso(r.lastSeenAt), "value"],
+  ["receivedAt", (r) => iso(r.receivedAt), "value"],
+  ["delayed", (r) => Boolean(r.delayed), "value"],
+  ["durationSeconds", duration, "value"],
+  ["endReason", (r) => r.endReason, "text"],
+  ["exitCode", (r) => (r.exitCode == null ? null : Number(r.exitCode)), "value"],
+  ["captureMode", (r) => r.captureMode, "text"],
+  ["actor", (r) => r.actor, "text"],
+  ["username", (r) => r.username, "text"],
+  ["hostname", (r) => r.hostname, "text"],
+  ["pid", (r) => (r.pid == null ? null : Number(r.pid)), "value"],
+  ["environment", (r) => r.environment, "json"],
+  ["metadata", (r) => r.metadata, "json"],
+  ["commandCount", (r) => Number(r.commandCount), "value"],
+  ["errorCount", (r) => Number(r.errorCount), "value"],
+  ["eventCount", (r) => Number(r.eventCount), "value"],
 ];
 
 /** One JSON object per line. */
 export function ndjsonLine(r: ExportRow): string {
-  const parts = EXPORT_COLUMNS.map(([name, get, json]) => {
+  const parts = EXPORT_COLUMNS.map(([name, get, kind]) => {
     const v = get(r);
-    return `${JSON.stringify(name)}:${json && v != null ? String(v) : JSON.stringify(v)}`;
+    return `${JSON.stringify(name)}:${kind === "json" && v != null ? String(v) : JSON.stringify(v)}`;
   });
   return `{${parts.join(",")}}\n`;
 }
 
-const csvCell = (v: string | number | boolean | null) => {
+/** A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One RFC 4180 cell. A text cell that a spreadsheet would run as a formula is written quoted with a
+ * leading `'`, which makes it text; values the service writes (a negative exit code) are left as they are.
+ */
+const csvCell = (v: string | number | boolean | null, kind: ColumnKind) => {
   if (v == null) return "";
   const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const guarded = kind === "text" && FORMULA_START.test(s);
+  if (!guarded && !/[",\n\r]/.test(s)) return s;
+  return `"${guarded ? "'" : ""}${s.replace(/"/g, '""')}"`;
 };
 
-/** RFC 4180: CRLF line ends, quotes doubled; JSON columns as their JSON text. */
+/** RFC 4180: CRLF line ends, quotes doubled; JSON columns as their JSON text; text cells formula-guarded. */
 export const csvHeader = () => `${EXPORT_COLUMNS.map(([name]) => name).join(",")}\r\n`;
-export const csvLine = (r: ExportRow) => `${EXPORT_COLUMNS.map(([, get]) => csvCell(get(r))).join(",")}\r\n`;
+export const csvLine = (r: ExportRow) =>
+  `${EXPORT_COLUMNS.map(([, get, kind]) => csvCell(get(r), kind)).join(",")}\r\n`;
 
 export const formatRows = (format: ExportFormat, rows: ExportRow[]) =>
   (format === "CSV" ? csvHeader() : "") + rows.map(format === "CSV" ? csvLine : ndjsonLine).join("");

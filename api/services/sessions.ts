@@ -1,4 +1,20 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  lt,
+  lte,
+  ne,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { Identity } from "../../auth/jwt.js";
 import {
   type CommandOutcome,
@@ -7,7 +23,7 @@ import {
   Scopes,
   SessionStatuses,
 } from "../../contract/enums.js";
-import { ErrorCodes, ForbiddenReasons } from "../../contract/errors.js";
+import { type BadInputReason, ErrorCodes, ForbiddenReasons } from "../../contract/errors.js";
 import type {
   ClientHealth,
   RecordEventsResult,
@@ -20,6 +36,7 @@ import type { Db } from "../../db/connection.js";
 import { type SessionEventRow, type SessionRow, sessionEvents, sessions, sqlText } from "../../db/schema.js";
 import { badInput, conflict, forbidden, notFound } from "../errors.js";
 import { eventToWire, type PubSub, sessionToWire } from "../pubsub.js";
+import { sessionCursor } from "./cursors.js";
 import type { Metrics } from "./metrics.js";
 
 /** A start or end that reaches the service later than this after capture is flagged `delayed`. */
@@ -43,28 +60,49 @@ export interface SessionServiceOptions {
   now?: () => Date;
 }
 
-const isAdmin = (who: Identity) => who.scopes.has(Scopes.ADMIN);
-
-function assertComponentAllowed(who: Identity, component: string) {
-  if (who.components && !isAdmin(who) && !who.components.includes(component)) {
-    throw forbidden(
-      `this token may report only for ${who.components.join(", ")}, not for ${component}`,
-      ForbiddenReasons.TOKEN_COMPONENTS,
-    );
-  }
+/** An event of a batch that broke the contract, refused at the GraphQL boundary before any query. */
+export interface InvalidEvent {
+  eventId: string;
+  /** The event's kind when it is a valid one, else "unknown" (a metric label). */
+  kind: string;
+  message: string;
+  reason?: BadInputReason | undefined;
 }
 
-/** Encodes keyset cursors; opaque to clients. */
-const cursor = {
-  encode: (row: { startedAt: Date; id: string }) =>
-    Buffer.from(`${row.startedAt.toISOString()}|${row.id}`, "utf8").toString("base64url"),
-  decode(text: string): { startedAt: Date; id: string } {
-    const [at, id] = Buffer.from(text, "base64url").toString("utf8").split("|");
-    const startedAt = new Date(at ?? "");
-    if (!id || Number.isNaN(startedAt.getTime())) throw badInput("invalid cursor");
-    return { startedAt, id };
-  },
-};
+const isAdmin = (who: Identity) => who.scopes.has(Scopes.ADMIN);
+
+/** The components a token is limited to by its `components` claim; undefined when it may write for any. */
+const limitedTo = (who: Identity) => (isAdmin(who) ? undefined : who.components);
+
+/** Whether the token may write for `component` (its `components` claim, when it has one). */
+const componentAllowed = (who: Identity, component: string) => limitedTo(who)?.includes(component) ?? true;
+
+const componentRefusal = (who: Identity, component: string) =>
+  `this token may report only for ${who.components?.join(", ")}, not for ${component}`;
+
+/**
+ * The first event of each eventId in a batch (inserted) and the later ones (handled as re-sends of it, so
+ * they count as duplicates or complete it, as when sent in a later batch).
+ */
+function splitRepeats(events: readonly SessionEventIn[]) {
+  const seen = new Set<string>();
+  const firsts: SessionEventIn[] = [];
+  const repeats: SessionEventIn[] = [];
+  for (const e of events) {
+    if (seen.has(e.eventId)) repeats.push(e);
+    else {
+      seen.add(e.eventId);
+      firsts.push(e);
+    }
+  }
+  return { firsts, repeats };
+}
+
+/** Every write checks the claim against the session's component, so a limited token writes nowhere else. */
+function assertComponentAllowed(who: Identity, component: string) {
+  if (!componentAllowed(who, component))
+    throw forbidden(componentRefusal(who, component), ForbiddenReasons.TOKEN_COMPONENTS);
+}
 
 /**
  * The session domain: every write runs in a transaction and publishes only after it commits, so a
@@ -125,9 +163,8 @@ export class SessionService {
     }
     const existing = await this.get(input.id);
     if (!existing) throw conflict(`session ${input.id} could not be stored`);
-    if (existing.actor !== who.sub && !isAdmin(who)) {
-      throw forbidden(`session ${input.id} belongs to another subject`, ForbiddenReasons.NOT_OWNER);
-    }
+    this.assertOwner(who, existing);
+    assertComponentAllowed(who, existing.component);
     return existing;
   }
 
@@ -136,6 +173,7 @@ export class SessionService {
     const existing = await this.get(input.id);
     if (!existing) throw notFound(`no session ${input.id}`);
     this.assertOwner(who, existing);
+    assertComponentAllowed(who, existing.component);
     if (existing.status === SessionStatuses.ENDED) return existing;
     const endedAt = input.endedAt ?? now;
     if (endedAt.getTime() < existing.startedAt.getTime()) throw badInput("endedAt is before startedAt");
@@ -163,9 +201,13 @@ export class SessionService {
     return row;
   }
 
-  /** `ids` are UUIDs, at most `LIMITS.heartbeatIds` of them. */
+  /**
+   * `ids` are UUIDs, at most `LIMITS.heartbeatIds` of them. Sessions of other subjects are not touched
+   * (nor counted); one of the caller's own outside its token's components refuses the whole heartbeat.
+   */
   async heartbeat(who: Identity, ids: string[], health?: ClientHealth | null): Promise<number> {
     if (ids.length === 0) return 0;
+    await this.assertComponentsAllowed(who, ids);
     const clientHealth = health ? { ...health, reportedAt: this.now().toISOString() } : undefined;
     const touched = await this.db
       .update(sessions)
@@ -183,18 +225,24 @@ export class SessionService {
   }
 
   /**
-   * Stores a batch of valid events once each. A repeated eventId is a duplicate, unless it completes a
-   * command recorded before it ran (adds duration and outcome), which is accepted once. Events that broke
-   * the contract were rejected at the boundary and arrive in `rejected`, counted here with the rest.
+   * Stores a batch of valid events once each. A repeated eventId (stored before, or earlier in the same
+   * batch) is a duplicate, unless it completes a command recorded before it ran (adds duration and
+   * outcome), which is accepted once. Events that broke the contract were rejected at the boundary and
+   * arrive in `invalid`. Every event sent is counted once: accepted + duplicates + rejected = sent.
    */
   async recordEvents(
     who: Identity,
     valid: readonly SessionEventIn[],
-    invalid: readonly { eventId: string; kind: string; message: string }[] = [],
+    invalid: readonly InvalidEvent[] = [],
   ): Promise<RecordEventsResult> {
     const result: RecordEventsResult = { accepted: 0, duplicates: 0, rejected: [] };
-    for (const { eventId, kind, message } of invalid) {
-      result.rejected.push({ eventId, code: ErrorCodes.BAD_USER_INPUT, message });
+    for (const { eventId, kind, message, reason } of invalid) {
+      result.rejected.push({
+        eventId,
+        code: ErrorCodes.BAD_USER_INPUT,
+        ...(reason ? { reason } : {}),
+        message,
+      });
       this.metrics?.eventRejected("unknown", kind, "invalid");
     }
     if (valid.length === 0) return result;
@@ -223,17 +271,18 @@ export class SessionService {
           message: `session ${e.sessionId} belongs to another subject`,
         });
         this.metrics?.eventRejected(owner.component, e.kind, "forbidden");
-      } else if (who.components && !isAdmin(who) && !who.components.includes(owner.component)) {
+      } else if (!componentAllowed(who, owner.component)) {
         result.rejected.push({
           eventId: e.eventId,
           code: ErrorCodes.FORBIDDEN,
           reason: ForbiddenReasons.TOKEN_COMPONENTS,
-          message: `this token may not report for ${owner.component}`,
+          message: componentRefusal(who, owner.component),
         });
         this.metrics?.eventRejected(owner.component, e.kind, "forbidden");
       } else accepted.push(e);
     }
     if (accepted.length === 0) return result;
+    const { firsts, repeats } = splitRepeats(accepted);
 
     const started = performance.now();
     const now = this.now();
@@ -242,7 +291,7 @@ export class SessionService {
       const inserted = await tx
         .insert(sessionEvents)
         .values(
-          accepted.map((e) => ({
+          firsts.map((e) => ({
             id: e.eventId,
             sessionId: e.sessionId,
             seq: e.seq,
@@ -262,7 +311,8 @@ export class SessionService {
       const insertedIds = new Set(inserted.map((r) => r.id));
       published.push(...inserted);
 
-      const rest = accepted.filter((e) => !insertedIds.has(e.eventId));
+      // What was not inserted, then the repeats: each a re-send of an event stored before or just now.
+      const rest = [...firsts.filter((e) => !insertedIds.has(e.eventId)), ...repeats];
       const completed: SessionEventRow[] = [];
       if (rest.length > 0) {
         const existing = await tx
@@ -375,6 +425,24 @@ export class SessionService {
       .where(inArray(sessions.id, [...ids]));
   }
 
+  /** {@link assertComponentAllowed} for the caller's own sessions among `ids`, in one query. */
+  private async assertComponentsAllowed(who: Identity, ids: string[]) {
+    const allowed = limitedTo(who);
+    if (!allowed) return;
+    const [outside] = await this.db
+      .select({ component: sessions.component })
+      .from(sessions)
+      .where(
+        and(
+          inArray(sessions.id, ids),
+          eq(sessions.actor, who.sub),
+          notInArray(sessions.component, [...allowed]),
+        ),
+      )
+      .limit(1);
+    if (outside) assertComponentAllowed(who, outside.component);
+  }
+
   private assertOwner(who: Identity, row: SessionRow) {
     if (row.actor !== who.sub && !isAdmin(who))
       throw forbidden(`session ${row.id} belongs to another subject`, ForbiddenReasons.NOT_OWNER);
@@ -412,7 +480,7 @@ export class SessionService {
     const where = this.filterSql(filter);
     let page = where;
     if (after) {
-      const c = cursor.decode(after);
+      const c = sessionCursor.decode(after);
       page = and(
         where,
         or(
@@ -430,12 +498,12 @@ export class SessionService {
     const hasNextPage = rows.length > first;
     const nodes = rows.slice(0, first);
     return {
-      edges: nodes.map((node) => ({ cursor: cursor.encode(node), node })),
+      edges: nodes.map((node) => ({ cursor: sessionCursor.encode(node), node })),
       pageInfo: {
         hasNextPage,
         hasPreviousPage: Boolean(after),
-        startCursor: nodes[0] ? cursor.encode(nodes[0]) : null,
-        endCursor: nodes.at(-1) ? cursor.encode(nodes.at(-1)!) : null,
+        startCursor: nodes[0] ? sessionCursor.encode(nodes[0]) : null,
+        endCursor: nodes.at(-1) ? sessionCursor.encode(nodes.at(-1)!) : null,
       },
       totalCount: async () => {
         const [r] = await this.db.select({ n: count() }).from(sessions).where(where);
@@ -469,6 +537,34 @@ export class SessionService {
         ),
       );
     return Number(r?.n ?? 0);
+  }
+
+  /**
+   * Sessions started (`started`: received) or ended (`ended`: end received, abandons included) at or after
+   * `since`, oldest first, keyset-paged on (that instant, id) past `after`: what a live feed resuming from
+   * `since` replays before it goes live.
+   */
+  async changedSince(
+    change: "started" | "ended",
+    since: Date,
+    filter: { component?: string | null; type?: string | null },
+    limit: number,
+    after?: { at: Date; id: string },
+  ): Promise<SessionRow[]> {
+    const at = change === "started" ? sessions.receivedAt : sessions.endReceivedAt;
+    return this.db
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          gte(at, since),
+          filter.component ? eq(sessions.component, filter.component) : undefined,
+          filter.type ? eq(sessions.type, filter.type) : undefined,
+          after ? or(gt(at, after.at), and(eq(at, after.at), gt(sessions.id, after.id))) : undefined,
+        ),
+      )
+      .orderBy(asc(at), asc(sessions.id))
+      .limit(limit);
   }
 
   /** Events in seq order after `afterSeq`. */

@@ -18,17 +18,17 @@ type Documents = {
     "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": typeof types.StartSessionDocument,
     "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": typeof types.EndSessionDocument,
     "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": typeof types.HeartbeatDocument,
-    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": typeof types.RecordEventsDocument,
+    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        reason\n        message\n      }\n    }\n  }\n": typeof types.RecordEventsDocument,
     "\n  fragment SessionFields on Session {\n    id\n    type\n    component\n    componentType\n    componentVersion\n    shellType\n    adapters\n    status\n    startedAt\n    endedAt\n    lastSeenAt\n    receivedAt\n    endReceivedAt\n    delayed\n    durationSeconds\n    endReason\n    exitCode\n    captureMode\n    actor\n    username\n    hostname\n    pid\n    environment\n    metadata\n    commandCount\n    errorCount\n    eventCount\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  fragment SessionEventFields on SessionEvent {\n    id\n    sessionId\n    seq\n    kind\n    at\n    text\n    textHidden\n    durationMs\n    outcome\n    errorClass\n    redactions\n  }\n": typeof types.SessionEventFieldsFragmentDoc,
     "\n  query ListSessions($filter: SessionFilter, $first: Int, $after: String) {\n    sessions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SessionFields\n        }\n      }\n    }\n  }\n": typeof types.ListSessionsDocument,
     "\n  query ShowSession($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      clientHealth\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n            payload\n          }\n        }\n      }\n    }\n  }\n": typeof types.ShowSessionDocument,
     "\n  query ActiveSessions($component: String) {\n    activeSessions(component: $component) {\n      ...SessionFields\n    }\n  }\n": typeof types.ActiveSessionsDocument,
-    "\n  subscription WatchStarted($component: String) {\n    sessionStarted(component: $component) {\n      ...SessionFields\n    }\n  }\n": typeof types.WatchStartedDocument,
-    "\n  subscription WatchEnded($component: String) {\n    sessionEnded(component: $component) {\n      ...SessionFields\n    }\n  }\n": typeof types.WatchEndedDocument,
+    "\n  subscription WatchStarted($component: String, $after: DateTime) {\n    sessionStarted(component: $component, after: $after) {\n      ...SessionFields\n    }\n  }\n": typeof types.WatchStartedDocument,
+    "\n  subscription WatchEnded($component: String, $after: DateTime) {\n    sessionEnded(component: $component, after: $after) {\n      ...SessionFields\n    }\n  }\n": typeof types.WatchEndedDocument,
     "\n  subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {\n    sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {\n      ...SessionEventFields\n    }\n  }\n": typeof types.WatchEventsDocument,
     "\n  subscription LiveEvents($component: String) {\n    liveEvents(component: $component) {\n      ...SessionEventFields\n    }\n  }\n": typeof types.LiveEventsDocument,
-    "\n  query SessionEventsAfter($id: ID!, $after: String) {\n    session(id: $id) {\n      id\n      component\n      events(first: 1000, after: $after) {\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.SessionEventsAfterDocument,
+    "\n  query SessionEventsAfter($id: ID!, $afterSeq: Int) {\n    session(id: $id) {\n      id\n      component\n      events(first: 1000, afterSeq: $afterSeq) {\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.SessionEventsAfterDocument,
     "\n  query Stats($days: Int) {\n    sessionStats(days: $days) {\n      component\n      totalSessions\n      activeSessions\n      endedSessions\n      failedSessions\n      avgDurationSeconds\n      p95DurationSeconds\n      errorRate\n    }\n    mostActiveComponents(days: $days, limit: 1000) {\n      component\n      totalDurationSeconds\n      qualityScore\n      lastActiveAt\n    }\n    sessionErrorRate(days: $days) {\n      component\n      mostCommonError\n    }\n  }\n": typeof types.StatsDocument,
     "\n  query SessionQuality($days: Int, $component: String) {\n    sessionQuality(days: $days, component: $component) {\n      component\n      totalSessions\n      activeSessions\n      finishedSessions\n      cleanEndRate\n      abandonedRate\n      delayedRate\n      qualityScore\n    }\n  }\n": typeof types.SessionQualityDocument,
     "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: CommandOutcome, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n": typeof types.RecentEventsDocument,
@@ -44,7 +44,7 @@ type Documents = {
     "\n  query DashboardRecentEnded($first: Int!) {\n    ended: sessions(filter: { status: ENDED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n    abandoned: sessions(filter: { status: ABANDONED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.DashboardRecentEndedDocument,
     "\n  query DashboardStartedSince($after: DateTime!, $first: Int!, $cursor: String) {\n    sessions(filter: { startedAfter: $after }, first: $first, after: $cursor) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          durationSeconds\n        }\n      }\n    }\n  }\n": typeof types.DashboardStartedSinceDocument,
     "\n  query DashboardSession($id: ID!, $first: Int!, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      events(first: $first, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.DashboardSessionDocument,
-    "\n  subscription DashboardActiveCount($component: String) {\n    activeSessionCount(component: $component)\n  }\n": typeof types.DashboardActiveCountDocument,
+    "\n  subscription DashboardActiveCount($component: String, $after: DateTime) {\n    activeSessionCount(component: $component, after: $after)\n  }\n": typeof types.DashboardActiveCountDocument,
     "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestStartSessionDocument,
     "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestEndSessionDocument,
 };
@@ -52,17 +52,17 @@ const documents: Documents = {
     "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": types.StartSessionDocument,
     "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": types.EndSessionDocument,
     "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": types.HeartbeatDocument,
-    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n": types.RecordEventsDocument,
+    "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        reason\n        message\n      }\n    }\n  }\n": types.RecordEventsDocument,
     "\n  fragment SessionFields on Session {\n    id\n    type\n    component\n    componentType\n    componentVersion\n    shellType\n    adapters\n    status\n    startedAt\n    endedAt\n    lastSeenAt\n    receivedAt\n    endReceivedAt\n    delayed\n    durationSeconds\n    endReason\n    exitCode\n    captureMode\n    actor\n    username\n    hostname\n    pid\n    environment\n    metadata\n    commandCount\n    errorCount\n    eventCount\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  fragment SessionEventFields on SessionEvent {\n    id\n    sessionId\n    seq\n    kind\n    at\n    text\n    textHidden\n    durationMs\n    outcome\n    errorClass\n    redactions\n  }\n": types.SessionEventFieldsFragmentDoc,
     "\n  query ListSessions($filter: SessionFilter, $first: Int, $after: String) {\n    sessions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...SessionFields\n        }\n      }\n    }\n  }\n": types.ListSessionsDocument,
     "\n  query ShowSession($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      clientHealth\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n            payload\n          }\n        }\n      }\n    }\n  }\n": types.ShowSessionDocument,
     "\n  query ActiveSessions($component: String) {\n    activeSessions(component: $component) {\n      ...SessionFields\n    }\n  }\n": types.ActiveSessionsDocument,
-    "\n  subscription WatchStarted($component: String) {\n    sessionStarted(component: $component) {\n      ...SessionFields\n    }\n  }\n": types.WatchStartedDocument,
-    "\n  subscription WatchEnded($component: String) {\n    sessionEnded(component: $component) {\n      ...SessionFields\n    }\n  }\n": types.WatchEndedDocument,
+    "\n  subscription WatchStarted($component: String, $after: DateTime) {\n    sessionStarted(component: $component, after: $after) {\n      ...SessionFields\n    }\n  }\n": types.WatchStartedDocument,
+    "\n  subscription WatchEnded($component: String, $after: DateTime) {\n    sessionEnded(component: $component, after: $after) {\n      ...SessionFields\n    }\n  }\n": types.WatchEndedDocument,
     "\n  subscription WatchEvents($sessionId: ID!, $afterSeq: Int) {\n    sessionEvents(sessionId: $sessionId, afterSeq: $afterSeq) {\n      ...SessionEventFields\n    }\n  }\n": types.WatchEventsDocument,
     "\n  subscription LiveEvents($component: String) {\n    liveEvents(component: $component) {\n      ...SessionEventFields\n    }\n  }\n": types.LiveEventsDocument,
-    "\n  query SessionEventsAfter($id: ID!, $after: String) {\n    session(id: $id) {\n      id\n      component\n      events(first: 1000, after: $after) {\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": types.SessionEventsAfterDocument,
+    "\n  query SessionEventsAfter($id: ID!, $afterSeq: Int) {\n    session(id: $id) {\n      id\n      component\n      events(first: 1000, afterSeq: $afterSeq) {\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": types.SessionEventsAfterDocument,
     "\n  query Stats($days: Int) {\n    sessionStats(days: $days) {\n      component\n      totalSessions\n      activeSessions\n      endedSessions\n      failedSessions\n      avgDurationSeconds\n      p95DurationSeconds\n      errorRate\n    }\n    mostActiveComponents(days: $days, limit: 1000) {\n      component\n      totalDurationSeconds\n      qualityScore\n      lastActiveAt\n    }\n    sessionErrorRate(days: $days) {\n      component\n      mostCommonError\n    }\n  }\n": types.StatsDocument,
     "\n  query SessionQuality($days: Int, $component: String) {\n    sessionQuality(days: $days, component: $component) {\n      component\n      totalSessions\n      activeSessions\n      finishedSessions\n      cleanEndRate\n      abandonedRate\n      delayedRate\n      qualityScore\n    }\n  }\n": types.SessionQualityDocument,
     "\n  query RecentEvents($component: String, $type: String, $kind: String, $outcome: CommandOutcome, $limit: Int) {\n    recentEvents(component: $component, type: $type, kind: $kind, outcome: $outcome, limit: $limit) {\n      id\n      sessionId\n      seq\n      kind\n      at\n      text\n      durationMs\n      outcome\n      errorClass\n      payload\n    }\n  }\n": types.RecentEventsDocument,
@@ -78,7 +78,7 @@ const documents: Documents = {
     "\n  query DashboardRecentEnded($first: Int!) {\n    ended: sessions(filter: { status: ENDED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n    abandoned: sessions(filter: { status: ABANDONED }, first: $first) {\n      edges {\n        node {\n          ...SessionSummaryFields\n        }\n      }\n    }\n  }\n": types.DashboardRecentEndedDocument,
     "\n  query DashboardStartedSince($after: DateTime!, $first: Int!, $cursor: String) {\n    sessions(filter: { startedAfter: $after }, first: $first, after: $cursor) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          durationSeconds\n        }\n      }\n    }\n  }\n": types.DashboardStartedSinceDocument,
     "\n  query DashboardSession($id: ID!, $first: Int!, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      events(first: $first, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": types.DashboardSessionDocument,
-    "\n  subscription DashboardActiveCount($component: String) {\n    activeSessionCount(component: $component)\n  }\n": types.DashboardActiveCountDocument,
+    "\n  subscription DashboardActiveCount($component: String, $after: DateTime) {\n    activeSessionCount(component: $component, after: $after)\n  }\n": types.DashboardActiveCountDocument,
     "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestStartSessionDocument,
     "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestEndSessionDocument,
 };
@@ -98,7 +98,7 @@ export function graphql(source: "\n  mutation Heartbeat($ids: [ID!]!, $client: C
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        message\n      }\n    }\n  }\n"): typeof import('./graphql.js').RecordEventsDocument;
+export function graphql(source: "\n  mutation RecordEvents($events: [SessionEventInput!]!) {\n    recordEvents(events: $events) {\n      accepted\n      duplicates\n      rejected {\n        eventId\n        code\n        reason\n        message\n      }\n    }\n  }\n"): typeof import('./graphql.js').RecordEventsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -122,11 +122,11 @@ export function graphql(source: "\n  query ActiveSessions($component: String) {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription WatchStarted($component: String) {\n    sessionStarted(component: $component) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').WatchStartedDocument;
+export function graphql(source: "\n  subscription WatchStarted($component: String, $after: DateTime) {\n    sessionStarted(component: $component, after: $after) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').WatchStartedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription WatchEnded($component: String) {\n    sessionEnded(component: $component) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').WatchEndedDocument;
+export function graphql(source: "\n  subscription WatchEnded($component: String, $after: DateTime) {\n    sessionEnded(component: $component, after: $after) {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').WatchEndedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -138,7 +138,7 @@ export function graphql(source: "\n  subscription LiveEvents($component: String)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SessionEventsAfter($id: ID!, $after: String) {\n    session(id: $id) {\n      id\n      component\n      events(first: 1000, after: $after) {\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SessionEventsAfterDocument;
+export function graphql(source: "\n  query SessionEventsAfter($id: ID!, $afterSeq: Int) {\n    session(id: $id) {\n      id\n      component\n      events(first: 1000, afterSeq: $afterSeq) {\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SessionEventsAfterDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -202,7 +202,7 @@ export function graphql(source: "\n  query DashboardSession($id: ID!, $first: In
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription DashboardActiveCount($component: String) {\n    activeSessionCount(component: $component)\n  }\n"): typeof import('./graphql.js').DashboardActiveCountDocument;
+export function graphql(source: "\n  subscription DashboardActiveCount($component: String, $after: DateTime) {\n    activeSessionCount(component: $component, after: $after)\n  }\n"): typeof import('./graphql.js').DashboardActiveCountDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -14,69 +14,103 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  /** An instant as an RFC 3339 (ISO 8601) date-time string, e.g. 2026-11-24T10:15:30.000Z. Input needs the date, the time to the second and an offset (Z or ±hh:mm), e.g. 2026-11-24T11:15:30+01:00; output is always UTC with milliseconds. */
   DateTime: { input: string; output: string; }
-  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  /** Any JSON value (ECMA-404); the fields typed JSON here hold objects unless they say otherwise. */
   JSON: { input: unknown; output: unknown; }
 };
 
-/** DAY and HOUR are UTC. */
+/** A dimension to group sessions by; DAY and HOUR are UTC, of startedAt. */
 export type AggregateKey =
+  /** The token subject that started it (key name actor). */
   | 'ACTOR'
+  /** The component (key name component). */
   | 'COMPONENT'
+  /** The UTC day it started, e.g. 2026-11-24 (key name day). */
   | 'DAY'
+  /** The reported host; null when none (key name hostname). */
   | 'HOSTNAME'
+  /** The UTC hour it started, e.g. 2026-11-24T10:00:00Z (key name hour). */
   | 'HOUR'
+  /** ACTIVE, ENDED or ABANDONED (key name status). */
   | 'STATUS'
+  /** The session type (key name type). */
   | 'TYPE';
 
+/** One group of sessions. */
 export type AggregateRow = {
   __typename?: 'AggregateRow';
+  /** Mean duration of the group's finished sessions, in seconds; null when none finished. */
   avgDurationSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Sessions in the group. */
   count: Scalars['Int']['output'];
-  /** Events with outcome error (sum of errorCount). */
+  /** Events with outcome error in the group's sessions (sum of their errorCount). */
   errorCount: Scalars['Int']['output'];
+  /** Sessions ABANDONED or ended with ERROR. */
   failedSessions: Scalars['Int']['output'];
-  /** The group, e.g. { "component": "akosha", "day": "2026-11-24" }. */
+  /** The group, a JSON object with one string (or null) per groupBy key, e.g. { "component": "akosha", "day": "2026-11-24" }. */
   key: Scalars['JSON']['output'];
 };
 
+/** A value far above its metric's own baseline. */
 export type Anomaly = {
   __typename?: 'Anomaly';
-  /** Session start, or the start of the hour. */
+  /** The session's startedAt (per-session metrics), or the start of the hour (hourly ones). */
   at: Scalars['DateTime']['output'];
   /** Median of the metric's baseline, same unit. */
   baseline: Scalars['Float']['output'];
+  /** The component. */
   component: Scalars['String']['output'];
+  /** The metric asked for: one of session_duration, sessions_per_hour, error_rate, commands_per_session. */
   metric: Scalars['String']['output'];
+  /** One line for people saying what is unusual and by how much. */
   reason: Scalars['String']['output'];
   /** Sessions in the hour, or baseline observations for per-session metrics. */
   sampleSize?: Maybe<Scalars['Int']['output']>;
-  /** Robust (modified) z-score; negative below the baseline. */
+  /** Robust (modified) z-score against the baseline, at least the threshold (per-session metrics: on ln(1 + value)). */
   score: Scalars['Float']['output'];
+  /** The session, for session_duration and commands_per_session; null for the hourly metrics. */
   sessionId?: Maybe<Scalars['ID']['output']>;
+  /** The observation, in the metric's unit: seconds, commands, sessions started in the hour, or the hour's failed share (0–1). */
   value: Scalars['Float']['output'];
 };
 
+/** How the producer treats the service while the session runs; stamped on the session at start. */
 export type CaptureMode =
+  /** Never block the operator: records are journaled on disk and delivered later, exactly once. */
   | 'BUFFERED'
+  /** The producer refuses to start, or to run a command, until the service has acknowledged its record. */
   | 'STRICT';
 
+/** How the client's own delivery is doing; stored on the heartbeat's sessions as clientHealth and exported as metrics. */
 export type ClientHealthInput = {
+  /** The client's circuit-breaker state, e.g. closed, open or half-open. */
   breaker?: InputMaybe<Scalars['String']['input']>;
+  /** Records the client could not keep, for any reason (droppedByReason). */
   dropped?: InputMaybe<Scalars['Int']['input']>;
+  /** The drops per reason, e.g. {"memory_cap": 3}: overflow, expired, memory_cap, journal_full, journal_unwritable or malformed. */
+  droppedByReason?: InputMaybe<Scalars['JSON']['input']>;
+  /** Records waiting in the client's on-disk journal. */
   journalDepth?: InputMaybe<Scalars['Int']['input']>;
+  /** Why the journal cannot be written, e.g. disk full (ENOSPC); else null. */
+  journalError?: InputMaybe<Scalars['String']['input']>;
+  /** Age of the oldest waiting record, in seconds; null when none waits. */
   oldestPendingSeconds?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** How a command (or another event with an outcome) finished. */
 export type CommandOutcome =
+  /** It failed; counted in the session's errorCount. */
   | 'error'
+  /** It completed without an error. */
   | 'ok';
 
 /** Mean duration of a component's finished sessions in the window. */
 export type ComponentDuration = {
   __typename?: 'ComponentDuration';
+  /** Mean duration in seconds of its ENDED and ABANDONED sessions started in the window. */
   avgDurationSeconds: Scalars['Float']['output'];
+  /** The component. */
   component: Scalars['String']['output'];
   /** Finished sessions averaged. */
   sessionCount: Scalars['Int']['output'];
@@ -85,179 +119,235 @@ export type ComponentDuration = {
 /** A component's failures in the window. */
 export type ComponentErrorRate = {
   __typename?: 'ComponentErrorRate';
+  /** The component. */
   component: Scalars['String']['output'];
+  /** failedSessions / totalSessions (0–1). */
   errorRate: Scalars['Float']['output'];
+  /** Sessions started in the window that were ABANDONED or ended with ERROR. */
   failedSessions: Scalars['Int']['output'];
-  /** Most frequent errorClass among the events of those sessions (ties: alphabetical). */
+  /** Most frequent errorClass among the events of the window's sessions (ties: alphabetical); null when none has one. */
   mostCommonError?: Maybe<Scalars['String']['output']>;
+  /** Sessions started in the window. */
   totalSessions: Scalars['Int']['output'];
 };
 
-/** How a component's sessions ended over a window. */
+/** How a component's sessions started in the window ended. */
 export type ComponentQuality = {
   __typename?: 'ComponentQuality';
+  /** Share (0–1) of finished sessions that were ABANDONED; null when none finished. */
   abandonedRate?: Maybe<Scalars['Float']['output']>;
+  /** Sessions started in the window that are still ACTIVE. */
   activeSessions: Scalars['Int']['output'];
-  /** Share (0–1) of finished sessions that ended with EXIT; null when none finished. */
+  /** Share (0–1) of finished sessions that ENDED with EXIT; null when none finished. */
   cleanEndRate?: Maybe<Scalars['Float']['output']>;
+  /** The component. */
   component: Scalars['String']['output'];
-  /** Share (0–1) of sessions flagged delayed. */
+  /** Share (0–1) of all the window's sessions flagged delayed; 0 when there are none. */
   delayedRate: Scalars['Float']['output'];
+  /** Sessions started in the window that are ENDED or ABANDONED (finished). */
   finishedSessions: Scalars['Int']['output'];
-  /** 0–100: finished sessions that ended cleanly with no sequence gap. */
+  /** 0–100: share of finished sessions that ENDED with EXIT with no sequence gap, as the session_quality_score gauge; null when none finished. */
   qualityScore?: Maybe<Scalars['Float']['output']>;
+  /** Sessions started in the window. */
   totalSessions: Scalars['Int']['output'];
 };
 
 /** A component's sessions started in the window. */
 export type ComponentStats = {
   __typename?: 'ComponentStats';
-  /** Of those, still ACTIVE. */
+  /** Sessions started in the window that are still ACTIVE. */
   activeSessions: Scalars['Int']['output'];
-  /** Mean duration of the finished ones; null when none finished. */
+  /** Mean duration of the finished ones, in seconds; null when none finished. */
   avgDurationSeconds?: Maybe<Scalars['Float']['output']>;
+  /** The component. */
   component: Scalars['String']['output'];
-  /** Of those, ENDED or ABANDONED. */
+  /** Sessions started in the window that are ENDED or ABANDONED (finished). */
   endedSessions: Scalars['Int']['output'];
   /** failedSessions / totalSessions (0–1). */
   errorRate: Scalars['Float']['output'];
-  /** Of those, ABANDONED or ended with ERROR. */
+  /** Sessions started in the window that were ABANDONED or ended with ERROR. */
   failedSessions: Scalars['Int']['output'];
-  /** 95th percentile (continuous) of the finished ones' durations. */
+  /** 95th percentile (continuous) of the finished ones' durations, in seconds; null when none finished. */
   p95DurationSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Sessions started in the window. */
   totalSessions: Scalars['Int']['output'];
 };
 
 /** How much a component was used in the window. */
 export type ComponentUsage = {
   __typename?: 'ComponentUsage';
+  /** The component. */
   component: Scalars['String']['output'];
-  /** Latest end (or heartbeat, for active sessions) among the window's sessions. */
+  /** Latest sign of life among the window's sessions: endedAt, or lastSeenAt for those still ACTIVE. */
   lastActiveAt: Scalars['DateTime']['output'];
   /** 0–100: share of finished sessions that ended cleanly (EXIT) with no sequence gap, as session_quality_score; null when none finished. */
   qualityScore?: Maybe<Scalars['Float']['output']>;
+  /** Sessions started in the window. */
   sessionCount: Scalars['Int']['output'];
-  /** Sum of the finished sessions' durations. */
+  /** Sum of the finished sessions' durations, in seconds; 0 when none finished. */
   totalDurationSeconds: Scalars['Float']['output'];
 };
 
+/** How a session ended, as its producer reported it (ABANDONED: as the reaper decided). */
 export type EndReason =
+  /** Set by the reaper when heartbeats stopped; never sent by a well-behaved client. */
   | 'ABANDONED'
+  /** Failed: an uncaught exception, a failed workflow step or check. */
   | 'ERROR'
+  /** A clean exit: .exit, Ctrl-D or exit() in a shell, a successful run. */
   | 'EXIT'
+  /** Its terminal hung up (SIGHUP). */
   | 'SIGHUP'
+  /** Interrupted by SIGINT (in a shell: Ctrl-C twice). */
   | 'SIGINT'
+  /** Terminated by SIGTERM. */
   | 'SIGTERM';
 
+/** A session ending. Ending an ENDED session again changes nothing; ending an ABANDONED one makes it ENDED. */
 export type EndSessionInput = {
+  /** How it ended (default EXIT). */
   endReason?: InputMaybe<EndReason>;
+  /** Capture time on the client; default: when the service receives the end. Not before startedAt. */
   endedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The process's exit code, −255 … 255. */
   exitCode?: InputMaybe<Scalars['Int']['input']>;
+  /** The session's UUID; it must exist and belong to the token's subject. */
   id: Scalars['ID']['input'];
+  /** A JSON object (at most 16 KiB serialised, 32 levels deep) merged into the session's metadata; its keys replace the start's. */
   metadata?: InputMaybe<Scalars['JSON']['input']>;
 };
 
+/** The text format of an export; both carry the fields of Session, oldest session first. */
 export type ExportFormat =
+  /** RFC 4180 with a header row and CRLF line ends; JSON columns hold JSON text. */
   | 'CSV'
+  /** One JSON object per session per line. */
   | 'NDJSON';
 
+/** A link between two nodes of the graph. */
 export type GraphEdge = {
   __typename?: 'GraphEdge';
+  /** The id of one end (a GraphNode id). */
   source: Scalars['ID']['output'];
+  /** The id of the other end (a GraphNode id). */
   target: Scalars['ID']['output'];
+  /** The ends' types: actor_component, actor_host, component_host, actor_session, session_component or session_host. */
   type: Scalars['String']['output'];
   /** Sessions the two share (1 for a session's own edges). */
   weight: Scalars['Float']['output'];
 };
 
+/** An actor, component, host or session of the graph. */
 export type GraphNode = {
   __typename?: 'GraphNode';
   /** Breadth-first distance from the matching nodes. */
   depth: Scalars['Int']['output'];
   /** type:label, e.g. actor:alice or session:<uuid>. */
   id: Scalars['ID']['output'];
+  /** The actor's, component's or host's name, or the session's id. */
   label: Scalars['String']['output'];
-  /** actor, component, host or session. */
+  /** actor, component, host, session. */
   type: Scalars['String']['output'];
   /** Sessions in the window; commands for a session. */
   weight: Scalars['Float']['output'];
 };
 
+/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Records a session's end and returns the session. Ending an ENDED session returns it unchanged; a late end turns an ABANDONED one into ENDED with its true end time. NOT_FOUND for an unknown id, FORBIDDEN for another subject's session. Needs sessions:write, and the session's component in the token's components claim when it has one. */
   endSession: Session;
+  /** Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them; returns how many were touched: those ACTIVE and the token subject's. Other ids are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN). */
   heartbeat: Scalars['Int']['output'];
+  /** Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN). */
   recordEvents: RecordEventsResult;
+  /** Records a session's start and returns the session; actor is the token's subject. The same id again returns the stored session unchanged (FORBIDDEN when another subject started it). Needs sessions:write, and the component in the token's components claim when it has one. */
   startSession: Session;
 };
 
 
+/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
 export type MutationEndSessionArgs = {
   input: EndSessionInput;
 };
 
 
+/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
 export type MutationHeartbeatArgs = {
   client?: InputMaybe<ClientHealthInput>;
   ids: Array<Scalars['ID']['input']>;
 };
 
 
+/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
 export type MutationRecordEventsArgs = {
   events: Array<SessionEventInput>;
 };
 
 
+/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
 export type MutationStartSessionArgs = {
   input: StartSessionInput;
 };
 
+/** Where a page of a connection sits; cursors are opaque strings, valid only for the same field. */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of the page's last edge, to pass as after for the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow: ask again with after set to endCursor. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when the page was asked for after a position (after, or afterSeq above 0); it does not check that items precede it. */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the page's first edge; null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type Query = {
   __typename?: 'Query';
+  /** Sessions still ACTIVE, newest first (at most 10000). Needs sessions:read. */
   activeSessions: Array<Session>;
-  /** Sessions matching the filter grouped by the keys, largest groups first. */
+  /** Sessions matching the filter grouped by the keys, largest groups first: count, mean duration, error events, failed sessions. Needs sessions:read. */
   aggregateSessions: Array<AggregateRow>;
-  /** Per component, the mean duration of the window's finished sessions. */
+  /** Per component (alphabetical), the mean duration of the window's finished (ENDED or ABANDONED) sessions; components with none are left out. Needs sessions:read. */
   averageSessionDuration: Array<ComponentDuration>;
-  /** Outliers by robust z-score against the metric's own baseline (metrics: session_duration, sessions_per_hour, error_rate, commands_per_session; threshold default 3.5; window default 86400 s). */
+  /** Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them. Needs sessions:read. */
   detectAnomalies: Array<Anomaly>;
-  /** Sessions matching the filter, oldest first, as NDJSON or CSV; at most 10000 (default 1000). Stream larger exports from GET /export/sessions.ndjson or .csv. */
+  /** Sessions matching the filter, oldest first, as NDJSON or CSV; at most 10000 (default 1000). Stream larger exports from GET /export/sessions.ndjson or .csv. Needs sessions:read. */
   exportSessions: Scalars['String']['output'];
-  /** Components by sessions started in the window, busiest first. */
+  /** Components by sessions started in the window, busiest first (ties alphabetical). Needs sessions:read. */
   mostActiveComponents: Array<ComponentUsage>;
-  /** Events across sessions, newest first, e.g. failed workflow steps: kind workflow_step, outcome error. */
+  /** Events across sessions, newest first (by at), e.g. failed workflow steps: kind workflow_step, outcome error. Command text needs audit:read. Needs sessions:read. */
   recentEvents: Array<SessionEvent>;
-  /** Full-text search (web-search syntax: words, "phrases", or, -not) over sessions (identity and metadata) and command text, best first. Command hits need audit:read; without it ALL searches sessions only. */
+  /** Full-text search (web-search syntax: words, "phrases", or, -not) over sessions (identity and metadata) and command text, best first. Command hits need audit:read; without it ALL searches sessions only. Needs sessions:read. */
   searchSessions: Array<SearchHit>;
+  /** One session by id; null when there is none. Needs sessions:read. */
   session?: Maybe<Session>;
-  /** Per component, the failed share of the window's sessions, highest first. */
+  /** Per component, the failed share (ABANDONED or ended with ERROR) of the window's sessions, highest first, with the most common errorClass. Needs sessions:read. */
   sessionErrorRate: Array<ComponentErrorRate>;
-  /** Actors, components, hosts and sessions of the last `days`, breadth-first from the nodes matching `query` to `depth`, at most `maxNodes`. */
+  /** Actors, components, hosts and sessions of the last `days`, breadth-first from the nodes matching `query` to `depth`, at most `maxNodes`. Needs sessions:read. */
   sessionGraph: SessionGraph;
+  /** Per component (alphabetical), how the sessions started in the last `days` × 24 h ended: clean-end, abandoned and delayed shares and the quality score. Needs sessions:read. */
   sessionQuality: Array<ComponentQuality>;
-  /** Per component, the sessions started in the last `days` × 24 h (by component). */
+  /** Per component (alphabetical), the sessions started in the last `days` × 24 h: counts, durations and error rate. Needs sessions:read. */
   sessionStats: Array<ComponentStats>;
-  /** A metric (sessions, avg_duration, error_rate, commands) per bucket over the window, empty buckets 0, with its direction. */
+  /** A metric per bucket over the window ending now, empty buckets 0, with its least-squares slope and direction. Needs sessions:read. */
   sessionTrends: Trend;
+  /** Sessions matching the filter, newest first (startedAt, then id), a page at a time. Needs sessions:read. */
   sessions: SessionConnection;
-  /** Sessions started in [start, end), oldest first. */
+  /** Sessions started in [start, end), oldest first. Needs sessions:read. */
   sessionsByTimeRange: Array<Session>;
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QueryActiveSessionsArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QueryAggregateSessionsArgs = {
   filter?: InputMaybe<SessionFilter>;
   groupBy: Array<AggregateKey>;
@@ -265,12 +355,14 @@ export type QueryAggregateSessionsArgs = {
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QueryAverageSessionDurationArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QueryDetectAnomaliesArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -280,6 +372,7 @@ export type QueryDetectAnomaliesArgs = {
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QueryExportSessionsArgs = {
   filter?: InputMaybe<SessionFilter>;
   format?: InputMaybe<ExportFormat>;
@@ -287,12 +380,14 @@ export type QueryExportSessionsArgs = {
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QueryMostActiveComponentsArgs = {
   days?: InputMaybe<Scalars['Int']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QueryRecentEventsArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   kind?: InputMaybe<Scalars['String']['input']>;
@@ -302,6 +397,7 @@ export type QueryRecentEventsArgs = {
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySearchSessionsArgs = {
   index?: InputMaybe<SearchIndex>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -309,17 +405,20 @@ export type QuerySearchSessionsArgs = {
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySessionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySessionErrorRateArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySessionGraphArgs = {
   days?: InputMaybe<Scalars['Int']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
@@ -329,18 +428,21 @@ export type QuerySessionGraphArgs = {
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySessionQualityArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySessionStatsArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySessionTrendsArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   granularitySeconds: Scalars['Int']['input'];
@@ -349,6 +451,7 @@ export type QuerySessionTrendsArgs = {
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySessionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SessionFilter>;
@@ -356,82 +459,123 @@ export type QuerySessionsArgs = {
 };
 
 
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySessionsByTimeRangeArgs = {
   end: Scalars['DateTime']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
   start: Scalars['DateTime']['input'];
 };
 
+/** What the service did with a batch of events: each event sent is counted once, in accepted, duplicates or rejected. */
 export type RecordEventsResult = {
   __typename?: 'RecordEventsResult';
+  /** Events stored by this call, counting commands it completed (outcome and duration added). */
   accepted: Scalars['Int']['output'];
+  /** Events already stored (before, or earlier in this batch) under the same eventId, session and seq; nothing changed. Safe to drop. */
   duplicates: Scalars['Int']['output'];
+  /** Events refused one by one; the others in the batch still count. Empty when all were taken. */
   rejected: Array<RejectedEvent>;
 };
 
 /** An event the service refused; switch on code and reason, the message is for people. */
 export type RejectedEvent = {
   __typename?: 'RejectedEvent';
-  /** One of the service's error codes, e.g. NOT_FOUND. */
+  /** An error code: BAD_USER_INPUT (breaks the contract), NOT_FOUND (no such session yet: its start has not arrived), FORBIDDEN (see reason) or CONFLICT (its seq is taken, or the id was stored with another session or seq). */
   code: Scalars['String']['output'];
+  /** The eventId as sent. */
   eventId: Scalars['ID']['output'];
+  /** What was wrong, for people; may change between versions. */
   message: Scalars['String']['output'];
-  /** For FORBIDDEN: TOKEN_COMPONENTS (the token) or NOT_OWNER (the session); else null. */
+  /** For FORBIDDEN: TOKEN_COMPONENTS (the token) or NOT_OWNER (the session); for BAD_USER_INPUT: NUL_CHARACTER, LONE_SURROGATE or JSON_TOO_DEEP when one applies; else null. */
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+/** One full-text match: a session, or one of its events. */
 export type SearchHit = {
   __typename?: 'SearchHit';
+  /** The session's startedAt, or the event's at. */
   at: Scalars['DateTime']['output'];
-  /** Set for command (event text) hits. */
+  /** The event, for command (event text) hits; null for session hits. */
   eventId?: Maybe<Scalars['ID']['output']>;
+  /** Where it matched: SESSIONS or COMMANDS (never ALL). */
   index: SearchIndex;
-  /** ts_rank of the match. */
+  /** ts_rank of the match; higher is better. */
   score: Scalars['Float']['output'];
+  /** The session matched, or the session of the event matched. */
   sessionId: Scalars['ID']['output'];
   /** The matching text, terms marked «like this». */
   snippet: Scalars['String']['output'];
 };
 
+/** What a full-text search looks through. */
 export type SearchIndex =
+  /** Both; without audit:read, sessions only. */
   | 'ALL'
+  /** Event text (what was typed); needs audit:read. */
   | 'COMMANDS'
+  /** Each session's identity (component, componentType, shellType, type, actor, username, hostname) and its metadata's string values. */
   | 'SESSIONS';
 
 /** One session of a producer (an admin shell, a workflow run, a CLI run). */
 export type Session = {
   __typename?: 'Session';
-  /** The token's subject; never taken from the request body. */
+  /** Who opened it: the sub of the token that started it, never taken from the request body. */
   actor: Scalars['String']['output'];
+  /** Adapters the component reported (e.g. postgres); empty when none. */
   adapters: Array<Scalars['String']['output']>;
+  /** The capture mode the producer ran in (BUFFERED unless the start said STRICT). */
   captureMode: CaptureMode;
+  /** The delivery health its client last reported with a heartbeat (the fields of ClientHealthInput, and reportedAt, service clock); null when never reported. */
   clientHealth?: Maybe<Scalars['JSON']['output']>;
+  /** Stored events of kind command. */
   commandCount: Scalars['Int']['output'];
+  /** The reporting component, e.g. crackerjack (letters, digits, _ and -, at most 64). */
   component: Scalars['String']['output'];
+  /** The component's role (orchestrator, manager, foundation, inspector, diviner, builder, …); null when not reported. */
   componentType?: Maybe<Scalars['String']['output']>;
+  /** The component's version; null when not reported. */
   componentVersion?: Maybe<Scalars['String']['output']>;
+  /** True when its start or end reached the service more than 60 s after capture. */
   delayed: Scalars['Boolean']['output'];
-  /** endedAt − startedAt (capture times) once the session has ended; null while active. */
+  /** endedAt − startedAt in seconds (capture times), for ENDED and ABANDONED sessions; null while ACTIVE. */
   durationSeconds?: Maybe<Scalars['Float']['output']>;
+  /** How it ended; null while ACTIVE. */
   endReason?: Maybe<EndReason>;
-  /** When the service learned of the end (or abandoned the session). */
+  /** When the service learned of the end, or abandoned the session (service clock); null while ACTIVE. */
   endReceivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Capture time of the end on the client; for an ABANDONED session the last time it was heard from. Null while ACTIVE. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The producer's runtime as a JSON object: nodeVersion, platform, cwd (at most 500 characters), …; {} when none. */
   environment: Scalars['JSON']['output'];
+  /** Stored events with outcome error, of any kind (a command counts once it completes with error). */
   errorCount: Scalars['Int']['output'];
+  /** Stored events of every kind; below the highest seq when some never arrived (a gap). */
   eventCount: Scalars['Int']['output'];
+  /** The session's events in seq order, a page at a time; text follows the audit:read rule of SessionEvent.text. */
   events: SessionEventConnection;
+  /** The process's exit code (−255 … 255) as the end reported it; null while ACTIVE, when abandoned, or when not reported. */
   exitCode?: Maybe<Scalars['Int']['output']>;
+  /** The host the producer ran on; null when not reported. */
   hostname?: Maybe<Scalars['String']['output']>;
+  /** The UUID the client chose (v7 recommended); a repeated start with it returns this session. */
   id: Scalars['ID']['output'];
+  /** When the service last heard from the session (start, heartbeat, events stored, end), service clock. */
   lastSeenAt: Scalars['DateTime']['output'];
+  /** Free-form JSON object from the start (at most 16 KiB serialised), with the end's metadata merged in (its keys win); {} when none. */
   metadata: Scalars['JSON']['output'];
+  /** The producer's process id (1 … 4194304); null when not reported. */
   pid?: Maybe<Scalars['Int']['output']>;
+  /** When the service first learned of the session (service clock). */
   receivedAt: Scalars['DateTime']['output'];
+  /** The shell's class name, e.g. CrackerjackShell; null when not reported. */
   shellType?: Maybe<Scalars['String']['output']>;
+  /** Capture time of the start on the client (the service's receipt time when the start carried none); never re-stamped. */
   startedAt: Scalars['DateTime']['output'];
+  /** ACTIVE, ENDED or ABANDONED. */
   status: SessionStatus;
+  /** What produced it: admin_shell for shells; workflow, cli, … for other producers. */
   type: Scalars['String']['output'];
+  /** The OS user the producer reported (not verified, unlike actor); null when not reported. */
   username?: Maybe<Scalars['String']['output']>;
 };
 
@@ -439,181 +583,279 @@ export type Session = {
 /** One session of a producer (an admin shell, a workflow run, a CLI run). */
 export type SessionEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of sessions, newest first (by startedAt, then id). */
 export type SessionConnection = {
   __typename?: 'SessionConnection';
+  /** The page's sessions. */
   edges: Array<SessionEdge>;
+  /** Cursors and whether more follow. */
   pageInfo: PageInfo;
+  /** All sessions matching the filter, whatever the page (counted only when asked for). */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One session of a page, with its cursor. */
 export type SessionEdge = {
   __typename?: 'SessionEdge';
+  /** Opaque position of this session; pass it as after to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The session. */
   node: Session;
 };
 
 /** One event of a session; stored once by id, ordered by seq. */
 export type SessionEvent = {
   __typename?: 'SessionEvent';
+  /** Capture time on the client (when the command was typed), never re-stamped. */
   at: Scalars['DateTime']['output'];
+  /** How long it ran, in milliseconds; null while a command runs or when not reported. */
   durationMs?: Maybe<Scalars['Float']['output']>;
+  /** The error's class or code (e.g. TypeError, Exit3), at most 256 characters; null when none. */
   errorClass?: Maybe<Scalars['String']['output']>;
+  /** The eventId the client chose (a UUID); the event is stored once under it. */
   id: Scalars['ID']['output'];
+  /** What happened: command, error, note, workflow_step, check, … (lower-case, at most 64 characters). */
   kind: Scalars['String']['output'];
+  /** How it finished; null while a command runs (its completion is re-sent with the same id) or for events without one. */
   outcome?: Maybe<CommandOutcome>;
+  /** Producer-specific details as a JSON object (at most 16 KiB serialised; {} when none), e.g. a workflow step's exit code and stderr tail. */
   payload: Scalars['JSON']['output'];
+  /** When the service stored the event (service clock). */
   receivedAt: Scalars['DateTime']['output'];
+  /** How many secrets were masked in text (0 when none). */
   redactions: Scalars['Int']['output'];
+  /** Position in the session, from 1, unique per session; a missing number is a sequence gap. */
   seq: Scalars['Int']['output'];
+  /** The session the event belongs to. */
   sessionId: Scalars['ID']['output'];
-  /** Redacted at the source; null unless the token has audit:read. */
+  /** What was typed (at most 8 KiB UTF-8), secrets masked at the source. Null without audit:read (then textHidden is true) or when the event carries no text. */
   text?: Maybe<Scalars['String']['output']>;
-  /** True when the event has text this token may not read. */
+  /** True when the event has text this token may not read (no audit:read); false otherwise. */
   textHidden: Scalars['Boolean']['output'];
 };
 
+/** A page of a session's events, in seq order. */
 export type SessionEventConnection = {
   __typename?: 'SessionEventConnection';
+  /** The page's events. */
   edges: Array<SessionEventEdge>;
+  /** Cursors and whether more follow. */
   pageInfo: PageInfo;
+  /** All events stored for the session, whatever the page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One event of a page, with its cursor. */
 export type SessionEventEdge = {
   __typename?: 'SessionEventEdge';
+  /** Opaque position of this event; pass it as after to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The event. */
   node: SessionEvent;
 };
 
+/** One event of a session. An event that breaks the contract (a limit, a pattern) is rejected on its own; the rest of the batch still counts. */
 export type SessionEventInput = {
+  /** Capture time on the client. */
   at: Scalars['DateTime']['input'];
+  /** How long it ran, in milliseconds (≥ 0); usually sent with the completion. */
   durationMs?: InputMaybe<Scalars['Float']['input']>;
+  /** The error's class or code, at most 256 characters. */
   errorClass?: InputMaybe<Scalars['String']['input']>;
+  /** A UUID the client chooses; sending it again is a duplicate, or completes a command recorded without an outcome. */
   eventId: Scalars['ID']['input'];
+  /** What happened, matching ^[a-z][a-z0-9_]{0,63}$: command, error, note, workflow_step, …; command counts in commandCount. */
   kind: Scalars['String']['input'];
   /** ok or error (a CommandOutcome); anything else rejects this event. */
   outcome?: InputMaybe<Scalars['String']['input']>;
+  /** A JSON object of details, at most 16 KiB serialised and 32 levels deep; a completion's payload is merged into the stored one. */
   payload?: InputMaybe<Scalars['JSON']['input']>;
+  /** How many secrets the client masked in text, ≥ 0 (default 0). */
   redactions?: InputMaybe<Scalars['Int']['input']>;
+  /** Position in the session, 1 … 2147483647; another event claiming a taken seq is rejected with CONFLICT. */
   seq: Scalars['Int']['input'];
+  /** The session's UUID; it must have started (else NOT_FOUND), belong to the token's subject and be of a component its claim allows. */
   sessionId: Scalars['ID']['input'];
+  /** What was typed, at most 8 KiB UTF-8, secrets already masked by the client; readable only with audit:read. */
   text?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Which sessions to cover: every field given narrows (they combine with AND), none is required. Text fields match exactly and hold at most 256 characters. */
 export type SessionFilter = {
+  /** Only sessions started by this token subject. */
   actor?: InputMaybe<Scalars['String']['input']>;
-  /** Sessions the service saw start or end after this time (catch-up of live feeds). */
+  /** Only sessions whose start or end the service received after this time (catch-up of live feeds). */
   changedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this component. */
   component?: InputMaybe<Scalars['String']['input']>;
+  /** Only sessions whose delayed flag is this value. */
   delayed?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only sessions reporting this host. */
   hostname?: InputMaybe<Scalars['String']['input']>;
+  /** Only ENDED or ABANDONED sessions that lasted at least this many seconds (0 … 1000000000). */
   minDurationSeconds?: InputMaybe<Scalars['Float']['input']>;
+  /** Only sessions with startedAt at or after this time. */
   startedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only sessions with startedAt before this time (exclusive). */
   startedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only sessions in this status. */
   status?: InputMaybe<SessionStatus>;
+  /** Only this session type (admin_shell, workflow, cli, …). */
   type?: InputMaybe<Scalars['String']['input']>;
+  /** Only sessions reporting this OS user. */
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Actors, components, hosts and sessions of a window, and how they link. */
 export type SessionGraph = {
   __typename?: 'SessionGraph';
+  /** The depth that applied. */
   depth: Scalars['Int']['output'];
+  /** The links between the nodes returned. */
   edges: Array<GraphEdge>;
+  /** The bound on nodes that applied. */
   maxNodes: Scalars['Int']['output'];
+  /** The nodes, in the order the walk reached them. */
   nodes: Array<GraphNode>;
   /** True when maxNodes stopped the search: more nodes were reachable. */
   truncated: Scalars['Boolean']['output'];
 };
 
+/** Where a session is in its life: ACTIVE, then ENDED or ABANDONED. */
 export type SessionStatus =
+  /** Nothing heard for the abandon timeout (SESSION_BUDDY_ABANDON_AFTER, default 90 s); set once by the reaper, and turned into ENDED if a late end arrives. */
   | 'ABANDONED'
+  /** Started and not ended; heartbeats and events keep it alive. */
   | 'ACTIVE'
+  /** An end was received (also a late end after the session was abandoned). */
   | 'ENDED';
 
+/** A session starting. Sent once per session; sending it again with the same id changes nothing. */
 export type StartSessionInput = {
+  /** Adapters the component uses: at most 64, each at most 64 characters. */
   adapters?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** How the producer runs: BUFFERED (default) or STRICT. */
   captureMode?: InputMaybe<CaptureMode>;
+  /** The reporting component, matching ^[a-zA-Z0-9_-]{1,64}$; must be in the token's components claim when it has one. */
   component: Scalars['String']['input'];
+  /** The component's role (orchestrator, inspector, …), at most 64 characters. */
   componentType?: InputMaybe<Scalars['String']['input']>;
+  /** The component's version, at most 64 characters. */
   componentVersion?: InputMaybe<Scalars['String']['input']>;
+  /** A JSON object of the runtime (nodeVersion, platform, cwd, …), at most 16 KiB serialised and 32 levels deep; cwd at most 500 characters. */
   environment?: InputMaybe<Scalars['JSON']['input']>;
+  /** The client's id for this start record, at most 64 characters; stored, not echoed. */
   eventId?: InputMaybe<Scalars['ID']['input']>;
+  /** Version of the event models the client speaks; only 1.0 is accepted. */
   eventVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The host, at most 256 characters. */
   hostname?: InputMaybe<Scalars['String']['input']>;
+  /** A UUID the client chooses (v7 recommended); the session's identity, so retries never duplicate it. */
   id: Scalars['ID']['input'];
+  /** A free-form JSON object, at most 16 KiB serialised and 32 levels deep; its string values are searchable. */
   metadata?: InputMaybe<Scalars['JSON']['input']>;
+  /** The producer's process id, 1 … 4194304. */
   pid?: InputMaybe<Scalars['Int']['input']>;
+  /** The shell's class name, e.g. CrackerjackShell, at most 128 characters. */
   shellType?: InputMaybe<Scalars['String']['input']>;
+  /** Capture time on the client; default: when the service receives the start. At most 5 minutes in the future. */
   startedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The session type, matching ^[a-zA-Z0-9_.-]{1,64}$ (default admin_shell). */
   type?: InputMaybe<Scalars['String']['input']>;
+  /** The OS user, at most 256 characters (the actor comes from the token). */
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
 export type Subscription = {
   __typename?: 'Subscription';
+  /** The number of ACTIVE sessions: the current count at once, then each time it changes. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read. */
   activeSessionCount: Scalars['Int']['output'];
-  /** Every session's events as they arrive (no replay); optionally one component's, or some kinds. */
+  /** Every session's events as they are stored, and commands again as they complete (no replay); optionally one component's, or some kinds. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again, and read what was missed from the sessions' events. Command text needs audit:read. Needs sessions:read. */
   liveEvents: SessionEvent;
-  /** A session ended, or the reaper abandoned it (and again if a late end corrects an abandon). */
+  /** A session ended, or the reaper abandoned it (and again if a late end corrects an abandon); not on a repeated end. With `after`, the ones ended since come first (each in its current state). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read. */
   sessionEnded: Session;
-  /** Stored events after afterSeq in seq order, then live ones: no gap, no duplicate. */
+  /** One session's events: the stored ones after afterSeq in seq order, then live ones, with no gap and no duplicate. A command comes again when it completes (same id, now with outcome). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with afterSeq. Command text needs audit:read. Needs sessions:read. */
   sessionEvents: SessionEvent;
+  /** A new session was stored (not on a repeated start of a known id). With `after`, the ones stored since come first. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read. */
   sessionStarted: Session;
 };
 
 
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
 export type SubscriptionActiveSessionCountArgs = {
+  after?: InputMaybe<Scalars['DateTime']['input']>;
   component?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
 export type SubscriptionLiveEventsArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   kinds?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
 export type SubscriptionSessionEndedArgs = {
+  after?: InputMaybe<Scalars['DateTime']['input']>;
   component?: InputMaybe<Scalars['String']['input']>;
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
 export type SubscriptionSessionEventsArgs = {
   afterSeq?: InputMaybe<Scalars['Int']['input']>;
   sessionId: Scalars['ID']['input'];
 };
 
 
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
 export type SubscriptionSessionStartedArgs = {
+  after?: InputMaybe<Scalars['DateTime']['input']>;
   component?: InputMaybe<Scalars['String']['input']>;
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A metric per time bucket, with its direction. */
 export type Trend = {
   __typename?: 'Trend';
+  /** UP, DOWN or FLAT. */
   direction: TrendDirection;
+  /** Length of one bucket, in seconds. */
   granularitySeconds: Scalars['Int']['output'];
+  /** The metric asked for: one of sessions, avg_duration, error_rate, commands. */
   metric: Scalars['String']['output'];
+  /** One point per bucket, oldest first; the last bucket ends now. */
   points: Array<TrendPoint>;
   /** Least-squares change of the value per bucket. */
   slope: Scalars['Float']['output'];
+  /** Start of the first bucket: the window rounded up to whole buckets, back from now. */
   windowStart: Scalars['DateTime']['output'];
 };
 
+/** Which way a trend goes: the least-squares change over the window against 10 % of the mean value. */
 export type TrendDirection =
+  /** The fitted change over the window is more than 10 % of the mean, downwards. */
   | 'DOWN'
+  /** Neither (or the mean is 0). */
   | 'FLAT'
+  /** The fitted change over the window is more than 10 % of the mean, upwards. */
   | 'UP';
 
+/** One bucket of a trend. */
 export type TrendPoint = {
   __typename?: 'TrendPoint';
+  /** Start of the bucket (inclusive). */
   bucketStart: Scalars['DateTime']['output'];
   /** Sessions started in the bucket. */
   sessions: Scalars['Int']['output'];
+  /** The metric for the sessions started in the bucket: their count, mean finished duration (seconds), failed share (0–1) or commands; 0 when empty. */
   value: Scalars['Float']['output'];
 };
 
@@ -644,7 +886,7 @@ export type RecordEventsMutationVariables = Exact<{
 }>;
 
 
-export type RecordEventsMutation = { __typename?: 'Mutation', recordEvents: { __typename?: 'RecordEventsResult', accepted: number, duplicates: number, rejected: Array<{ __typename?: 'RejectedEvent', eventId: string, code: string, message: string }> } };
+export type RecordEventsMutation = { __typename?: 'Mutation', recordEvents: { __typename?: 'RecordEventsResult', accepted: number, duplicates: number, rejected: Array<{ __typename?: 'RejectedEvent', eventId: string, code: string, reason?: string | null, message: string }> } };
 
 export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number };
 
@@ -677,6 +919,7 @@ export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<
 
 export type WatchStartedSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['DateTime']['input']>;
 }>;
 
 
@@ -684,6 +927,7 @@ export type WatchStartedSubscription = { __typename?: 'Subscription', sessionSta
 
 export type WatchEndedSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['DateTime']['input']>;
 }>;
 
 
@@ -706,7 +950,7 @@ export type LiveEventsSubscription = { __typename?: 'Subscription', liveEvents: 
 
 export type SessionEventsAfterQueryVariables = Exact<{
   id: Scalars['ID']['input'];
-  after?: InputMaybe<Scalars['String']['input']>;
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
@@ -831,6 +1075,7 @@ export type DashboardSessionQuery = { __typename?: 'Query', session?: { __typena
 
 export type DashboardActiveCountSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['DateTime']['input']>;
 }>;
 
 
@@ -874,15 +1119,15 @@ export const SessionSummaryFieldsFragmentDoc = new TypedDocumentString(`fragment
 export const StartSessionDocument = new TypedDocumentString(`mutation StartSession($input:StartSessionInput!){startSession(input:$input){id status startedAt}}`) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
 export const EndSessionDocument = new TypedDocumentString(`mutation EndSession($input:EndSessionInput!){endSession(input:$input){id status endedAt endReason}}`) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
 export const HeartbeatDocument = new TypedDocumentString(`mutation Heartbeat($ids:[ID!]!$client:ClientHealthInput){heartbeat(ids:$ids client:$client)}`) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;
-export const RecordEventsDocument = new TypedDocumentString(`mutation RecordEvents($events:[SessionEventInput!]!){recordEvents(events:$events){accepted duplicates rejected{eventId code message}}}`) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;
+export const RecordEventsDocument = new TypedDocumentString(`mutation RecordEvents($events:[SessionEventInput!]!){recordEvents(events:$events){accepted duplicates rejected{eventId code reason message}}}`) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;
 export const ListSessionsDocument = new TypedDocumentString(`query ListSessions($filter:SessionFilter$first:Int$after:String){sessions(filter:$filter first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionFields}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
 export const ShowSessionDocument = new TypedDocumentString(`query ShowSession($id:ID!$first:Int$after:String){session(id:$id){...SessionFields clientHealth events(first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields payload}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
 export const ActiveSessionsDocument = new TypedDocumentString(`query ActiveSessions($component:String){activeSessions(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
-export const WatchStartedDocument = new TypedDocumentString(`subscription WatchStarted($component:String){sessionStarted(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
-export const WatchEndedDocument = new TypedDocumentString(`subscription WatchEnded($component:String){sessionEnded(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
+export const WatchStartedDocument = new TypedDocumentString(`subscription WatchStarted($component:String$after:DateTime){sessionStarted(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
+export const WatchEndedDocument = new TypedDocumentString(`subscription WatchEnded($component:String$after:DateTime){sessionEnded(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
 export const WatchEventsDocument = new TypedDocumentString(`subscription WatchEvents($sessionId:ID!$afterSeq:Int){sessionEvents(sessionId:$sessionId afterSeq:$afterSeq){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
 export const LiveEventsDocument = new TypedDocumentString(`subscription LiveEvents($component:String){liveEvents(component:$component){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
-export const SessionEventsAfterDocument = new TypedDocumentString(`query SessionEventsAfter($id:ID!$after:String){session(id:$id){id component events(first:1000 after:$after){edges{node{...SessionEventFields}}}}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
+export const SessionEventsAfterDocument = new TypedDocumentString(`query SessionEventsAfter($id:ID!$afterSeq:Int){session(id:$id){id component events(first:1000 afterSeq:$afterSeq){edges{node{...SessionEventFields}}}}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
 export const StatsDocument = new TypedDocumentString(`query Stats($days:Int){sessionStats(days:$days){component totalSessions activeSessions endedSessions failedSessions avgDurationSeconds p95DurationSeconds errorRate}mostActiveComponents(days:$days limit:1000){component totalDurationSeconds qualityScore lastActiveAt}sessionErrorRate(days:$days){component mostCommonError}}`) as unknown as TypedDocumentString<StatsQuery, StatsQueryVariables>;
 export const SessionQualityDocument = new TypedDocumentString(`query SessionQuality($days:Int$component:String){sessionQuality(days:$days component:$component){component totalSessions activeSessions finishedSessions cleanEndRate abandonedRate delayedRate qualityScore}}`) as unknown as TypedDocumentString<SessionQualityQuery, SessionQualityQueryVariables>;
 export const RecentEventsDocument = new TypedDocumentString(`query RecentEvents($component:String$type:String$kind:String$outcome:CommandOutcome$limit:Int){recentEvents(component:$component type:$type kind:$kind outcome:$outcome limit:$limit){id sessionId seq kind at text durationMs outcome errorClass payload}}`) as unknown as TypedDocumentString<RecentEventsQuery, RecentEventsQueryVariables>;
@@ -897,6 +1142,6 @@ export const DashboardActiveDocument = new TypedDocumentString(`query DashboardA
 export const DashboardRecentEndedDocument = new TypedDocumentString(`query DashboardRecentEnded($first:Int!){ended:sessions(filter:{status:ENDED}first:$first){edges{node{...SessionSummaryFields}}}abandoned:sessions(filter:{status:ABANDONED}first:$first){edges{node{...SessionSummaryFields}}}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount}`) as unknown as TypedDocumentString<DashboardRecentEndedQuery, DashboardRecentEndedQueryVariables>;
 export const DashboardStartedSinceDocument = new TypedDocumentString(`query DashboardStartedSince($after:DateTime!$first:Int!$cursor:String){sessions(filter:{startedAfter:$after}first:$first after:$cursor){totalCount pageInfo{hasNextPage endCursor}edges{node{id component status startedAt durationSeconds}}}}`) as unknown as TypedDocumentString<DashboardStartedSinceQuery, DashboardStartedSinceQueryVariables>;
 export const DashboardSessionDocument = new TypedDocumentString(`query DashboardSession($id:ID!$first:Int!$after:String){session(id:$id){...SessionFields events(first:$first after:$after){pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<DashboardSessionQuery, DashboardSessionQueryVariables>;
-export const DashboardActiveCountDocument = new TypedDocumentString(`subscription DashboardActiveCount($component:String){activeSessionCount(component:$component)}`) as unknown as TypedDocumentString<DashboardActiveCountSubscription, DashboardActiveCountSubscriptionVariables>;
+export const DashboardActiveCountDocument = new TypedDocumentString(`subscription DashboardActiveCount($component:String$after:DateTime){activeSessionCount(component:$component after:$after)}`) as unknown as TypedDocumentString<DashboardActiveCountSubscription, DashboardActiveCountSubscriptionVariables>;
 export const TestStartSessionDocument = new TypedDocumentString(`mutation TestStartSession($input:StartSessionInput!){startSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<TestStartSessionMutation, TestStartSessionMutationVariables>;
 export const TestEndSessionDocument = new TypedDocumentString(`mutation TestEndSession($input:EndSessionInput!){endSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<TestEndSessionMutation, TestEndSessionMutationVariables>;

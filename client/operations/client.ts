@@ -37,6 +37,7 @@ export const RecordEventsMutation = graphql(`
       rejected {
         eventId
         code
+        reason
         message
       }
     }

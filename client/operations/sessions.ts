@@ -101,16 +101,16 @@ export const ActiveSessionsQuery = graphql(`
 `);
 
 export const SessionStartedSubscription = graphql(`
-  subscription WatchStarted($component: String) {
-    sessionStarted(component: $component) {
+  subscription WatchStarted($component: String, $after: DateTime) {
+    sessionStarted(component: $component, after: $after) {
       ...SessionFields
     }
   }
 `);
 
 export const SessionEndedSubscription = graphql(`
-  subscription WatchEnded($component: String) {
-    sessionEnded(component: $component) {
+  subscription WatchEnded($component: String, $after: DateTime) {
+    sessionEnded(component: $component, after: $after) {
       ...SessionFields
     }
   }
@@ -133,11 +133,11 @@ export const LiveEventsSubscription = graphql(`
 `);
 
 export const SessionEventsAfterQuery = graphql(`
-  query SessionEventsAfter($id: ID!, $after: String) {
+  query SessionEventsAfter($id: ID!, $afterSeq: Int) {
     session(id: $id) {
       id
       component
-      events(first: 1000, after: $after) {
+      events(first: 1000, afterSeq: $afterSeq) {
         edges {
           node {
             ...SessionEventFields

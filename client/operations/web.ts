@@ -106,7 +106,7 @@ export const DashboardSessionQuery = graphql(`
 `);
 
 export const DashboardActiveCountSubscription = graphql(`
-  subscription DashboardActiveCount($component: String) {
-    activeSessionCount(component: $component)
+  subscription DashboardActiveCount($component: String, $after: DateTime) {
+    activeSessionCount(component: $component, after: $after)
   }
 `);

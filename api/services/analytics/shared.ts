@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { SessionFilter } from "../../../contract/models.js";
+import { type SessionFilter, unstorableText } from "../../../contract/models.js";
 import type { Db } from "../../../db/connection.js";
 import { badInput } from "../../errors.js";
 import type { SessionService } from "../sessions.js";
@@ -177,10 +177,11 @@ export function boundedInt(
   return v;
 }
 
-/** Free text from a caller: bounded, and no NUL (Postgres text cannot hold it). */
+/** Free text from a caller: bounded, and storable (no NUL, which Postgres text cannot hold). */
 export function checkText(name: string, value: string, max: number = LIMITS.queryChars): string {
   if (value.length > max) throw badInput(`${name} must be at most ${max} characters`);
-  if (value.includes("\u0000")) throw badInput(`${name} must not contain NUL characters`);
+  const bad = unstorableText(value);
+  if (bad) throw badInput(`${name} ${bad.message}`, { reason: bad.reason });
   return value;
 }
 
