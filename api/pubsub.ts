@@ -23,7 +23,26 @@ export type Topics = {
   "sessions:changed": [{ component: string }];
 };
 
-export type PubSub = ReturnType<typeof createPubSub<Topics>>;
+/** Whether what is published now reaches the subscribers: "down" while Redis is unreachable. */
+export type LiveFeedState = "up" | "down";
+
+/**
+ * The health of the fan-out. In-process fan-out is always up. Through Redis, writes never wait for it or
+ * fail because of it: a publish that Redis cannot take is dropped (the change is stored; subscribers get it
+ * from the database when they resume), and subscriptions end when the feed goes down, so their clients
+ * resubscribe with a resume point once it is back (see api/schema/session-subscriptions.ts).
+ */
+export interface LiveFeed {
+  readonly state: LiveFeedState;
+  /** Why the feed is down (the Redis client's last error), while it is. */
+  readonly reason: string | undefined;
+  /** Calls `listener` on every change of state; returns the removal. */
+  onChange(listener: (state: LiveFeedState) => void): () => void;
+  /** Resolves once the subscription to `topic` is active on Redis (SUBSCRIBE acknowledged). */
+  subscribed(topic: string): Promise<void>;
+}
+
+export type PubSub = ReturnType<typeof createPubSub<Topics>> & { liveFeed: LiveFeed };
 
 export interface PubSubHandle {
   pubsub: PubSub;
@@ -46,34 +65,111 @@ function prefixed(target: EventTarget, prefix: string): EventTarget {
   };
 }
 
+const alwaysUp: LiveFeed = {
+  state: "up",
+  reason: undefined,
+  onChange: () => () => {},
+  subscribed: () => Promise.resolve(),
+};
+
+/**
+ * The two Redis connections as the Redis event target uses them, with every command's outcome handled:
+ * the event target calls `publish`, `subscribe` and `unsubscribe` without looking at their promises, and a
+ * rejected one (Redis down past `maxRetriesPerRequest`) would otherwise end the process. Tracks the feed's
+ * state from both connections' events.
+ */
+function guardedRedis(publisher: Redis, subscriber: Redis, prefix: string) {
+  const listeners = new Set<(state: LiveFeedState) => void>();
+  const subscriptions = new Map<string, Promise<void>>();
+  let state: LiveFeedState = "up";
+  let reason: string | undefined;
+  const update = () => {
+    const next: LiveFeedState = publisher.status === "ready" && subscriber.status === "ready" ? "up" : "down";
+    if (next === state) return;
+    state = next;
+    if (next === "up") reason = undefined;
+    for (const l of listeners) l(next);
+  };
+  for (const client of [publisher, subscriber]) {
+    client.on("error", (err: Error) => {
+      reason = err.message;
+    });
+    for (const event of ["ready", "close", "reconnecting", "end"]) client.on(event, update);
+  }
+  const liveFeed: LiveFeed = {
+    get state() {
+      return state;
+    },
+    get reason() {
+      return reason;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    subscribed: (topic) => subscriptions.get(prefix + topic) ?? Promise.resolve(),
+  };
+  const dropped = (err: Error) => {
+    reason = err.message;
+  };
+  const publishClient = {
+    publish(channel: string, message: string) {
+      publisher.publish(channel, message).catch(dropped);
+    },
+  };
+  const subscribeClient = {
+    on: (event: string, listener: (channel: string, message: string) => void) =>
+      subscriber.on(event, listener),
+    subscribe(channel: string) {
+      const acknowledged = subscriber.subscribe(channel).then(() => {});
+      // A failed SUBSCRIBE (Redis down) ends the subscriptions waiting for it, through `subscribed`.
+      acknowledged.catch(dropped);
+      subscriptions.set(channel, acknowledged);
+    },
+    unsubscribe(channel: string) {
+      subscriptions.delete(channel);
+      subscriber.unsubscribe(channel).catch(dropped);
+    },
+  };
+  return { liveFeed, publishClient, subscribeClient };
+}
+
 /** In-process fan-out by default; with a Redis URL, every replica publishes and hears through Redis. */
 export async function openPubSub(
   redisUrl?: string,
   options: { channelPrefix?: string } = {},
 ): Promise<PubSubHandle> {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), kind: "memory", close: async () => {} };
+  if (!redisUrl) {
+    return {
+      pubsub: Object.assign(createPubSub<Topics>(), { liveFeed: alwaysUp }),
+      kind: "memory",
+      close: async () => {},
+    };
+  }
   const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
-  const publishClient = new Redis(redisUrl, redisOptions);
-  const subscribeClient = new Redis(redisUrl, redisOptions);
+  const publisher = new Redis(redisUrl, redisOptions);
+  const subscriber = new Redis(redisUrl, redisOptions);
   try {
-    await Promise.all([publishClient.connect(), subscribeClient.connect()]);
+    await Promise.all([publisher.connect(), subscriber.connect()]);
   } catch (err) {
-    publishClient.disconnect();
-    subscribeClient.disconnect();
+    publisher.disconnect();
+    subscriber.disconnect();
     throw new Error(`cannot reach Redis at ${redactUrl(redisUrl)}: ${(err as Error).message}`);
   }
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  const prefix = options.channelPrefix ?? "session-buddy:";
+  const { liveFeed, publishClient, subscribeClient } = guardedRedis(publisher, subscriber, prefix);
+  const eventTarget = createRedisEventTarget({
+    publishClient: publishClient as unknown as Redis,
+    subscribeClient: subscribeClient as unknown as Redis,
+  });
   const pubsub = createPubSub<Topics>({
-    eventTarget: prefixed(
-      eventTarget as unknown as EventTarget,
-      options.channelPrefix ?? "session-buddy:",
-    ) as never,
+    eventTarget: prefixed(eventTarget as unknown as EventTarget, prefix) as never,
   });
   return {
-    pubsub,
+    pubsub: Object.assign(pubsub, { liveFeed }),
     kind: "redis",
     async close() {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
     },
   };
 }

@@ -4,7 +4,13 @@
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
-import { createClient, Journal, type JournalInspection } from "../client/index.js";
+import {
+  createClient,
+  type DropCounts,
+  type DropReason,
+  Journal,
+  type JournalInspection,
+} from "../client/index.js";
 import type { SettingKey, Settings } from "../config/settings.js";
 import { Scopes } from "../contract/enums.js";
 import { table } from "../shells/core/output.js";
@@ -79,6 +85,7 @@ export function registerBufferCommands(program: Command, helpers: BufferCommandH
           claimed: 0,
           delivered: 0,
           refused: 0,
+          droppedLocally: {},
           left: 0,
           liveFiles: live.length,
         };
@@ -106,6 +113,8 @@ export function registerBufferCommands(program: Command, helpers: BufferCommandH
       });
       let delivered = 0;
       let refused = 0;
+      // Records this client dropped itself (e.g. malformed: never sent), apart from the service's refusals.
+      const droppedLocally: DropCounts = {};
       let lastPrinted = 0;
       const off = client.onEvent((e) => {
         if (e.type === "delivered") {
@@ -116,6 +125,8 @@ export function registerBufferCommands(program: Command, helpers: BufferCommandH
           }
         } else if (e.type === "rejected") {
           refused++;
+        } else if (e.type === "dropped") {
+          droppedLocally[e.reason] = (droppedLocally[e.reason] ?? 0) + e.records;
         }
       });
       try {
@@ -131,13 +142,17 @@ export function registerBufferCommands(program: Command, helpers: BufferCommandH
           corrupt: claimed.corrupt,
           delivered,
           refused,
+          droppedLocally,
           left,
           liveFiles: live.length,
           ...(left > 0 ? { stoppedBecause: result.stop, error: result.error ?? null } : {}),
         };
         if (json) helpers.out(JSON.stringify(summary));
+        const local = Object.entries(droppedLocally).map(
+          ([reason, n]) => `, ${n} ${describeLocalDrop(reason as DropReason)}`,
+        );
         say(
-          `replayed to ${settings.url}: ${delivered} delivered, ${refused} refused by the service (dropped), ${left} left in the journal`,
+          `replayed to ${settings.url}: ${delivered} delivered, ${refused} refused by the service (dropped)${local.join("")}, ${left} left in the journal`,
         );
         if (live.length > 0)
           say(pc.dim(`${live.length} file(s) belong to running processes and were left to them`));
@@ -163,8 +178,12 @@ function describeInspection(i: JournalInspection): string[] {
     `${pc.bold("journal")}   ${i.dir}`,
     `${pc.bold("pending")}   ${i.depth} record(s)${i.oldestPendingSeconds !== null ? `, oldest ${formatAge(i.oldestPendingSeconds)} ago` : ""}`,
     `${pc.bold("files")}     ${i.files}`,
-    `${pc.bold("dropped")}   ${i.dropped} (not yet reported to the service)`,
+    `${pc.bold("dropped")}   ${i.dropped} (not yet reported to the service)${describeDrops(i.droppedByReason)}`,
   ];
+  if (i.unwritable !== null)
+    lines.push(
+      `${pc.bold("writable")}  ${pc.red(`no — ${i.unwritable}: clients keep new records in memory only`)}`,
+    );
   if (i.corrupt > 0) lines.push(`${pc.bold("corrupt")}   ${i.corrupt} line(s) skipped`);
   if (i.details.length > 0) {
     lines.push(
@@ -193,6 +212,19 @@ function describeInspection(i: JournalInspection): string[] {
       lines.push(pc.dim(`${orphaned} file(s) can be replayed now: session-buddy buffer replay`));
   }
   return lines;
+}
+
+/** What a replay dropped itself, e.g. `1 malformed record(s) dropped locally (never sent)`. */
+function describeLocalDrop(reason: DropReason): string {
+  return reason === "malformed"
+    ? "malformed record(s) dropped locally (never sent)"
+    : `record(s) dropped locally (${reason})`;
+}
+
+/** ` — overflow 3, memory_cap 2` for a status line, or nothing. */
+function describeDrops(counts: DropCounts): string {
+  const parts = Object.entries(counts).map(([reason, n]) => `${reason} ${n}`);
+  return parts.length > 0 ? ` — ${parts.join(", ")}` : "";
 }
 
 function formatAge(seconds: number): string {

@@ -15,6 +15,7 @@ import {
   SessionStartedSubscription,
 } from "../client/operations/sessions.js";
 import { CommandOutcomes, SessionStatuses } from "../contract/enums.js";
+import { ErrorCodes } from "../contract/errors.js";
 import { formatDuration } from "../shells/core/output.js";
 
 type FeedEvent = LiveEvent["liveEvents"];
@@ -31,16 +32,30 @@ export interface WatchOptions {
 /** Changes are stamped by the service; replicas' clocks may differ a little, and duplicates are filtered anyway. */
 const CATCH_UP_MARGIN_MS = 5_000;
 
+/** Waits before subscribing again after the service ended a subscription (its live feed was down). */
+const resumeDelayMs = (attempt: number) => Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
+
+/** A GraphQL error list that says the service is unavailable for now (its live feed or its database). */
+const unavailable = (errors: unknown) =>
+  Array.isArray(errors) &&
+  (errors[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ===
+    ErrorCodes.SERVICE_UNAVAILABLE;
+
 /**
  * The live feed behind `session-buddy watch`: starts, ends, abandons and commands. When the connection drops
- * (the service restarts), it reconnects, re-subscribes, and catches up on what happened in between from the
- * stored sessions and events; every line is printed once.
+ * (the service restarts) it reconnects; when the service ends the subscriptions because its live feed
+ * (Redis) went down, it subscribes again until the feed is back. Either way it resubscribes with the last
+ * start and end it saw as the resume point (`after`), so the service replays what happened in between,
+ * and catches up on commands from the stored events; every line is printed once.
  */
 export function watch(options: WatchOptions): Promise<void> {
   const printed = new Set<string>();
   const componentOf = new Map<string, string>();
   const lastSeq = new Map<string, number>();
   let lastChange = 0;
+  /** The service's receivedAt of the newest start seen, and endReceivedAt of the newest end: resume points. */
+  let lastStart = 0;
+  let lastEnd = 0;
   let catchingUp: Promise<void> | undefined;
   const wsUrl = options.url.replace(/^http/, "ws");
 
@@ -51,6 +66,8 @@ export function watch(options: WatchOptions): Promise<void> {
     const key = what === "start" ? `${s.id}:start` : `${s.id}:end:${s.status}`;
     const stamp = Date.parse((what === "start" ? s.receivedAt : s.endReceivedAt) ?? "") || 0;
     lastChange = Math.max(lastChange, stamp);
+    if (what === "start") lastStart = Math.max(lastStart, stamp);
+    else lastEnd = Math.max(lastEnd, stamp);
     if (printed.has(key)) return;
     printed.add(key);
     if (options.format === "json") return options.out(JSON.stringify({ event: what, session: s }));
@@ -110,7 +127,7 @@ export function watch(options: WatchOptions): Promise<void> {
       showSession("start", s);
       const events = await request({ url: options.url, token: options.token }, SessionEventsAfterQuery, {
         id: s.id,
-        after: String(lastSeq.get(s.id) ?? 0),
+        afterSeq: lastSeq.get(s.id) ?? 0,
       });
       for (const edge of events.session?.events.edges ?? []) showEvent(edge.node);
       if (s.status !== SessionStatuses.ACTIVE) showSession("end", s);
@@ -140,9 +157,9 @@ export function watch(options: WatchOptions): Promise<void> {
             ),
           );
           if (wasRetry) {
-            catchingUp = catchUp().catch((e: Error) =>
-              options.err(pc.yellow(`catch-up failed: ${e.message}`)),
-            );
+            // graphql-ws re-sends the subscriptions as first sent; send them with today's resume points.
+            for (const s of feeds) s.start();
+            resumeCatchUp();
           }
         },
         closed: (e) => {
@@ -165,30 +182,82 @@ export function watch(options: WatchOptions): Promise<void> {
         );
       else resolve();
     };
-    const sub = <R, V extends Record<string, unknown>>(
+    const resumeCatchUp = () => {
+      catchingUp = catchUp().catch((e: Error) => options.err(pc.yellow(`catch-up failed: ${e.message}`)));
+    };
+    /**
+     * A subscription that survives the service ending it: on SERVICE_UNAVAILABLE (or an end it did not ask
+     * for) it subscribes again after a backoff, with `variables()` as they are then.
+     */
+    const resumable = <R, V extends Record<string, unknown>>(
       document: TypedDocumentString<R, V>,
-      variables: V,
+      variables: () => V,
       onData: (d: R) => void,
-    ) =>
-      client.subscribe<R>(
-        { query: document.toString(), variables },
-        {
-          next: (r) => {
-            if (r.errors?.length) return finish(new Error(r.errors[0]!.message));
-            if (r.data) onData(r.data as R);
+      onResumed?: () => void,
+    ) => {
+      let generation = 0;
+      let attempts = 0;
+      let dispose = () => {};
+      let timer: NodeJS.Timeout | undefined;
+      const start = () => {
+        clearTimeout(timer);
+        if (done) return;
+        const mine = ++generation;
+        dispose();
+        const again = () => {
+          if (mine !== generation || done) return;
+          generation++;
+          timer = setTimeout(() => {
+            start();
+            onResumed?.();
+          }, resumeDelayMs(attempts++));
+        };
+        dispose = client.subscribe<R>(
+          { query: document.toString(), variables: variables() },
+          {
+            next: (r) => {
+              if (mine !== generation) return;
+              if (r.errors?.length)
+                return unavailable(r.errors) ? again() : finish(new Error(r.errors[0]!.message));
+              attempts = 0;
+              if (r.data) onData(r.data as R);
+            },
+            error: (e) => {
+              if (mine !== generation) return;
+              if (unavailable(e)) return again();
+              finish(e);
+            },
+            complete: again,
           },
-          error: (e) => finish(e),
-          complete: () => {},
+        );
+      };
+      return { start };
+    };
+    const since = (stamp: number) => (stamp ? new Date(stamp - CATCH_UP_MARGIN_MS).toISOString() : undefined);
+    const feeds = [
+      resumable(
+        SessionStartedSubscription,
+        () => ({ component: options.component, after: since(lastStart) }),
+        (d) => showSession("start", d.sessionStarted),
+      ),
+      resumable(
+        SessionEndedSubscription,
+        () => ({ component: options.component, after: since(lastEnd) }),
+        (d) => showSession("end", d.sessionEnded),
+      ),
+      resumable(
+        LiveEventsSubscription,
+        () => ({ component: options.component }),
+        (d) => {
+          // Events of a session caught up right now print in order once the catch-up is done.
+          if (catchingUp) void catchingUp.then(() => showEvent(d.liveEvents));
+          else showEvent(d.liveEvents);
         },
-      );
-    const vars = { component: options.component };
-    sub(SessionStartedSubscription, vars, (d) => showSession("start", d.sessionStarted));
-    sub(SessionEndedSubscription, vars, (d) => showSession("end", d.sessionEnded));
-    sub(LiveEventsSubscription, vars, (d) => {
-      // Events of a session caught up right now print in order once the catch-up is done.
-      if (catchingUp) void catchingUp.then(() => showEvent(d.liveEvents));
-      else showEvent(d.liveEvents);
-    });
+        // Commands have no resume point of their own: they are read back from the stored events.
+        resumeCatchUp,
+      ),
+    ];
+    for (const s of feeds) s.start();
     const stop = () => finish();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

@@ -18,12 +18,19 @@
  *    stops, records stay journaled, the refusal is logged once, and sending resumes when `getToken` yields a
  *    different token or on a forced flush.
  * 4. The loop ends when nothing is sendable, the breaker is open, the token was refused, the retries are
- *    spent or a deadline passed; a timer (unref'd) schedules the next attempt.
+ *    spent or a deadline passed; a timer (unref'd) schedules the next attempt. A caller with a deadline
+ *    (`flush`, `heartbeatNow`, STRICT) gets its answer by the deadline even while an earlier pass is
+ *    still running, e.g. stuck on a request that ignores its abort signal.
+ * 5. A record this client cannot send (a journal record without a session id) is dropped here and counted
+ *    as `malformed`, never reported as refused by the service; records the pending store could not keep
+ *    (memory bound, journal bounds) are counted there. Heartbeats carry the drops per reason and why the
+ *    journal cannot be written.
  *
  * The journal makes delivery at-least-once; the service stores each start by id and each event by eventId
  * once, so end to end every record is stored exactly once.
  */
 
+import { DropReasons } from "../contract/enums.js";
 import { backoffDelay, sleep } from "./backoff.js";
 import { BreakerStates, type CircuitBreaker } from "./breaker.js";
 import { messageOf, StrictNotAcknowledgedError } from "./errors.js";
@@ -35,10 +42,11 @@ import type {
   StartSessionInput,
 } from "./gql/graphql.js";
 import { GraphQLRequestError } from "./graphql-http.js";
+import { addDrops, totalDrops } from "./journal/drops.js";
 import type { PendingRecord, PendingStore } from "./pending-store.js";
 import { RecordKinds, recordKeys, sessionOf } from "./records.js";
 import type { RecordEventsResult, RequestContext, Transport } from "./transport.js";
-import type { ClientEvent, ClientStats, Logger, TrackingState } from "./types.js";
+import type { ClientEvent, ClientStats, DropCounts, Logger, TrackingState } from "./types.js";
 
 /** Limits the delivery loop obeys (all required here; defaults are applied by the client). */
 export interface DeliveryLimits {
@@ -182,8 +190,8 @@ export class Delivery {
   private authRefused: { token: string | undefined; message: string; kind: "refused" | "missing" } | null =
     null;
   private heartbeatDue = false;
-  private lastHeartbeat: { sessions: number; dropped: number } | null = null;
-  private droppedReported = 0;
+  /** Drops told to the service by acknowledged heartbeats, per reason. */
+  private droppedReported: DropCounts = {};
   private readonly parked = new Map<string, number>();
   private readonly rejectedSessions = new Set<string>();
   private readonly restartedStarts = new Set<string>();
@@ -200,11 +208,13 @@ export class Delivery {
     this.logger = options.logger;
     this.random = options.random ?? Math.random;
     this.breaker.onStateChange(() => this.emitState());
+    this.store.onDrop((reason, records, message) => this.emit({ type: "dropped", reason, records, message }));
+    this.store.onHealthChange(() => this.emitState());
   }
 
-  /** Drops reported to the service so far by this client (the heartbeat's cumulative `dropped`). */
-  get reportedDrops(): number {
-    return this.droppedReported;
+  /** Every drop of this client, reported to the service or not yet, per reason (what heartbeats carry). */
+  get drops(): DropCounts {
+    return addDrops(this.droppedReported, this.store.droppedByReason);
   }
 
   /**
@@ -212,16 +222,24 @@ export class Delivery {
    * - `enabled` — the service acknowledged the last request and the breaker is closed;
    * - `buffering` — not (yet) acknowledged: unreachable, breaker open, or the token was refused; records
    *   are journaled and replayed later;
+   * - `degraded` — the journal cannot be written (disk full, read-only): records are held in memory only
+   *   (bounded) and delivered from there; the reason says why, how many records were dropped so far, and
+   *   the delivery state;
    * - `disabled` — the client was shut down.
    */
   tracking(): TrackingState {
     if (this.closed) return { state: "disabled", reason: "the client was shut down" };
     const state = this.deliveryState();
-    const unwritable = this.store.unwritable;
-    if (state.state !== "buffering" || unwritable === null) return state;
+    const failure = this.store.failure;
+    if (failure === null) return state;
+    const dropped = totalDrops(this.drops);
+    const held = this.store.inMemory;
     return {
-      state: "buffering",
-      reason: `${state.reason}; the journal cannot be written (${unwritable}), so pending events are kept in memory only`,
+      state: "degraded",
+      reason:
+        `journal failing: ${failure.description} — ${dropped === 0 ? "no records dropped" : `${dropped} record(s) dropped`}` +
+        (held > 0 ? `, ${held} held in memory only` : "") +
+        (state.state === "enabled" ? "" : `; ${state.reason}`),
     };
   }
 
@@ -298,32 +316,53 @@ export class Delivery {
     });
   }
 
-  /** Marks a heartbeat due and runs a pass; resolves with the number of sessions it touched. */
-  async heartbeatNow(options: PumpOptions = {}): Promise<number> {
-    await this.pump({ ...options, heartbeat: true });
-    return this.lastHeartbeat?.sessions ?? 0;
+  /**
+   * Marks a heartbeat due and runs a pass. Resolves with the number of sessions the heartbeat touched as
+   * soon as one is acknowledged; with 0 when the pass ends without one (nothing open, service unreachable)
+   * or `timeoutMs` passes first — a pass still running ahead of it cannot hold the caller, and the
+   * heartbeat stays due for the next pass.
+   */
+  heartbeatNow(timeoutMs: number): Promise<number> {
+    return new Promise<number>((resolve) => {
+      const finish = (sessions: number) => {
+        clearTimeout(timer);
+        off();
+        resolve(sessions);
+      };
+      const off = this.onEvent((event) => {
+        if (event.type === "heartbeat") finish(event.sessions);
+      });
+      const timer = setTimeout(() => finish(0), Math.max(0, timeoutMs));
+      this.pump({ heartbeat: true }).then(
+        () => finish(0),
+        () => finish(0),
+      );
+    });
   }
 
   /**
    * Runs one delivery pass (after the running one, if any). Passes requested while one is queued are merged
-   * into it: the strongest options win (force, heartbeat, earliest deadline).
+   * into it: the strongest options win (force, heartbeat, earliest deadline). With a deadline the answer
+   * comes by the deadline even when the pass ahead is still running (then `stop` is `deadline`).
    */
   pump(options: PumpOptions = {}): Promise<PumpResult> {
     if (options.heartbeat) this.heartbeatDue = true;
+    let run: Promise<PumpResult>;
     if (this.queued) {
       this.queuedOptions = mergeOptions(this.queuedOptions, options);
-      return this.queued;
+      run = this.queued;
+    } else {
+      this.queuedOptions = options;
+      run = this.chain.then(() => {
+        this.queued = null;
+        const opts = this.queuedOptions;
+        this.queuedOptions = {};
+        return this.run(opts);
+      });
+      this.queued = run;
+      this.chain = run.catch(() => undefined);
     }
-    this.queuedOptions = options;
-    const run = this.chain.then(() => {
-      this.queued = null;
-      const opts = this.queuedOptions;
-      this.queuedOptions = {};
-      return this.run(opts);
-    });
-    this.queued = run;
-    this.chain = run.catch(() => undefined);
-    return run;
+    return options.deadline === undefined ? run : byDeadline(run, options.deadline);
   }
 
   /**
@@ -591,12 +630,15 @@ export class Delivery {
     switch (work.type) {
       case "heartbeat": {
         const status = this.store.status();
-        const dropped = this.store.dropped;
+        const unreported = this.store.droppedByReason;
+        const drops = addDrops(this.droppedReported, unreported);
         const health: ClientHealthInput = {
           journalDepth: status.depth,
           oldestPendingSeconds: status.oldestPendingSeconds,
           breaker: this.breaker.state,
-          dropped: this.droppedReported + dropped,
+          dropped: totalDrops(drops),
+          droppedByReason: drops,
+          journalError: status.unwritable,
         };
         let touched = 0;
         if (work.ids.length === 0)
@@ -604,7 +646,7 @@ export class Delivery {
         for (let i = 0; i < work.ids.length; i += HEARTBEAT_ID_CHUNK) {
           touched += await this.transport.heartbeat(work.ids.slice(i, i + HEARTBEAT_ID_CHUNK), health, ctx);
         }
-        return { touched, dropped };
+        return { touched, unreported };
       }
       case "start":
         await this.transport.startSession(work.record.body as StartSessionInput, ctx);
@@ -660,15 +702,19 @@ export class Delivery {
       case "heartbeat": {
         this.heartbeatDue = false;
         if (work.probe) return 0;
-        const { touched, dropped } = value as { touched: number; dropped: number };
-        if (touched > 0 && dropped > 0) {
+        const { touched, unreported } = value as { touched: number; unreported: DropCounts };
+        if (touched > 0 && totalDrops(unreported) > 0) {
           // Reported only when a session stored it; otherwise the next heartbeat tries again.
-          this.store.markDroppedReported(dropped);
-          this.droppedReported += dropped;
+          this.store.markDroppedReported(unreported);
+          this.droppedReported = addDrops(this.droppedReported, unreported);
         }
         this.stats.heartbeats++;
-        this.lastHeartbeat = { sessions: touched, dropped: this.droppedReported };
-        this.emit({ type: "heartbeat", sessions: touched, dropped: this.droppedReported });
+        this.emit({
+          type: "heartbeat",
+          sessions: touched,
+          dropped: totalDrops(this.droppedReported),
+          droppedByReason: { ...this.droppedReported },
+        });
         return 0;
       }
       case "start":
@@ -688,7 +734,7 @@ export class Delivery {
             ok.push(r);
             continue;
           }
-          const cls = classifyCode(refusal.code, refusal.message);
+          const cls = classifyCode(refusal.code, refusal.reason);
           if (cls === FailureClasses.NOT_FOUND) this.notFound(r, refusal.message);
           else this.drop(r, refusal.code, refusal.message);
         }
@@ -753,6 +799,27 @@ export class Delivery {
     }
   }
 
+  /**
+   * A record this client cannot send: dropped from the journal here, counted as `malformed` (a `dropped`
+   * event, not `rejected`: the service never saw it).
+   */
+  private discardMalformed(record: PendingRecord, message: string): void {
+    this.store.ack([record]);
+    this.parked.delete(record.key);
+    this.logOnce(
+      "malformed",
+      "error",
+      `dropped a malformed ${record.kind} record from the journal: ${message} (further ones are counted, not logged)`,
+    );
+    this.store.countDrop(DropReasons.malformed, 1, message);
+    for (const w of [...(this.waiters.get(record.key) ?? [])]) {
+      this.settleWaiter(
+        w,
+        new StrictNotAcknowledgedError(`the ${record.kind} record is malformed: ${message}`),
+      );
+    }
+  }
+
   /** The service does not know the session of this record. */
   private notFound(record: PendingRecord, message: string): void {
     const sessionId = sessionOf(record);
@@ -813,7 +880,7 @@ export class Delivery {
     for (const r of this.store.starts()) {
       const sessionId = sessionOf(r);
       if (sessionId !== undefined) return { type: "start", record: r, sessionId };
-      this.drop(r, "BAD_RECORD", "journal record without a session id");
+      this.discardMalformed(r, "journal record without a session id");
     }
     const now = performance.now();
     const isParked = (r: PendingRecord) => {
@@ -826,7 +893,7 @@ export class Delivery {
     const sendable = (r: PendingRecord): string | undefined => {
       const sessionId = sessionOf(r);
       if (sessionId === undefined) {
-        this.drop(r, "BAD_RECORD", "journal record without a session id");
+        this.discardMalformed(r, "journal record without a session id");
         return undefined;
       }
       if (isParked(r)) return undefined;
@@ -931,7 +998,12 @@ export class Delivery {
 
   private emitState(): void {
     const state = this.tracking();
-    const key = `${state.state}|${"reason" in state ? state.reason : ""}`;
+    // A degraded state's reason counts drops; listeners (a shell prints each change) hear when the journal
+    // starts failing, changes how, or starts dropping, not of every drop.
+    const key =
+      state.state === "degraded"
+        ? `degraded|${this.store.failure?.code}|${totalDrops(this.drops) > 0}|${JSON.stringify(this.deliveryState())}`
+        : `${state.state}|${"reason" in state ? state.reason : ""}`;
     if (key === this.lastState) return;
     this.lastState = key;
     for (const l of [...this.stateListeners]) {
@@ -942,6 +1014,21 @@ export class Delivery {
       }
     }
   }
+}
+
+/**
+ * `run`, or a `deadline` stop at `deadline` (a `performance.now()` value) if it has not settled by then. The
+ * timer lives until one of the two, never longer.
+ */
+function byDeadline(run: Promise<PumpResult>, deadline: number): Promise<PumpResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<PumpResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ delivered: 0, stop: StopReasons.DEADLINE, error: "a delivery pass was still running" }),
+      Math.max(0, deadline - performance.now()),
+    );
+  });
+  return Promise.race([run, late]).finally(() => clearTimeout(timer));
 }
 
 function mergeOptions(a: PumpOptions, b: PumpOptions): PumpOptions {

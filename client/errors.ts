@@ -1,7 +1,8 @@
 /**
  * The errors the client raises. Each carries one of the contract's {@link ErrorCodes} in `code` (callers
  * switch on it, never on the message): a failed request is a `GraphQLRequestError` (client/graphql-http.ts),
- * a STRICT record the service did not acknowledge is a {@link StrictNotAcknowledgedError}.
+ * a STRICT record the service did not acknowledge is a {@link StrictNotAcknowledgedError}, one that could not
+ * even be journaled a {@link StrictJournalError}.
  */
 
 import { ErrorCodes } from "../contract/errors.js";
@@ -21,6 +22,23 @@ export class StrictNotAcknowledgedError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "StrictNotAcknowledgedError";
+  }
+}
+
+/**
+ * STRICT mode: a record could not be journaled (disk full, read-only data dir), so the shell refuses to
+ * start or to run the command, as it does when the service does not acknowledge. Same `code`, so callers
+ * that only switch on it refuse alike.
+ *
+ * @example
+ * ```ts
+ * throw new StrictJournalError("command event 3 could not be journaled (disk full (ENOSPC))");
+ * ```
+ */
+export class StrictJournalError extends StrictNotAcknowledgedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StrictJournalError";
   }
 }
 

@@ -24,9 +24,9 @@ import { EVENT_MODEL_VERSION } from "../contract/limits.js";
 import { BACKOFF_DEFAULTS } from "./backoff.js";
 import { BREAKER_DEFAULTS, CircuitBreaker } from "./breaker.js";
 import { Delivery, type DeliveryLimits, type PumpResult, StopReasons } from "./delivery.js";
-import { messageOf } from "./errors.js";
+import { messageOf, StrictJournalError } from "./errors.js";
 import type { StartSessionInput } from "./gql/graphql.js";
-import { type FsyncPolicy, JOURNAL_DEFAULTS, Journal } from "./journal/journal.js";
+import { type FsyncPolicy, JOURNAL_DEFAULTS, Journal, type JournalFs } from "./journal/journal.js";
 import { PendingStore } from "./pending-store.js";
 import { Tracker, type TrackerHost } from "./tracker.js";
 import { httpTransport, type Transport } from "./transport.js";
@@ -51,10 +51,17 @@ import {
 export { type ErrorCode, ErrorCodes } from "../contract/errors.js";
 export { BreakerStates, CircuitBreaker } from "./breaker.js";
 export { StopReasons } from "./delivery.js";
-export { StrictNotAcknowledgedError } from "./errors.js";
+export { StrictJournalError, StrictNotAcknowledgedError } from "./errors.js";
 export { classifyFailure, FailureClasses } from "./failure-class.js";
 export { GraphQLRequestError } from "./graphql-http.js";
-export { Journal, type JournalInspection, journalDir } from "./journal/journal.js";
+export {
+  Journal,
+  type JournalFailure,
+  type JournalFs,
+  type JournalInspection,
+  journalDir,
+  NODE_JOURNAL_FS,
+} from "./journal/journal.js";
 export { RecordKinds, recordKeys } from "./records.js";
 export { httpTransport, type RequestContext, type Transport } from "./transport.js";
 export * from "./types.js";
@@ -86,6 +93,10 @@ export interface SessionBuddyClientOptions extends ClientOptions {
   fsync?: FsyncPolicy;
   /** Uniform random source for backoff jitter. Default `Math.random`. */
   random?: () => number;
+  /** The journal's file-system calls (see `JournalOptions.fs`), e.g. wrapped to inject ENOSPC or EROFS. */
+  journalFs?: JournalFs;
+  /** While the journal cannot be written, how often it is tried again (see `JournalOptions.writeRetryMs`). */
+  journalWriteRetryMs?: number;
 }
 
 /**
@@ -124,6 +135,8 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
   private readonly acknowledged = new Set<string>();
   private readonly starts = new Map<string, StartSessionInput>();
   private readonly heartbeatTimer: NodeJS.Timeout;
+  /** How long {@link heartbeatNow} waits by default: a request in flight ahead of it, then its own. */
+  private readonly heartbeatTimeoutMs: number;
   private shutdownPromise: Promise<void> | null = null;
   private closed = false;
   private readonly host: TrackerHost;
@@ -141,6 +154,8 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
       now: this.clock,
       ...(options.fsync ? { fsync: options.fsync } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.journalFs ? { fs: options.journalFs } : {}),
+      ...(options.journalWriteRetryMs !== undefined ? { writeRetryMs: options.journalWriteRetryMs } : {}),
     });
     this.store = new PendingStore(this.journal, limits.maxJournalEvents, options.logger, this.clock);
     this.breaker = new CircuitBreaker({
@@ -195,7 +210,20 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
         this.delivery.schedule();
         return version;
       },
-      confirm: (key, version, what) => this.delivery.confirm(key, version, what),
+      confirm: (key, version, what) => {
+        if (this.store.heldInMemory(key)) {
+          // Not on disk, so not safe from a crash: STRICT refuses, and the record must not be sent later
+          // as if the action it describes had happened.
+          const why = this.store.unwritable ?? "the journal cannot be written";
+          this.store.ack([{ key, version }]);
+          return Promise.reject(
+            new StrictJournalError(
+              `${what} could not be journaled (${why}); STRICT capture does not proceed without a journaled record`,
+            ),
+          );
+        }
+        return this.delivery.confirm(key, version, what);
+      },
       closed: (tracker) => {
         this.sessions.delete(tracker.id);
         this.acknowledged.delete(tracker.id);
@@ -204,12 +232,14 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
     this.heartbeatTimer = setInterval(
       () => {
         if (this.closed) return;
+        this.store.retryJournal();
         this.store.claim();
         void this.delivery.pump({ heartbeat: true }).catch(() => undefined);
       },
       Math.max(10, limits.heartbeatIntervalSeconds * 1000),
     );
     this.heartbeatTimer.unref();
+    this.heartbeatTimeoutMs = 2 * limits.requestTimeoutMs;
     if (options.claimOrphans !== false) {
       const claimed = this.store.claim();
       if (claimed.records > 0)
@@ -342,15 +372,19 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
 
   /**
    * Sends a heartbeat now for every open, acknowledged session, carrying the client's health (journal
-   * depth, oldest pending age, breaker state, drops). Resolves with the number of sessions touched.
+   * depth, oldest pending age, breaker state, drops per reason, why the journal cannot be written).
+   * Resolves with the number of sessions touched — 0 when none was, or when no heartbeat was acknowledged
+   * within `timeoutMs` (default twice the request timeout), even if a delivery pass is stuck meanwhile.
    *
    * @example
    * ```ts
-   * await client.heartbeatNow();
+   * await client.heartbeatNow(2000);
    * ```
    */
-  heartbeatNow(): Promise<number> {
-    return this.delivery.heartbeatNow();
+  heartbeatNow(timeoutMs = this.heartbeatTimeoutMs): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
+    this.store.retryJournal();
+    return this.delivery.heartbeatNow(timeoutMs);
   }
 
   /** Takes over journals left by dead processes (done at creation and when the service comes back). */
@@ -390,25 +424,18 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
     clearInterval(this.heartbeatTimer);
     const deadline = performance.now() + Math.max(0, timeoutMs);
     this.shutdownPromise = (async () => {
-      let timer: NodeJS.Timeout | undefined;
       try {
         if (!this.closed && this.store.depth > 0) {
-          // A pass already running has no deadline of its own; the bound holds anyway: at the deadline the
-          // journal is closed and the request in flight aborted.
+          // A pass already running has no deadline of its own; the bound holds anyway: each pass answers by
+          // the deadline (see Delivery.pump), then the journal is closed and the request in flight aborted.
           // When the service just failed, one more try per request, then the journal keeps the rest: the
           // operator should not wait out a backoff on the way out.
           if (this.delivery.failing) this.delivery.interruptBackoff();
-          await Promise.race([
-            this.pumpUntilSettled({ deadline, noRetry: this.delivery.failing }),
-            new Promise<void>((resolve) => {
-              timer = setTimeout(resolve, Math.max(0, deadline - performance.now()));
-            }),
-          ]);
+          await this.pumpUntilSettled({ deadline, noRetry: this.delivery.failing });
         }
       } catch (error) {
         this.logger?.warn(`shutdown: delivery failed: ${messageOf(error)}`);
       } finally {
-        clearTimeout(timer);
         this.shutdownSync();
       }
     })();

@@ -6,15 +6,30 @@
  * first and delivered in the background, exactly once.
  */
 
-import type { CaptureMode, EndReason } from "../contract/enums.js";
+import type { CaptureMode, DropReason, EndReason } from "../contract/enums.js";
 
-export { type CaptureMode, CaptureModes, type EndReason, EndReasons } from "../contract/enums.js";
+export {
+  type CaptureMode,
+  CaptureModes,
+  type DropReason,
+  DropReasons,
+  type EndReason,
+  EndReasons,
+} from "../contract/enums.js";
 
-/** Delivery state as an operator should see it in a banner. */
+/**
+ * Delivery state as an operator should see it in a banner. `degraded`: the journal cannot be written (disk
+ * full, read-only), so records are held in memory only (bounded) and delivered from there; the reason says
+ * why and how many records were dropped.
+ */
 export type TrackingState =
   | { state: "enabled" }
   | { state: "buffering"; reason: string }
+  | { state: "degraded"; reason: string }
   | { state: "disabled"; reason: string };
+
+/** Records dropped, per reason (see {@link DropReasons}); reasons with no drops are absent. */
+export type DropCounts = Partial<Record<DropReason, number>>;
 
 export type BreakerState = "closed" | "open" | "half-open";
 
@@ -71,7 +86,10 @@ export interface FlushOptions {
    * explicit request, e.g. `session-buddy buffer replay`). Default `false`: the breaker decides.
    */
   force?: boolean;
-  /** Give up (leaving the rest journaled) after this long. Default: no bound beyond the retry limits. */
+  /**
+   * Give up (leaving the rest journaled) after this long — also when a delivery pass already running is
+   * stuck. Default: no bound beyond the retry limits.
+   */
   timeoutMs?: number;
 }
 
@@ -103,7 +121,9 @@ export interface ClientStats {
 export type ClientEvent =
   | { type: "delivered"; records: number }
   | { type: "rejected"; key: string; code: string; message: string }
-  | { type: "heartbeat"; sessions: number; dropped: number }
+  | { type: "heartbeat"; sessions: number; dropped: number; droppedByReason: DropCounts }
+  /** Records this client could not keep (never sent, or not sendable): counted and reported by heartbeats. */
+  | { type: "dropped"; reason: DropReason; records: number; message: string }
   | { type: "stopped"; reason: string };
 
 /** What a component reports when it opens a session. `id` is generated when absent (UUID v7). */
@@ -160,11 +180,19 @@ export interface TrackedSession {
 }
 
 export interface JournalStatus {
+  /** Pending records, including those held in memory only. */
   depth: number;
   oldestPendingSeconds: number | null;
   files: number;
+  /** Drops not yet reported to the service. */
   dropped: number;
+  /** {@link JournalStatus.dropped} per reason. */
+  droppedByReason: DropCounts;
   corrupt: number;
+  /** Pending records held in memory only because the journal could not be written (part of `depth`). */
+  inMemory: number;
+  /** Why the journal cannot be written (e.g. `disk full (ENOSPC)`), or `null` when it can. */
+  unwritable: string | null;
 }
 
 /**

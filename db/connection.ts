@@ -133,15 +133,70 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   };
 }
 
+/**
+ * Seconds before postgres.js tries a connection again after `retries` failed attempts: 0.1 s doubling to at
+ * most 1 s, so the service is back within about a second of the database (the driver's own backoff grows
+ * to 20 s during an outage of a few seconds, and every query waits for it).
+ */
+export const reconnectDelaySeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
+
+/** How long a readiness probe waits for `select 1` before answering "not ready". */
+export const PING_TIMEOUT_MS = 2_000;
+
+/**
+ * Errors that mean the connection a query ran on was gone before the query could run (the server closed
+ * it, or it was reset): the same read on a fresh connection may well succeed.
+ */
+const LOST_CONNECTION_CODES = new Set(["CONNECTION_CLOSED", "ECONNRESET", "EPIPE", "57P01", "57P02"]);
+
+const lostConnection = (err: unknown) =>
+  LOST_CONNECTION_CODES.has(String((err as { code?: unknown } | null)?.code ?? ""));
+
+/** A statement that only reads: retrying it cannot apply anything twice. */
+const readOnly = (query: string) => /^\s*\(?\s*select\b/i.test(query);
+
+/**
+ * The pool as Drizzle sees it: a read outside a transaction that fails because its pooled connection was
+ * closed under it (by a database restart the pool had not noticed yet) runs once more, on another or a
+ * new connection, instead of answering SERVICE_UNAVAILABLE for an outage that is already over. Writes and
+ * everything inside a transaction run exactly once, as before.
+ */
+function retryingReads(client: postgres.Sql): postgres.Sql {
+  type Params = Parameters<postgres.Sql["unsafe"]>;
+  const unsafe = (query: Params[0], params?: Params[1], options?: Params[2]) => {
+    const run = (values: boolean) => {
+      const once = () => {
+        const pending = client.unsafe(query, params, options);
+        return values ? pending.values() : pending;
+      };
+      const first = Promise.resolve(once());
+      return readOnly(query)
+        ? first.catch((err) => (lostConnection(err) ? once() : Promise.reject(err)))
+        : first;
+    };
+    return {
+      // biome-ignore lint/suspicious/noThenProperty: Drizzle awaits the query, as it would postgres.js's own.
+      then: (resolve: (rows: unknown) => unknown, reject: (err: unknown) => unknown) =>
+        run(false).then(resolve, reject),
+      values: () => run(true),
+    };
+  };
+  return new Proxy(client, {
+    get: (target, property, receiver) =>
+      property === "unsafe" ? unsafe : Reflect.get(target, property, receiver),
+  });
+}
+
 async function openPostgres(url: string, max: number): Promise<Database> {
   const client = postgres(url, {
     max,
     onnotice: () => {},
     connect_timeout: 10,
+    backoff: reconnectDelaySeconds,
     // Dates travel as ISO strings with their zone; numeric types stay exact.
     types: {},
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(retryingReads(client), { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
@@ -162,11 +217,16 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       }
     },
     async ping() {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+      });
       try {
-        await client`select 1`;
-        return true;
+        return await Promise.race([client`select 1`.then(() => true), timedOut]);
       } catch {
         return false;
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {

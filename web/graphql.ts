@@ -90,10 +90,15 @@ const isCloseEvent = (e: unknown): e is { code: number; reason: string } =>
 export type LiveState = "connecting" | "live" | "reconnecting" | "forbidden";
 
 export interface LiveFeed {
-  /** Subscribes; returns the function that stops it. Errors reach `error` as an ApiError. */
+  /**
+   * Subscribes; returns the function that stops it. Errors reach `error` as an ApiError, except
+   * SERVICE_UNAVAILABLE: the service ends subscriptions when its own live feed (Redis) goes down, and
+   * this subscribes again, with a backoff, until it is back. `variables` may be a function, called each
+   * time the subscription is sent (again after a reconnect or such an end), so it can carry a resume point.
+   */
   subscribe<R, V>(
     document: TypedDocumentString<R, V>,
-    variables: V,
+    variables: V | (() => V),
     sink: { next(data: R): void; error?(err: ApiError): void },
   ): () => void;
   /** Called after a reconnect, when views should reload what they may have missed. */
@@ -109,6 +114,8 @@ export function openLiveFeed(token: string, onState: (state: LiveState, detail?:
   const url = endpoint();
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   const reconnectListeners = new Set<() => void>();
+  /** The page's subscriptions, sent again with fresh variables after a reconnect. */
+  const subscriptions = new Set<{ start(): void }>();
   let connectedOnce = false;
   let forbidden = false;
   let disposed = false;
@@ -125,7 +132,10 @@ export function openLiveFeed(token: string, onState: (state: LiveState, detail?:
       },
       connected: () => {
         onState("live");
-        if (connectedOnce) for (const l of reconnectListeners) l();
+        if (connectedOnce) {
+          for (const s of subscriptions) s.start();
+          for (const l of reconnectListeners) l();
+        }
         connectedOnce = true;
       },
       closed: (e) => {
@@ -139,17 +149,58 @@ export function openLiveFeed(token: string, onState: (state: LiveState, detail?:
   });
   return {
     subscribe(document, variables, sink) {
-      return client.subscribe(
-        { query: document.toString(), variables: variables as Record<string, unknown> },
-        {
-          next: (r) => {
-            if (r.errors?.length) sink.error?.(toApiError(r.errors));
-            else if (r.data) sink.next(r.data as never);
-          },
-          error: (err) => sink.error?.(toApiError(err)),
-          complete: () => {},
+      const current = () =>
+        (typeof variables === "function" ? (variables as () => unknown)() : variables) as Record<
+          string,
+          unknown
+        >;
+      let generation = 0;
+      let attempts = 0;
+      let stop = () => {};
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const entry = {
+        start() {
+          clearTimeout(timer);
+          const mine = ++generation;
+          stop();
+          const again = () => {
+            if (mine !== generation || disposed) return;
+            generation++;
+            onState("reconnecting", "the service's live feed is down; resuming when it is back");
+            timer = setTimeout(() => entry.start(), Math.min(5000, 250 * 2 ** Math.min(attempts++, 5)));
+          };
+          const failed = (err: ApiError) => {
+            if (mine !== generation) return;
+            if (err.code === ErrorCodes.SERVICE_UNAVAILABLE) again();
+            else sink.error?.(err);
+          };
+          stop = client.subscribe(
+            { query: document.toString(), variables: current() },
+            {
+              next: (r) => {
+                if (mine !== generation) return;
+                if (r.errors?.length) return failed(toApiError(r.errors));
+                if (attempts > 0) {
+                  attempts = 0;
+                  onState("live");
+                }
+                if (r.data) sink.next(r.data as never);
+              },
+              error: (err) => failed(toApiError(err)),
+              // Only the service ends a subscription on its own (its live feed went down): resume.
+              complete: again,
+            },
+          );
         },
-      );
+      };
+      subscriptions.add(entry);
+      entry.start();
+      return () => {
+        subscriptions.delete(entry);
+        generation++;
+        clearTimeout(timer);
+        stop();
+      };
     },
     onReconnect(listener) {
       reconnectListeners.add(listener);
@@ -158,6 +209,7 @@ export function openLiveFeed(token: string, onState: (state: LiveState, detail?:
     dispose() {
       disposed = true;
       reconnectListeners.clear();
+      subscriptions.clear();
       void client.dispose();
     },
   };

@@ -37,6 +37,9 @@ const TREND_PAGE = 500;
 
 type WindowSession = EndedSession & { id: string };
 
+/** Replicas stamp changes with their own clocks: a resumed subscription replays from this much earlier. */
+const RESUME_MARGIN_MS = 5_000;
+
 /**
  * The overview: active sessions (live), recently ended ones (live), and per-component trends of the
  * last 24 hours, computed here from `sessions(filter: { startedAfter })`.
@@ -434,24 +437,31 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
     if (pending.size === 0) root.dataset.ready = "overview";
   }
 
+  // Resume points: the service's stamps of the newest start and end seen. A subscription sent again
+  // (after a reconnect, or after the service's live feed was down) replays from a little before them;
+  // what was already seen merges by id.
+  let lastStart = 0;
+  let lastEnd = 0;
+  const resumeFrom = (stamp: number) =>
+    stamp ? { after: new Date(stamp - RESUME_MARGIN_MS).toISOString() } : {};
+  const seen = (iso: string | null | undefined) => Date.parse(iso ?? "") || 0;
+
   // Subscribe first, then load: anything that happens in between arrives live, and the two merge.
   disposers.push(
-    ctx.live.subscribe(
-      SessionStartedSubscription,
-      {},
-      {
-        next: (d) => sessionStarted(d.sessionStarted),
-        error: report(activeError, "the live feed of starts"),
+    ctx.live.subscribe(SessionStartedSubscription, () => resumeFrom(lastStart), {
+      next: (d) => {
+        lastStart = Math.max(lastStart, seen(d.sessionStarted.receivedAt));
+        sessionStarted(d.sessionStarted);
       },
-    ),
-    ctx.live.subscribe(
-      SessionEndedSubscription,
-      {},
-      {
-        next: (d) => sessionEnded(d.sessionEnded),
-        error: report(endedError, "the live feed of ends"),
+      error: report(activeError, "the live feed of starts"),
+    }),
+    ctx.live.subscribe(SessionEndedSubscription, () => resumeFrom(lastEnd), {
+      next: (d) => {
+        lastEnd = Math.max(lastEnd, seen(d.sessionEnded.endReceivedAt));
+        sessionEnded(d.sessionEnded);
       },
-    ),
+      error: report(endedError, "the live feed of ends"),
+    }),
     ctx.live.subscribe(
       DashboardActiveCountSubscription,
       {},

@@ -221,34 +221,32 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     root.dataset.ready = "session";
   }
 
-  function goLive() {
-    if (!session) return;
-    // Replay from before the oldest command still running, so its completion is not missed.
+  /** Replay from before the oldest command still running, so its completion is not missed. */
+  function resumeSeq(): number {
     const seqs = [...events.values()];
     const maxSeq = seqs.reduce((m, e) => Math.max(m, e.seq), 0);
     const open = seqs.filter((e) => e.kind === "command" && e.outcome == null).map((e) => e.seq);
-    const afterSeq = open.length ? Math.min(maxSeq, Math.min(...open) - 1) : maxSeq;
+    return open.length ? Math.min(maxSeq, Math.min(...open) - 1) : maxSeq;
+  }
+
+  function goLive() {
+    if (!session) return;
+    const { component, receivedAt } = session;
+    // Each (re)subscription resumes from what the page has: events after the seq it holds, ends of the
+    // component since this session reached the service.
     disposers.push(
-      ctx.live.subscribe(
-        SessionEventsSubscription,
-        { sessionId: id, afterSeq },
-        {
-          next: (d) => upsertEvent(d.sessionEvents),
-          error: fail,
+      ctx.live.subscribe(SessionEventsSubscription, () => ({ sessionId: id, afterSeq: resumeSeq() }), {
+        next: (d) => upsertEvent(d.sessionEvents),
+        error: fail,
+      }),
+      ctx.live.subscribe(SessionEndedSubscription, () => ({ component, after: receivedAt }), {
+        next: (d) => {
+          if (d.sessionEnded.id !== id || !session) return;
+          session = { ...session, ...d.sessionEnded };
+          renderDetails();
         },
-      ),
-      ctx.live.subscribe(
-        SessionEndedSubscription,
-        { component: session.component },
-        {
-          next: (d) => {
-            if (d.sessionEnded.id !== id || !session) return;
-            session = { ...session, ...d.sessionEnded };
-            renderDetails();
-          },
-          error: fail,
-        },
-      ),
+        error: fail,
+      }),
     );
   }
 

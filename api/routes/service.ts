@@ -26,9 +26,25 @@ export interface ServiceRouteOptions {
 export const health = (_req: IncomingMessage, res: ServerResponse) =>
   sendJson(res, 200, { status: "healthy" });
 
+/**
+ * Readiness: 503 `unavailable` while the database does not answer (nothing can be stored). With the
+ * database up but the live feed down (Redis unreachable), 200 `degraded`: sessions and events are still
+ * accepted and stored, only subscriptions wait for Redis (and then resume from the database), so a load
+ * balancer should keep sending writes.
+ *
+ * @example
+ * // GET /ready → 200 {"status":"degraded","database":"postgres","liveFeed":"down","liveFeedError":"connect ECONNREFUSED …"}
+ */
 export async function ready(o: ServiceRouteOptions, res: ServerResponse) {
   const ok = await o.database.ping();
-  sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "unavailable", database: o.database.kind });
+  const feed = o.pubsub.pubsub.liveFeed;
+  const status = !ok ? "unavailable" : feed.state === "up" ? "ready" : "degraded";
+  sendJson(res, ok ? 200 : 503, {
+    status,
+    database: o.database.kind,
+    liveFeed: feed.state,
+    ...(feed.reason ? { liveFeedError: feed.reason } : {}),
+  });
 }
 
 export function about(o: ServiceRouteOptions, res: ServerResponse, routes: readonly unknown[]) {

@@ -6,15 +6,19 @@
  *
  * Each line is one JSON object whose first member is a CRC-32 of the rest of the line:
  * `{"sum":"1a2b3c4d","op":"rec","key":"…","kind":"event","at":1732400000000,"body":{…}}`.
- * Ops: `rec` (a pending record), `ack` (keys delivered), `drop` (keys discarded by the bounds, `n` added to
- * the unreported drop count) and `reported` (`n` drops told to the service). A line that fails its checksum
- * or does not parse — typically the last one, torn by a `kill -9` mid-write — is skipped and counted.
+ * Ops: `rec` (a pending record), `ack` (keys delivered), `drop` (keys discarded, `n` added to the unreported
+ * drop count of its `reason`; a line without one counts as `overflow`) and `reported` (`n` drops told to the
+ * service, per reason in `reasons`). A line that fails its checksum or does not parse — typically the last
+ * one, torn by a `kill -9` mid-write — is skipped and counted.
  */
 
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { crc32 } from "node:zlib";
 import { dataPaths } from "../../config/paths.js";
+import type { DropReason } from "../../contract/enums.js";
+import type { DropCounts } from "../types.js";
+import { addDrops, subtractDrops, subtractTotal, toDropReason, totalDrops } from "./drops.js";
 
 /** One pending record. `key` is unique per record (e.g. the eventId); `at` is the capture time in ms. */
 export interface JournalRecord {
@@ -28,8 +32,8 @@ export interface JournalRecord {
 export type JournalEntry =
   | ({ op: "rec" } & JournalRecord)
   | { op: "ack"; keys: string[] }
-  | { op: "drop"; keys: string[]; n: number }
-  | { op: "reported"; n: number };
+  | { op: "drop"; keys: string[]; n: number; reason?: DropReason }
+  | { op: "reported"; n: number; reasons?: DropCounts };
 
 const FILE_RE = /^([0-9a-f]{8})-(\d+)-([0-9a-f]{12})(?:\.(closed|claim\d+))?\.(jnl|tmp)$/;
 const LINE_RE = /^\{"sum":"([0-9a-f]{8})",(.+)$/s;
@@ -123,23 +127,36 @@ export function decodeJournalLine(line: string): JournalEntry | null {
   }
   return toEntry(value);
 }
+/** What one journal file says, decoded by {@link decodeFile}. */
 export interface DecodedFile {
   /** Records pending according to this file alone, in append order. */
   records: Map<string, JournalRecord>;
   /** Keys acknowledged or dropped in this file: they may have been written to another file of the owner. */
   gone: Set<string>;
+  /** Drops not reported to the service yet. */
   unreportedDrops: number;
+  /** {@link DecodedFile.unreportedDrops} per reason. */
+  unreportedByReason: DropCounts;
   corrupt: number;
   /** The last line had no newline and did not decode (a torn write). Counted in `corrupt` too. */
   tornTail: boolean;
   oldestAt: number | null;
 }
 
+/**
+ * Decodes a whole journal file: the records it leaves pending and its unreported drops.
+ *
+ * @example
+ * ```ts
+ * const { records, unreportedByReason, corrupt } = decodeFile(readFileSync(path, "utf8"));
+ * ```
+ */
 export function decodeFile(text: string): DecodedFile {
   const records = new Map<string, JournalRecord>();
   const gone = new Set<string>();
-  let drops = 0;
-  let reported = 0;
+  let drops: DropCounts = {};
+  let reported: DropCounts = {};
+  let reportedUnsaid = 0;
   let corrupt = 0;
   let tornTail = false;
   const lines = text.split("\n");
@@ -167,16 +184,26 @@ export function decodeFile(text: string): DecodedFile {
           records.delete(k);
           gone.add(k);
         }
-        drops += entry.n;
+        drops = addDrops(drops, { [toDropReason(entry.reason)]: entry.n });
         break;
       case "reported":
-        reported += entry.n;
+        if (entry.reasons) reported = addDrops(reported, entry.reasons);
+        else reportedUnsaid += entry.n;
         break;
     }
   }
   let oldestAt: number | null = null;
   for (const r of records.values()) if (oldestAt === null || r.at < oldestAt) oldestAt = r.at;
-  return { records, gone, unreportedDrops: Math.max(0, drops - reported), corrupt, tornTail, oldestAt };
+  const unreportedByReason = subtractTotal(subtractDrops(drops, reported), reportedUnsaid);
+  return {
+    records,
+    gone,
+    unreportedDrops: totalDrops(unreportedByReason),
+    unreportedByReason,
+    corrupt,
+    tornTail,
+    oldestAt,
+  };
 }
 
 function toEntry(value: unknown): JournalEntry | null {
@@ -189,9 +216,19 @@ function toEntry(value: unknown): JournalEntry | null {
     case "ack":
       return isStringArray(v.keys) ? { op: "ack", keys: v.keys } : null;
     case "drop":
-      return isStringArray(v.keys) && isCount(v.n) ? { op: "drop", keys: v.keys, n: v.n } : null;
-    case "reported":
-      return isCount(v.n) ? { op: "reported", n: v.n } : null;
+      if (!isStringArray(v.keys) || !isCount(v.n)) return null;
+      return {
+        op: "drop",
+        keys: v.keys,
+        n: v.n,
+        ...(v.reason !== undefined ? { reason: toDropReason(v.reason) } : {}),
+      };
+    case "reported": {
+      if (!isCount(v.n)) return null;
+      if (v.reasons === undefined) return { op: "reported", n: v.n };
+      const reasons = toCounts(v.reasons);
+      return reasons && totalDrops(reasons) === v.n ? { op: "reported", n: v.n, reasons } : null;
+    }
     default:
       return null;
   }
@@ -201,10 +238,28 @@ function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((k) => typeof k === "string");
 }
 
+function toCounts(v: unknown): DropCounts | null {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
+  let out: DropCounts = {};
+  for (const [reason, n] of Object.entries(v)) {
+    if (!isCount(n)) return null;
+    out = addDrops(out, { [toDropReason(reason)]: n });
+  }
+  return out;
+}
+
 function isCount(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 0;
 }
 
+/**
+ * Throws a `TypeError` unless `record` can be journaled (a non-empty key, a kind, a finite capture time).
+ *
+ * @example
+ * ```ts
+ * validateRecord({ key: "e1", kind: "event", at: Date.now(), body: {} });
+ * ```
+ */
 export function validateRecord(record: JournalRecord): void {
   if (typeof record?.key !== "string" || record.key === "")
     throw new TypeError("journal record needs a non-empty key");

@@ -15,6 +15,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { faultyFs } from "../testing/faulty-fs.js";
+import { decodeFile } from "./format.js";
 import {
   decodeJournalLine,
   encodeJournalLine,
@@ -128,7 +130,16 @@ describe("Journal", () => {
     expect(j.pending(2).map((r) => r.key)).toEqual(["a", "b"]);
     expect(j.pending()[0]).toEqual(rec("a", 90_000, "start"));
     now = 110_000;
-    expect(j.status()).toEqual({ depth: 3, oldestPendingSeconds: 20, files: 1, dropped: 0, corrupt: 0 });
+    expect(j.status()).toEqual({
+      depth: 3,
+      oldestPendingSeconds: 20,
+      files: 1,
+      dropped: 0,
+      droppedByReason: {},
+      corrupt: 0,
+      inMemory: 0,
+      unwritable: null,
+    });
 
     expect(j.ack(["a", "zz", "a"])).toBe(1);
     expect(j.has("a")).toBe(false);
@@ -424,6 +435,117 @@ describe("Journal", () => {
     // A closed journal can be used again, under a new name.
     k.append(rec("z"));
     expect(files(dataDir)).toHaveLength(2);
+  });
+});
+
+describe("Journal on a full or read-only disk", () => {
+  const own = (dataDir: string) => files(dataDir).filter((n) => n.endsWith(".jnl"));
+  const onDisk = (dataDir: string) =>
+    decodeFile(readFileSync(join(journalDir(dataDir), own(dataDir)[0]!), "utf8"));
+
+  it("forgets an acknowledged record even when the ack line cannot be written, and rewrites the file once it can", () => {
+    const dataDir = tempDataDir();
+    const disk = faultyFs();
+    const j = journal(dataDir, { fs: disk.fs, writeRetryMs: 0 });
+    for (const k of ["a", "b", "c"]) j.append(rec(k));
+    disk.mode = "ENOSPC";
+    expect(j.ack(["a"])).toBe(1);
+    expect(j.has("a")).toBe(false);
+    expect(j.pending().map((r) => r.key)).toEqual(["b", "c"]);
+    expect(j.failure).toMatchObject({
+      code: "ENOSPC",
+      description: "disk full (ENOSPC)",
+      dropReason: "journal_full",
+    });
+    expect(j.status()).toMatchObject({ depth: 2, unwritable: "disk full (ENOSPC)" });
+    expect(() => j.append(rec("d"))).toThrow(/ENOSPC/);
+    expect(j.has("d")).toBe(false);
+    // The file still holds "a" (a crash now would replay it: a duplicate the service ignores) and a torn line.
+    expect([...onDisk(dataDir).records.keys()]).toEqual(["a", "b", "c"]);
+    expect(onDisk(dataDir).corrupt).toBe(1);
+
+    disk.mode = null;
+    j.append(rec("d"));
+    expect(j.failure).toBeNull();
+    const after = onDisk(dataDir);
+    expect([...after.records.keys()]).toEqual(["b", "c", "d"]);
+    expect(after.corrupt).toBe(0);
+  });
+
+  it("fails appends at once while failing, without touching the disk, until the retry delay passed", () => {
+    const dataDir = tempDataDir();
+    const disk = faultyFs();
+    const j = journal(dataDir, { fs: disk.fs, writeRetryMs: 60_000 });
+    j.append(rec("a"));
+    disk.mode = "EROFS";
+    expect(() => j.append(rec("b"))).toThrow(/EROFS/);
+    const tries = disk.failures.EROFS;
+    disk.mode = null;
+    expect(() => j.append(rec("c"))).toThrow(/EROFS/);
+    expect(disk.failures.EROFS).toBe(tries);
+    expect(j.retry()).toBe(false);
+    expect(j.retry(true)).toBe(true);
+    j.append(rec("c"));
+    expect(j.pending().map((r) => r.key)).toEqual(["a", "c"]);
+  });
+
+  it("opens on a read-only data dir and starts journaling once the directory can be created", () => {
+    const dataDir = join(tempDataDir(), "not-yet");
+    const disk = faultyFs();
+    disk.mode = "EROFS";
+    const j = journal(dataDir, { fs: disk.fs, writeRetryMs: 0 });
+    expect(j.failure).toMatchObject({ code: "EROFS", dropReason: "journal_unwritable" });
+    expect(() => j.append(rec("a"))).toThrow(/EROFS/);
+    expect(j.status()).toMatchObject({ depth: 0, unwritable: "read-only file system (EROFS)" });
+    disk.mode = null;
+    j.append(rec("a"));
+    expect(j.failure).toBeNull();
+    expect(own(dataDir)).toHaveLength(1);
+  });
+
+  it("counts drops per reason, keeps them across a crash even when written while failing, and reports them per reason", () => {
+    const dataDir = tempDataDir();
+    const disk = faultyFs();
+    const j1 = new Journal({ dataDir, fs: disk.fs, maxPending: 2, fsync: "never", writeRetryMs: 0 });
+    for (const k of ["a", "b", "c"]) j1.append(rec(k));
+    disk.mode = "ENOSPC";
+    j1.countDrops("memory_cap", 2);
+    expect(j1.droppedByReason).toEqual({ overflow: 1, memory_cap: 2 });
+    disk.mode = null;
+    j1.close();
+
+    const j2 = journal(dataDir);
+    j2.claimOrphans();
+    expect(j2.status()).toMatchObject({ dropped: 3, droppedByReason: { overflow: 1, memory_cap: 2 } });
+    expect(Journal.inspect(dataDir)).toMatchObject({
+      dropped: 3,
+      droppedByReason: { overflow: 1, memory_cap: 2 },
+    });
+    j2.markDroppedReported({ memory_cap: 1, malformed: 4 });
+    expect(j2.droppedByReason).toEqual({ overflow: 1, memory_cap: 1 });
+    j2.close();
+
+    const j3 = journal(dataDir);
+    j3.claimOrphans();
+    expect(j3.droppedByReason).toEqual({ overflow: 1, memory_cap: 1 });
+    expect(j3.takeDropped()).toBe(2);
+    expect(j3.droppedByReason).toEqual({});
+  });
+
+  it("reads drop lines without a reason as overflow, and reported lines without reasons in reason order", () => {
+    const text = [
+      encodeJournalLine({ op: "drop", keys: ["x"], n: 2 }),
+      encodeJournalLine({ op: "drop", keys: [], n: 3, reason: "memory_cap" }),
+      encodeJournalLine({ op: "reported", n: 1 }),
+      encodeJournalLine({ op: "reported", n: 1, reasons: { memory_cap: 1 } }),
+    ].join("");
+    expect(decodeFile(text)).toMatchObject({
+      unreportedDrops: 3,
+      unreportedByReason: { overflow: 1, memory_cap: 2 },
+    });
+    // A reported line whose reasons do not add up to its n is corrupt, not trusted.
+    const bad = encodeJournalLine({ op: "reported", n: 2, reasons: { overflow: 1 } });
+    expect(decodeJournalLine(bad.trimEnd())).toBeNull();
   });
 });
 

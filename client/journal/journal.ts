@@ -17,23 +17,34 @@
  *
  * Delivery is at-least-once from the journal's point of view (a crash between delivery and the `ack` line
  * replays a record); the service stores each `key`/eventId once, which makes it exactly-once end to end.
+ *
+ * A full or read-only disk: `append` throws (the caller keeps the record elsewhere), while `ack`, drops and
+ * `reported` lines change the pending set in memory even when their line cannot be written, so a delivered
+ * record is never sent again by this process. Once a write failed, the file no longer says exactly what is
+ * pending; the next write (at most every `writeRetryMs`) first rewrites it from memory by a compaction, and
+ * only then appends. A crash before that replays records already delivered: duplicates the service ignores.
  */
 
 import { randomBytes } from "node:crypto";
 import {
+  accessSync,
   closeSync,
+  constants,
   fsyncSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
+  statfsSync,
   statSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { join } from "node:path";
-import type { JournalStatus, Logger } from "../types.js";
+import { dirname, join } from "node:path";
+import { DROP_REASONS, type DropReason, DropReasons } from "../../contract/enums.js";
+import type { DropCounts, JournalStatus, Logger } from "../types.js";
+import { addDrops, subtractDrops, subtractTotal, totalDrops } from "./drops.js";
 import {
   decodeFile,
   encodeJournalLine,
@@ -68,7 +79,78 @@ export const JOURNAL_DEFAULTS = {
   syncKinds: ["end"],
   compactThreshold: 256,
   foreignStaleMs: 24 * 60 * 60 * 1000,
+  writeRetryMs: 1000,
 } as const;
+
+/**
+ * The file-system calls through which the journal creates and changes files (see {@link JournalOptions.fs}).
+ * Reads, fsyncs and deletions go to `node:fs` directly.
+ */
+export interface JournalFs {
+  /** `fs.mkdirSync(path, { recursive: true, mode })`. */
+  mkdir(path: string, mode: number): void;
+  /** `fs.openSync(path, flags, mode)`; the journal opens with `"a"` (append) and `"w"` (compaction). */
+  open(path: string, flags: string, mode: number): number;
+  /** `fs.writeSync(fd, buffer, offset, length)`: the number of bytes written. */
+  write(fd: number, buffer: Buffer, offset: number, length: number): number;
+  /** `fs.renameSync(from, to)`. */
+  rename(from: string, to: string): void;
+}
+
+/** {@link JournalFs} on `node:fs`. */
+export const NODE_JOURNAL_FS: JournalFs = {
+  mkdir: (path, mode) => {
+    mkdirSync(path, { recursive: true, mode });
+  },
+  open: (path, flags, mode) => openSync(path, flags, mode),
+  write: (fd, buffer, offset, length) => writeSync(fd, buffer, offset, length),
+  rename: (from, to) => renameSync(from, to),
+};
+
+/** Why the journal cannot be written, while it cannot (see {@link Journal.failure}). */
+export interface JournalFailure {
+  /** The errno code of the last failed write, e.g. `ENOSPC`, `EROFS` (`EIO` when the error had none). */
+  code: string;
+  /** For an operator, e.g. `disk full (ENOSPC)`, `read-only file system (EROFS)`. */
+  description: string;
+  /** The reason records lost to this failure are counted under. */
+  dropReason: typeof DropReasons.journal_full | typeof DropReasons.journal_unwritable;
+  /** When the first write of this failure failed (the journal's clock, ms). */
+  since: number;
+}
+
+/**
+ * A write error as a {@link JournalFailure}.
+ *
+ * @example
+ * ```ts
+ * describeWriteError(Object.assign(new Error("no space"), { code: "ENOSPC" }), Date.now()).description;
+ * // "disk full (ENOSPC)"
+ * ```
+ */
+export function describeWriteError(error: unknown, since: number): JournalFailure {
+  const known = errno(error);
+  const code = known ?? "EIO";
+  const full = code === "ENOSPC" || code === "EDQUOT";
+  const what =
+    code === "ENOSPC"
+      ? "disk full"
+      : code === "EDQUOT"
+        ? "disk quota exceeded"
+        : code === "EROFS"
+          ? "read-only file system"
+          : code === "EACCES" || code === "EPERM"
+            ? "permission denied"
+            : code === "EIO" && known
+              ? "I/O error"
+              : message(error);
+  return {
+    code,
+    description: known ? `${what} (${code})` : what,
+    dropReason: full ? DropReasons.journal_full : DropReasons.journal_unwritable,
+    since,
+  };
+}
 
 /** Options of {@link Journal}. */
 export interface JournalOptions {
@@ -103,6 +185,16 @@ export interface JournalOptions {
   /** Clock, injectable for tests. Default `Date.now`. */
   now?: () => number;
   logger?: Logger;
+  /**
+   * The calls that create and change files. Default {@link NODE_JOURNAL_FS}; tests wrap it to make writes
+   * fail with ENOSPC or EROFS without a real full or read-only disk.
+   */
+  fs?: JournalFs;
+  /**
+   * While the journal cannot be written, how long after a failed write the next one is tried (earlier
+   * appends fail at once, without touching the disk). Default 1000 ms.
+   */
+  writeRetryMs?: number;
 }
 
 /** What {@link Journal.claimOrphans} took over. */
@@ -134,7 +226,7 @@ export interface JournalFileInfo {
   corrupt: number;
 }
 
-/** {@link JournalStatus} of a whole journal directory, with per-file details. */
+/** {@link JournalStatus} of a whole journal directory, with per-file details. `inMemory` is always 0 here. */
 export interface JournalInspection extends JournalStatus {
   dir: string;
   details: JournalFileInfo[];
@@ -171,6 +263,9 @@ export class Journal {
   private readonly foreignStaleMs: number;
   private readonly now: () => number;
   private readonly logger: Logger | undefined;
+  private readonly fs: JournalFs;
+  private readonly writeRetryMs: number;
+  private readonly dropListeners = new Set<(keys: readonly string[], reason: DropReason) => void>();
 
   private owner: string;
   private fd: number | null = null;
@@ -179,8 +274,13 @@ export class Journal {
   private dirty = false;
   private lastSyncAt = 0;
   private timer: NodeJS.Timeout | null = null;
-  /** A previous write failed part-way: start the next one on a fresh line so it is not glued to the torn one. */
-  private needsNewline = false;
+  /** The last write failed (cleared by the next write that succeeds). */
+  private failed: JournalFailure | null = null;
+  private failedError: unknown = null;
+  /** A write failed since the last compaction: the file may not say what is pending until one rewrote it. */
+  private stale = false;
+  /** `performance.now()` before which writes fail at once with `failedError`. */
+  private retryAt = 0;
   /** Lines in the own file that no longer describe a pending record. */
   private deadLines = 0;
   private claimCounter = 0;
@@ -192,7 +292,7 @@ export class Journal {
    * per event). Only ever lowered between scans; a scan recomputes it.
    */
   private minAt = Number.POSITIVE_INFINITY;
-  private unreportedDrops = 0;
+  private unreportedDrops: DropCounts = {};
   private corruptLines = 0;
 
   constructor(options: JournalOptions) {
@@ -206,9 +306,18 @@ export class Journal {
     this.foreignStaleMs = options.foreignStaleMs ?? JOURNAL_DEFAULTS.foreignStaleMs;
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.fs = options.fs ?? NODE_JOURNAL_FS;
+    this.writeRetryMs = Math.max(0, options.writeRetryMs ?? JOURNAL_DEFAULTS.writeRetryMs);
     this.owner = newOwner();
     liveOwners.add(this.owner);
+    try {
+      this.fs.mkdir(this.dir, 0o700);
+    } catch (error) {
+      // A read-only data dir must not stop a shell from starting: appends fail (and are kept elsewhere)
+      // until the directory can be created.
+      this.fail(error);
+      this.retryAt = 0;
+    }
   }
 
   /** Path of this journal's own file (it exists only while it holds something). */
@@ -223,12 +332,59 @@ export class Journal {
 
   /** Drops not yet reported to the service (persisted; survives restarts through claiming). */
   get dropped(): number {
-    return this.unreportedDrops;
+    return totalDrops(this.unreportedDrops);
+  }
+
+  /** {@link Journal.dropped} per reason. */
+  get droppedByReason(): DropCounts {
+    return { ...this.unreportedDrops };
+  }
+
+  /** Why the journal cannot be written, or `null` when the last write succeeded. */
+  get failure(): JournalFailure | null {
+    return this.failed;
+  }
+
+  /**
+   * After a failed write, tries to rewrite the file from memory — once the retry delay passed, or at once
+   * with `now`. Returns whether the journal can be written again: only a write that succeeded says so (a
+   * journal with nothing to rewrite stays failed until its next append succeeds). Never throws.
+   *
+   * @example
+   * ```ts
+   * if (journal.retry()) moveMemoryRecordsToDisk();
+   * ```
+   */
+  retry(now = false): boolean {
+    if (this.failed === null) return true;
+    try {
+      this.recover(now);
+    } catch {
+      return false;
+    }
+    return this.failed === null;
+  }
+
+  /**
+   * Calls `listener` with the keys this journal drops (bounds, expiry) and why. Returns the unsubscribe
+   * function.
+   *
+   * @example
+   * ```ts
+   * journal.onDrop((keys, reason) => console.warn(`${keys.length} dropped (${reason})`));
+   * ```
+   */
+  onDrop(listener: (keys: readonly string[], reason: DropReason) => void): () => void {
+    this.dropListeners.add(listener);
+    return () => {
+      this.dropListeners.delete(listener);
+    };
   }
 
   /**
    * Journals a record. Synchronous; throws on I/O errors (disk full, read-only), in which case the record
-   * is not pending. A record with a key already pending replaces it in place.
+   * is not pending — and, for `writeRetryMs` after a failure, at once without trying the disk. A record
+   * with a key already pending replaces it in place.
    *
    * Overflow (`maxPending`) and expiry (`maxAgeMs`) drop the oldest pending records and count them.
    *
@@ -241,10 +397,8 @@ export class Journal {
     validateRecord(record);
     const rec: JournalRecord = { key: record.key, kind: record.kind, at: record.at, body: record.body };
     const replacing = this.records.has(rec.key);
-    const dropKeys = this.keysToDrop(1 - (replacing ? 1 : 0), rec.key);
-    const lines = [encodeJournalLine({ op: "rec", ...rec })];
-    if (dropKeys.length > 0)
-      lines.push(encodeJournalLine({ op: "drop", keys: dropKeys, n: dropKeys.length }));
+    const plan = this.keysToDrop(1 - (replacing ? 1 : 0), rec.key);
+    const lines = [encodeJournalLine({ op: "rec", ...rec }), ...dropLines(plan)];
     const sync =
       this.fsyncPolicy === FsyncPolicies.ALWAYS ||
       (this.fsyncPolicy !== FsyncPolicies.NEVER && this.syncKinds.has(rec.kind));
@@ -252,17 +406,16 @@ export class Journal {
     this.records.set(rec.key, rec);
     if (rec.at < this.minAt) this.minAt = rec.at;
     if (replacing) this.deadLines++;
-    this.forget(dropKeys);
-    if (dropKeys.length > 0) {
-      this.unreportedDrops += dropKeys.length;
-      this.deadLines += dropKeys.length + 1;
-      this.logger?.warn(`journal full or expired: dropped ${dropKeys.length} oldest pending record(s)`);
-    }
+    this.applyDrops(plan);
   }
 
   /**
    * Marks records delivered; unknown keys are ignored. Returns how many were pending. Compacts the file
    * automatically once enough of it is dead (or removes it when nothing is left).
+   *
+   * Never throws: when the `ack` line cannot be written (disk full), the records still leave the pending
+   * set, so they are not sent again; the file catches up when it can be written again (see the module
+   * comment), and a crash before that replays them as duplicates the service ignores.
    *
    * @example
    * ```ts
@@ -272,9 +425,12 @@ export class Journal {
   ack(keys: Iterable<string>): number {
     const hit = [...new Set(keys)].filter((k) => this.records.has(k));
     if (hit.length === 0) return 0;
-    this.writeLines([encodeJournalLine({ op: "ack", keys: hit })], this.fsyncPolicy === FsyncPolicies.ALWAYS);
     this.forget(hit);
     this.deadLines += hit.length + 1;
+    this.tryWriteLines(
+      [encodeJournalLine({ op: "ack", keys: hit })],
+      this.fsyncPolicy === FsyncPolicies.ALWAYS,
+    );
     this.maybeCompact();
     return hit.length;
   }
@@ -353,28 +509,39 @@ export class Journal {
       depth: this.records.size,
       oldestPendingSeconds: oldest === null ? null : Math.max(0, (this.now() - oldest) / 1000),
       files: (this.fileExists ? 1 : 0) + this.claimedFiles.length,
-      dropped: this.unreportedDrops,
+      dropped: this.dropped,
+      droppedByReason: this.droppedByReason,
       corrupt: this.corruptLines,
+      inMemory: 0,
+      unwritable: this.failed?.description ?? null,
     };
   }
 
   /**
-   * Records that `n` drops were reported to the service (e.g. after a heartbeat carrying `dropped` was
-   * acknowledged), so they are not reported again. Drops that happened meanwhile stay counted.
+   * Records that drops were reported to the service (e.g. after a heartbeat carrying them was
+   * acknowledged), so they are not reported again: `reported` per reason, or a number (taken from the
+   * reasons in {@link DROP_REASONS} order). Drops that happened meanwhile stay counted. Never throws: the
+   * count changes in memory even when the line cannot be written.
    *
    * @example
    * ```ts
-   * const n = journal.dropped;
-   * await heartbeat({ dropped: n });
-   * journal.markDroppedReported(n);
+   * const drops = journal.droppedByReason;
+   * await heartbeat({ droppedByReason: drops });
+   * journal.markDroppedReported(drops);
    * ```
    */
-  markDroppedReported(n: number): void {
-    const k = Math.min(Math.max(0, Math.floor(n)), this.unreportedDrops);
-    if (k === 0) return;
-    this.writeLines([encodeJournalLine({ op: "reported", n: k })], false);
-    this.unreportedDrops -= k;
+  markDroppedReported(reported: DropCounts | number): void {
+    const asked =
+      typeof reported === "number"
+        ? subtractDrops(this.unreportedDrops, subtractTotal(this.unreportedDrops, Math.floor(reported)))
+        : reported;
+    // What was asked, but never more than is unreported.
+    const k = subtractDrops(this.unreportedDrops, subtractDrops(this.unreportedDrops, asked));
+    const n = totalDrops(k);
+    if (n === 0) return;
+    this.unreportedDrops = subtractDrops(this.unreportedDrops, k);
     this.deadLines++;
+    this.tryWriteLines([encodeJournalLine({ op: "reported", n, reasons: k })], false);
     this.maybeCompact();
   }
 
@@ -387,9 +554,26 @@ export class Journal {
    * ```
    */
   takeDropped(): number {
-    const n = this.unreportedDrops;
-    this.markDroppedReported(n);
+    const n = this.dropped;
+    this.markDroppedReported(this.unreportedDrops);
     return n;
+  }
+
+  /**
+   * Counts `n` records that never reached this journal (or left it unsent) as dropped for `reason`, so the
+   * next heartbeat reports them; persisted like the journal's own drops when the disk allows.
+   *
+   * @example
+   * ```ts
+   * journal.countDrops("memory_cap", 1);
+   * ```
+   */
+  countDrops(reason: DropReason, n: number): void {
+    const k = Math.floor(n);
+    if (!(k > 0)) return;
+    this.unreportedDrops = addDrops(this.unreportedDrops, { [reason]: k });
+    this.deadLines++;
+    this.tryWriteLines([encodeJournalLine({ op: "drop", keys: [], n: k, reason })], false);
   }
 
   /**
@@ -401,21 +585,15 @@ export class Journal {
    * ```
    */
   prune(): number {
-    const dropKeys = this.keysToDrop(0);
-    if (dropKeys.length === 0) return 0;
-    try {
-      this.writeLines([encodeJournalLine({ op: "drop", keys: dropKeys, n: dropKeys.length })], false);
-    } catch (error) {
-      // Called from status()/pending(): a full disk must not break heartbeats. The worst outcome is that the
-      // records reappear after a restart and are delivered late.
-      this.logger?.warn(`journal: could not persist drops: ${message(error)}`);
-    }
-    this.forget(dropKeys);
-    this.unreportedDrops += dropKeys.length;
-    this.deadLines += dropKeys.length + 1;
-    this.logger?.warn(`journal: dropped ${dropKeys.length} expired or excess pending record(s)`);
+    const plan = this.keysToDrop(0);
+    const n = plan.overflow.length + plan.expired.length;
+    if (n === 0) return 0;
+    // Called from status()/pending(): a full disk must not break heartbeats. The worst outcome is that the
+    // records reappear after a crash and are delivered late.
+    this.tryWriteLines(dropLines(plan), false);
+    this.applyDrops(plan);
     this.maybeCompact();
-    return dropKeys.length;
+    return n;
   }
 
   /**
@@ -450,7 +628,7 @@ export class Journal {
       if (!this.isClaimable(parsed, src, host, now)) continue;
       const target = join(this.dir, `${this.owner}.claim${++this.claimCounter}.jnl`);
       try {
-        renameSync(src, target);
+        this.fs.rename(src, target);
       } catch (error) {
         if (errno(error) === "ENOENT") continue; // another claimer won this file
         throw error;
@@ -467,7 +645,7 @@ export class Journal {
     for (const { file } of decoded) {
       for (const k of file.gone) gone.add(k);
       corrupt += file.corrupt;
-      this.unreportedDrops += file.unreportedDrops;
+      this.unreportedDrops = addDrops(this.unreportedDrops, file.unreportedByReason);
     }
     const merged = new Map<string, JournalRecord>();
     for (const { file } of decoded) {
@@ -485,9 +663,7 @@ export class Journal {
     if (corrupt > 0) this.logger?.warn(`journal: skipped ${corrupt} corrupt line(s) in claimed files`);
 
     // Bounds apply to claimed records too; the merge below persists the resulting drop count.
-    const dropKeys = this.keysToDrop(0);
-    this.forget(dropKeys);
-    this.unreportedDrops += dropKeys.length;
+    this.applyDrops(this.keysToDrop(0));
     const records = [...merged.keys()].filter((k) => this.records.has(k)).length;
     try {
       this.compact();
@@ -510,8 +686,10 @@ export class Journal {
    */
   compact(): void {
     const lines: string[] = [];
-    if (this.unreportedDrops > 0)
-      lines.push(encodeJournalLine({ op: "drop", keys: [], n: this.unreportedDrops }));
+    for (const reason of DROP_REASONS) {
+      const n = this.unreportedDrops[reason] ?? 0;
+      if (n > 0) lines.push(encodeJournalLine({ op: "drop", keys: [], n, reason }));
+    }
     for (const r of this.records.values()) lines.push(encodeJournalLine({ op: "rec", ...r }));
     const sync = this.fsyncPolicy !== FsyncPolicies.NEVER;
     if (lines.length === 0) {
@@ -521,22 +699,27 @@ export class Journal {
     } else {
       const tmp = join(this.dir, `${this.owner}.tmp`);
       try {
-        const fd = openSync(tmp, "w", 0o600);
+        const fd = this.fs.open(tmp, "w", 0o600);
         try {
-          writeAll(fd, Buffer.from(lines.join(""), "utf8"));
+          writeAll(this.fs, fd, Buffer.from(lines.join(""), "utf8"));
           if (sync) fsyncSync(fd);
         } finally {
           closeSync(fd);
         }
         this.closeFd();
-        renameSync(tmp, this.path);
+        this.fs.rename(tmp, this.path);
       } catch (error) {
         tryUnlink(tmp);
-        throw error;
+        throw this.fail(error);
       }
       this.fileExists = true;
-      this.needsNewline = false;
       if (sync) fsyncDir(this.dir);
+    }
+    // The file says exactly what is pending again; data written says the disk takes writes again.
+    this.stale = false;
+    if (lines.length > 0) {
+      this.failed = null;
+      this.failedError = null;
     }
     // Only after the merged file is in place: a crash before this leaves duplicates, never a loss.
     for (const path of this.claimedFiles) tryUnlink(path);
@@ -556,10 +739,12 @@ export class Journal {
    */
   close(): void {
     try {
-      if (this.records.size === 0 && this.unreportedDrops === 0) {
+      if (this.records.size === 0 && this.dropped === 0) {
         this.compact();
       } else {
-        if (this.claimedFiles.length > 0 || this.deadLines > 0) {
+        // After a failed write the file may not say what is pending: one last rewrite, whatever the retry
+        // delay. Should it fail too, the file is handed over as it is (at worst replaying delivered records).
+        if (this.stale || this.claimedFiles.length > 0 || this.deadLines > 0) {
           try {
             this.compact();
           } catch (error) {
@@ -567,7 +752,7 @@ export class Journal {
           }
         }
         this.closeFd();
-        if (this.fileExists) renameSync(this.path, join(this.dir, `${this.owner}.closed.jnl`));
+        if (this.fileExists) this.fs.rename(this.path, join(this.dir, `${this.owner}.closed.jnl`));
       }
     } finally {
       this.closeFd();
@@ -577,7 +762,7 @@ export class Journal {
       this.fileExists = false;
       this.claimedFiles = [];
       this.records.clear();
-      this.unreportedDrops = 0;
+      this.unreportedDrops = {};
       this.corruptLines = 0;
       this.deadLines = 0;
     }
@@ -600,7 +785,7 @@ export class Journal {
     const details: JournalFileInfo[] = [];
     const all = new Map<string, JournalRecord>();
     const gone = new Set<string>();
-    let dropped = 0;
+    let dropped: DropCounts = {};
     let corrupt = 0;
     for (const name of listDir(dir).sort()) {
       const parsed = parseJournalFileName(name);
@@ -621,7 +806,7 @@ export class Journal {
       const fileCorrupt = file.corrupt - (alive && file.tornTail ? 1 : 0);
       for (const [k, r] of file.records) if (!all.has(k)) all.set(k, r);
       for (const k of file.gone) gone.add(k);
-      dropped += file.unreportedDrops;
+      dropped = addDrops(dropped, file.unreportedByReason);
       corrupt += fileCorrupt;
       details.push({
         name,
@@ -649,8 +834,11 @@ export class Journal {
       depth,
       oldestPendingSeconds: oldest === null ? null : Math.max(0, (now - oldest) / 1000),
       files: details.length,
-      dropped,
+      dropped: totalDrops(dropped),
+      droppedByReason: dropped,
       corrupt,
+      inMemory: 0,
+      unwritable: unwritableReason(dir),
       details,
     };
   }
@@ -684,9 +872,9 @@ export class Journal {
     }
   }
 
-  /** Keys to drop so that `incoming` more records fit and nothing is expired; oldest first. */
-  private keysToDrop(incoming: number, keep?: string): string[] {
-    const out: string[] = [];
+  /** Keys to drop so that `incoming` more records fit (`overflow`) and nothing is `expired`; oldest first. */
+  private keysToDrop(incoming: number, keep?: string): DropPlan {
+    const out: DropPlan = { overflow: [], expired: [] };
     const cutoff = this.now() - this.maxAgeMs;
     let excess = this.records.size + incoming - this.maxPending;
     const scanAll = this.minAt < cutoff;
@@ -698,10 +886,10 @@ export class Journal {
         continue;
       }
       if (excess > 0) {
-        out.push(r.key);
+        out.overflow.push(r.key);
         excess--;
       } else if (r.at < cutoff) {
-        out.push(r.key);
+        out.expired.push(r.key);
       } else {
         if (!scanAll) return out; // nothing can have expired: the rest stays
         if (r.at < min) min = r.at;
@@ -715,8 +903,33 @@ export class Journal {
     for (const k of keys) this.records.delete(k);
   }
 
+  /** Forgets the planned keys, counts them per reason, and tells the listeners. */
+  private applyDrops(plan: DropPlan): void {
+    for (const reason of [DropReasons.overflow, DropReasons.expired] as const) {
+      const keys = plan[reason];
+      if (keys.length === 0) continue;
+      this.forget(keys);
+      this.unreportedDrops = addDrops(this.unreportedDrops, { [reason]: keys.length });
+      this.deadLines += keys.length + 1;
+      this.logger?.warn(
+        reason === DropReasons.overflow
+          ? `journal full: dropped the ${keys.length} oldest pending record(s) (bound ${this.maxPending})`
+          : `journal: dropped ${keys.length} pending record(s) older than the age bound`,
+      );
+      for (const listener of [...this.dropListeners]) {
+        try {
+          listener(keys, reason);
+        } catch (error) {
+          this.logger?.warn(`journal: drop listener failed: ${message(error)}`);
+        }
+      }
+    }
+  }
+
   private maybeCompact(): void {
-    const empty = this.records.size === 0 && this.unreportedDrops === 0;
+    // A stale file is rewritten by the next write that is due (see writeLines), not on every ack.
+    if (this.stale) return;
+    const empty = this.records.size === 0 && this.dropped === 0;
     if (
       !(empty && this.fileExists) &&
       !(this.deadLines >= this.compactThreshold && this.deadLines >= this.records.size)
@@ -730,16 +943,23 @@ export class Journal {
     }
   }
 
+  /**
+   * Appends lines; throws when they could not be written. After a failure, nothing is written before the
+   * retry delay passed and a compaction rewrote the file from memory: a line torn by the failure, or one
+   * that was never written (an `ack`), must not be what the file says after it.
+   */
   private writeLines(lines: readonly string[], sync: boolean): void {
-    const fd = this.openFd();
-    const text = (this.needsNewline ? "\n" : "") + lines.join("");
-    try {
-      writeAll(fd, Buffer.from(text, "utf8"));
-    } catch (error) {
-      this.needsNewline = true;
-      throw error;
+    if (this.failed) {
+      if (performance.now() < this.retryAt) throw this.failedError;
+      if (this.stale) this.recover(true);
     }
-    this.needsNewline = false;
+    try {
+      writeAll(this.fs, this.openFd(), Buffer.from(lines.join(""), "utf8"));
+    } catch (error) {
+      throw this.fail(error);
+    }
+    this.failed = null;
+    this.failedError = null;
     this.dirty = true;
     if (
       sync ||
@@ -755,10 +975,39 @@ export class Journal {
     }
   }
 
+  /** Rewrites a stale file from memory (see {@link stale}); throws while that is not possible yet. */
+  private recover(now: boolean): void {
+    if (!now && performance.now() < this.retryAt) throw this.failedError;
+    try {
+      this.fs.mkdir(this.dir, 0o700);
+    } catch (error) {
+      throw this.fail(error);
+    }
+    this.compact();
+  }
+
+  /** {@link writeLines} for lines whose loss only costs a replay or a late count: never throws. */
+  private tryWriteLines(lines: readonly string[], sync: boolean): void {
+    try {
+      this.writeLines(lines, sync);
+    } catch {
+      // Recorded in `failed`; the pending set in memory is already right and the file catches up later.
+    }
+  }
+
+  /** Enters (or stays in) the failed state; returns the error for the caller to throw. */
+  private fail(error: unknown): unknown {
+    this.failed = describeWriteError(error, this.failed?.since ?? this.now());
+    this.failedError = error;
+    this.stale = true;
+    this.retryAt = performance.now() + this.writeRetryMs;
+    return error;
+  }
+
   private openFd(): number {
     if (this.fd !== null) return this.fd;
     liveOwners.add(this.owner);
-    this.fd = openSync(this.path, "a", 0o600);
+    this.fd = this.fs.open(this.path, "a", 0o600);
     this.fileExists = true;
     this.dirSynced = false;
     this.lastSyncAt = this.now();
@@ -824,9 +1073,53 @@ function ownerAlive(parsed: JournalFileName): boolean {
   }
 }
 
-function writeAll(fd: number, buf: Buffer): void {
+/** Keys {@link Journal} drops, per reason. */
+interface DropPlan {
+  overflow: string[];
+  expired: string[];
+}
+
+function dropLines(plan: DropPlan): string[] {
+  const lines: string[] = [];
+  for (const reason of [DropReasons.overflow, DropReasons.expired] as const) {
+    const keys = plan[reason];
+    if (keys.length > 0) lines.push(encodeJournalLine({ op: "drop", keys, n: keys.length, reason }));
+  }
+  return lines;
+}
+
+function writeAll(fs: JournalFs, fd: number, buf: Buffer): void {
   let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+  while (off < buf.length) off += fs.write(fd, buf, off, buf.length - off);
+}
+
+/**
+ * Why nobody could write in `dir` now (`buffer status` reads files only, so it checks the directory
+ * itself), or `null`: not writable (read-only, permissions) or no free space.
+ */
+function unwritableReason(dir: string): string | null {
+  let target = dir;
+  while (!exists(target) && dirname(target) !== target) target = dirname(target);
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    return describeWriteError(error, 0).description;
+  }
+  try {
+    if (statfsSync(target).bavail === 0) return "disk full (no free blocks)";
+  } catch {
+    /* not supported here: nothing to say */
+  }
+  return null;
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function fsyncDir(dir: string): void {

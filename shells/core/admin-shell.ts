@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import type vm from "node:vm";
 import pc from "picocolors";
+import { StrictJournalError } from "../../client/errors.js";
 import {
   CaptureModes,
   type EndReason,
@@ -387,8 +388,11 @@ export class AdminShell {
         if (this.ended) return this.exited;
         this.print(
           this.colors.red(
-            `✗ Session-Buddy did not acknowledge the session start: ${messageOf(err)}\n` +
-              "  STRICT capture refuses to open an untracked shell. Start the service, or use SESSION_BUDDY_CAPTURE=buffered.",
+            err instanceof StrictJournalError
+              ? `✗ The session start could not be journaled: ${messageOf(err)}\n` +
+                  "  STRICT capture refuses to open a shell it cannot journal. Free space in the data dir (or make it writable), or use SESSION_BUDDY_CAPTURE=buffered."
+              : `✗ Session-Buddy did not acknowledge the session start: ${messageOf(err)}\n` +
+                  "  STRICT capture refuses to open an untracked shell. Start the service, or use SESSION_BUDDY_CAPTURE=buffered.",
           ),
         );
         void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "async");
@@ -674,7 +678,9 @@ export class AdminShell {
         if (this.client?.captureMode === CaptureModes.STRICT) {
           this.print(
             this.colors.red(
-              `✗ Not run: Session-Buddy did not acknowledge the command (STRICT capture): ${messageOf(err)}`,
+              err instanceof StrictJournalError
+                ? `✗ Not run: the command could not be journaled (STRICT capture): ${messageOf(err)}`
+                : `✗ Not run: Session-Buddy did not acknowledge the command (STRICT capture): ${messageOf(err)}`,
             ),
           );
           this.done(cb);

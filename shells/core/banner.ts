@@ -3,7 +3,8 @@ import type { TrackingState } from "../../client/types.js";
 import type { Colors } from "./helpers.js";
 
 /**
- * The tracking line, e.g. `✓ Enabled`.
+ * The tracking line, e.g. `✓ Enabled`, or for a journal that cannot be written
+ * `⚠ Journal failing: disk full (ENOSPC) — 3 record(s) dropped, 1000 held in memory only`.
  *
  * @example
  * trackingLine(colors, { state: "enabled" }); // "✓ Enabled"
@@ -14,6 +15,8 @@ export function trackingLine(c: Colors, state: TrackingState): string {
       return c.green("✓ Enabled");
     case "buffering":
       return c.yellow("◌ Buffering — service unreachable, events will be replayed");
+    case "degraded":
+      return c.yellow(`⚠ ${state.reason.charAt(0).toUpperCase()}${state.reason.slice(1)}`);
     case "disabled":
       return c.red(`✗ Disabled: ${state.reason}`);
   }

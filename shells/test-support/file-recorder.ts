@@ -129,7 +129,16 @@ export class FileRecorder implements SessionBuddyClientApi {
   }
 
   journalStatus(): JournalStatus {
-    return { depth: 0, oldestPendingSeconds: null, files: 0, dropped: 0, corrupt: 0 };
+    return {
+      depth: 0,
+      oldestPendingSeconds: null,
+      files: 0,
+      dropped: 0,
+      droppedByReason: {},
+      corrupt: 0,
+      inMemory: 0,
+      unwritable: null,
+    };
   }
 
   async shutdown(timeoutMs?: number): Promise<void> {

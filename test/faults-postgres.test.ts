@@ -1,0 +1,255 @@
+/**
+ * Postgres goes away under a `session-buddy serve` process in the middle of an ingest, with several of the
+ * service's transactions open (they wait on a lock the test holds, so they are open when the server goes):
+ * a fast restart, and a stop followed by a start a while later. The process stays up, /ready answers 503
+ * while the database is gone and 200 after, the first reads after the outage succeed, and every event the
+ * producers recorded through the real client ends stored exactly once.
+ */
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createClient, type RecordedEvent, type SessionBuddyClient } from "../client/index.js";
+import { openDatabase } from "../db/connection.js";
+import { storedSession } from "./client-kit.js";
+import { component, gql, readerToken, type ServiceProcess, spawnService, tempDir, token } from "./harness.js";
+import { SESSIONS } from "./ops.js";
+import { type PgCluster, startPgCluster } from "./pg-cluster.js";
+
+const PRODUCERS = 8;
+/** Open transactions at the moment the server goes (the crash needed six or more). */
+const OPEN_TRANSACTIONS = 6;
+const PER_PHASE = 60;
+
+const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Resolves once `check` holds, polling every `everyMs`; throws after `deadlineMs`, or at once when `abort`
+ * returns a reason (the service process exited).
+ */
+async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  abort: () => string | undefined,
+  deadlineMs = 30_000,
+  everyMs = 25,
+) {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const reason = abort();
+    if (reason) throw new Error(`${reason} while waiting for ${what}`);
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const readyStatus = (origin: string) =>
+  fetch(`${origin}/ready`).then(
+    (r) => r.status,
+    () => 0,
+  );
+
+/** Polls /ready in the background and keeps every status seen, in order. */
+function readinessRecorder(origin: string) {
+  const seen: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      seen.push(await readyStatus(origin));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    seen,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+describe("the service under Postgres faults", () => {
+  let cluster: PgCluster;
+  const cleanups: (() => unknown)[] = [];
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+  });
+  afterAll(async () => {
+    await cluster?.destroy();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it.each([
+    ["a fast restart", "restart"],
+    ["a stop, then a start", "stop-start"],
+  ] as const)(
+    "%s mid-ingest with transactions open: the process stays up, nothing is lost or duplicated",
+    async (_name, fault) => {
+      const db = `sb_f_${randomBytes(4).toString("hex")}`;
+      await cluster.psql(`create database ${db}`);
+      const dir = tempDir("sb-faults-pg-");
+      cleanups.push(dir.remove);
+      const service: ServiceProcess = await spawnService({
+        DATABASE_URL: cluster.urlOf(db),
+        SESSION_BUDDY_DATA_DIR: dir.path,
+      });
+      cleanups.push(() => service.stop());
+      let exit: string | undefined;
+      service.child.once("exit", (code, signal) => (exit = `exit ${code ?? signal}`));
+      const origin = new URL(service.url).origin;
+      const died = () => exit && `the service process ended (${exit}):\n${service.output()}`;
+
+      const writer = await token();
+      const comp = component("pgf");
+      const clients: SessionBuddyClient[] = [];
+      for (let i = 0; i < PRODUCERS; i++) {
+        const client = createClient({
+          url: service.url,
+          token: writer,
+          dataDir: dir.path,
+          limits: {
+            maxJournalEvents: 10_000,
+            batchSize: 20,
+            breakerCooldownMs: 200,
+            backoffBaseMs: 10,
+            backoffMaxMs: 200,
+            requestTimeoutMs: 20_000,
+          },
+        });
+        clients.push(client);
+        cleanups.push(() => client.shutdown(0));
+      }
+      const sessions = clients.map((c) => c.start({ component: comp, shellType: "FaultShell" }));
+      const recorded: RecordedEvent[][] = sessions.map(() => []);
+      const produce = (n: number) =>
+        Promise.all(
+          sessions.map(async (s, i) => {
+            for (let k = 0; k < n; k++) {
+              recorded[i]!.push(
+                await s.record({ kind: "command", text: `p${i} e${recorded[i]!.length + 1}` }),
+              );
+              if (k % 20 === 19) await yieldToIo();
+            }
+          }),
+        );
+      const delivered = () => clients.reduce((n, c) => n + c.stats().delivered, 0);
+
+      await produce(PER_PHASE);
+      await until("the first events to be stored", async () => delivered() >= PRODUCERS * 10, died);
+
+      // Hold the events table, so the next batches' transactions stay open (blocked on their first insert).
+      const lock = cluster.hold(
+        "BEGIN; LOCK TABLE session_events IN EXCLUSIVE MODE; SELECT pg_sleep(600);",
+        db,
+      );
+      cleanups.push(lock.kill);
+      await until(
+        "the test's lock on the events table",
+        async () =>
+          (await cluster.psql(
+            "select count(*) from pg_locks where relation = 'session_events'::regclass and mode = 'ExclusiveLock' and granted",
+            db,
+          )) === "1",
+        died,
+      );
+      await produce(PER_PHASE);
+      const waiting = () =>
+        cluster
+          .psql(
+            `select count(*) from pg_stat_activity where datname = '${db}' and wait_event_type = 'Lock' and xact_start is not null`,
+          )
+          .then(Number);
+      await until(
+        `${OPEN_TRANSACTIONS} open transactions`,
+        async () => (await waiting()) >= OPEN_TRANSACTIONS,
+        died,
+      );
+
+      const readiness = readinessRecorder(origin);
+      let downAt = Date.now();
+      if (fault === "restart") {
+        await cluster.restart();
+      } else {
+        await cluster.stop();
+        downAt = Date.now();
+        await until("/ready to answer 503", async () => (await readyStatus(origin)) === 503, died);
+        expect((await fetch(`${origin}/health`)).status).toBe(200);
+        await produce(PER_PHASE); // recorded while the database is down
+        await until(
+          "the clients to fail against the stopped database",
+          async () => clients.every((c) => c.stats().failures > 0),
+          died,
+        );
+        await cluster.start();
+      }
+      const upAt = Date.now();
+      await until("/ready to answer 200", async () => (await readyStatus(origin)) === 200, died);
+      const readyAfterMs = Date.now() - upAt;
+      await readiness.stop();
+      lock.kill();
+
+      // The first reads after the outage: none may fail on a connection left over from before it.
+      const reader = await readerToken();
+      const reads = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          gql(service.url, SESSIONS, { filter: { component: comp }, first: 1 }, reader),
+        ),
+      );
+      expect(reads.map((r) => r.body.errors?.[0]?.extensions?.code ?? "ok")).toEqual(reads.map(() => "ok"));
+
+      await produce(PER_PHASE);
+      for (const s of sessions) s.end("EXIT", 0);
+      for (const client of clients) {
+        for (let round = 0; client.journalStatus().depth > 0; round++) {
+          if (round > 100)
+            throw new Error(`journal did not drain: ${JSON.stringify(client.journalStatus())}`);
+          await client.flush({ force: true, timeoutMs: 20_000 });
+        }
+      }
+      const drainedAfterMs = Date.now() - upAt;
+
+      let sent = 0;
+      let stored = 0;
+      let lost = 0;
+      let duplicated = 0;
+      for (const [i, s] of sessions.entries()) {
+        const row = (await storedSession(service.url, s.id))!;
+        expect(row.status).toBe("ENDED");
+        const ids = row.events.map((e) => e.id);
+        const want = recorded[i]!.map((r) => r.eventId);
+        sent += want.length;
+        stored += ids.length;
+        duplicated += ids.length - new Set(ids).size;
+        lost += want.filter((id) => !ids.includes(id)).length;
+        expect(row.events.map((e) => e.seq)).toEqual(recorded[i]!.map((r) => r.seq));
+      }
+      console.info(
+        `postgres ${fault}: sent ${sent}, stored ${stored}, lost ${lost}, duplicated ${duplicated}; ` +
+          `/ready 503 seen ${readiness.seen.filter((s) => s === 503).length}×, 200 ${readyAfterMs} ms after the database was back ` +
+          `(down ${upAt - downAt} ms), journals drained ${drainedAfterMs} ms after`,
+      );
+      expect(exit, service.output()).toBeUndefined();
+      expect(readiness.seen).toContain(503);
+      // Reconnecting is capped at about a second between attempts, however long the outage.
+      expect(readyAfterMs).toBeLessThan(10_000);
+      expect({ lost, duplicated, stored }).toEqual({ lost: 0, duplicated: 0, stored: sent });
+    },
+  );
+
+  it("a read on a pooled connection the server closed unnoticed runs again on a fresh one", async () => {
+    const database = await openDatabase({ url: cluster.url, maxConnections: 10 });
+    cleanups.push(() => database.close());
+    const reads = (query: ReturnType<typeof sql>) =>
+      Promise.allSettled(Array.from({ length: 10 }, () => database.db.execute(query)));
+    // Ten queries at once open all ten connections of the pool.
+    const warm = await reads(sql`select pg_sleep(0.05)`);
+    expect(warm.map((r) => r.status)).toEqual(warm.map(() => "fulfilled"));
+    cluster.restartBlocking();
+    const after = await reads(sql`select 1 as one`);
+    expect(after.map((r) => (r.status === "fulfilled" ? "ok" : String(r.reason.cause?.code ?? r.reason)))).toEqual(
+      after.map(() => "ok"),
+    );
+  });
+});
