@@ -123,7 +123,7 @@ export class PendingStore {
       }
     }
     // An I/O failure is the journal's to report; anything else (a journal that threw without one) is kept here.
-    this.appendFailure = this.journal.failure ? null : describeWriteError(error, this.now());
+    this.appendFailure = this.journal.failure ? null : describeWriteError(error);
     if (this.closed) {
       // Nobody delivers after close: a record that cannot be journaled now is lost, and says so.
       this.versions.delete(record.key);

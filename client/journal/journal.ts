@@ -115,8 +115,6 @@ export interface JournalFailure {
   description: string;
   /** The reason records lost to this failure are counted under. */
   dropReason: typeof DropReasons.journal_full | typeof DropReasons.journal_unwritable;
-  /** When the first write of this failure failed (the journal's clock, ms). */
-  since: number;
 }
 
 /**
@@ -124,11 +122,11 @@ export interface JournalFailure {
  *
  * @example
  * ```ts
- * describeWriteError(Object.assign(new Error("no space"), { code: "ENOSPC" }), Date.now()).description;
+ * describeWriteError(Object.assign(new Error("no space"), { code: "ENOSPC" })).description;
  * // "disk full (ENOSPC)"
  * ```
  */
-export function describeWriteError(error: unknown, since: number): JournalFailure {
+export function describeWriteError(error: unknown): JournalFailure {
   const known = errno(error);
   const code = known ?? "EIO";
   const full = code === "ENOSPC" || code === "EDQUOT";
@@ -148,7 +146,6 @@ export function describeWriteError(error: unknown, since: number): JournalFailur
     code,
     description: known ? `${what} (${code})` : what,
     dropReason: full ? DropReasons.journal_full : DropReasons.journal_unwritable,
-    since,
   };
 }
 
@@ -997,7 +994,7 @@ export class Journal {
 
   /** Enters (or stays in) the failed state; returns the error for the caller to throw. */
   private fail(error: unknown): unknown {
-    this.failed = describeWriteError(error, this.failed?.since ?? this.now());
+    this.failed = describeWriteError(error);
     this.failedError = error;
     this.stale = true;
     this.retryAt = performance.now() + this.writeRetryMs;
@@ -1103,7 +1100,7 @@ function unwritableReason(dir: string): string | null {
   try {
     accessSync(target, constants.W_OK);
   } catch (error) {
-    return describeWriteError(error, 0).description;
+    return describeWriteError(error).description;
   }
   try {
     if (statfsSync(target).bavail === 0) return "disk full (no free blocks)";
