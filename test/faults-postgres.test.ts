@@ -248,8 +248,8 @@ describe("the service under Postgres faults", () => {
     expect(warm.map((r) => r.status)).toEqual(warm.map(() => "fulfilled"));
     cluster.restartBlocking();
     const after = await reads(sql`select 1 as one`);
-    expect(after.map((r) => (r.status === "fulfilled" ? "ok" : String(r.reason.cause?.code ?? r.reason)))).toEqual(
-      after.map(() => "ok"),
-    );
+    expect(
+      after.map((r) => (r.status === "fulfilled" ? "ok" : String(r.reason.cause?.code ?? r.reason))),
+    ).toEqual(after.map(() => "ok"));
   });
 });
