@@ -28,3 +28,11 @@ export const badInput = (message: string, extra: Record<string, unknown> = {}) =
   new DomainError(ErrorCodes.BAD_USER_INPUT, message, extra);
 export const notFound = (message: string) => new DomainError(ErrorCodes.NOT_FOUND, message);
 export const conflict = (message: string) => new DomainError(ErrorCodes.CONFLICT, message);
+
+/**
+ * graphql ships CJS and ESM builds; a library loading the other one (graphql-armor's parser does) makes
+ * `instanceof GraphQLError` false for a real GraphQL error, so errors are recognised by shape.
+ */
+export function isGraphQLError(e: unknown): e is GraphQLError {
+  return e instanceof GraphQLError || (e instanceof Error && e.name === "GraphQLError");
+}

@@ -5,6 +5,7 @@
  */
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { isGraphQLError } from "./errors.js";
 
 export type Exposure = "public" | "authenticated" | "off";
 
@@ -22,10 +23,6 @@ export function defaultExposure(production: boolean): Exposure {
 
 const allows = (e: Exposure, authenticated: boolean) =>
   e === "public" || (e === "authenticated" && authenticated);
-
-/** By shape: a library may load graphql's other (CJS/ESM) build, where `instanceof` is false. */
-const isGraphQLError = (e: Error): e is GraphQLError & Error =>
-  e instanceof GraphQLError || e.name === "GraphQLError";
 
 const SUGGESTION = /\s*Did you mean .*\?\s*$/s;
 

@@ -13,6 +13,7 @@ import type { Logger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
 import type { Context } from "./context.js";
 import { nestingError } from "./document-nesting.js";
+import { isGraphQLError } from "./errors.js";
 import { type Exposure, exposurePlugin, suggestionsAllowed, withoutSuggestions } from "./exposure.js";
 import { logOperation, rememberOriginal, requestLog } from "./request-log.js";
 import { schema } from "./schema/index.js";
@@ -97,14 +98,6 @@ export function databaseUnavailable(error: unknown): boolean {
     e = e.cause as typeof e;
   }
   return false;
-}
-
-/**
- * graphql ships CJS and ESM builds; a library loading the other one (graphql-armor's parser does) makes
- * `instanceof GraphQLError` false for a real GraphQL error, so errors are recognised by shape.
- */
-function isGraphQLError(e: unknown): e is GraphQLError {
-  return e instanceof GraphQLError || (e instanceof Error && e.name === "GraphQLError");
 }
 
 /** A code of our own, or GraphQL's own parse/validation code (normalised to BAD_USER_INPUT later). */

@@ -9,18 +9,14 @@ import {
   type SessionBuddyClient,
   type SessionBuddyClientOptions,
 } from "../client/index.js";
-import { type FaultProxy, faultProxy, storedSession } from "./client-kit.js";
+import { type FaultProxy, faultProxy, memoryLogger, storedSession } from "./client-kit.js";
 import { backends, component, startService, type TestService, tempDir, token } from "./harness.js";
 
 describe.each(backends())("client delivery on %s", (backend) => {
   let svc: TestService;
   let writer: string;
   const cleanups: (() => unknown)[] = [];
-  const logs: string[] = [];
-  const logger = {
-    warn: (m: string) => logs.push(`warn ${m}`),
-    error: (m: string) => logs.push(`error ${m}`),
-  };
+  const { logs, logger } = memoryLogger();
 
   beforeAll(async () => {
     svc = await startService(backend);

@@ -28,7 +28,7 @@ import {
 import { journalHostTag } from "../client/journal/journal.js";
 import { faultyFs } from "../client/testing/faulty-fs.js";
 import { AdminShell } from "../shells/core/admin-shell.js";
-import { type FaultProxy, faultProxy, runIsolatedCli, storedSession } from "./client-kit.js";
+import { type FaultProxy, faultProxy, memoryLogger, runIsolatedCli, storedSession } from "./client-kit.js";
 import { backends, component, startService, type TestService, tempDir, token, uuid } from "./harness.js";
 import { startInput } from "./ops.js";
 
@@ -74,11 +74,7 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
   let svc: TestService;
   let writer: string;
   const cleanups: (() => unknown)[] = [];
-  const logs: string[] = [];
-  const logger = {
-    warn: (m: string) => logs.push(`warn ${m}`),
-    error: (m: string) => logs.push(`error ${m}`),
-  };
+  const { logs, logger } = memoryLogger();
 
   beforeAll(async () => {
     svc = await startService(backend);

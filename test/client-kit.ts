@@ -85,6 +85,16 @@ export async function faultProxy(target: string, mode: ProxyMode = "forward"): P
 }
 
 /** A port nothing listens on right now (a service started later may take it). */
+/** A client logger whose lines a test reads (and clears with `logs.length = 0`). */
+export function memoryLogger() {
+  const logs: string[] = [];
+  const logger = {
+    warn: (m: string) => logs.push(`warn ${m}`),
+    error: (m: string) => logs.push(`error ${m}`),
+  };
+  return { logs, logger };
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -35,91 +35,90 @@ function unlessInterrupted<T>(payload: T | typeof INTERRUPTED): T {
 const RESUME_DESCRIPTION =
   "Resume point: first replay, oldest first, what is stored at or after this instant, then go live. Pass the last receivedAt (starts) or endReceivedAt (ends) you saw, a few seconds earlier when replicas' clocks may differ, and skip ids you already have. Omit for live only.";
 
-builder.subscriptionFields((t) => ({
-  sessionStarted: t.field({
-    type: Session,
-    description:
-      "A new session was stored (not on a repeated start of a known id). With `after`, the ones stored since come first. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
-    authScopes: { read: true },
-    args: {
-      component: t.arg.string({ description: "Only sessions of this component; omit for all." }),
-      type: t.arg.string({
-        description: "Only sessions of this type (admin_shell, workflow, cli, …); omit for all.",
-      }),
-      after: t.arg({ type: "DateTime", description: RESUME_DESCRIPTION }),
-    },
-    subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "started", args),
-    resolve: unlessInterrupted,
-  }),
-  sessionEnded: t.field({
-    type: Session,
-    description:
-      "A session ended, or the reaper abandoned it (and again if a late end corrects an abandon); not on a repeated end. With `after`, the ones ended since come first (each in its current state). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
-    authScopes: { read: true },
-    args: {
-      component: t.arg.string({ description: "Only sessions of this component; omit for all." }),
-      type: t.arg.string({
-        description: "Only sessions of this type (admin_shell, workflow, cli, …); omit for all.",
-      }),
-      after: t.arg({ type: "DateTime", description: RESUME_DESCRIPTION }),
-    },
-    subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "ended", args),
-    resolve: unlessInterrupted,
-  }),
-  sessionEvents: t.field({
-    type: SessionEvent,
-    description:
-      "One session's events: the stored ones after afterSeq in seq order, then live ones, with no gap and no duplicate. A command comes again when it completes (same id, now with outcome). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with afterSeq. Command text needs audit:read. Needs sessions:read.",
-    authScopes: { read: true },
-    args: {
-      sessionId: t.arg.id({
-        required: true,
-        description: "The session's UUID; an unknown session is BAD_USER_INPUT.",
-      }),
-      afterSeq: t.arg.int({
-        description: "Replay only events with a higher seq; omit (or 0) to replay all.",
-      }),
-    },
-    subscribe: (_root, args, ctx) => replayThenLive(ctx, parseSessionId(args.sessionId), args.afterSeq ?? 0),
-    resolve: unlessInterrupted,
-  }),
-  liveEvents: t.field({
-    type: SessionEvent,
-    description:
-      "Every session's events as they are stored, and commands again as they complete (no replay); optionally one component's, or some kinds. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again, and read what was missed from the sessions' events. Command text needs audit:read. Needs sessions:read.",
-    authScopes: { read: true },
-    args: {
-      component: t.arg.string({ description: "Only events of this component's sessions; omit for all." }),
-      kinds: t.arg.stringList({ description: "Only events of these kinds; omit (or empty) for all." }),
-    },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        untilDown(ctx, ctx.services.pubsub.subscribe("events:all"), "events:all").stream(),
-        filter(
-          (e) =>
-            e === INTERRUPTED ||
-            ((!args.component || e.component === args.component) &&
-              (!args.kinds?.length || args.kinds.includes(e.kind))),
+builder.subscriptionFields((t) => {
+  /** The filters and resume point the two session feeds share. */
+  const sessionFeedArgs = () => ({
+    component: t.arg.string({ description: "Only sessions of this component; omit for all." }),
+    type: t.arg.string({
+      description: "Only sessions of this type (admin_shell, workflow, cli, …); omit for all.",
+    }),
+    after: t.arg({ type: "DateTime", description: RESUME_DESCRIPTION }),
+  });
+  return {
+    sessionStarted: t.field({
+      type: Session,
+      description:
+        "A new session was stored (not on a repeated start of a known id). With `after`, the ones stored since come first. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
+      authScopes: { read: true },
+      args: sessionFeedArgs(),
+      subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "started", args),
+      resolve: unlessInterrupted,
+    }),
+    sessionEnded: t.field({
+      type: Session,
+      description:
+        "A session ended, or the reaper abandoned it (and again if a late end corrects an abandon); not on a repeated end. With `after`, the ones ended since come first (each in its current state). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
+      authScopes: { read: true },
+      args: sessionFeedArgs(),
+      subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "ended", args),
+      resolve: unlessInterrupted,
+    }),
+    sessionEvents: t.field({
+      type: SessionEvent,
+      description:
+        "One session's events: the stored ones after afterSeq in seq order, then live ones, with no gap and no duplicate. A command comes again when it completes (same id, now with outcome). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with afterSeq. Command text needs audit:read. Needs sessions:read.",
+      authScopes: { read: true },
+      args: {
+        sessionId: t.arg.id({
+          required: true,
+          description: "The session's UUID; an unknown session is BAD_USER_INPUT.",
+        }),
+        afterSeq: t.arg.int({
+          description: "Replay only events with a higher seq; omit (or 0) to replay all.",
+        }),
+      },
+      subscribe: (_root, args, ctx) =>
+        replayThenLive(ctx, parseSessionId(args.sessionId), args.afterSeq ?? 0),
+      resolve: unlessInterrupted,
+    }),
+    liveEvents: t.field({
+      type: SessionEvent,
+      description:
+        "Every session's events as they are stored, and commands again as they complete (no replay); optionally one component's, or some kinds. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again, and read what was missed from the sessions' events. Command text needs audit:read. Needs sessions:read.",
+      authScopes: { read: true },
+      args: {
+        component: t.arg.string({ description: "Only events of this component's sessions; omit for all." }),
+        kinds: t.arg.stringList({ description: "Only events of these kinds; omit (or empty) for all." }),
+      },
+      subscribe: (_root, args, ctx) =>
+        pipe(
+          untilDown(ctx, ctx.services.pubsub.subscribe("events:all"), "events:all").stream(),
+          filter(
+            (e) =>
+              e === INTERRUPTED ||
+              ((!args.component || e.component === args.component) &&
+                (!args.kinds?.length || args.kinds.includes(e.kind))),
+          ),
         ),
-      ),
-    resolve: (payload) => eventFromWire(unlessInterrupted(payload)),
-  }),
-  activeSessionCount: t.int({
-    description:
-      "The number of ACTIVE sessions: the current count at once, then each time it changes. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read.",
-    authScopes: { read: true },
-    args: {
-      component: t.arg.string({ description: "Count only this component's sessions; omit for all." }),
-      after: t.arg({
-        type: "DateTime",
-        description:
-          "Resume point, as on sessionStarted and sessionEnded: the count is a state, not a history, so what happened after it is the count now, which always comes first.",
-      }),
-    },
-    subscribe: (_root, args, ctx) => activeCounts(ctx, parseText("component", args.component) ?? null),
-    resolve: unlessInterrupted,
-  }),
-}));
+      resolve: (payload) => eventFromWire(unlessInterrupted(payload)),
+    }),
+    activeSessionCount: t.int({
+      description:
+        "The number of ACTIVE sessions: the current count at once, then each time it changes. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read.",
+      authScopes: { read: true },
+      args: {
+        component: t.arg.string({ description: "Count only this component's sessions; omit for all." }),
+        after: t.arg({
+          type: "DateTime",
+          description:
+            "Resume point, as on sessionStarted and sessionEnded: the count is a state, not a history, so what happened after it is the count now, which always comes first.",
+        }),
+      },
+      subscribe: (_root, args, ctx) => activeCounts(ctx, parseText("component", args.component) ?? null),
+      resolve: unlessInterrupted,
+    }),
+  };
+});
 
 /**
  * The messages of a pub/sub subscription until the live feed goes down, and then {@link INTERRUPTED}.
