@@ -426,6 +426,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stopped reading (`| head`) ends the output, not the program with a stack trace.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

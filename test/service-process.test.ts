@@ -1,9 +1,10 @@
+import { execFile } from "node:child_process";
 import { statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { it } from "./fixture.js";
-import { gql, runCli, uuid } from "./harness.js";
+import { DIST, gql, runCli, uuid } from "./harness.js";
 import { START, startInput } from "./ops.js";
 
 describe("session-buddy serve as a process", () => {
@@ -127,6 +128,16 @@ describe("session-buddy serve as a process", () => {
     expect(bash.stdout).toMatch(/complete -F _session_buddy session-buddy/);
     for (const c of commands) expect(bash.stdout).toContain(c);
     expect((await runCli(["completion", "zsh"])).stdout).toMatch(/^#compdef session-buddy/);
+    // A reader that is gone before the output comes (`| true`, as `| head` does) gets no EPIPE stack trace.
+    const cli = join(DIST, "cli", "session-buddy.js");
+    const piped = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        "/bin/sh",
+        ["-c", `"${process.execPath}" "${cli}" completion bash | true; echo "exit $?" >&2`],
+        (err, _o, stderr) => resolve({ code: err ? 1 : 0, stderr }),
+      );
+    });
+    expect(piped.stderr.trim()).toBe("exit 0");
   });
 });
 
