@@ -105,11 +105,6 @@ function hasCode(e: GraphQLError): boolean {
   return typeof e.extensions?.code === "string";
 }
 
-/** An error that is the service's fault, not the caller's. */
-const isFault = (e: GraphQLError) =>
-  e.extensions?.code === ErrorCodes.INTERNAL_SERVER_ERROR ||
-  e.extensions?.code === ErrorCodes.SERVICE_UNAVAILABLE;
-
 function withCode(error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
@@ -248,15 +243,16 @@ export function createGraphQL(options: GraphQLOptions): GraphQLServer {
   const corsAllowed = options.corsAllowed ?? (() => false);
   return createYoga<Record<string, unknown>, Context>({
     schema,
-    // Yoga reports every error it handles; the request log (api/request-log.ts) already tells a caller's
-    // mistake from a fault, so only what carries no code of ours is an error here.
+    // Yoga reports every error it handles; a GraphQL error also reaches the request log
+    // (api/request-log.ts), which tells a caller's mistake from a fault and logs the original once. Only
+    // what is not a GraphQL error (Yoga's own trouble) is an error here.
     logging: {
       debug() {},
       info() {},
       warn: (...args: unknown[]) => logger.warn(args.map(String).join(" ")),
       error: (...args: unknown[]) => {
-        const coded = args.find((a) => isGraphQLError(a) && hasCode(a) && !isFault(a));
-        if (coded) logger.debug({ yoga: String(coded) }, "graphql-yoga reported a refused request");
+        const reported = args.find((a) => isGraphQLError(a));
+        if (reported) logger.debug({ yoga: String(reported) }, "graphql-yoga reported an operation's error");
         else logger.error({ err: args[0] }, `graphql-yoga: ${args.map(String).join(" ")}`);
       },
     },

@@ -179,6 +179,9 @@ function retryingReads(client: postgres.Sql): postgres.Sql {
       then: (resolve: (rows: unknown) => unknown, reject: (err: unknown) => unknown) =>
         run(false).then(resolve, reject),
       values: () => run(true),
+      // A stream (the exports) is not retried: rows may already have reached the caller.
+      cursor: (...args: Parameters<ReturnType<postgres.Sql["unsafe"]>["cursor"]>) =>
+        client.unsafe(query, params, options).cursor(...args),
     };
   };
   return new Proxy(client, {
@@ -222,7 +225,15 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
       });
       try {
-        return await Promise.race([client`select 1`.then(() => true), timedOut]);
+        // The probe's own failure answers false too: after a timeout nobody awaits it any more, and an
+        // unhandled rejection would end the process.
+        return await Promise.race([
+          client`select 1`.then(
+            () => true,
+            () => false,
+          ),
+          timedOut,
+        ]);
       } catch {
         return false;
       } finally {
