@@ -43,6 +43,7 @@ function frameLocation(line: string): string {
  *
  * @example
  * libraryOf(new Error("mine")); // undefined: the frame is this file
+ * libraryOf(connectRefused); // "network": a socket's system error with only Node's frames
  */
 export function libraryOf(error: unknown): string | undefined {
   if (!(error instanceof Error) || typeof error.stack !== "string") return undefined;
@@ -54,6 +55,9 @@ export function libraryOf(error: unknown): string | undefined {
     if (hit) library ??= hit[1];
     else if (!neutralFrame(location)) return undefined;
   }
+  // A socket's system error (ECONNREFUSED from a reconnect, say) carries only Node's frames: it comes
+  // from a library's connection, never from the service's own logic, whichever promise let it go.
+  if (!library && typeof (error as NodeJS.ErrnoException).syscall === "string") return "network";
   return library;
 }
 
