@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
+import { csvCell } from "../../contract/csv.js";
 import type { Database, Db } from "../../db/connection.js";
 import { rowsOf } from "../../db/rows.js";
 
@@ -107,25 +108,10 @@ export function ndjsonLine(r: ExportRow): string {
   return `{${parts.join(",")}}\n`;
 }
 
-/** A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV Injection"). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One RFC 4180 cell. A text cell that a spreadsheet would run as a formula is written quoted with a
- * leading `'`, which makes it text; values the service writes (a negative exit code) are left as they are.
- */
-const csvCell = (v: string | number | boolean | null, kind: ColumnKind) => {
-  if (v == null) return "";
-  const s = String(v);
-  const guarded = kind === "text" && FORMULA_START.test(s);
-  if (!guarded && !/[",\n\r]/.test(s)) return s;
-  return `"${guarded ? "'" : ""}${s.replace(/"/g, '""')}"`;
-};
-
 /** RFC 4180: CRLF line ends, quotes doubled; JSON columns as their JSON text; text cells formula-guarded. */
 export const csvHeader = () => `${EXPORT_COLUMNS.map(([name]) => name).join(",")}\r\n`;
 export const csvLine = (r: ExportRow) =>
-  `${EXPORT_COLUMNS.map(([, get, kind]) => csvCell(get(r), kind)).join(",")}\r\n`;
+  `${EXPORT_COLUMNS.map(([, get, kind]) => csvCell(get(r), kind === "text")).join(",")}\r\n`;
 
 export const formatRows = (format: ExportFormat, rows: ExportRow[]) =>
   (format === "CSV" ? csvHeader() : "") + rows.map(format === "CSV" ? csvLine : ndjsonLine).join("");

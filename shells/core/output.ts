@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import pc from "picocolors";
+import { csvCell } from "../../contract/csv.js";
 
 export const Formats = ["table", "json", "csv"] as const;
 export type Format = (typeof Formats)[number];
@@ -21,11 +22,12 @@ function cell(v: unknown): string {
   return String(v);
 }
 
+/** CSV of rows; strings are formula-guarded (see contract/csv.ts), numbers and JSON are not. */
 export function csv<T>(rows: readonly T[], columns: [string, (row: T) => unknown][]): string {
-  const esc = (v: unknown) => {
-    const s = v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  const esc = (v: unknown) =>
+    v !== null && typeof v === "object"
+      ? csvCell(JSON.stringify(v), false)
+      : csvCell(v as string | number | boolean | null | undefined, typeof v === "string");
   return [
     columns.map(([h]) => esc(h)).join(","),
     ...rows.map((r) => columns.map(([, g]) => esc(g(r))).join(",")),
