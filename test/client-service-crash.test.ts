@@ -74,6 +74,7 @@ describe.each(backends())("service crash mid-stream on %s", (backend) => {
     await interrupted;
     expect(client.tracking().state).toBe("buffering");
     service = await spawnService(svcEnv.env, port);
+    const restartedAt = Date.now();
     session.end("EXIT", 0);
 
     // The breaker probes on its own after the cool-down; wait for the journal to drain.
@@ -82,7 +83,15 @@ describe.each(backends())("service crash mid-stream on %s", (backend) => {
       await client.flush({ force: true, timeoutMs: 10_000 });
     }
 
+    const drainedMs = Date.now() - restartedAt;
     const stored = (await storedSession(service.url, session.id))!;
+    const ids = stored.events.map((e) => e.id);
+    const duplicated = ids.length - new Set(ids).size;
+    const lost = recorded.filter((r) => !ids.includes(r.eventId)).length;
+    console.info(
+      `service SIGKILLed mid-stream on ${backend}: sent ${recorded.length}, stored ${ids.length}, lost ${lost}, ` +
+        `duplicated ${duplicated}; ${deliveredBeforeKill} delivered before the kill, journal drained ${drainedMs} ms after the restart`,
+    );
     expect(stored.status).toBe("ENDED");
     expect(stored.eventCount).toBe(TOTAL);
     expect(stored.events).toHaveLength(TOTAL);
