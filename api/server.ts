@@ -6,7 +6,7 @@ import type { Logger } from "../config/logger.js";
 import { redactUrl } from "../config/redact-url.js";
 import type { Settings } from "../config/settings.js";
 import { Scopes } from "../contract/enums.js";
-import { embeddedDbDir, openConfiguredDatabase } from "../db/open.js";
+import { embeddedDbDir, openServiceDatabase } from "../db/open.js";
 import { type App, createApp } from "./app.js";
 import { defaultExposure } from "./exposure.js";
 import { openPubSub } from "./pubsub.js";
@@ -79,10 +79,18 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
         : `creating the embedded database in ${dir} and applying migrations (first start: a few seconds)…`,
     );
   }
-  const database = await openConfiguredDatabase(settings).catch((err: Error) => {
+  // A Postgres server that cannot be reached yet does not stop the service: it listens, answers 503 on
+  // /ready and SERVICE_UNAVAILABLE to operations, and applies the migrations once the database answers.
+  const database = await openServiceDatabase(settings, {
+    onWaiting: (reason, retryInMs) =>
+      logger.warn(
+        `database not ready (${reason}); serving 503 until it is, next attempt in ${(retryInMs / 1000).toFixed(2)} s`,
+      ),
+    onReady: (ms) => logger.info(`database ready in ${ms} ms`),
+  }).catch((err: Error) => {
     throw new StartupError(err.message);
   });
-  logger.info(`database ready in ${Math.round(performance.now() - opened)} ms`);
+  if (!settings.databaseUrl) logger.info(`database ready in ${Math.round(performance.now() - opened)} ms`);
   let pubsub: Awaited<ReturnType<typeof openPubSub>>;
   try {
     if (settings.redisUrl) logger.info(`connecting to ${redactUrl(settings.redisUrl)} for the live feed…`);

@@ -11,6 +11,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { AuthFailure, bearerToken, type Verifier } from "../auth/jwt.js";
 import type { Logger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
+import { unreachable } from "../db/connection.js";
 import type { Context } from "./context.js";
 import { nestingError } from "./document-nesting.js";
 import { isGraphQLError } from "./errors.js";
@@ -72,28 +73,14 @@ function normaliseErrorCodes(): Plugin {
   };
 }
 
-const DB_DOWN_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "CONNECT_TIMEOUT",
-  "CONNECTION_CLOSED",
-  "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED",
-  "EPIPE",
-  "57P01", // admin_shutdown
-  "57P02", // crash_shutdown
-  "57P03", // cannot_connect_now
-]);
-
 /** A failure to reach the database (postgres.js codes, or a closed embedded database), anywhere in the cause chain. */
 export function databaseUnavailable(error: unknown): boolean {
+  if (unreachable(error)) return true;
   for (
-    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0;
     e && depth < 5;
     depth++
   ) {
-    if (typeof e.code === "string" && DB_DOWN_CODES.has(e.code)) return true;
     if (typeof e.message === "string" && /PGlite is closed/i.test(e.message)) return true;
     e = e.cause as typeof e;
   }

@@ -22,6 +22,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Answers when the database can run a query (readiness). */
   ping(): Promise<boolean>;
+  /** Why queries are refused for now (a gated database whose migrations are not applied yet). */
+  notReadyReason(): string | undefined;
   close(): Promise<void>;
   /** The embedded instance, when there is one (tests snapshot it). */
   pglite?: PGlite;
@@ -36,6 +38,52 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | File | undefined;
   /** Connections in the postgres.js pool. */
   maxConnections?: number;
+  /**
+   * Postgres only: refuse every query (as {@link NOT_READY_CODE}, "cannot connect now") until `migrate()`
+   * has succeeded, so a service that listens while its database is unreachable never queries a schema
+   * that is not there yet.
+   */
+  gated?: boolean;
+}
+
+/**
+ * Error codes that say the database cannot be reached or went away (postgres.js and Node codes, and
+ * Postgres' own shutdown codes): an outage, not a mistake in what was asked.
+ */
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "EPIPE",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+]);
+
+/** The code a gated database's queries fail with before its migrations are applied. */
+export const NOT_READY_CODE = "57P03";
+
+/** Whether `error` (or one of its causes) says the database cannot be reached. */
+export function unreachable(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; cause?: unknown; errors?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
+    if (typeof e.code === "string" && UNREACHABLE_CODES.has(e.code)) return true;
+    // Node reports a refused dual-stack connect as an AggregateError of one error per address.
+    if (Array.isArray(e.errors) && e.errors.some((x) => unreachable(x))) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 /** The database cannot be opened or prepared; the message says why and where. */
@@ -50,7 +98,7 @@ export function migrationsFolder(): string {
   throw new Error(`cannot find db/migrations from ${here}`);
 }
 
-const MIGRATION_LOCK_KEY = 86780001;
+export const MIGRATION_LOCK_KEY = 86780001;
 
 function pidAlive(pid: number): boolean {
   try {
@@ -94,7 +142,7 @@ function lockDataDir(dir: string): () => void {
  * await database.migrate();
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
+  if (options.url) return openPostgres(options.url, options.maxConnections ?? 10, options.gated ?? false);
   return openPglite(options);
 }
 
@@ -118,6 +166,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: migrationsFolder() });
     },
+    notReadyReason: () => undefined,
     async ping() {
       try {
         await client.query("select 1");
@@ -161,10 +210,12 @@ const readOnly = (query: string) => /^\s*\(?\s*select\b/i.test(query);
  * new connection, instead of answering SERVICE_UNAVAILABLE for an outage that is already over. Writes and
  * everything inside a transaction run exactly once, as before.
  */
-function retryingReads(client: postgres.Sql): postgres.Sql {
+function retryingReads(client: postgres.Sql, gate: () => Error | undefined): postgres.Sql {
   type Params = Parameters<postgres.Sql["unsafe"]>;
   const unsafe = (query: Params[0], params?: Params[1], options?: Params[2]) => {
     const run = (values: boolean) => {
+      const refused = gate();
+      if (refused) return Promise.reject(refused);
       const once = () => {
         const pending = client.unsafe(query, params, options);
         return values ? pending.values() : pending;
@@ -184,13 +235,25 @@ function retryingReads(client: postgres.Sql): postgres.Sql {
         client.unsafe(query, params, options).cursor(...args),
     };
   };
+  const begin = (...args: Parameters<postgres.Sql["begin"]>) => {
+    const refused = gate();
+    return refused ? Promise.reject(refused) : client.begin(...args);
+  };
   return new Proxy(client, {
     get: (target, property, receiver) =>
-      property === "unsafe" ? unsafe : Reflect.get(target, property, receiver),
+      property === "unsafe" ? unsafe : property === "begin" ? begin : Reflect.get(target, property, receiver),
   });
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+/** What a gated database's queries are refused with until its migrations are applied. */
+class NotReadyError extends Error {
+  readonly code = NOT_READY_CODE;
+}
+
+async function openPostgres(url: string, max: number, gated: boolean): Promise<Database> {
+  let migrated = !gated;
+  const gate = () =>
+    migrated ? undefined : new NotReadyError("the database is not ready: its migrations are not applied yet");
   const client = postgres(url, {
     max,
     onnotice: () => {},
@@ -199,27 +262,36 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     // Dates travel as ISO strings with their zone; numeric types stay exact.
     types: {},
   });
-  const db = drizzlePostgres(retryingReads(client), { schema }) as unknown as Db;
+  const db = drizzlePostgres(retryingReads(client, gate), { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
+    notReadyReason: () => (migrated ? undefined : "the database's migrations are not applied yet"),
     async migrate() {
       // One connection holds an advisory lock while migrating, so replicas starting together take turns.
-      const single = postgres(url, { max: 1, onnotice: () => {} });
+      const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      // A connection lost mid-way took its lock and its transaction with it: nothing to unlock or wait for.
+      let lost = false;
+      const noting = (err: unknown) => {
+        lost ||= unreachable(err);
+        throw err;
+      };
       try {
-        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.catch(noting);
         try {
           await migratePostgres(drizzlePostgres(single, { schema }), {
             migrationsFolder: migrationsFolder(),
-          });
+          }).catch(noting);
         } finally {
-          await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+          if (!lost) await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
         }
       } finally {
-        await single.end({ timeout: 5 });
+        await single.end({ timeout: lost ? 0 : 5 });
       }
+      migrated = true;
     },
     async ping() {
+      if (!migrated) return false;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);

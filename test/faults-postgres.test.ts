@@ -6,13 +6,24 @@
  * producers recorded through the real client ends stored exactly once.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type RecordedEvent, type SessionBuddyClient } from "../client/index.js";
-import { openDatabase } from "../db/connection.js";
+import { MIGRATION_LOCK_KEY, migrationsFolder, openDatabase } from "../db/connection.js";
 import { storedSession } from "./client-kit.js";
-import { component, gql, readerToken, type ServiceProcess, spawnService, tempDir, token } from "./harness.js";
-import { SESSIONS } from "./ops.js";
+import {
+  component,
+  gql,
+  readerToken,
+  type ServiceProcess,
+  spawnService,
+  tempDir,
+  token,
+  uuid,
+} from "./harness.js";
+import { SESSIONS, START, startInput } from "./ops.js";
 import { type PgCluster, startPgCluster } from "./pg-cluster.js";
 
 const PRODUCERS = 8;
@@ -237,6 +248,108 @@ describe("the service under Postgres faults", () => {
       expect({ lost, duplicated, stored }).toEqual({ lost: 0, duplicated: 0, stored: sent });
     },
   );
+
+  /** A service on a new database of the cluster, with its exit watched; the database is created first. */
+  async function serviceOn(db: string, start: () => Promise<ServiceProcess>) {
+    const service = await start();
+    cleanups.push(() => service.stop());
+    let exit: string | undefined;
+    service.child.once("exit", (code, signal) => (exit = `exit ${code ?? signal}`));
+    return {
+      service,
+      origin: new URL(service.url).origin,
+      died: () => exit && `the service process ended (${exit}):\n${service.output()}`,
+    };
+  }
+
+  const readyBody = (origin: string) =>
+    fetch(`${origin}/ready`).then(async (r) => ({
+      http: r.status,
+      ...((await r.json()) as Record<string, string>),
+    }));
+
+  it("the database down when the service starts: it listens, answers 503 and SERVICE_UNAVAILABLE, and is ready once the database is", async () => {
+    const db = `sb_f_${randomBytes(4).toString("hex")}`;
+    await cluster.psql(`create database ${db}`);
+    await cluster.stop();
+    let restarted = false;
+    cleanups.push(async () => {
+      if (!restarted) await cluster.start();
+    });
+    const dir = tempDir("sb-faults-pg-");
+    cleanups.push(dir.remove);
+    const { service, origin, died } = await serviceOn(db, () =>
+      spawnService({ DATABASE_URL: cluster.urlOf(db), SESSION_BUDDY_DATA_DIR: dir.path }),
+    );
+    expect((await fetch(`${origin}/health`)).status).toBe(200);
+    const waiting = await readyBody(origin);
+    expect(waiting).toMatchObject({ http: 503, status: "unavailable" });
+    expect(waiting.databaseError).toMatch(/cannot reach .*ECONNREFUSED/);
+    const writer = await token();
+    const refused = await gql(service.url, START, { input: startInput(component("pgw"), uuid()) }, writer);
+    expect(refused.status).toBe(503);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
+    expect(refused.body.errors?.[0]?.message).not.toMatch(/migrat|relation/);
+    expect(service.output()).toMatch(/database not ready \(cannot reach/);
+
+    await cluster.start();
+    restarted = true;
+    const upAt = Date.now();
+    await until("/ready to answer 200", async () => (await readyStatus(origin)) === 200, died);
+    const readyAfterMs = Date.now() - upAt;
+    const id = uuid();
+    const stored = await gql(service.url, START, { input: startInput(component("pgw"), id) }, writer);
+    expect(stored.body.errors).toBeUndefined();
+    console.info(`postgres down at start: /ready 200 ${readyAfterMs} ms after the database was up`);
+    expect(died()).toBeUndefined();
+  });
+
+  it("the database lost in the middle of the migrations: the service retries them and becomes ready, migrated once", async () => {
+    const db = `sb_f_${randomBytes(4).toString("hex")}`;
+    await cluster.psql(`create database ${db}`);
+    // Another replica is migrating: the service's own migration waits on the lock, its connection open.
+    const lock = cluster.hold(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY}); SELECT pg_sleep(600);`, db);
+    cleanups.push(lock.kill);
+    await until(
+      "the test to hold the migration lock",
+      async () =>
+        (await cluster.psql(
+          `select count(*) from pg_locks where locktype = 'advisory' and objid = ${MIGRATION_LOCK_KEY} and granted`,
+          db,
+        )) === "1",
+      () => undefined,
+    );
+    const dir = tempDir("sb-faults-pg-");
+    cleanups.push(dir.remove);
+    const starting = spawnService({ DATABASE_URL: cluster.urlOf(db), SESSION_BUDDY_DATA_DIR: dir.path });
+    starting.then(
+      (s) => cleanups.push(() => s.stop()),
+      () => {},
+    );
+    await until(
+      "the service's migration to wait on the lock",
+      async () =>
+        (await cluster.psql(
+          `select count(*) from pg_locks where locktype = 'advisory' and objid = ${MIGRATION_LOCK_KEY} and not granted`,
+          db,
+        )) === "1",
+      () => undefined,
+    );
+    await cluster.restart();
+    const upAt = Date.now();
+    const { origin, died } = await serviceOn(db, () => starting);
+    await until("/ready to answer 200", async () => (await readyStatus(origin)) === 200, died);
+    const readyAfterMs = Date.now() - upAt;
+    const applied = Number(await cluster.psql("select count(*) from drizzle.__drizzle_migrations", db));
+    const files = JSON.parse(readFileSync(join(migrationsFolder(), "meta", "_journal.json"), "utf8")).entries
+      .length;
+    expect(applied).toBeGreaterThan(0);
+    expect(applied).toBe(files);
+    const sessions = await gql(`${origin}/graphql`, SESSIONS, { first: 1 }, await readerToken());
+    expect(sessions.body.errors).toBeUndefined();
+    console.info(`postgres lost mid-migration: /ready 200 ${readyAfterMs} ms after the database was back`);
+    expect(died()).toBeUndefined();
+  });
 
   it("a read on a pooled connection the server closed unnoticed runs again on a fresh one", async () => {
     const database = await openDatabase({ url: cluster.url, maxConnections: 10 });

@@ -42,6 +42,7 @@ export async function ready(o: ServiceRouteOptions, res: ServerResponse) {
   sendJson(res, ok ? 200 : 503, {
     status,
     database: o.database.kind,
+    ...(ok ? {} : { databaseError: o.database.notReadyReason() ?? "the database did not answer" }),
     liveFeed: feed.state,
     ...(feed.reason ? { liveFeedError: feed.reason } : {}),
   });
