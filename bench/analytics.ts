@@ -8,13 +8,12 @@
  * scratch one.
  */
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import postgres from "postgres";
 import { mintToken } from "../auth/jwt.js";
 import { Scopes } from "../contract/enums.js";
 import { openDatabase } from "../db/connection.js";
 import { seedDatabase } from "../db/seed/main.js";
-import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
+import { fmt, scratchDatabase, spawnService, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;
 
@@ -326,18 +325,11 @@ export async function benchAnalytics(o: AnalyticsBenchOptions): Promise<string[]
       await database.close();
       seeded = `seeded with \`db:seed\` (COPY) in ${summary.seconds.toFixed(0)} s, indexes rebuilt and VACUUM ANALYZE included`;
     }
-    const env = {
+    const service = await spawnService({
       DATABASE_URL: url,
       SESSION_BUDDY_SECRET: SECRET,
       SESSION_BUDDY_ABANDON_AFTER: "86400",
-      SESSION_BUDDY_LOG_LEVEL: "info",
-      NODE_ENV: "production",
-    };
-    const service = await spawnNode(
-      [join(DIST, "cli", "session-buddy.js"), "serve", "--port", "0"],
-      env,
-      /listening on (http:\/\/\S+\/graphql)/,
-    );
+    });
     // The baseline gets the same sort/hash memory the service gives its analytics transactions.
     // Analytics want a plan for the actual values: unnamed statements (no generic plans after 5 runs).
     const sql = postgres(url, {
@@ -357,7 +349,7 @@ export async function benchAnalytics(o: AnalyticsBenchOptions): Promise<string[]
         scopes: [Scopes.READ, Scopes.AUDIT],
         ttlSeconds: 7200,
       });
-      const serviceUrl = service.match[1]!;
+      const serviceUrl = service.url;
       const viaApi = async (c: Case) => {
         const res = await fetch(serviceUrl, {
           method: "POST",

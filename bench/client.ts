@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { mintToken } from "../auth/jwt.js";
 import { createClient } from "../client/index.js";
 import { Scopes } from "../contract/enums.js";
-import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
+import { fmt, scratchDatabase, spawnService, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;
 
@@ -32,19 +32,12 @@ export interface ClientBenchOptions {
 export async function benchClient(o: ClientBenchOptions): Promise<string[]> {
   const scratch = o.databaseUrl ? await scratchDatabase(o.databaseUrl) : undefined;
   const svcDir = mkdtempSync(join(tmpdir(), "sb-bench-svc-"));
-  const env = {
+  const service = await spawnService({
     SESSION_BUDDY_SECRET: SECRET,
     SESSION_BUDDY_DATA_DIR: svcDir,
-    SESSION_BUDDY_LOG_LEVEL: "info",
-    NODE_ENV: "production",
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-  };
-  const service = await spawnNode(
-    [join(DIST, "cli", "session-buddy.js"), "serve", "--port", "0"],
-    env,
-    /listening on (http:\/\/\S+\/graphql)/,
-  );
-  const url = service.match[1]!;
+  });
+  const url = service.url;
   const token = await mintToken({ secret: SECRET, sub: "bench", scopes: [Scopes.WRITE], ttlSeconds: 3600 });
   const reader = await mintToken({ secret: SECRET, sub: "bench", scopes: [Scopes.READ], ttlSeconds: 3600 });
   const slow = await delayingProxy(url, 250);

@@ -10,7 +10,7 @@ import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { mintToken } from "../auth/jwt.js";
 import { Scopes } from "../contract/enums.js";
-import { DIST, fmt, scratchDatabase, spawnNode, summarise } from "./util.js";
+import { DIST, fmt, scratchDatabase, spawnNode, spawnService, summarise } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;
 
@@ -31,19 +31,9 @@ async function connectAll<T>(n: number, connect: (i: number) => Promise<T>, batc
 
 export async function benchFanout(databaseUrl: string, sizes: number[], rounds = 5): Promise<string[]> {
   const db = await scratchDatabase(databaseUrl);
-  const env = {
-    DATABASE_URL: db.url,
-    SESSION_BUDDY_SECRET: SECRET,
-    SESSION_BUDDY_LOG_LEVEL: "info",
-    NODE_ENV: "production",
-  };
-  const service = await spawnNode(
-    [join(DIST, "cli", "session-buddy.js"), "serve", "--port", "0"],
-    env,
-    /listening on (http:\/\/\S+\/graphql)/,
-  );
+  const service = await spawnService({ DATABASE_URL: db.url, SESSION_BUDDY_SECRET: SECRET });
   const baseline = await spawnNode([join(DIST, "bench", "ws-broadcast-server.js")], {}, /listening (\d+)/);
-  const url = service.match[1]!;
+  const url = service.url;
   const wsUrl = url.replace(/^http/, "ws");
   const baseUrl = `127.0.0.1:${baseline.match[1]}`;
   const reader = await mintToken({ secret: SECRET, sub: "bench", scopes: [Scopes.READ], ttlSeconds: 3600 });

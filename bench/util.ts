@@ -86,6 +86,19 @@ export function spawnNode(
   });
 }
 
+/**
+ * `session-buddy serve` as production runs it (NODE_ENV=production, info logs) on a free port, with `env`
+ * on top (the database, the secret); resolves once it listens, with its GraphQL URL.
+ */
+export async function spawnService(env: Record<string, string | undefined>) {
+  const service = await spawnNode(
+    [join(DIST, "cli", "session-buddy.js"), "serve", "--port", "0"],
+    { SESSION_BUDDY_LOG_LEVEL: "info", NODE_ENV: "production", ...env },
+    /listening on (http:\/\/\S+\/graphql)/,
+  );
+  return { ...service, url: service.match[1]! };
+}
+
 /** Runs `total` calls of `fn` with `concurrency` in flight; returns per-call latencies and wall time. */
 export async function drive(total: number, concurrency: number, fn: (i: number) => Promise<void>) {
   const latencies: number[] = [];
