@@ -250,7 +250,7 @@ describe("the service under Postgres faults", () => {
   );
 
   /** A service on a new database of the cluster, with its exit watched; the database is created first. */
-  async function serviceOn(db: string, start: () => Promise<ServiceProcess>) {
+  async function serviceOn(start: () => Promise<ServiceProcess>) {
     const service = await start();
     cleanups.push(() => service.stop());
     let exit: string | undefined;
@@ -262,11 +262,10 @@ describe("the service under Postgres faults", () => {
     };
   }
 
-  const readyBody = (origin: string) =>
-    fetch(`${origin}/ready`).then(async (r) => ({
-      http: r.status,
-      ...((await r.json()) as Record<string, string>),
-    }));
+  const readyBody = async (origin: string): Promise<Record<string, string | number>> => {
+    const r = await fetch(`${origin}/ready`);
+    return { http: r.status, ...((await r.json()) as Record<string, string>) };
+  };
 
   it("the database down when the service starts: it listens, answers 503 and SERVICE_UNAVAILABLE, and is ready once the database is", async () => {
     const db = `sb_f_${randomBytes(4).toString("hex")}`;
@@ -278,13 +277,13 @@ describe("the service under Postgres faults", () => {
     });
     const dir = tempDir("sb-faults-pg-");
     cleanups.push(dir.remove);
-    const { service, origin, died } = await serviceOn(db, () =>
+    const { service, origin, died } = await serviceOn(() =>
       spawnService({ DATABASE_URL: cluster.urlOf(db), SESSION_BUDDY_DATA_DIR: dir.path }),
     );
     expect((await fetch(`${origin}/health`)).status).toBe(200);
     const waiting = await readyBody(origin);
     expect(waiting).toMatchObject({ http: 503, status: "unavailable" });
-    expect(waiting.databaseError).toMatch(/cannot reach .*ECONNREFUSED/);
+    expect(String(waiting.databaseError)).toMatch(/cannot reach .*ECONNREFUSED/);
     const writer = await token();
     const refused = await gql(service.url, START, { input: startInput(component("pgw"), uuid()) }, writer);
     expect(refused.status).toBe(503);
@@ -337,7 +336,7 @@ describe("the service under Postgres faults", () => {
     );
     await cluster.restart();
     const upAt = Date.now();
-    const { origin, died } = await serviceOn(db, () => starting);
+    const { origin, died } = await serviceOn(() => starting);
     await until("/ready to answer 200", async () => (await readyStatus(origin)) === 200, died);
     const readyAfterMs = Date.now() - upAt;
     const applied = Number(await cluster.psql("select count(*) from drizzle.__drizzle_migrations", db));
