@@ -28,12 +28,8 @@ export const CAPTURE_MODES = ["BUFFERED", "STRICT"] as const;
 export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export const CaptureModes = keyed(CAPTURE_MODES);
 
-/**
- * How a command finished: `ok`, `error`, or `interrupted` (the operator cancelled it, e.g. Ctrl-C in a
- * shell). An interrupted command is not an error: it counts in neither a session's errorCount nor a
- * failure rate.
- */
-export const COMMAND_OUTCOMES = ["ok", "error", "interrupted"] as const;
+/** How a command finished. */
+export const COMMAND_OUTCOMES = ["ok", "error"] as const;
 export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
 export const CommandOutcomes = keyed(COMMAND_OUTCOMES);
 

@@ -46,11 +46,6 @@ export const LIMITS = {
   filterTextChars: 256,
   /** Largest `minDurationSeconds` of a session filter. */
   filterDurationSeconds: 1e9,
-  /**
-   * Interruptions a session keeps on record (`interruptedPeriods`), the latest ones; `interruptions`
-   * counts them all. Bounds the row of a session that flaps between ABANDONED and ACTIVE for days.
-   */
-  interruptionPeriods: 100,
 } as const;
 
 /**

@@ -4,7 +4,6 @@ import { badInput, forbidden } from "../errors.js";
 import {
   AGGREGATE_KEYS,
   type AggregateRow as AggregateRowData,
-  ANOMALY_BASELINES,
   ANOMALY_METRICS,
   type Anomaly as AnomalyData,
   type ComponentDuration as ComponentDurationData,
@@ -185,20 +184,8 @@ const SearchHit = builder.objectRef<SearchHitData>("SearchHit").implement({
       description: "The event, for command (event text) hits; null for session hits.",
     }),
     score: t.exposeFloat("score", { description: "ts_rank of the match; higher is better." }),
-    snippet: t.exposeString("snippet", {
-      description:
-        "The matching text around every query word it contains, each marked «like this»; passages far apart are joined with … .",
-    }),
+    snippet: t.exposeString("snippet", { description: "The matching text, terms marked «like this»." }),
     at: t.expose("at", { type: "DateTime", description: "The session's startedAt, or the event's at." }),
-  }),
-});
-
-const AnomalyBaseline = builder.enumType("AnomalyBaseline", {
-  description: "What an anomaly was scored against.",
-  values: describedValues(ANOMALY_BASELINES, {
-    BEFORE: "The metric's own history: the max(7 days, window) before the window.",
-    WINDOW:
-      "The window itself, because the period before it held too few observations (a young deployment, a new component); the median and MAD are robust to the outlier among them.",
   }),
 });
 
@@ -217,11 +204,6 @@ const Anomaly = builder.objectRef<AnomalyData>("Anomaly").implement({
         "The observation, in the metric's unit: seconds, commands, sessions started in the hour, or the hour's failed share (0–1).",
     }),
     baseline: t.exposeFloat("baseline", { description: "Median of the metric's baseline, same unit." }),
-    baselineSource: t.field({
-      type: AnomalyBaseline,
-      description: "Which baseline: the period before the window, or the window itself (too little history).",
-      resolve: (a) => a.baselineSource,
-    }),
     score: t.exposeFloat("score", {
       description:
         "Robust (modified) z-score against the baseline, at least the threshold (per-session metrics: on ln(1 + value)).",
@@ -233,11 +215,10 @@ const Anomaly = builder.objectRef<AnomalyData>("Anomaly").implement({
     }),
     sampleSize: t.exposeInt("sampleSize", {
       nullable: true,
-      description: "Sessions in the hour, or baseline observations (sessions) for per-session metrics.",
+      description: "Sessions in the hour, or baseline observations for per-session metrics.",
     }),
     reason: t.exposeString("reason", {
-      description:
-        "One line for people saying what is unusual, by how much and against which baseline (over the N days before, or over this window when there were too few earlier observations); never shortened.",
+      description: "One line for people saying what is unusual and by how much.",
     }),
   }),
 });
@@ -464,7 +445,7 @@ builder.queryFields((t) => ({
   }),
   detectAnomalies: t.field({
     type: [Anomaly],
-    description: `Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them — or, where that holds too few observations (a young deployment), the window itself (see baselineSource). Needs sessions:read.`,
+    description: `Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them. Needs sessions:read.`,
     authScopes: { read: true },
     args: {
       metric: t.arg.string({ required: true, description: `One of ${list(ANOMALY_METRICS)}.` }),

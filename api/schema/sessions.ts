@@ -126,7 +126,7 @@ builder.mutationFields((t) => ({
   }),
   heartbeat: t.int({
     description:
-      "Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them, and brings back one the reaper ABANDONED (ACTIVE again, the interruption kept in interruptedPeriods, published by sessionResumed); returns how many were touched: those now ACTIVE and the token subject's. Other ids (ENDED sessions among them) are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN).",
+      "Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them; returns how many were touched: those ACTIVE and the token subject's. Other ids are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN).",
     authScopes: { write: true },
     args: {
       ids: t.arg.idList({
@@ -149,7 +149,7 @@ builder.mutationFields((t) => ({
   recordEvents: t.field({
     type: RecordEventsResult,
     description:
-      "Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Every event of such a session, stored or not, is a sign of life (see Session.lastSeenAt); one captured after the reaper abandoned its session brings the session back, as a heartbeat does. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN).",
+      "Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN).",
     authScopes: { write: true },
     args: {
       events: t.arg({

@@ -59,15 +59,13 @@ export type Anomaly = {
   at: Scalars['DateTime']['output'];
   /** Median of the metric's baseline, same unit. */
   baseline: Scalars['Float']['output'];
-  /** Which baseline: the period before the window, or the window itself (too little history). */
-  baselineSource: AnomalyBaseline;
   /** The component. */
   component: Scalars['String']['output'];
   /** The metric asked for: one of session_duration, sessions_per_hour, error_rate, commands_per_session. */
   metric: Scalars['String']['output'];
-  /** One line for people saying what is unusual, by how much and against which baseline (over the N days before, or over this window when there were too few earlier observations); never shortened. */
+  /** One line for people saying what is unusual and by how much. */
   reason: Scalars['String']['output'];
-  /** Sessions in the hour, or baseline observations (sessions) for per-session metrics. */
+  /** Sessions in the hour, or baseline observations for per-session metrics. */
   sampleSize?: Maybe<Scalars['Int']['output']>;
   /** Robust (modified) z-score against the baseline, at least the threshold (per-session metrics: on ln(1 + value)). */
   score: Scalars['Float']['output'];
@@ -76,13 +74,6 @@ export type Anomaly = {
   /** The observation, in the metric's unit: seconds, commands, sessions started in the hour, or the hour's failed share (0–1). */
   value: Scalars['Float']['output'];
 };
-
-/** What an anomaly was scored against. */
-export type AnomalyBaseline =
-  /** The metric's own history: the max(7 days, window) before the window. */
-  | 'BEFORE'
-  /** The window itself, because the period before it held too few observations (a young deployment, a new component); the median and MAD are robust to the outlier among them. */
-  | 'WINDOW';
 
 /** How the producer treats the service while the session runs; stamped on the session at start. */
 export type CaptureMode =
@@ -111,8 +102,6 @@ export type ClientHealthInput = {
 export type CommandOutcome =
   /** It failed; counted in the session's errorCount. */
   | 'error'
-  /** The operator cancelled it before it finished (Ctrl-C in a shell); not an error: counted in neither errorCount nor any failure rate. */
-  | 'interrupted'
   /** It completed without an error. */
   | 'ok';
 
@@ -268,9 +257,9 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Records a session's end and returns the session. Ending an ENDED session returns it unchanged; a late end turns an ABANDONED one into ENDED with its true end time. NOT_FOUND for an unknown id, FORBIDDEN for another subject's session. Needs sessions:write, and the session's component in the token's components claim when it has one. */
   endSession: Session;
-  /** Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them, and brings back one the reaper ABANDONED (ACTIVE again, the interruption kept in interruptedPeriods, published by sessionResumed); returns how many were touched: those now ACTIVE and the token subject's. Other ids (ENDED sessions among them) are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN). */
+  /** Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them; returns how many were touched: those ACTIVE and the token subject's. Other ids are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN). */
   heartbeat: Scalars['Int']['output'];
-  /** Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Every event of such a session, stored or not, is a sign of life (see Session.lastSeenAt); one captured after the reaper abandoned its session brings the session back, as a heartbeat does. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN). */
+  /** Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN). */
   recordEvents: RecordEventsResult;
   /** Records a session's start and returns the session; actor is the token's subject. The same id again returns the stored session unchanged (FORBIDDEN when another subject started it). Needs sessions:write, and the component in the token's components claim when it has one. */
   startSession: Session;
@@ -323,7 +312,7 @@ export type Query = {
   aggregateSessions: Array<AggregateRow>;
   /** Per component (alphabetical), the mean duration of the window's finished (ENDED or ABANDONED) sessions; components with none are left out. Needs sessions:read. */
   averageSessionDuration: Array<ComponentDuration>;
-  /** Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them — or, where that holds too few observations (a young deployment), the window itself (see baselineSource). Needs sessions:read. */
+  /** Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them. Needs sessions:read. */
   detectAnomalies: Array<Anomaly>;
   /** Sessions matching the filter, oldest first, as NDJSON or CSV; at most 10000 (default 1000). Stream larger exports from GET /export/sessions.ndjson or .csv. Needs sessions:read. */
   exportSessions: Scalars['String']['output'];
@@ -514,7 +503,7 @@ export type SearchHit = {
   score: Scalars['Float']['output'];
   /** The session matched, or the session of the event matched. */
   sessionId: Scalars['ID']['output'];
-  /** The matching text around every query word it contains, each marked «like this»; passages far apart are joined with … . */
+  /** The matching text, terms marked «like this». */
   snippet: Scalars['String']['output'];
 };
 
@@ -548,17 +537,17 @@ export type Session = {
   componentVersion?: Maybe<Scalars['String']['output']>;
   /** True when its start or end reached the service more than 60 s after capture. */
   delayed: Scalars['Boolean']['output'];
-  /** endedAt − startedAt in seconds, for ENDED and ABANDONED sessions (for ABANDONED ones: start to last sign of life), interruptions included; null while ACTIVE. */
+  /** endedAt − startedAt in seconds (capture times), for ENDED and ABANDONED sessions; null while ACTIVE. */
   durationSeconds?: Maybe<Scalars['Float']['output']>;
   /** How it ended; null while ACTIVE. */
   endReason?: Maybe<EndReason>;
   /** When the service learned of the end, or abandoned the session (service clock); null while ACTIVE. */
   endReceivedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Capture time of the end on the client; for an ABANDONED session its last sign of life (lastSeenAt when it was abandoned, moved on by events received later that were captured before the abandon). Null while ACTIVE. */
+  /** Capture time of the end on the client; for an ABANDONED session the last time it was heard from. Null while ACTIVE. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The producer's runtime as a JSON object: nodeVersion, platform, cwd (at most 500 characters), …; {} when none. */
   environment: Scalars['JSON']['output'];
-  /** Stored events with outcome error, of any kind (a command counts once it completes with error); an interrupted command is not an error. */
+  /** Stored events with outcome error, of any kind (a command counts once it completes with error). */
   errorCount: Scalars['Int']['output'];
   /** Stored events of every kind; below the highest seq when some never arrived (a gap). */
   eventCount: Scalars['Int']['output'];
@@ -570,11 +559,7 @@ export type Session = {
   hostname?: Maybe<Scalars['String']['output']>;
   /** The UUID the client chose (v7 recommended); a repeated start with it returns this session. */
   id: Scalars['ID']['output'];
-  /** Those interruptions, oldest first (the latest 100 when there were more); empty when none. */
-  interruptedPeriods: Array<SessionInterruption>;
-  /** How many times the reaper abandoned the session and a heartbeat or event from it brought it back (0 for most). */
-  interruptions: Scalars['Int']['output'];
-  /** Its last sign of life, never moving back: the service's receipt of its start, a heartbeat or its end, or the latest moment an event received from it describes (capture time, plus a completed command's duration; at most the event's receipt). Capture time rather than receipt, so that events delivered late (a journal replayed after the shell died) date its life truly. */
+  /** When the service last heard from the session (start, heartbeat, events stored, end), service clock. */
   lastSeenAt: Scalars['DateTime']['output'];
   /** Free-form JSON object from the start (at most 16 KiB serialised), with the end's metadata merged in (its keys win); {} when none. */
   metadata: Scalars['JSON']['output'];
@@ -582,8 +567,6 @@ export type Session = {
   pid?: Maybe<Scalars['Int']['output']>;
   /** When the service first learned of the session (service clock). */
   receivedAt: Scalars['DateTime']['output'];
-  /** When it last came back from ABANDONED (service clock), the resume point of sessionResumed; null when it never did. */
-  resumedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The shell's class name, e.g. CrackerjackShell; null when not reported. */
   shellType?: Maybe<Scalars['String']['output']>;
   /** Capture time of the start on the client (the service's receipt time when the start carried none); never re-stamped. */
@@ -687,7 +670,7 @@ export type SessionEventInput = {
   eventId: Scalars['ID']['input'];
   /** What happened, matching ^[a-z][a-z0-9_]{0,63}$: command, error, note, workflow_step, …; command counts in commandCount. */
   kind: Scalars['String']['input'];
-  /** ok, error or interrupted (a CommandOutcome); anything else rejects this event. */
+  /** ok or error (a CommandOutcome); anything else rejects this event. */
   outcome?: InputMaybe<Scalars['String']['input']>;
   /** A JSON object of details, at most 16 KiB serialised and 32 levels deep; a completion's payload is merged into the stored one. */
   payload?: InputMaybe<Scalars['JSON']['input']>;
@@ -705,7 +688,7 @@ export type SessionEventInput = {
 export type SessionFilter = {
   /** Only sessions started by this token subject. */
   actor?: InputMaybe<Scalars['String']['input']>;
-  /** Only sessions whose start or end the service received, or that came back from ABANDONED, after this time (catch-up of live feeds). */
+  /** Only sessions whose start or end the service received after this time (catch-up of live feeds). */
   changedAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only this component. */
   component?: InputMaybe<Scalars['String']['input']>;
@@ -713,8 +696,6 @@ export type SessionFilter = {
   delayed?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only sessions reporting this host. */
   hostname?: InputMaybe<Scalars['String']['input']>;
-  /** Only the sessions this reference names: a full id (exactly that one), a prefix of at least 4 hex digits, or the short id — the last 8 hex digits (exactly 8 digits match as a prefix or as the short id). Hyphens are optional, case does not matter; anything else is BAD_USER_INPUT. Several sessions may match: ask for first: 2 to learn whether the reference is unique. */
-  idRef?: InputMaybe<Scalars['String']['input']>;
   /** Only ENDED or ABANDONED sessions that lasted at least this many seconds (0 … 1000000000). */
   minDurationSeconds?: InputMaybe<Scalars['Float']['input']>;
   /** Only sessions with startedAt at or after this time. */
@@ -744,24 +725,11 @@ export type SessionGraph = {
   truncated: Scalars['Boolean']['output'];
 };
 
-/** A stretch during which the reaper had the session ABANDONED and it came back: the service heard nothing for the abandon timeout (an outage, a network partition, a suspended machine), then a heartbeat or an event from it. */
-export type SessionInterruption = {
-  __typename?: 'SessionInterruption';
-  /** When the reaper abandoned it (service clock); between from and to. */
-  abandonedAt: Scalars['DateTime']['output'];
-  /** Its last sign of life before the silence: the endedAt the reaper gave it (see lastSeenAt). */
-  from: Scalars['DateTime']['output'];
-  /** to − from in seconds: how long the service did not hear from it. */
-  seconds: Scalars['Float']['output'];
-  /** When the service heard from it again and made it ACTIVE (service clock). */
-  to: Scalars['DateTime']['output'];
-};
-
 /** Where a session is in its life: ACTIVE, then ENDED or ABANDONED. */
 export type SessionStatus =
-  /** Nothing heard for the abandon timeout (SESSION_BUDDY_ABANDON_AFTER, default 90 s); set by the reaper. A late end turns it into ENDED; a heartbeat, or an event captured after the abandon, makes it ACTIVE again (see Session.interruptions). */
+  /** Nothing heard for the abandon timeout (SESSION_BUDDY_ABANDON_AFTER, default 90 s); set once by the reaper, and turned into ENDED if a late end arrives. */
   | 'ABANDONED'
-  /** Started and not ended; heartbeats and events keep it alive (and bring an ABANDONED one back). */
+  /** Started and not ended; heartbeats and events keep it alive. */
   | 'ACTIVE'
   /** An end was received (also a late end after the session was abandoned). */
   | 'ENDED';
@@ -805,7 +773,7 @@ export type StartSessionInput = {
 /** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** The number of ACTIVE sessions: the current count at once, then each time it changes (a start, an end, an abandon, a comeback). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read. */
+  /** The number of ACTIVE sessions: the current count at once, then each time it changes. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read. */
   activeSessionCount: Scalars['Int']['output'];
   /** Every session's events as they are stored, and commands again as they complete (no replay); optionally one component's, or some kinds. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again, and read what was missed from the sessions' events. Command text needs audit:read. Needs sessions:read. */
   liveEvents: SessionEvent;
@@ -813,8 +781,6 @@ export type Subscription = {
   sessionEnded: Session;
   /** One session's events: the stored ones after afterSeq in seq order, then live ones, with no gap and no duplicate. A command comes again when it completes (same id, now with outcome). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with afterSeq. Command text needs audit:read. Needs sessions:read. */
   sessionEvents: SessionEvent;
-  /** A session the reaper had ABANDONED came back: a heartbeat or an event from it made it ACTIVE again (its interruptions count and interruptedPeriods say when it was silent). With `after`, the ones that came back since come first (each once, in its current state, by its latest resumedAt). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read. */
-  sessionResumed: Session;
   /** A new session was stored (not on a repeated start of a known id). With `after`, the ones stored since come first. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read. */
   sessionStarted: Session;
 };
@@ -846,14 +812,6 @@ export type SubscriptionSessionEndedArgs = {
 export type SubscriptionSessionEventsArgs = {
   afterSeq?: InputMaybe<Scalars['Int']['input']>;
   sessionId: Scalars['ID']['input'];
-};
-
-
-/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
-export type SubscriptionSessionResumedArgs = {
-  after?: InputMaybe<Scalars['DateTime']['input']>;
-  component?: InputMaybe<Scalars['String']['input']>;
-  type?: InputMaybe<Scalars['String']['input']>;
 };
 
 

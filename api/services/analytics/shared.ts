@@ -112,16 +112,8 @@ export interface SearchHit {
   at: Date;
 }
 
-/**
- * What an anomaly was scored against: the period before the window (BEFORE), or, when that held too few
- * observations (a young deployment, a new component), the window itself (WINDOW).
- */
-export const ANOMALY_BASELINES = ["BEFORE", "WINDOW"] as const;
-export type AnomalyBaseline = (typeof ANOMALY_BASELINES)[number];
-
 export interface Anomaly {
   metric: AnomalyMetric;
-  baselineSource: AnomalyBaseline;
   at: Date;
   value: number;
   baseline: number;
@@ -214,11 +206,6 @@ export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => 
 
 export const SNIPPET_OPTIONS =
   'StartSel=«, StopSel=», MaxWords=24, MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
-/** The passage a snippet adds for a query word its fragments missed: one short fragment around it. */
-export const WORD_SNIPPET_OPTIONS =
-  "StartSel=«, StopSel=», MaxWords=12, MinWords=4, ShortWord=2, MaxFragments=1";
-/** Query words a snippet makes sure to show (each may add one passage). */
-export const SNIPPET_WORDS = 8;
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(1)}s`;
