@@ -59,17 +59,26 @@ describe("session-buddy serve as a process", () => {
     expect(r.stderr).toMatch(/SESSION_BUDDY_SECRET .* or SESSION_BUDDY_JWKS is required/);
   });
 
-  it("says clearly when the database is unreachable", async () => {
-    const r = await runCli(["serve"], {
+  it("keeps running when the database is unreachable, and says why on /ready and in its log", async ({
+    serve,
+  }) => {
+    const service = await serve({
       DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
       SESSION_BUDDY_SECRET: "a-real-secret-of-at-least-32-random-chars-0123",
     });
-    expect(r.code).toBe(1);
-    // The progress lines say what it was doing; the last line says why it stopped, with no stack trace.
-    const lines = r.stderr.trim().split("\n");
-    expect(lines.at(-1)).toMatch(/cannot (open the database|apply migrations).*127\.0\.0\.1:1/);
-    expect(lines.slice(0, -1).join("\n")).toMatch(/connecting to postgres:\/\/nobody@127\.0\.0\.1:1\/none/);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
+    const origin = new URL(service.url).origin;
+    expect((await fetch(`${origin}/health`)).status).toBe(200);
+    const ready = await fetch(`${origin}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      status: "unavailable",
+      databaseError: expect.stringMatching(/cannot reach postgres:\/\/nobody@127\.0\.0\.1:1\/none/),
+    });
+    expect(service.output()).toMatch(
+      /database not ready \(cannot reach postgres:\/\/nobody@127\.0\.0\.1:1\/none/,
+    );
+    expect(service.output()).not.toMatch(/^\s+at /m);
+    expect(service.child.exitCode).toBeNull();
   });
 
   it("says in one line that the port is busy, with no stack trace", async ({ dir, defer }) => {
