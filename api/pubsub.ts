@@ -16,6 +16,8 @@ export type EventWire = Wire<SessionEventRow>;
 export type Topics = {
   "session:started": [SessionWire];
   "session:ended": [SessionWire];
+  /** A session the reaper had abandoned came back (a heartbeat or an event from it). */
+  "session:resumed": [SessionWire];
   "session:event": [sessionId: string, payload: EventWire];
   /** Every event of every session, with its session's component (live feeds across sessions). */
   "events:all": [EventWire & { component: string }];
@@ -184,6 +186,7 @@ export function sessionToWire(row: SessionRow): SessionWire {
     lastSeenAt: row.lastSeenAt.toISOString(),
     receivedAt: row.receivedAt.toISOString(),
     endReceivedAt: toIso(row.endReceivedAt),
+    resumedAt: toIso(row.resumedAt),
   };
 }
 
@@ -196,6 +199,7 @@ export function sessionFromWire(w: SessionWire): SessionRow {
     lastSeenAt: new Date(w.lastSeenAt),
     receivedAt: new Date(w.receivedAt),
     endReceivedAt: d(w.endReceivedAt),
+    resumedAt: d(w.resumedAt),
   };
 }
 

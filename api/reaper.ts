@@ -1,3 +1,4 @@
+import type { SessionRow } from "../db/schema.js";
 import type { SessionService } from "./services/sessions.js";
 
 export interface ReaperOptions {
@@ -9,15 +10,24 @@ export interface ReaperOptions {
 /**
  * Abandons sessions whose heartbeats stopped. Safe to run in every replica: each session is abandoned
  * by exactly one of them (see {@link SessionService.reap}).
+ *
+ * Silence is only evidence while the service could hear: a session whose heartbeats went unanswered
+ * because this service was down (or could not reach its database) is not silent, the service was deaf.
+ * So the reaper abandons nothing until a full abandon period has passed since it started, and since the
+ * last pass that failed: every session gets that long to check in again. Measured on the service clock.
  */
 export class Reaper {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private running: Promise<SessionRow[]> | undefined;
+  /** Since when the service has been able to hear from sessions: its start, or the last failed pass. */
+  private listeningSince: number;
 
   constructor(
     private readonly sessions: SessionService,
     private readonly options: ReaperOptions,
-  ) {}
+  ) {
+    this.listeningSince = sessions.now().getTime();
+  }
 
   start() {
     if (this.timer) return;
@@ -30,12 +40,25 @@ export class Reaper {
     this.timer = undefined;
   }
 
-  /** One pass now; concurrent calls share the pass in flight. */
-  async tick() {
+  /** When the grace after the start (or the last failed pass) ends and sessions may be abandoned again. */
+  get graceUntil(): Date {
+    return new Date(this.listeningSince + this.options.abandonAfterSeconds * 1000);
+  }
+
+  /**
+   * One pass now; concurrent calls share the pass in flight. Resolves with the sessions it abandoned:
+   * none during the grace, and none when the pass failed (which is logged and starts the grace again).
+   */
+  async tick(): Promise<SessionRow[]> {
     if (this.running) return this.running;
+    if (this.sessions.now().getTime() < this.graceUntil.getTime()) return [];
     this.running = this.sessions
       .reap(this.options.abandonAfterSeconds)
-      .catch((err) => this.options.logger?.error("reaper pass failed", err))
+      .catch((err) => {
+        this.listeningSince = this.sessions.now().getTime();
+        this.options.logger?.error("reaper pass failed", err);
+        return [];
+      })
       .finally(() => {
         this.running = undefined;
       });

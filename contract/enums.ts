@@ -23,13 +23,26 @@ export const EndReasons = keyed(END_REASONS);
 export const END_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const satisfies readonly EndReason[];
 export type EndSignal = (typeof END_SIGNALS)[number];
 
+/** Process exit code for each way a shell ends: 128 + the signal's number for signals, as shells do. */
+export const ExitCodes = {
+  EXIT: 0,
+  ERROR: 1,
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+} as const satisfies Partial<Record<EndReason, number>>;
+
 /** BUFFERED: journal and deliver later; STRICT: refuse to proceed until the service acknowledged. */
 export const CAPTURE_MODES = ["BUFFERED", "STRICT"] as const;
 export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export const CaptureModes = keyed(CAPTURE_MODES);
 
-/** How a command finished. */
-export const COMMAND_OUTCOMES = ["ok", "error"] as const;
+/**
+ * How a command finished: `ok`, `error`, or `interrupted` (the operator cancelled it, e.g. Ctrl-C in a
+ * shell). An interrupted command is not an error: it counts in neither a session's errorCount nor a
+ * failure rate.
+ */
+export const COMMAND_OUTCOMES = ["ok", "error", "interrupted"] as const;
 export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
 export const CommandOutcomes = keyed(COMMAND_OUTCOMES);
 

@@ -46,6 +46,11 @@ export const LIMITS = {
   filterTextChars: 256,
   /** Largest `minDurationSeconds` of a session filter. */
   filterDurationSeconds: 1e9,
+  /**
+   * Interruptions a session keeps on record (`interruptedPeriods`), the latest ones; `interruptions`
+   * counts them all. Bounds the row of a session that flaps between ABANDONED and ACTIVE for days.
+   */
+  interruptionPeriods: 100,
 } as const;
 
 /**
@@ -61,3 +66,28 @@ export const PATTERNS = {
 
 /** True when `name` is a valid component name. */
 export const isComponentName = (name: string): boolean => new RegExp(PATTERNS.componentName).test(name);
+
+/**
+ * Bounds of the read side: how far back a window may reach and how much one answer may hold. The GraphQL
+ * schema, the services and the CLI check the same numbers.
+ */
+export const QUERY_LIMITS = {
+  /** Longest window in days (`days`, `--days`). */
+  days: 3650,
+  /** Largest page of sessions, events or rows (`first`, `limit`). */
+  page: 1000,
+  /** Sessions in one `exportSessions` answer (stream larger exports from the HTTP route). */
+  exportRows: 10_000,
+  /** Hits in one search answer. */
+  searchHits: 100,
+  /** One free-text query. */
+  queryChars: 256,
+  /** Hops of the session graph. */
+  graphDepth: 4,
+  /** Nodes of the session graph. */
+  graphNodes: 1000,
+  /** Buckets of a time series. */
+  buckets: 1000,
+  /** Longest analytics window, in seconds. */
+  windowSeconds: 366 * 86_400,
+} as const;

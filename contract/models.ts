@@ -10,6 +10,7 @@ import {
 } from "./enums.js";
 import { type BadInputReason, BadInputReasons, ErrorCodes, ForbiddenReasons } from "./errors.js";
 import { DEFAULT_SESSION_TYPE, EVENT_MODEL_VERSION, LIMITS, PATTERNS } from "./limits.js";
+import { ID_REF_FORMS, parseIdRef } from "./short-id.js";
 
 /**
  * The event models: the one definition that validates API input and is published as JSON Schema
@@ -235,8 +236,16 @@ export const sessionFilterModel = z.object({
   startedBefore: z.date().nullish(),
   minDurationSeconds: filterDuration.nullish(),
   delayed: z.boolean().nullish(),
-  /** Started or ended (as received by the service) after this time: a live feed's catch-up after a gap. */
+  /**
+   * Started, ended or resumed (as received by the service) after this time: a live feed's catch-up after
+   * a gap.
+   */
   changedAfter: z.date().nullish(),
+  /** A reference to sessions by id: the full id, a hex prefix of it, or its short form (see short-id.ts). */
+  idRef: z
+    .string()
+    .refine((ref) => parseIdRef(ref) !== null, `must be ${ID_REF_FORMS}; hyphens are optional`)
+    .nullish(),
 });
 export type SessionFilter = z.output<typeof sessionFilterModel>;
 

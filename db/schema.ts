@@ -63,6 +63,26 @@ export function eventSearchVector(t: { text: AnyPgColumn }): SQL {
   return sql`to_tsvector('english'::regconfig, ${t.text})`;
 }
 
+/**
+ * One stretch during which the reaper had a session ABANDONED and it came back (see
+ * `SessionService.resume`), as ISO 8601 instants in UTC.
+ */
+export interface InterruptionRecord {
+  /** Its last sign of life before the silence: the endedAt the reaper gave it. */
+  from: string;
+  /** When the reaper abandoned it (service clock). */
+  abandonedAt: string;
+  /** When the service heard from it again and made it ACTIVE (service clock). */
+  to: string;
+}
+
+/** `value` as a SQL list of literals, for a CHECK: `'a', 'b'`. */
+const literals = (values: readonly string[]): SQL =>
+  sql.join(
+    values.map((v) => sqlText(v)),
+    sql`, `,
+  );
+
 export const sessions = pgTable(
   "sessions",
   {
@@ -96,6 +116,12 @@ export const sessions = pgTable(
     startEventId: text("start_event_id"),
     eventVersion: text("event_version").notNull().default(EVENT_MODEL_VERSION),
     clientHealth: jsonb("client_health").$type<Record<string, unknown>>(),
+    /** Times the reaper abandoned it and a sign of life brought it back. */
+    interruptions: integer("interruptions").notNull().default(0),
+    /** The latest of those interruptions (at most `LIMITS.interruptionPeriods`), oldest first. */
+    interruptedPeriods: jsonb("interrupted_periods").$type<InterruptionRecord[]>().notNull().default([]),
+    /** When it last came back from ABANDONED (service clock); the resume point of `sessionResumed`. */
+    resumedAt: ts("resumed_at"),
     searchVector: tsvector("search_vector")
       .notNull()
       .generatedAlwaysAs((): SQL => sessionSearchVector(sessions)),
@@ -131,6 +157,11 @@ export const sessions = pgTable(
       t.id,
     ),
     index("sessions_search_idx").using("gin", t.searchVector),
+    // The short form of an id is its last 8 hex digits (UUID v7's first ones are a timestamp); prefixes
+    // need no index of their own, they are a range of the primary key.
+    index("sessions_short_id_idx").on(sql`right((${t.id})::text, 8)`),
+    // Few sessions ever come back; the replay of sessionResumed reads only those.
+    index("sessions_resumed_at_idx").on(t.resumedAt).where(sql`${t.resumedAt} is not null`),
     check("sessions_pid_range", sql`${t.pid} is null or (${t.pid} between 1 and ${sqlText(LIMITS.pidMax)})`),
     check("sessions_component_pattern", sql`${t.component} ~ ${sqlText(PATTERNS.componentName)}`),
   ],
@@ -163,6 +194,10 @@ export const sessionEvents = pgTable(
     index("session_events_error_class_idx")
       .on(t.sessionId, t.errorClass)
       .where(sql`${t.errorClass} is not null`),
+    check(
+      "session_events_outcome_known",
+      sql`${t.outcome} is null or ${t.outcome} in (${literals(COMMAND_OUTCOMES)})`,
+    ),
   ],
 );
 

@@ -1,19 +1,9 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import { rowsOf } from "../db/rows.js";
 import type { SeedSession } from "../db/seed/main.js";
-import {
-  backends,
-  codeOf,
-  gql,
-  openTestDatabase,
-  readerToken,
-  runCli,
-  startService,
-  type TestDatabase,
-  type TestService,
-  token,
-} from "./harness.js";
+import { it, suiteTokens, useDatabase, useService } from "./fixture.js";
+import { backends, codeOf, gql, runCli, token } from "./harness.js";
 import {
   clean,
   durationOf,
@@ -74,11 +64,11 @@ function near(actual: number | null | undefined, expected: number | null | undef
   expect(Math.abs(actual! - expected), what).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected)));
 }
 
+const { reader } = await suiteTokens();
+const readOnly = await token({ sub: "viewer", scopes: ["sessions:read"] });
+
 describe.each(backends())("analytics on %s", (backend) => {
-  let db: TestDatabase;
-  let svc: TestService;
-  let reader: string;
-  let readOnly: string;
+  const db = useDatabase(backend);
   let data: Seeded;
   const planted = {
     long: "",
@@ -88,7 +78,6 @@ describe.each(backends())("analytics on %s", (backend) => {
   };
 
   beforeAll(async () => {
-    db = await openTestDatabase(backend);
     data = await loadSeed(db.database, SEED);
 
     // Anomalies planted in the last 24 h: a 19-hour shell, a command storm, a surge of starts, a burst
@@ -134,15 +123,8 @@ describe.each(backends())("analytics on %s", (backend) => {
     await plant(db.database, data, [long, storm, ...surge, ...failures], stormEvents);
     planted.long = long.id;
     planted.storm = storm.id;
-
-    svc = await startService(backend, { database: db, now: () => T });
-    reader = await readerToken();
-    readOnly = await token({ sub: "viewer", scopes: ["sessions:read"] });
   });
-  afterAll(async () => {
-    await svc?.stop();
-    await db?.close();
-  });
+  const svc = useService(backend, { database: db, now: () => T });
 
   const q = async (query: string, variables: Record<string, unknown> = {}, bearer = reader) => {
     const r = await gql(svc.url, query, variables, bearer);
@@ -742,13 +724,7 @@ describe.each(backends())("analytics on %s", (backend) => {
 });
 
 describe.each(backends())("analytics on an empty %s database", (backend) => {
-  let svc: TestService;
-  let reader: string;
-  beforeAll(async () => {
-    svc = await startService(backend);
-    reader = await readerToken();
-  });
-  afterAll(() => svc.stop());
+  const svc = useService(backend);
 
   it("answers every query with empty results or zero buckets, never an error", async () => {
     const cases: [string, Record<string, unknown>, unknown][] = [

@@ -1,17 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import type { SeedSession } from "../db/seed/main.js";
-import {
-  backends,
-  gql,
-  openTestDatabase,
-  readerToken,
-  startService,
-  type TestDatabase,
-  type TestService,
-  token,
-} from "./harness.js";
+import { it, suiteTokens, useDatabase, useService } from "./fixture.js";
+import { backends, gql, token } from "./harness.js";
 import { durationOf, loadSeed, type Seeded } from "./seed-helpers.js";
 
 const T = new Date("2026-06-03T12:00:00.000Z");
@@ -51,14 +43,13 @@ function parseCsv(text: string): string[][] {
 const byStart = (a: SeedSession, b: SeedSession) =>
   a.startedAt.getTime() - b.startedAt.getTime() || (a.id < b.id ? -1 : 1);
 
+const { reader } = await suiteTokens();
+
 describe.each(backends())("session exports on %s", (backend) => {
-  let db: TestDatabase;
-  let svc: TestService;
-  let reader: string;
+  const db = useDatabase(backend);
   let data: Seeded;
 
   beforeAll(async () => {
-    db = await openTestDatabase(backend);
     data = await loadSeed(db.database, { sessions: 1500, events: 6000, seed: 3, days: 5, now: T });
     // Bulk rows with ~8 KB of metadata each (64 MB of export), started before the seeded period.
     await db.database.db.execute(sql`
@@ -69,13 +60,8 @@ describe.each(backends())("session exports on %s", (backend) => {
         ${new Date(T.getTime() - 30 * 86_400_000).toISOString()}::timestamptz + i * interval '1 second' + interval '1 minute',
         'EXIT', 'loader', jsonb_build_object('blob', repeat(md5(i::text), ${BULK_METADATA_CHARS / 32}))
       from generate_series(1, ${BULK}) i`);
-    svc = await startService(backend, { database: db, now: () => T });
-    reader = await readerToken();
   });
-  afterAll(async () => {
-    await svc?.stop();
-    await db?.close();
-  });
+  const svc = useService(backend, { database: db, now: () => T });
 
   const url = (path: string) => `${svc.origin}${path}`;
   const get = (path: string, bearer: string | null = reader) =>

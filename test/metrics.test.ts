@@ -1,17 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  backends,
-  gql,
-  openTestDatabase,
-  readerToken,
-  spawnService,
-  startService,
-  type TestDatabase,
-  type TestService,
-  tempDir,
-  token,
-  uuid,
-} from "./harness.js";
+import { beforeAll, describe, expect } from "vitest";
+import { it, suiteTokens, useDatabase, useService } from "./fixture.js";
+import { backends, gql, startService, type TestService, token, uuid } from "./harness.js";
 import { END, event, HEARTBEAT, RECORD, START, startInput } from "./ops.js";
 
 // ---------------------------------------------------------------------------------------------------
@@ -246,27 +235,17 @@ describe("the Prometheus text parser used here", () => {
   });
 });
 
+const { writer: alice, reader } = await suiteTokens();
+
 describe.each(backends())("/metrics on %s", (backend) => {
-  let db: TestDatabase;
-  let svc: TestService;
-  let alice: string;
-  let reader: string;
   const base = Date.now() - 10 * 60_000;
   let clock = base;
   const ids = { s1: uuid(), s2: uuid(), s3: uuid(), s4: uuid(), s5: uuid(), s7: uuid() };
-
-  beforeAll(async () => {
-    db = await openTestDatabase(backend);
-    svc = await startService(backend, { database: db, now: () => new Date(clock) });
-    // The test moves the clock and reaps by hand.
-    svc.app.reaper.stop();
-    alice = await token({ sub: "alice" });
-    reader = await readerToken();
-  });
-  afterAll(async () => {
-    await svc?.stop();
-    await db?.close();
-  });
+  const db = useDatabase(backend);
+  const options = { database: db, now: () => new Date(clock) };
+  const svc = useService(backend, options);
+  // The test moves the clock and reaps by hand.
+  beforeAll(() => svc.app.reaper.stop());
 
   const ok = async (query: string, variables: Record<string, unknown>, bearer = alice) => {
     const r = await gql(svc.url, query, variables, bearer);
@@ -414,7 +393,8 @@ describe.each(backends())("/metrics on %s", (backend) => {
 
   it("reads the gauges from the database: right after a restart on the same database", async () => {
     await svc.stop();
-    svc = await startService(backend, { database: db, now: () => new Date(clock) });
+    // The suite's handle speaks to the new service from here on, and stops it after the suite.
+    Object.assign(svc, await startService(backend, options));
     const m = await scrape(svc);
     expect(series(m, "active_sessions")).toEqual({ "component_name=alpha": 1 });
     expect(value(m, "session_quality_score", { component_name: "alpha" })).toBeCloseTo(50, 6);
@@ -424,52 +404,34 @@ describe.each(backends())("/metrics on %s", (backend) => {
     expect(series(m, "session_end_total")).toEqual({});
   });
 
-  it("is off when metrics are disabled", async () => {
+  it("is off when metrics are disabled", async ({ defer }) => {
     const off = await startService(backend, { metricsEnabled: false });
-    try {
-      const res = await fetch(`${off.origin}/metrics`);
-      expect(res.status).toBe(404);
-    } finally {
-      await off.stop();
-    }
+    defer(() => off.stop());
+    const res = await fetch(`${off.origin}/metrics`);
+    expect(res.status).toBe(404);
   });
 });
 
 describe("PROMETHEUS_METRICS_ENABLED", () => {
-  it("false turns the route off in a real service process; the default serves it", async () => {
-    const dir = tempDir();
-    try {
-      const off = await spawnService({
-        SESSION_BUDDY_DATA_DIR: dir.path,
-        PROMETHEUS_METRICS_ENABLED: "false",
-      });
-      try {
-        expect((await fetch(off.url.replace("/graphql", "/metrics"))).status).toBe(404);
-        expect((await fetch(off.url.replace("/graphql", "/health"))).status).toBe(200);
-      } finally {
-        await off.stop();
-      }
-      const on = await spawnService({ SESSION_BUDDY_DATA_DIR: dir.path });
-      try {
-        const res = await fetch(on.url.replace("/graphql", "/metrics"));
-        expect(res.status).toBe(200);
-        const families = parsePrometheus(await res.text());
-        for (const name of [
-          "session_start_total",
-          "session_end_total",
-          "session_duration_seconds",
-          "active_sessions",
-          "session_quality_score",
-          "event_emit_success_total",
-          "event_emit_failure_total",
-          "event_emit_duration_seconds",
-        ])
-          expect(families.has(name), name).toBe(true);
-      } finally {
-        await on.stop();
-      }
-    } finally {
-      dir.remove();
-    }
+  it("false turns the route off in a real service process; the default serves it", async ({ dir, serve }) => {
+    const off = await serve({ SESSION_BUDDY_DATA_DIR: dir, PROMETHEUS_METRICS_ENABLED: "false" });
+    expect((await fetch(off.url.replace("/graphql", "/metrics"))).status).toBe(404);
+    expect((await fetch(off.url.replace("/graphql", "/health"))).status).toBe(200);
+    await off.stop(); // the next one opens the same data dir
+    const on = await serve({ SESSION_BUDDY_DATA_DIR: dir });
+    const res = await fetch(on.url.replace("/graphql", "/metrics"));
+    expect(res.status).toBe(200);
+    const families = parsePrometheus(await res.text());
+    for (const name of [
+      "session_start_total",
+      "session_end_total",
+      "session_duration_seconds",
+      "active_sessions",
+      "session_quality_score",
+      "event_emit_success_total",
+      "event_emit_failure_total",
+      "event_emit_duration_seconds",
+    ])
+      expect(families.has(name), name).toBe(true);
   });
 });

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { publishedModels } from "../contract/models.js";
-import { codeOf, gql, startService, type TestService, token, uuid } from "./harness.js";
+import { it, suiteTokens, useService } from "./fixture.js";
+import { codeOf, gql, uuid } from "./harness.js";
 import { END, event, RECORD, START, startInput } from "./ops.js";
+
+const { writer } = await suiteTokens();
 
 type Schema = Record<string, any>;
 
@@ -77,14 +80,8 @@ function validate(schema: Schema, value: unknown, path = "$"): string[] {
 }
 
 describe("JSON Schemas of the event models", () => {
-  let svc: TestService;
-  let writer: string;
+  const svc = useService("pglite");
   const schemas: Record<string, Schema> = {};
-  beforeAll(async () => {
-    svc = await startService("pglite");
-    writer = await token({ sub: "alice" });
-  });
-  afterAll(() => svc.stop());
 
   it("lists every model at /schemas with its URL and the model version", async () => {
     const res = await fetch(`${svc.origin}/schemas`);

@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  backends,
-  codeOf,
-  component,
-  gql,
-  readerToken,
-  runCli,
-  startService,
-  type TestService,
-  token,
-  uuid,
-} from "./harness.js";
+import { describe, expect } from "vitest";
+import { it, suiteTokens, useService } from "./fixture.js";
+import { backends, codeOf, component, gql, runCli, uuid } from "./harness.js";
 import { ACTIVE, END, event, RECORD, SESSION, SESSIONS, START, startInput } from "./ops.js";
 
+const { writer, reader } = await suiteTokens();
+
 describe.each(backends())("sessions on %s", (backend) => {
-  let svc: TestService;
-  let writer: string;
-  let reader: string;
-  beforeAll(async () => {
-    svc = await startService(backend);
-    writer = await token({ sub: "alice" });
-    reader = await readerToken();
-  });
-  afterAll(() => svc.stop());
+  const svc = useService(backend);
 
   it("round-trips start → query → end with capture-time duration, and the CLI lists it", async () => {
     const c = component();

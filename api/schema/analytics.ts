@@ -1,9 +1,11 @@
 import { ForbiddenReasons } from "../../contract/errors.js";
+import { QUERY_LIMITS } from "../../contract/limits.js";
 import { builder } from "../builder.js";
 import { badInput, forbidden } from "../errors.js";
 import {
   AGGREGATE_KEYS,
   type AggregateRow as AggregateRowData,
+  ANOMALY_BASELINES,
   ANOMALY_METRICS,
   type Anomaly as AnomalyData,
   type ComponentDuration as ComponentDurationData,
@@ -14,7 +16,6 @@ import {
   GRAPH_NODE_TYPES,
   type GraphEdge as GraphEdgeData,
   type GraphNode as GraphNodeData,
-  LIMITS,
   SEARCH_INDEXES,
   type SearchHit as SearchHitData,
   type SessionGraph as SessionGraphData,
@@ -30,7 +31,7 @@ import { Session } from "./session-types.js";
 
 const list = (values: readonly string[]) => values.join(", ");
 /** The shared window argument of the per-component analytics. */
-const daysDescription = `Window length in days, 1 … ${LIMITS.days} (default 7): sessions started in the last days × 24 h.`;
+const daysDescription = `Window length in days, 1 … ${QUERY_LIMITS.days} (default 7): sessions started in the last days × 24 h.`;
 
 /** Analytics of SPEC §8; every field needs sessions:read. Definitions are in services/analytics.ts. */
 
@@ -184,8 +185,20 @@ const SearchHit = builder.objectRef<SearchHitData>("SearchHit").implement({
       description: "The event, for command (event text) hits; null for session hits.",
     }),
     score: t.exposeFloat("score", { description: "ts_rank of the match; higher is better." }),
-    snippet: t.exposeString("snippet", { description: "The matching text, terms marked «like this»." }),
+    snippet: t.exposeString("snippet", {
+      description:
+        "The matching text around every query word it contains, each marked «like this»; passages far apart are joined with … .",
+    }),
     at: t.expose("at", { type: "DateTime", description: "The session's startedAt, or the event's at." }),
+  }),
+});
+
+const AnomalyBaseline = builder.enumType("AnomalyBaseline", {
+  description: "What an anomaly was scored against.",
+  values: describedValues(ANOMALY_BASELINES, {
+    BEFORE: "The metric's own history: the max(7 days, window) before the window.",
+    WINDOW:
+      "The window itself, because the period before it held too few observations (a young deployment, a new component); the median and MAD are robust to the outlier among them.",
   }),
 });
 
@@ -204,6 +217,11 @@ const Anomaly = builder.objectRef<AnomalyData>("Anomaly").implement({
         "The observation, in the metric's unit: seconds, commands, sessions started in the hour, or the hour's failed share (0–1).",
     }),
     baseline: t.exposeFloat("baseline", { description: "Median of the metric's baseline, same unit." }),
+    baselineSource: t.field({
+      type: AnomalyBaseline,
+      description: "Which baseline: the period before the window, or the window itself (too little history).",
+      resolve: (a) => a.baselineSource,
+    }),
     score: t.exposeFloat("score", {
       description:
         "Robust (modified) z-score against the baseline, at least the threshold (per-session metrics: on ln(1 + value)).",
@@ -215,10 +233,11 @@ const Anomaly = builder.objectRef<AnomalyData>("Anomaly").implement({
     }),
     sampleSize: t.exposeInt("sampleSize", {
       nullable: true,
-      description: "Sessions in the hour, or baseline observations for per-session metrics.",
+      description: "Sessions in the hour, or baseline observations (sessions) for per-session metrics.",
     }),
     reason: t.exposeString("reason", {
-      description: "One line for people saying what is unusual and by how much.",
+      description:
+        "One line for people saying what is unusual, by how much and against which baseline (over the N days before, or over this window when there were too few earlier observations); never shortened.",
     }),
   }),
 });
@@ -335,7 +354,7 @@ builder.queryFields((t) => ({
       }),
       first: t.arg.int({
         defaultValue: 100,
-        description: `At most this many sessions, 0 … ${LIMITS.rows} (default 100).`,
+        description: `At most this many sessions, 0 … ${QUERY_LIMITS.page} (default 100).`,
       }),
     },
     resolve: (_root, args, ctx) =>
@@ -361,7 +380,7 @@ builder.queryFields((t) => ({
       days: t.arg.int({ defaultValue: 7, description: daysDescription }),
       limit: t.arg.int({
         defaultValue: 10,
-        description: `At most this many components, 1 … ${LIMITS.rows} (default 10).`,
+        description: `At most this many components, 1 … ${QUERY_LIMITS.page} (default 10).`,
       }),
     },
     resolve: (_root, args, ctx) => ctx.services.analytics.mostActiveComponents(args.days, args.limit),
@@ -378,20 +397,20 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => ctx.services.analytics.sessionErrorRate(args.days, args.component),
   }),
   exportSessions: t.string({
-    description: `Sessions matching the filter, oldest first, as NDJSON or CSV; at most ${LIMITS.exportRows} (default 1000). Stream larger exports from GET /export/sessions.ndjson or .csv. Needs sessions:read.`,
+    description: `Sessions matching the filter, oldest first, as NDJSON or CSV; at most ${QUERY_LIMITS.exportRows} (default 1000). Stream larger exports from GET /export/sessions.ndjson or .csv. Needs sessions:read.`,
     authScopes: { read: true },
     args: {
       filter: t.arg({ type: SessionFilter, description: "Which sessions; omit for all." }),
       format: t.arg({ type: ExportFormat, defaultValue: "NDJSON", description: "NDJSON (default) or CSV." }),
       limit: t.arg.int({
         defaultValue: 1000,
-        description: `At most this many sessions, 0 … ${LIMITS.exportRows} (default 1000).`,
+        description: `At most this many sessions, 0 … ${QUERY_LIMITS.exportRows} (default 1000).`,
       }),
     },
     resolve: async (_root, args, ctx) => {
       const limit = args.limit ?? 1000;
-      if (!Number.isInteger(limit) || limit < 0 || limit > LIMITS.exportRows)
-        throw badInput(`limit must be between 0 and ${LIMITS.exportRows}`);
+      if (!Number.isInteger(limit) || limit < 0 || limit > QUERY_LIMITS.exportRows)
+        throw badInput(`limit must be between 0 and ${QUERY_LIMITS.exportRows}`);
       const where = ctx.services.sessions.filterSql(parseFilter(args.filter));
       return formatRows(args.format ?? "NDJSON", await exportRows(ctx.services.db, where, limit));
     },
@@ -410,7 +429,7 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: SessionFilter, description: "Which sessions; omit for all." }),
       limit: t.arg.int({
         defaultValue: 100,
-        description: `At most this many groups, 1 … ${LIMITS.rows} (default 100).`,
+        description: `At most this many groups, 1 … ${QUERY_LIMITS.page} (default 100).`,
       }),
     },
     resolve: (_root, args, ctx) =>
@@ -424,7 +443,7 @@ builder.queryFields((t) => ({
     args: {
       query: t.arg.string({
         required: true,
-        description: `What to look for, in web-search syntax (English stemming), at most ${LIMITS.queryChars} characters; not blank. Any text is safe.`,
+        description: `What to look for, in web-search syntax (English stemming), at most ${QUERY_LIMITS.queryChars} characters; not blank. Any text is safe.`,
       }),
       index: t.arg({
         type: SearchIndex,
@@ -433,7 +452,7 @@ builder.queryFields((t) => ({
       }),
       limit: t.arg.int({
         defaultValue: 10,
-        description: `At most this many hits, 1 … ${LIMITS.searchHits} (default 10).`,
+        description: `At most this many hits, 1 … ${QUERY_LIMITS.searchHits} (default 10).`,
       }),
     },
     resolve: (_root, args, ctx) => {
@@ -445,7 +464,7 @@ builder.queryFields((t) => ({
   }),
   detectAnomalies: t.field({
     type: [Anomaly],
-    description: `Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them. Needs sessions:read.`,
+    description: `Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them — or, where that holds too few observations (a young deployment), the window itself (see baselineSource). Needs sessions:read.`,
     authScopes: { read: true },
     args: {
       metric: t.arg.string({ required: true, description: `One of ${list(ANOMALY_METRICS)}.` }),
@@ -459,7 +478,7 @@ builder.queryFields((t) => ({
       component: t.arg.string({ description: "Only this component; omit for all." }),
       limit: t.arg.int({
         defaultValue: 100,
-        description: `At most this many anomalies, 1 … ${LIMITS.rows} (default 100).`,
+        description: `At most this many anomalies, 1 … ${QUERY_LIMITS.page} (default 100).`,
       }),
     },
     resolve: (_root, args, ctx) =>
@@ -475,19 +494,19 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     args: {
       query: t.arg.string({
-        description: `Start from nodes whose label contains this (case-insensitive), or the session with this id; at most ${LIMITS.queryChars} characters. Omit to start from every node of nodeType (without one: every actor, component and host).`,
+        description: `Start from nodes whose label contains this (case-insensitive), or the session with this id; at most ${QUERY_LIMITS.queryChars} characters. Omit to start from every node of nodeType (without one: every actor, component and host).`,
       }),
       nodeType: t.arg.string({
         description: `Start only from nodes of this type: ${list(GRAPH_NODE_TYPES)}.`,
       }),
       depth: t.arg.int({
         defaultValue: 2,
-        description: `Levels to walk from the start nodes, 0 … ${LIMITS.graphDepth} (default 2).`,
+        description: `Levels to walk from the start nodes, 0 … ${QUERY_LIMITS.graphDepth} (default 2).`,
       }),
       days: t.arg.int({ defaultValue: 7, description: daysDescription }),
       maxNodes: t.arg.int({
         defaultValue: 200,
-        description: `At most this many nodes, 1 … ${LIMITS.graphNodes} (default 200); reaching it sets truncated.`,
+        description: `At most this many nodes, 1 … ${QUERY_LIMITS.graphNodes} (default 200); reaching it sets truncated.`,
       }),
     },
     resolve: (_root, args, ctx) => ctx.services.analytics.sessionGraph(args),
@@ -504,11 +523,11 @@ builder.queryFields((t) => ({
       }),
       windowSeconds: t.arg.int({
         required: true,
-        description: `How far back, in seconds: 60 … ${LIMITS.windowSeconds} (${LIMITS.windowSeconds / 86_400} days); rounded up to whole buckets.`,
+        description: `How far back, in seconds: 60 … ${QUERY_LIMITS.windowSeconds} (${QUERY_LIMITS.windowSeconds / 86_400} days); rounded up to whole buckets.`,
       }),
       granularitySeconds: t.arg.int({
         required: true,
-        description: `Length of one bucket, in seconds, at least 1; at most ${LIMITS.buckets} buckets per window.`,
+        description: `Length of one bucket, in seconds, at least 1; at most ${QUERY_LIMITS.buckets} buckets per window.`,
       }),
       component: t.arg.string({ description: "Only this component; omit for all." }),
     },

@@ -20,9 +20,9 @@ const abandonAfter = `${settingDefinitions.abandonAfter.env}, default ${settingD
 export const SessionStatus = builder.enumType("SessionStatus", {
   description: "Where a session is in its life: ACTIVE, then ENDED or ABANDONED.",
   values: describedValues(SESSION_STATUSES, {
-    ACTIVE: "Started and not ended; heartbeats and events keep it alive.",
+    ACTIVE: "Started and not ended; heartbeats and events keep it alive (and bring an ABANDONED one back).",
     ENDED: "An end was received (also a late end after the session was abandoned).",
-    ABANDONED: `Nothing heard for the abandon timeout (${abandonAfter}); set once by the reaper, and turned into ENDED if a late end arrives.`,
+    ABANDONED: `Nothing heard for the abandon timeout (${abandonAfter}); set by the reaper. A late end turns it into ENDED; a heartbeat, or an event captured after the abandon, makes it ACTIVE again (see Session.interruptions).`,
   }),
 });
 export const EndReason = builder.enumType("EndReason", {
@@ -49,5 +49,7 @@ export const CommandOutcome = builder.enumType("CommandOutcome", {
   values: describedValues(COMMAND_OUTCOMES, {
     ok: "It completed without an error.",
     error: "It failed; counted in the session's errorCount.",
+    interrupted:
+      "The operator cancelled it before it finished (Ctrl-C in a shell); not an error: counted in neither errorCount nor any failure rate.",
   }),
 });

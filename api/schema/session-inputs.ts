@@ -10,6 +10,7 @@ import {
   sessionFilterModel,
   uuidModel,
 } from "../../contract/models.js";
+import { MIN_ID_PREFIX, SHORT_ID_LENGTH } from "../../contract/short-id.js";
 import { builder } from "../builder.js";
 import { badInput } from "../errors.js";
 import { checkText } from "../services/analytics/index.js";
@@ -41,7 +42,10 @@ export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter"
     changedAfter: t.field({
       type: "DateTime",
       description:
-        "Only sessions whose start or end the service received after this time (catch-up of live feeds).",
+        "Only sessions whose start or end the service received, or that came back from ABANDONED, after this time (catch-up of live feeds).",
+    }),
+    idRef: t.string({
+      description: `Only the sessions this reference names: a full id (exactly that one), a prefix of at least ${MIN_ID_PREFIX} hex digits, or the short id — the last ${SHORT_ID_LENGTH} hex digits (exactly ${SHORT_ID_LENGTH} digits match as a prefix or as the short id). Hyphens are optional, case does not matter; anything else is BAD_USER_INPUT. Several sessions may match: ask for first: 2 to learn whether the reference is unique.`,
     }),
   }),
 });
@@ -165,7 +169,9 @@ export const SessionEventInput = builder.inputType("SessionEventInput", {
     }),
     // Text, not the CommandOutcome enum: an unknown outcome must reject this one event (checked against
     // the model below), not fail GraphQL validation of the whole batch.
-    outcome: t.string({ description: "ok or error (a CommandOutcome); anything else rejects this event." }),
+    outcome: t.string({
+      description: "ok, error or interrupted (a CommandOutcome); anything else rejects this event.",
+    }),
     errorClass: t.string({ description: "The error's class or code, at most 256 characters." }),
     redactions: t.int({ description: "How many secrets the client masked in text, ≥ 0 (default 0)." }),
     payload: t.field({

@@ -5,6 +5,7 @@ import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput, DomainError } from "../errors.js";
 import { eventFromWire, sessionFromWire, type Topics } from "../pubsub.js";
+import type { SessionChange } from "../services/sessions.js";
 import { parseSessionId, parseText } from "./session-inputs.js";
 import { Session, SessionEvent } from "./session-types.js";
 
@@ -33,7 +34,7 @@ function unlessInterrupted<T>(payload: T | typeof INTERRUPTED): T {
 }
 
 const RESUME_DESCRIPTION =
-  "Resume point: first replay, oldest first, what is stored at or after this instant, then go live. Pass the last receivedAt (starts) or endReceivedAt (ends) you saw, a few seconds earlier when replicas' clocks may differ, and skip ids you already have. Omit for live only.";
+  "Resume point: first replay, oldest first, what is stored at or after this instant, then go live. Pass the last receivedAt (starts), endReceivedAt (ends) or resumedAt (comebacks) you saw, a few seconds earlier when replicas' clocks may differ, and skip what you already have. Omit for live only.";
 
 builder.subscriptionFields((t) => {
   /** The filters and resume point the two session feeds share. */
@@ -61,6 +62,15 @@ builder.subscriptionFields((t) => {
       authScopes: { read: true },
       args: sessionFeedArgs(),
       subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "ended", args),
+      resolve: unlessInterrupted,
+    }),
+    sessionResumed: t.field({
+      type: Session,
+      description:
+        "A session the reaper had ABANDONED came back: a heartbeat or an event from it made it ACTIVE again (its interruptions count and interruptedPeriods say when it was silent). With `after`, the ones that came back since come first (each once, in its current state, by its latest resumedAt). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
+      authScopes: { read: true },
+      args: sessionFeedArgs(),
+      subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "resumed", args),
       resolve: unlessInterrupted,
     }),
     sessionEvents: t.field({
@@ -104,14 +114,14 @@ builder.subscriptionFields((t) => {
     }),
     activeSessionCount: t.int({
       description:
-        "The number of ACTIVE sessions: the current count at once, then each time it changes. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read.",
+        "The number of ACTIVE sessions: the current count at once, then each time it changes (a start, an end, an abandon, a comeback). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read.",
       authScopes: { read: true },
       args: {
         component: t.arg.string({ description: "Count only this component's sessions; omit for all." }),
         after: t.arg({
           type: "DateTime",
           description:
-            "Resume point, as on sessionStarted and sessionEnded: the count is a state, not a history, so what happened after it is the count now, which always comes first.",
+            "Resume point, as on sessionStarted, sessionEnded and sessionResumed: the count is a state, not a history, so what happened after it is the count now, which always comes first.",
         }),
       },
       subscribe: (_root, args, ctx) => activeCounts(ctx, parseText("component", args.component) ?? null),
@@ -177,20 +187,38 @@ function untilDown<T>(ctx: Context, source: AsyncIterable<T>, channel: string) {
   };
 }
 
+/** The topic of each session feed, and what identifies one of its messages (a session in a state). */
+const feeds = {
+  started: { topic: "session:started", key: (s: SessionRow) => s.id, at: (s: SessionRow) => s.receivedAt },
+  // A session may be abandoned, come back and be abandoned again: the comebacks tell those apart.
+  ended: {
+    topic: "session:ended",
+    key: (s: SessionRow) => `${s.id}:${s.status}:${s.interruptions}`,
+    at: (s: SessionRow) => s.endReceivedAt,
+  },
+  resumed: {
+    topic: "session:resumed",
+    key: (s: SessionRow) => `${s.id}:${s.interruptions}`,
+    at: (s: SessionRow) => s.resumedAt,
+  },
+} as const satisfies Record<
+  SessionChange,
+  { topic: keyof Topics; key: (s: SessionRow) => string; at: (s: SessionRow) => Date | null }
+>;
+
 /**
- * sessionStarted and sessionEnded: with `after`, the stored sessions that started (or ended) at or after
- * it, oldest first, then the live ones; without, only live ones. Listens first and replays once the
- * subscription is active, so nothing falls between replay and live; a live message for a session the
- * replay already gave (in the same state) is not repeated.
+ * sessionStarted, sessionEnded and sessionResumed: with `after`, the stored sessions that started (ended,
+ * came back) at or after it, oldest first, then the live ones; without, only live ones. Listens first and
+ * replays once the subscription is active, so nothing falls between replay and live; a live message for a
+ * session the replay already gave (in the same state) is not repeated.
  */
 async function* replayThenLiveSessions(
   ctx: Context,
-  change: "started" | "ended",
+  change: SessionChange,
   args: { component?: string | null; type?: string | null; after?: Date | null },
 ): AsyncGenerator<SessionRow | typeof INTERRUPTED> {
-  const topic: keyof Topics = change === "started" ? "session:started" : "session:ended";
+  const { topic, key, at } = feeds[change];
   const live = untilDown(ctx, ctx.services.pubsub.subscribe(topic), topic);
-  const key = (s: SessionRow) => (change === "started" ? s.id : `${s.id}:${s.status}`);
   const replayed = new Set<string>();
   try {
     if (args.after) {
@@ -207,7 +235,7 @@ async function* replayThenLiveSessions(
         }
         const last = page.at(-1);
         if (page.length < 500 || !last) break;
-        cursor = { at: (change === "started" ? last.receivedAt : last.endReceivedAt)!, id: last.id };
+        cursor = { at: at(last)!, id: last.id };
       }
     }
     for (;;) {

@@ -1,9 +1,9 @@
-import { LIMITS } from "../../contract/limits.js";
+import { LIMITS, QUERY_LIMITS } from "../../contract/limits.js";
 import type {
   RecordEventsResult as RecordEventsResultData,
   RejectedEvent as RejectedEventData,
 } from "../../contract/models.js";
-import type { SessionEventRow, SessionRow } from "../../db/schema.js";
+import type { InterruptionRecord, SessionEventRow, SessionRow } from "../../db/schema.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput } from "../errors.js";
@@ -141,6 +141,33 @@ const SessionEventConnection = builder
     }),
   });
 
+const SessionInterruption = builder.objectRef<InterruptionRecord>("SessionInterruption").implement({
+  description:
+    "A stretch during which the reaper had the session ABANDONED and it came back: the service heard nothing for the abandon timeout (an outage, a network partition, a suspended machine), then a heartbeat or an event from it.",
+  fields: (t) => ({
+    from: t.field({
+      type: "DateTime",
+      description:
+        "Its last sign of life before the silence: the endedAt the reaper gave it (see lastSeenAt).",
+      resolve: (p) => new Date(p.from),
+    }),
+    abandonedAt: t.field({
+      type: "DateTime",
+      description: "When the reaper abandoned it (service clock); between from and to.",
+      resolve: (p) => new Date(p.abandonedAt),
+    }),
+    to: t.field({
+      type: "DateTime",
+      description: "When the service heard from it again and made it ACTIVE (service clock).",
+      resolve: (p) => new Date(p.to),
+    }),
+    seconds: t.float({
+      description: "to − from in seconds: how long the service did not hear from it.",
+      resolve: (p) => (Date.parse(p.to) - Date.parse(p.from)) / 1000,
+    }),
+  }),
+});
+
 export const Session = builder.objectRef<SessionRow>("Session").implement({
   description: "One session of a producer (an admin shell, a workflow run, a CLI run).",
   fields: (t) => ({
@@ -184,12 +211,12 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
       type: "DateTime",
       nullable: true,
       description:
-        "Capture time of the end on the client; for an ABANDONED session the last time it was heard from. Null while ACTIVE.",
+        "Capture time of the end on the client; for an ABANDONED session its last sign of life (lastSeenAt when it was abandoned, moved on by events received later that were captured before the abandon). Null while ACTIVE.",
     }),
     lastSeenAt: t.expose("lastSeenAt", {
       type: "DateTime",
       description:
-        "When the service last heard from the session (start, heartbeat, events stored, end), service clock.",
+        "Its last sign of life, never moving back: the service's receipt of its start, a heartbeat or its end, or the latest moment an event received from it describes (capture time, plus a completed command's duration; at most the event's receipt). Capture time rather than receipt, so that events delivered late (a journal replayed after the shell died) date its life truly.",
     }),
     receivedAt: t.expose("receivedAt", {
       type: "DateTime",
@@ -204,10 +231,25 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
       description:
         "When the service learned of the end, or abandoned the session (service clock); null while ACTIVE.",
     }),
+    interruptions: t.exposeInt("interruptions", {
+      description:
+        "How many times the reaper abandoned the session and a heartbeat or event from it brought it back (0 for most).",
+    }),
+    interruptedPeriods: t.field({
+      type: [SessionInterruption],
+      description: `Those interruptions, oldest first (the latest ${LIMITS.interruptionPeriods} when there were more); empty when none.`,
+      resolve: (s) => s.interruptedPeriods,
+    }),
+    resumedAt: t.expose("resumedAt", {
+      type: "DateTime",
+      nullable: true,
+      description:
+        "When it last came back from ABANDONED (service clock), the resume point of sessionResumed; null when it never did.",
+    }),
     durationSeconds: t.float({
       nullable: true,
       description:
-        "endedAt − startedAt in seconds (capture times), for ENDED and ABANDONED sessions; null while ACTIVE.",
+        "endedAt − startedAt in seconds, for ENDED and ABANDONED sessions (for ABANDONED ones: start to last sign of life), interruptions included; null while ACTIVE.",
       resolve: (s) => (s.endedAt ? (s.endedAt.getTime() - s.startedAt.getTime()) / 1000 : null),
     }),
     endReason: t.field({
@@ -251,7 +293,7 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
     commandCount: t.exposeInt("commandCount", { description: "Stored events of kind command." }),
     errorCount: t.exposeInt("errorCount", {
       description:
-        "Stored events with outcome error, of any kind (a command counts once it completes with error).",
+        "Stored events with outcome error, of any kind (a command counts once it completes with error); an interrupted command is not an error.",
     }),
     eventCount: t.exposeInt("eventCount", {
       description: "Stored events of every kind; below the highest seq when some never arrived (a gap).",
@@ -267,7 +309,10 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
       description:
         "The session's events in seq order, a page at a time; text follows the audit:read rule of SessionEvent.text.",
       args: {
-        first: t.arg.int({ defaultValue: 100, description: "Events per page, 0 … 1000 (default 100)." }),
+        first: t.arg.int({
+          defaultValue: 100,
+          description: `Events per page, 0 … ${QUERY_LIMITS.page} (default 100).`,
+        }),
         after: t.arg.string({
           description:
             "Continue after this cursor (an endCursor or edge cursor of this field); omit for the first page.",
@@ -279,7 +324,8 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
       },
       resolve: async (s, args, ctx) => {
         const first = args.first ?? 100;
-        if (first < 0 || first > 1000) throw badInput("first must be between 0 and 1000");
+        if (first < 0 || first > QUERY_LIMITS.page)
+          throw badInput(`first must be between 0 and ${QUERY_LIMITS.page}`);
         const afterSeq = eventsAfter(args.after, args.afterSeq);
         const rows = await ctx.services.sessions.events(s.id, afterSeq, first + 1);
         const nodes = rows.slice(0, first);

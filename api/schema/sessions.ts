@@ -1,4 +1,4 @@
-import { LIMITS } from "../../contract/limits.js";
+import { LIMITS, QUERY_LIMITS } from "../../contract/limits.js";
 import {
   clientHealthInput,
   heartbeatIdsInput,
@@ -37,7 +37,10 @@ builder.queryFields((t) => ({
       "Per component (alphabetical), how the sessions started in the last `days` × 24 h ended: clean-end, abandoned and delayed shares and the quality score. Needs sessions:read.",
     authScopes: { read: true },
     args: {
-      days: t.arg.int({ defaultValue: 1, description: "Window length in days, 1 … 3650 (default 1)." }),
+      days: t.arg.int({
+        defaultValue: 1,
+        description: `Window length in days, 1 … ${QUERY_LIMITS.days} (default 1).`,
+      }),
       component: t.arg.string({ description: "Only this component; omit for all." }),
     },
     resolve: (_root, args, ctx) =>
@@ -60,7 +63,10 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     args: {
       filter: t.arg({ type: SessionFilter, description: "Which sessions; omit for all." }),
-      first: t.arg.int({ defaultValue: 50, description: "Sessions per page, 0 … 1000 (default 50)." }),
+      first: t.arg.int({
+        defaultValue: 50,
+        description: `Sessions per page, 0 … ${QUERY_LIMITS.page} (default 50).`,
+      }),
       after: t.arg.string({
         description:
           "Continue after this cursor (an endCursor or edge cursor of this field); omit for the first page.",
@@ -81,7 +87,10 @@ builder.queryFields((t) => ({
       }),
       kind: t.arg.string({ description: "Only events of this kind (command, workflow_step, …)." }),
       outcome: t.arg({ type: CommandOutcome, description: "Only events with this outcome." }),
-      limit: t.arg.int({ defaultValue: 50, description: "At most this many events, 1 … 1000 (default 50)." }),
+      limit: t.arg.int({
+        defaultValue: 50,
+        description: `At most this many events, 1 … ${QUERY_LIMITS.page} (default 50).`,
+      }),
     },
     resolve: (_root, args, ctx) =>
       ctx.services.sessions.recentEvents({
@@ -126,7 +135,7 @@ builder.mutationFields((t) => ({
   }),
   heartbeat: t.int({
     description:
-      "Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them; returns how many were touched: those ACTIVE and the token subject's. Other ids are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN).",
+      "Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them, and brings back one the reaper ABANDONED (ACTIVE again, the interruption kept in interruptedPeriods, published by sessionResumed); returns how many were touched: those now ACTIVE and the token subject's. Other ids (ENDED sessions among them) are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN).",
     authScopes: { write: true },
     args: {
       ids: t.arg.idList({
@@ -149,7 +158,7 @@ builder.mutationFields((t) => ({
   recordEvents: t.field({
     type: RecordEventsResult,
     description:
-      "Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN).",
+      "Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Every event of such a session, stored or not, is a sign of life (see Session.lastSeenAt); one captured after the reaper abandoned its session brings the session back, as a heartbeat does. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN).",
     authScopes: { write: true },
     args: {
       events: t.arg({

@@ -17,6 +17,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly startTotal: Counter<"component_name" | "shell_type">;
   private readonly endTotal: Counter<"component_name" | "status">;
+  private readonly resumedTotal: Counter<"component_name">;
   private readonly duration: Histogram<"component_name">;
   private readonly emitSuccess: Counter<"component_name" | "event_type">;
   private readonly emitFailure: Counter<"component_name" | "event_type" | "error_type">;
@@ -38,6 +39,12 @@ export class Metrics {
       name: "session_end_total",
       help: "Sessions ended, by final status (ended, abandoned, error)",
       labelNames: ["component_name", "status"],
+      registers,
+    });
+    this.resumedTotal = new Counter({
+      name: "session_resumed_total",
+      help: "Abandoned sessions brought back by a heartbeat or an event (each was counted abandoned before)",
+      labelNames: ["component_name"],
       registers,
     });
     this.duration = new Histogram({
@@ -132,13 +139,18 @@ export class Metrics {
   sessionEnded(row: SessionRow, previousStatus: string) {
     const status = row.status === "ABANDONED" ? "abandoned" : row.endReason === "ERROR" ? "error" : "ended";
     this.endTotal.inc({ component_name: row.component, status });
-    // A late end after an abandon corrects the status but must not count the duration twice.
-    if (previousStatus === "ACTIVE" && row.endedAt) {
+    // A late end after an abandon corrects the status but must not count the duration twice; nor may the
+    // end of a session that came back from an abandon (its first finish was observed then).
+    if (previousStatus === "ACTIVE" && row.interruptions === 0 && row.endedAt) {
       this.duration.observe(
         { component_name: row.component },
         Math.max(0, (row.endedAt.getTime() - row.startedAt.getTime()) / 1000),
       );
     }
+  }
+
+  sessionResumed(row: SessionRow) {
+    this.resumedTotal.inc({ component_name: row.component });
   }
 
   eventAccepted(component: string, kind: string, seconds: number) {

@@ -24,6 +24,7 @@ import {
   SessionStatuses,
 } from "../../contract/enums.js";
 import { type BadInputReason, ErrorCodes, ForbiddenReasons } from "../../contract/errors.js";
+import { LIMITS, QUERY_LIMITS } from "../../contract/limits.js";
 import type {
   ClientHealth,
   RecordEventsResult,
@@ -32,7 +33,8 @@ import type {
   SessionFilter,
   SessionStart,
 } from "../../contract/models.js";
-import type { Db } from "../../db/connection.js";
+import { ID_REF_FORMS, parseIdRef, SHORT_ID_LENGTH } from "../../contract/short-id.js";
+import type { Db, Tx } from "../../db/connection.js";
 import { type SessionEventRow, type SessionRow, sessionEvents, sessions, sqlText } from "../../db/schema.js";
 import { badInput, conflict, forbidden, notFound } from "../errors.js";
 import { eventToWire, type PubSub, sessionToWire } from "../pubsub.js";
@@ -104,6 +106,51 @@ function assertComponentAllowed(who: Identity, component: string) {
     throw forbidden(componentRefusal(who, component), ForbiddenReasons.TOKEN_COMPONENTS);
 }
 
+/** What the live session feeds report, each at the instant (a column) it was received. */
+export type SessionChange = "started" | "ended" | "resumed";
+const changeInstant = {
+  started: sessions.receivedAt,
+  ended: sessions.endReceivedAt,
+  resumed: sessions.resumedAt,
+} as const satisfies Record<SessionChange, unknown>;
+
+/** A timestamp bound as a parameter in raw SQL, typed so both drivers read it the same. */
+const tsParam = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/** A timestamp column as an ISO 8601 instant in UTC, millisecond precision (as the wire carries them). */
+const isoUtc = (column: SQL | typeof sessions.endedAt) =>
+  sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** `0193c0de00007000800000000a1b2c3d` → `0193c0de-0000-7000-8000-00000a1b2c3d`. */
+const canonicalUuid = (hex: string) =>
+  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+
+/**
+ * The sessions an id reference names (see contract/short-id.ts): the id itself; or the ids starting with
+ * the digits, a range of the primary key; or, for exactly 8 digits, also the ids ending with them (the
+ * short form), through the `sessions_short_id_idx` expression index.
+ */
+function idRefSql(text: string): SQL {
+  const ref = parseIdRef(text);
+  if (!ref) throw badInput(`idRef must be ${ID_REF_FORMS}; hyphens are optional`);
+  if (ref.kind === "id") return eq(sessions.id, ref.id);
+  const prefix = and(
+    gte(sessions.id, canonicalUuid(ref.hex.padEnd(32, "0"))),
+    lte(sessions.id, canonicalUuid(ref.hex.padEnd(32, "f"))),
+  )!;
+  if (ref.hex.length !== SHORT_ID_LENGTH) return prefix;
+  // The expression (the length a literal) must be the index's for the planner to use it.
+  return or(prefix, sql`right((${sessions.id})::text, ${sqlText(SHORT_ID_LENGTH)}) = ${ref.hex}`)!;
+}
+
+/**
+ * When an event shows its session alive: the moment it describes (capture time, plus the duration of a
+ * completed command, which ran until then), never later than its receipt. The capture time rather than
+ * the receipt, so that a journal replayed long after its shell died does not make it look alive then.
+ */
+export const signOfLife = (e: Pick<SessionEventIn, "at" | "durationMs">, receivedAt: Date): number =>
+  Math.min(e.at.getTime() + (e.durationMs ?? 0), receivedAt.getTime());
+
 /**
  * The session domain: every write runs in a transaction and publishes only after it commits, so a
  * subscriber never hears of something a reader cannot yet see. Input arrives checked against the
@@ -113,7 +160,8 @@ export class SessionService {
   private readonly db: Db;
   private readonly pubsub: PubSub;
   private readonly metrics: Metrics | undefined;
-  private readonly now: () => Date;
+  /** The service clock (receipt times, the reaper's cutoff); tests pin it. */
+  readonly now: () => Date;
 
   constructor(options: SessionServiceOptions) {
     this.db = options.db;
@@ -203,25 +251,70 @@ export class SessionService {
 
   /**
    * `ids` are UUIDs, at most `LIMITS.heartbeatIds` of them. Sessions of other subjects are not touched
-   * (nor counted); one of the caller's own outside its token's components refuses the whole heartbeat.
+   * (nor counted); one of the caller's own outside its token's components claim refuses the whole heartbeat.
+   * A heartbeat is a live process's word that it holds the session open, so one for a session the reaper
+   * ABANDONED brings it back (see {@link resume}); one for an ENDED session is ignored.
    */
   async heartbeat(who: Identity, ids: string[], health?: ClientHealth | null): Promise<number> {
     if (ids.length === 0) return 0;
     await this.assertComponentsAllowed(who, ids);
-    const clientHealth = health ? { ...health, reportedAt: this.now().toISOString() } : undefined;
-    const touched = await this.db
-      .update(sessions)
-      .set({ lastSeenAt: this.now(), ...(clientHealth ? { clientHealth } : {}) })
-      .where(
-        and(
-          inArray(sessions.id, ids),
-          eq(sessions.status, SessionStatuses.ACTIVE),
-          isAdmin(who) ? undefined : eq(sessions.actor, who.sub),
-        ),
-      )
-      .returning({ id: sessions.id, component: sessions.component });
+    const now = this.now();
+    const clientHealth = health ? { ...health, reportedAt: now.toISOString() } : undefined;
+    const mine = and(inArray(sessions.id, ids), isAdmin(who) ? undefined : eq(sessions.actor, who.sub))!;
+    const { touched, resumed } = await this.db.transaction(async (tx) => {
+      const resumed = await this.resume(tx, mine, now, now);
+      const touched = await tx
+        .update(sessions)
+        .set({
+          lastSeenAt: sql`greatest(${sessions.lastSeenAt}, ${tsParam(now)})`,
+          ...(clientHealth ? { clientHealth } : {}),
+        })
+        .where(and(mine, eq(sessions.status, SessionStatuses.ACTIVE)))
+        .returning({ id: sessions.id, component: sessions.component });
+      return { touched, resumed };
+    });
+    await this.published(resumed);
     if (health) this.metrics?.clientHealth(touched[0]?.component ?? "unknown", health);
     return touched.length;
+  }
+
+  /**
+   * Brings back the ABANDONED sessions matching `where` (the reaper abandoned them; an ENDED session never
+   * comes back): ACTIVE again, endedAt, endReason and endReceivedAt cleared, lastSeenAt moved to `signAt`
+   * if later, and the interruption kept on the record — its last sign of life before (the endedAt the
+   * reaper gave it), when it was abandoned and when it came back (`now`). One conditional UPDATE: when two
+   * replicas hear from the session at once, the second finds it ACTIVE (Postgres re-checks the condition
+   * on the row the first one changed) and changes nothing, so each comeback is counted once.
+   */
+  private resume(tx: Tx | Db, where: SQL, now: Date, signAt: Date): Promise<SessionRow[]> {
+    const periods = sessions.interruptedPeriods;
+    const kept = sql`case when jsonb_array_length(${periods}) >= ${sqlText(LIMITS.interruptionPeriods)} then ${periods} - 0 else ${periods} end`;
+    const period = sql`jsonb_build_object('from', ${isoUtc(sessions.endedAt)}, 'abandonedAt', ${isoUtc(sessions.endReceivedAt)}, 'to', ${now.toISOString()}::text)`;
+    return tx
+      .update(sessions)
+      .set({
+        status: SessionStatuses.ACTIVE,
+        endedAt: null,
+        endReason: null,
+        endReceivedAt: null,
+        lastSeenAt: sql`greatest(${sessions.lastSeenAt}, ${tsParam(signAt)})`,
+        interruptions: sql`${sessions.interruptions} + 1`,
+        interruptedPeriods: sql`${kept} || jsonb_build_array(${period})`,
+        resumedAt: now,
+      })
+      .where(and(where, eq(sessions.status, SessionStatuses.ABANDONED)))
+      .returning();
+  }
+
+  /** After the commit that brought `resumed` back: metrics and the live feeds (comebacks, active counts). */
+  private async published(resumed: readonly SessionRow[]) {
+    for (const row of resumed) {
+      this.metrics?.sessionResumed(row);
+      await this.pubsub.publish("session:resumed", sessionToWire(row));
+    }
+    for (const component of new Set(resumed.map((r) => r.component))) {
+      await this.pubsub.publish("sessions:changed", { component });
+    }
   }
 
   /**
@@ -229,6 +322,12 @@ export class SessionService {
    * batch) is a duplicate, unless it completes a command recorded before it ran (adds duration and
    * outcome), which is accepted once. Events that broke the contract were rejected at the boundary and
    * arrive in `invalid`. Every event sent is counted once: accepted + duplicates + rejected = sent.
+   *
+   * Every event of the caller's session is a sign of life, stored or not (a duplicate, a conflict): it
+   * moves lastSeenAt to {@link signOfLife} when that is later, and never back. An ABANDONED session's
+   * endedAt (its last sign of life) moves the same way; one that an event shows alive after the reaper
+   * abandoned it comes back ({@link resume}). An event captured before the abandon (a journal delivered
+   * late, a replay after the shell was killed) does not: it proves nothing about the time since.
    */
   async recordEvents(
     who: Identity,
@@ -249,7 +348,14 @@ export class SessionService {
 
     const sessionIds = [...new Set(valid.map((e) => e.sessionId))];
     const owners = await this.db
-      .select({ id: sessions.id, actor: sessions.actor, component: sessions.component })
+      .select({
+        id: sessions.id,
+        actor: sessions.actor,
+        component: sessions.component,
+        status: sessions.status,
+        lastSeenAt: sessions.lastSeenAt,
+        endReceivedAt: sessions.endReceivedAt,
+      })
       .from(sessions)
       .where(inArray(sessions.id, sessionIds));
     const byId = new Map(owners.map((o) => [o.id, o]));
@@ -286,7 +392,11 @@ export class SessionService {
 
     const started = performance.now();
     const now = this.now();
+    const signs = new Map<string, number>();
+    for (const e of accepted)
+      signs.set(e.sessionId, Math.max(signs.get(e.sessionId) ?? 0, signOfLife(e, now)));
     const published: SessionEventRow[] = [];
+    const resumed: SessionRow[] = [];
     await this.db.transaction(async (tx) => {
       const inserted = await tx
         .insert(sessionEvents)
@@ -388,19 +498,46 @@ export class SessionService {
         c.maxSeq = Math.max(c.maxSeq, r.seq);
       }
       for (const r of completed) if (r.outcome === CommandOutcomes.error) bump(r.sessionId).errors++;
-      for (const [id, c] of perSession) {
+      for (const [id, sign] of signs) {
+        const owner = byId.get(id)!;
+        const signAt = new Date(sign);
+        // The read above is only a hint (most sessions are ACTIVE and skip this); the UPDATE decides.
+        if (
+          owner.status === SessionStatuses.ABANDONED &&
+          owner.endReceivedAt &&
+          sign > owner.endReceivedAt.getTime()
+        ) {
+          resumed.push(
+            ...(await this.resume(
+              tx,
+              and(eq(sessions.id, id), lt(sessions.endReceivedAt, signAt))!,
+              now,
+              signAt,
+            )),
+          );
+        }
+        const c = perSession.get(id);
+        if (!c && sign <= owner.lastSeenAt.getTime()) continue;
+        const later = (column: typeof sessions.lastSeenAt | typeof sessions.endedAt) =>
+          sql`greatest(${column}, ${tsParam(signAt)})`;
         await tx
           .update(sessions)
           .set({
-            eventCount: sql`${sessions.eventCount} + ${c.events}`,
-            commandCount: sql`${sessions.commandCount} + ${c.commands}`,
-            errorCount: sql`${sessions.errorCount} + ${c.errors}`,
-            maxSeq: sql`greatest(${sessions.maxSeq}, ${c.maxSeq})`,
-            lastSeenAt: now,
+            ...(c
+              ? {
+                  eventCount: sql`${sessions.eventCount} + ${c.events}`,
+                  commandCount: sql`${sessions.commandCount} + ${c.commands}`,
+                  errorCount: sql`${sessions.errorCount} + ${c.errors}`,
+                  maxSeq: sql`greatest(${sessions.maxSeq}, ${c.maxSeq})`,
+                }
+              : {}),
+            lastSeenAt: later(sessions.lastSeenAt),
+            endedAt: sql`case when ${sessions.status} = ${sqlText(SessionStatuses.ABANDONED)} then ${later(sessions.endedAt)} else ${sessions.endedAt} end`,
           })
           .where(eq(sessions.id, id));
       }
     });
+    await this.published(resumed);
     const seconds = (performance.now() - started) / 1000;
     for (const r of published) {
       this.metrics?.eventAccepted(byId.get(r.sessionId)?.component ?? "unknown", r.kind, seconds);
@@ -462,9 +599,14 @@ export class SessionService {
     if (filter.delayed != null) parts.push(eq(sessions.delayed, filter.delayed));
     if (filter.changedAfter) {
       parts.push(
-        or(gt(sessions.receivedAt, filter.changedAfter), gt(sessions.endReceivedAt, filter.changedAfter)),
+        or(
+          gt(sessions.receivedAt, filter.changedAfter),
+          gt(sessions.endReceivedAt, filter.changedAfter),
+          gt(sessions.resumedAt, filter.changedAfter),
+        ),
       );
     }
+    if (filter.idRef) parts.push(idRefSql(filter.idRef));
     if (filter.minDurationSeconds != null) {
       parts.push(
         sql`${sessions.endedAt} is not null and extract(epoch from (${sessions.endedAt} - ${sessions.startedAt})) >= ${filter.minDurationSeconds}`,
@@ -475,8 +617,8 @@ export class SessionService {
 
   /** Newest first, keyset-paginated on (startedAt, id). */
   async list(filter: SessionFilter | null | undefined, first: number, after?: string | null) {
-    if (!Number.isInteger(first) || first < 0 || first > 1000)
-      throw badInput("first must be between 0 and 1000");
+    if (!Number.isInteger(first) || first < 0 || first > QUERY_LIMITS.page)
+      throw badInput(`first must be between 0 and ${QUERY_LIMITS.page}`);
     const where = this.filterSql(filter);
     let page = where;
     if (after) {
@@ -540,18 +682,18 @@ export class SessionService {
   }
 
   /**
-   * Sessions started (`started`: received) or ended (`ended`: end received, abandons included) at or after
-   * `since`, oldest first, keyset-paged on (that instant, id) past `after`: what a live feed resuming from
-   * `since` replays before it goes live.
+   * Sessions started (`started`: received), ended (`ended`: end received, abandons included) or brought
+   * back from ABANDONED (`resumed`: its latest comeback) at or after `since`, oldest first, keyset-paged on
+   * (that instant, id) past `after`: what a live feed resuming from `since` replays before it goes live.
    */
   async changedSince(
-    change: "started" | "ended",
+    change: SessionChange,
     since: Date,
     filter: { component?: string | null; type?: string | null },
     limit: number,
     after?: { at: Date; id: string },
   ): Promise<SessionRow[]> {
-    const at = change === "started" ? sessions.receivedAt : sessions.endReceivedAt;
+    const at = changeInstant[change];
     return this.db
       .select()
       .from(sessions)
@@ -588,8 +730,8 @@ export class SessionService {
     outcome?: CommandOutcome | null;
     limit: number;
   }): Promise<(SessionEventRow & { component: string; sessionType: string })[]> {
-    if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > 1000) {
-      throw badInput("limit must be between 1 and 1000");
+    if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > QUERY_LIMITS.page) {
+      throw badInput(`limit must be between 1 and ${QUERY_LIMITS.page}`);
     }
     const rows = await this.db
       .select({ event: sessionEvents, component: sessions.component, sessionType: sessions.type })
@@ -613,7 +755,8 @@ export class SessionService {
    * the share of finished sessions that ended cleanly with no sequence gap (as the Prometheus gauge).
    */
   async quality(days: number, component?: string | null): Promise<ComponentQuality[]> {
-    if (!(days > 0 && days <= 3650)) throw badInput("days must be between 1 and 3650");
+    if (!(days > 0 && days <= QUERY_LIMITS.days))
+      throw badInput(`days must be between 1 and ${QUERY_LIMITS.days}`);
     const since = new Date(this.now().getTime() - days * 86_400_000);
     const rows = await this.db
       .select({

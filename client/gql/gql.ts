@@ -15,6 +15,8 @@ import * as types from './graphql.js';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query SessionComponent($id: ID!) {\n    session(id: $id) {\n      id\n      component\n    }\n  }\n": typeof types.SessionComponentDocument,
+    "\n  query SessionsByRef($ref: String!, $first: Int!) {\n    sessions(filter: { idRef: $ref }, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          actor\n        }\n      }\n    }\n  }\n": typeof types.SessionsByRefDocument,
     "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": typeof types.StartSessionDocument,
     "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": typeof types.EndSessionDocument,
     "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": typeof types.HeartbeatDocument,
@@ -45,10 +47,14 @@ type Documents = {
     "\n  query DashboardStartedSince($after: DateTime!, $first: Int!, $cursor: String) {\n    sessions(filter: { startedAfter: $after }, first: $first, after: $cursor) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          durationSeconds\n        }\n      }\n    }\n  }\n": typeof types.DashboardStartedSinceDocument,
     "\n  query DashboardSession($id: ID!, $first: Int!, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      events(first: $first, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.DashboardSessionDocument,
     "\n  subscription DashboardActiveCount($component: String, $after: DateTime) {\n    activeSessionCount(component: $component, after: $after)\n  }\n": typeof types.DashboardActiveCountDocument,
+    "\n  fragment DashboardAnomalyFields on Anomaly {\n    metric\n    at\n    component\n    sessionId\n    value\n    baseline\n    score\n    reason\n  }\n": typeof types.DashboardAnomalyFieldsFragmentDoc,
+    "\n  query DashboardAnomalies($windowSeconds: Int!, $limit: Int!) {\n    sessionDuration: detectAnomalies(metric: \"session_duration\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    commandsPerSession: detectAnomalies(\n      metric: \"commands_per_session\"\n      windowSeconds: $windowSeconds\n      limit: $limit\n    ) {\n      ...DashboardAnomalyFields\n    }\n    sessionsPerHour: detectAnomalies(metric: \"sessions_per_hour\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    errorRate: detectAnomalies(metric: \"error_rate\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n  }\n": typeof types.DashboardAnomaliesDocument,
     "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestStartSessionDocument,
     "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestEndSessionDocument,
 };
 const documents: Documents = {
+    "\n  query SessionComponent($id: ID!) {\n    session(id: $id) {\n      id\n      component\n    }\n  }\n": types.SessionComponentDocument,
+    "\n  query SessionsByRef($ref: String!, $first: Int!) {\n    sessions(filter: { idRef: $ref }, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          actor\n        }\n      }\n    }\n  }\n": types.SessionsByRefDocument,
     "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": types.StartSessionDocument,
     "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": types.EndSessionDocument,
     "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": types.HeartbeatDocument,
@@ -79,10 +85,20 @@ const documents: Documents = {
     "\n  query DashboardStartedSince($after: DateTime!, $first: Int!, $cursor: String) {\n    sessions(filter: { startedAfter: $after }, first: $first, after: $cursor) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          durationSeconds\n        }\n      }\n    }\n  }\n": types.DashboardStartedSinceDocument,
     "\n  query DashboardSession($id: ID!, $first: Int!, $after: String) {\n    session(id: $id) {\n      ...SessionFields\n      events(first: $first, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...SessionEventFields\n          }\n        }\n      }\n    }\n  }\n": types.DashboardSessionDocument,
     "\n  subscription DashboardActiveCount($component: String, $after: DateTime) {\n    activeSessionCount(component: $component, after: $after)\n  }\n": types.DashboardActiveCountDocument,
+    "\n  fragment DashboardAnomalyFields on Anomaly {\n    metric\n    at\n    component\n    sessionId\n    value\n    baseline\n    score\n    reason\n  }\n": types.DashboardAnomalyFieldsFragmentDoc,
+    "\n  query DashboardAnomalies($windowSeconds: Int!, $limit: Int!) {\n    sessionDuration: detectAnomalies(metric: \"session_duration\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    commandsPerSession: detectAnomalies(\n      metric: \"commands_per_session\"\n      windowSeconds: $windowSeconds\n      limit: $limit\n    ) {\n      ...DashboardAnomalyFields\n    }\n    sessionsPerHour: detectAnomalies(metric: \"sessions_per_hour\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    errorRate: detectAnomalies(metric: \"error_rate\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n  }\n": types.DashboardAnomaliesDocument,
     "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestStartSessionDocument,
     "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestEndSessionDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SessionComponent($id: ID!) {\n    session(id: $id) {\n      id\n      component\n    }\n  }\n"): typeof import('./graphql.js').SessionComponentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SessionsByRef($ref: String!, $first: Int!) {\n    sessions(filter: { idRef: $ref }, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          actor\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SessionsByRefDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -203,6 +219,14 @@ export function graphql(source: "\n  query DashboardSession($id: ID!, $first: In
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription DashboardActiveCount($component: String, $after: DateTime) {\n    activeSessionCount(component: $component, after: $after)\n  }\n"): typeof import('./graphql.js').DashboardActiveCountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DashboardAnomalyFields on Anomaly {\n    metric\n    at\n    component\n    sessionId\n    value\n    baseline\n    score\n    reason\n  }\n"): typeof import('./graphql.js').DashboardAnomalyFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardAnomalies($windowSeconds: Int!, $limit: Int!) {\n    sessionDuration: detectAnomalies(metric: \"session_duration\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    commandsPerSession: detectAnomalies(\n      metric: \"commands_per_session\"\n      windowSeconds: $windowSeconds\n      limit: $limit\n    ) {\n      ...DashboardAnomalyFields\n    }\n    sessionsPerHour: detectAnomalies(metric: \"sessions_per_hour\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    errorRate: detectAnomalies(metric: \"error_rate\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n  }\n"): typeof import('./graphql.js').DashboardAnomaliesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

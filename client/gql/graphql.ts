@@ -59,13 +59,15 @@ export type Anomaly = {
   at: Scalars['DateTime']['output'];
   /** Median of the metric's baseline, same unit. */
   baseline: Scalars['Float']['output'];
+  /** Which baseline: the period before the window, or the window itself (too little history). */
+  baselineSource: AnomalyBaseline;
   /** The component. */
   component: Scalars['String']['output'];
   /** The metric asked for: one of session_duration, sessions_per_hour, error_rate, commands_per_session. */
   metric: Scalars['String']['output'];
-  /** One line for people saying what is unusual and by how much. */
+  /** One line for people saying what is unusual, by how much and against which baseline (over the N days before, or over this window when there were too few earlier observations); never shortened. */
   reason: Scalars['String']['output'];
-  /** Sessions in the hour, or baseline observations for per-session metrics. */
+  /** Sessions in the hour, or baseline observations (sessions) for per-session metrics. */
   sampleSize?: Maybe<Scalars['Int']['output']>;
   /** Robust (modified) z-score against the baseline, at least the threshold (per-session metrics: on ln(1 + value)). */
   score: Scalars['Float']['output'];
@@ -74,6 +76,13 @@ export type Anomaly = {
   /** The observation, in the metric's unit: seconds, commands, sessions started in the hour, or the hour's failed share (0–1). */
   value: Scalars['Float']['output'];
 };
+
+/** What an anomaly was scored against. */
+export type AnomalyBaseline =
+  /** The metric's own history: the max(7 days, window) before the window. */
+  | 'BEFORE'
+  /** The window itself, because the period before it held too few observations (a young deployment, a new component); the median and MAD are robust to the outlier among them. */
+  | 'WINDOW';
 
 /** How the producer treats the service while the session runs; stamped on the session at start. */
 export type CaptureMode =
@@ -102,6 +111,8 @@ export type ClientHealthInput = {
 export type CommandOutcome =
   /** It failed; counted in the session's errorCount. */
   | 'error'
+  /** The operator cancelled it before it finished (Ctrl-C in a shell); not an error: counted in neither errorCount nor any failure rate. */
+  | 'interrupted'
   /** It completed without an error. */
   | 'ok';
 
@@ -257,9 +268,9 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Records a session's end and returns the session. Ending an ENDED session returns it unchanged; a late end turns an ABANDONED one into ENDED with its true end time. NOT_FOUND for an unknown id, FORBIDDEN for another subject's session. Needs sessions:write, and the session's component in the token's components claim when it has one. */
   endSession: Session;
-  /** Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them; returns how many were touched: those ACTIVE and the token subject's. Other ids are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN). */
+  /** Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them, and brings back one the reaper ABANDONED (ACTIVE again, the interruption kept in interruptedPeriods, published by sessionResumed); returns how many were touched: those now ACTIVE and the token subject's. Other ids (ENDED sessions among them) are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN). */
   heartbeat: Scalars['Int']['output'];
-  /** Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN). */
+  /** Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Every event of such a session, stored or not, is a sign of life (see Session.lastSeenAt); one captured after the reaper abandoned its session brings the session back, as a heartbeat does. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN). */
   recordEvents: RecordEventsResult;
   /** Records a session's start and returns the session; actor is the token's subject. The same id again returns the stored session unchanged (FORBIDDEN when another subject started it). Needs sessions:write, and the component in the token's components claim when it has one. */
   startSession: Session;
@@ -312,7 +323,7 @@ export type Query = {
   aggregateSessions: Array<AggregateRow>;
   /** Per component (alphabetical), the mean duration of the window's finished (ENDED or ABANDONED) sessions; components with none are left out. Needs sessions:read. */
   averageSessionDuration: Array<ComponentDuration>;
-  /** Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them. Needs sessions:read. */
+  /** Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them — or, where that holds too few observations (a young deployment), the window itself (see baselineSource). Needs sessions:read. */
   detectAnomalies: Array<Anomaly>;
   /** Sessions matching the filter, oldest first, as NDJSON or CSV; at most 10000 (default 1000). Stream larger exports from GET /export/sessions.ndjson or .csv. Needs sessions:read. */
   exportSessions: Scalars['String']['output'];
@@ -503,7 +514,7 @@ export type SearchHit = {
   score: Scalars['Float']['output'];
   /** The session matched, or the session of the event matched. */
   sessionId: Scalars['ID']['output'];
-  /** The matching text, terms marked «like this». */
+  /** The matching text around every query word it contains, each marked «like this»; passages far apart are joined with … . */
   snippet: Scalars['String']['output'];
 };
 
@@ -537,17 +548,17 @@ export type Session = {
   componentVersion?: Maybe<Scalars['String']['output']>;
   /** True when its start or end reached the service more than 60 s after capture. */
   delayed: Scalars['Boolean']['output'];
-  /** endedAt − startedAt in seconds (capture times), for ENDED and ABANDONED sessions; null while ACTIVE. */
+  /** endedAt − startedAt in seconds, for ENDED and ABANDONED sessions (for ABANDONED ones: start to last sign of life), interruptions included; null while ACTIVE. */
   durationSeconds?: Maybe<Scalars['Float']['output']>;
   /** How it ended; null while ACTIVE. */
   endReason?: Maybe<EndReason>;
   /** When the service learned of the end, or abandoned the session (service clock); null while ACTIVE. */
   endReceivedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Capture time of the end on the client; for an ABANDONED session the last time it was heard from. Null while ACTIVE. */
+  /** Capture time of the end on the client; for an ABANDONED session its last sign of life (lastSeenAt when it was abandoned, moved on by events received later that were captured before the abandon). Null while ACTIVE. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The producer's runtime as a JSON object: nodeVersion, platform, cwd (at most 500 characters), …; {} when none. */
   environment: Scalars['JSON']['output'];
-  /** Stored events with outcome error, of any kind (a command counts once it completes with error). */
+  /** Stored events with outcome error, of any kind (a command counts once it completes with error); an interrupted command is not an error. */
   errorCount: Scalars['Int']['output'];
   /** Stored events of every kind; below the highest seq when some never arrived (a gap). */
   eventCount: Scalars['Int']['output'];
@@ -559,7 +570,11 @@ export type Session = {
   hostname?: Maybe<Scalars['String']['output']>;
   /** The UUID the client chose (v7 recommended); a repeated start with it returns this session. */
   id: Scalars['ID']['output'];
-  /** When the service last heard from the session (start, heartbeat, events stored, end), service clock. */
+  /** Those interruptions, oldest first (the latest 100 when there were more); empty when none. */
+  interruptedPeriods: Array<SessionInterruption>;
+  /** How many times the reaper abandoned the session and a heartbeat or event from it brought it back (0 for most). */
+  interruptions: Scalars['Int']['output'];
+  /** Its last sign of life, never moving back: the service's receipt of its start, a heartbeat or its end, or the latest moment an event received from it describes (capture time, plus a completed command's duration; at most the event's receipt). Capture time rather than receipt, so that events delivered late (a journal replayed after the shell died) date its life truly. */
   lastSeenAt: Scalars['DateTime']['output'];
   /** Free-form JSON object from the start (at most 16 KiB serialised), with the end's metadata merged in (its keys win); {} when none. */
   metadata: Scalars['JSON']['output'];
@@ -567,6 +582,8 @@ export type Session = {
   pid?: Maybe<Scalars['Int']['output']>;
   /** When the service first learned of the session (service clock). */
   receivedAt: Scalars['DateTime']['output'];
+  /** When it last came back from ABANDONED (service clock), the resume point of sessionResumed; null when it never did. */
+  resumedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The shell's class name, e.g. CrackerjackShell; null when not reported. */
   shellType?: Maybe<Scalars['String']['output']>;
   /** Capture time of the start on the client (the service's receipt time when the start carried none); never re-stamped. */
@@ -670,7 +687,7 @@ export type SessionEventInput = {
   eventId: Scalars['ID']['input'];
   /** What happened, matching ^[a-z][a-z0-9_]{0,63}$: command, error, note, workflow_step, …; command counts in commandCount. */
   kind: Scalars['String']['input'];
-  /** ok or error (a CommandOutcome); anything else rejects this event. */
+  /** ok, error or interrupted (a CommandOutcome); anything else rejects this event. */
   outcome?: InputMaybe<Scalars['String']['input']>;
   /** A JSON object of details, at most 16 KiB serialised and 32 levels deep; a completion's payload is merged into the stored one. */
   payload?: InputMaybe<Scalars['JSON']['input']>;
@@ -688,7 +705,7 @@ export type SessionEventInput = {
 export type SessionFilter = {
   /** Only sessions started by this token subject. */
   actor?: InputMaybe<Scalars['String']['input']>;
-  /** Only sessions whose start or end the service received after this time (catch-up of live feeds). */
+  /** Only sessions whose start or end the service received, or that came back from ABANDONED, after this time (catch-up of live feeds). */
   changedAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only this component. */
   component?: InputMaybe<Scalars['String']['input']>;
@@ -696,6 +713,8 @@ export type SessionFilter = {
   delayed?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only sessions reporting this host. */
   hostname?: InputMaybe<Scalars['String']['input']>;
+  /** Only the sessions this reference names: a full id (exactly that one), a prefix of at least 4 hex digits, or the short id — the last 8 hex digits (exactly 8 digits match as a prefix or as the short id). Hyphens are optional, case does not matter; anything else is BAD_USER_INPUT. Several sessions may match: ask for first: 2 to learn whether the reference is unique. */
+  idRef?: InputMaybe<Scalars['String']['input']>;
   /** Only ENDED or ABANDONED sessions that lasted at least this many seconds (0 … 1000000000). */
   minDurationSeconds?: InputMaybe<Scalars['Float']['input']>;
   /** Only sessions with startedAt at or after this time. */
@@ -725,11 +744,24 @@ export type SessionGraph = {
   truncated: Scalars['Boolean']['output'];
 };
 
+/** A stretch during which the reaper had the session ABANDONED and it came back: the service heard nothing for the abandon timeout (an outage, a network partition, a suspended machine), then a heartbeat or an event from it. */
+export type SessionInterruption = {
+  __typename?: 'SessionInterruption';
+  /** When the reaper abandoned it (service clock); between from and to. */
+  abandonedAt: Scalars['DateTime']['output'];
+  /** Its last sign of life before the silence: the endedAt the reaper gave it (see lastSeenAt). */
+  from: Scalars['DateTime']['output'];
+  /** to − from in seconds: how long the service did not hear from it. */
+  seconds: Scalars['Float']['output'];
+  /** When the service heard from it again and made it ACTIVE (service clock). */
+  to: Scalars['DateTime']['output'];
+};
+
 /** Where a session is in its life: ACTIVE, then ENDED or ABANDONED. */
 export type SessionStatus =
-  /** Nothing heard for the abandon timeout (SESSION_BUDDY_ABANDON_AFTER, default 90 s); set once by the reaper, and turned into ENDED if a late end arrives. */
+  /** Nothing heard for the abandon timeout (SESSION_BUDDY_ABANDON_AFTER, default 90 s); set by the reaper. A late end turns it into ENDED; a heartbeat, or an event captured after the abandon, makes it ACTIVE again (see Session.interruptions). */
   | 'ABANDONED'
-  /** Started and not ended; heartbeats and events keep it alive. */
+  /** Started and not ended; heartbeats and events keep it alive (and bring an ABANDONED one back). */
   | 'ACTIVE'
   /** An end was received (also a late end after the session was abandoned). */
   | 'ENDED';
@@ -773,7 +805,7 @@ export type StartSessionInput = {
 /** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** The number of ACTIVE sessions: the current count at once, then each time it changes. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read. */
+  /** The number of ACTIVE sessions: the current count at once, then each time it changes (a start, an end, an abandon, a comeback). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again (the first value is then the count now). Needs sessions:read. */
   activeSessionCount: Scalars['Int']['output'];
   /** Every session's events as they are stored, and commands again as they complete (no replay); optionally one component's, or some kinds. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again, and read what was missed from the sessions' events. Command text needs audit:read. Needs sessions:read. */
   liveEvents: SessionEvent;
@@ -781,6 +813,8 @@ export type Subscription = {
   sessionEnded: Session;
   /** One session's events: the stored ones after afterSeq in seq order, then live ones, with no gap and no duplicate. A command comes again when it completes (same id, now with outcome). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with afterSeq. Command text needs audit:read. Needs sessions:read. */
   sessionEvents: SessionEvent;
+  /** A session the reaper had ABANDONED came back: a heartbeat or an event from it made it ACTIVE again (its interruptions count and interruptedPeriods say when it was silent). With `after`, the ones that came back since come first (each once, in its current state, by its latest resumedAt). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read. */
+  sessionResumed: Session;
   /** A new session was stored (not on a repeated start of a known id). With `after`, the ones stored since come first. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read. */
   sessionStarted: Session;
 };
@@ -812,6 +846,14 @@ export type SubscriptionSessionEndedArgs = {
 export type SubscriptionSessionEventsArgs = {
   afterSeq?: InputMaybe<Scalars['Int']['input']>;
   sessionId: Scalars['ID']['input'];
+};
+
+
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
+export type SubscriptionSessionResumedArgs = {
+  after?: InputMaybe<Scalars['DateTime']['input']>;
+  component?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -858,6 +900,21 @@ export type TrendPoint = {
   /** The metric for the sessions started in the bucket: their count, mean finished duration (seconds), failed share (0–1) or commands; 0 when empty. */
   value: Scalars['Float']['output'];
 };
+
+export type SessionComponentQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type SessionComponentQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string } | null };
+
+export type SessionsByRefQueryVariables = Exact<{
+  ref: Scalars['String']['input'];
+  first: Scalars['Int']['input'];
+}>;
+
+
+export type SessionsByRefQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, component: string, status: SessionStatus, startedAt: string, actor: string } }> } };
 
 export type StartSessionMutationVariables = Exact<{
   input: StartSessionInput;
@@ -1081,6 +1138,16 @@ export type DashboardActiveCountSubscriptionVariables = Exact<{
 
 export type DashboardActiveCountSubscription = { __typename?: 'Subscription', activeSessionCount: number };
 
+export type DashboardAnomalyFieldsFragment = { __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string };
+
+export type DashboardAnomaliesQueryVariables = Exact<{
+  windowSeconds: Scalars['Int']['input'];
+  limit: Scalars['Int']['input'];
+}>;
+
+
+export type DashboardAnomaliesQuery = { __typename?: 'Query', sessionDuration: Array<{ __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string }>, commandsPerSession: Array<{ __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string }>, sessionsPerHour: Array<{ __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string }>, errorRate: Array<{ __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string }> };
+
 export type TestStartSessionMutationVariables = Exact<{
   input: StartSessionInput;
 }>;
@@ -1116,6 +1183,9 @@ export class TypedDocumentString<TResult, TVariables>
 export const SessionFieldsFragmentDoc = new TypedDocumentString(`fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
 export const SessionEventFieldsFragmentDoc = new TypedDocumentString(`fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`, {"fragmentName":"SessionEventFields"}) as unknown as TypedDocumentString<SessionEventFieldsFragment, unknown>;
 export const SessionSummaryFieldsFragmentDoc = new TypedDocumentString(`fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount}`, {"fragmentName":"SessionSummaryFields"}) as unknown as TypedDocumentString<SessionSummaryFieldsFragment, unknown>;
+export const DashboardAnomalyFieldsFragmentDoc = new TypedDocumentString(`fragment DashboardAnomalyFields on Anomaly{metric at component sessionId value baseline score reason}`, {"fragmentName":"DashboardAnomalyFields"}) as unknown as TypedDocumentString<DashboardAnomalyFieldsFragment, unknown>;
+export const SessionComponentDocument = new TypedDocumentString(`query SessionComponent($id:ID!){session(id:$id){id component}}`) as unknown as TypedDocumentString<SessionComponentQuery, SessionComponentQueryVariables>;
+export const SessionsByRefDocument = new TypedDocumentString(`query SessionsByRef($ref:String!$first:Int!){sessions(filter:{idRef:$ref}first:$first){totalCount edges{node{id component status startedAt actor}}}}`) as unknown as TypedDocumentString<SessionsByRefQuery, SessionsByRefQueryVariables>;
 export const StartSessionDocument = new TypedDocumentString(`mutation StartSession($input:StartSessionInput!){startSession(input:$input){id status startedAt}}`) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
 export const EndSessionDocument = new TypedDocumentString(`mutation EndSession($input:EndSessionInput!){endSession(input:$input){id status endedAt endReason}}`) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
 export const HeartbeatDocument = new TypedDocumentString(`mutation Heartbeat($ids:[ID!]!$client:ClientHealthInput){heartbeat(ids:$ids client:$client)}`) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;
@@ -1143,5 +1213,6 @@ export const DashboardRecentEndedDocument = new TypedDocumentString(`query Dashb
 export const DashboardStartedSinceDocument = new TypedDocumentString(`query DashboardStartedSince($after:DateTime!$first:Int!$cursor:String){sessions(filter:{startedAfter:$after}first:$first after:$cursor){totalCount pageInfo{hasNextPage endCursor}edges{node{id component status startedAt durationSeconds}}}}`) as unknown as TypedDocumentString<DashboardStartedSinceQuery, DashboardStartedSinceQueryVariables>;
 export const DashboardSessionDocument = new TypedDocumentString(`query DashboardSession($id:ID!$first:Int!$after:String){session(id:$id){...SessionFields events(first:$first after:$after){pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<DashboardSessionQuery, DashboardSessionQueryVariables>;
 export const DashboardActiveCountDocument = new TypedDocumentString(`subscription DashboardActiveCount($component:String$after:DateTime){activeSessionCount(component:$component after:$after)}`) as unknown as TypedDocumentString<DashboardActiveCountSubscription, DashboardActiveCountSubscriptionVariables>;
+export const DashboardAnomaliesDocument = new TypedDocumentString(`query DashboardAnomalies($windowSeconds:Int!$limit:Int!){sessionDuration:detectAnomalies(metric:"session_duration" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}commandsPerSession:detectAnomalies(metric:"commands_per_session" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}sessionsPerHour:detectAnomalies(metric:"sessions_per_hour" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}errorRate:detectAnomalies(metric:"error_rate" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}}fragment DashboardAnomalyFields on Anomaly{metric at component sessionId value baseline score reason}`) as unknown as TypedDocumentString<DashboardAnomaliesQuery, DashboardAnomaliesQueryVariables>;
 export const TestStartSessionDocument = new TypedDocumentString(`mutation TestStartSession($input:StartSessionInput!){startSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<TestStartSessionMutation, TestStartSessionMutationVariables>;
 export const TestEndSessionDocument = new TypedDocumentString(`mutation TestEndSession($input:EndSessionInput!){endSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<TestEndSessionMutation, TestEndSessionMutationVariables>;

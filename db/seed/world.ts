@@ -2,7 +2,7 @@
  * The world the seed simulates: the six components' operators, commands and habits, and the generator
  * that turns a seed into sessions and their events (deterministically, one PRNG stream per session).
  */
-import type { EndReason, SessionStatus } from "../../contract/enums.js";
+import { type CommandOutcome, type EndReason, ExitCodes, type SessionStatus } from "../../contract/enums.js";
 import { Rng, uuid7 } from "./prng.js";
 
 export interface SeedOptions {
@@ -58,7 +58,7 @@ export interface SeedEvent {
   at: Date;
   text: string | null;
   durationMs: number | null;
-  outcome: "ok" | "error" | null;
+  outcome: CommandOutcome | null;
   errorClass: string | null;
   redactions: number;
   payload: Record<string, unknown>;
@@ -299,7 +299,6 @@ const END_REASONS = [
   ["SIGTERM", 0.03],
   ["SIGHUP", 0.02],
 ] as const;
-const EXIT_CODES = { EXIT: 0, SIGINT: 130, SIGTERM: 143, SIGHUP: 129, ERROR: 1 } as const;
 
 // ---------------------------------------------------------------------------------------------------
 // Generation
@@ -441,7 +440,7 @@ export function* generateSeed(
           : new Date(endedMs + (abandoned ? 90_000 : delayed ? 61_000 : 5 + rng.int(300))),
       delayed,
       endReason,
-      exitCode: endReason && endReason !== "ABANDONED" ? EXIT_CODES[endReason] : null,
+      exitCode: endReason && endReason !== "ABANDONED" ? ExitCodes[endReason] : null,
       captureMode: rng.chance(0.05) ? "STRICT" : "BUFFERED",
       actor,
       username,

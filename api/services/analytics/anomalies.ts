@@ -1,10 +1,12 @@
 /** Outlier detection: modified z-scores per session and per hour. Definitions of the windows and states: ./shared.ts. */
 import { sql } from "drizzle-orm";
+import { QUERY_LIMITS } from "../../../contract/limits.js";
 import { badInput } from "../../errors.js";
 import {
   ANOMALY_METRICS,
   type AnalyticsQuery,
   type Anomaly,
+  type AnomalyBaseline,
   boundedInt,
   checkText,
   DAY_MS,
@@ -15,7 +17,6 @@ import {
   FINISHED,
   formatSeconds,
   hourLabel,
-  LIMITS,
   num,
   pct,
   ts,
@@ -31,13 +32,18 @@ import {
  * - session_duration, commands_per_session: one observation per finished session, on a log scale
  *   (x = ln(1 + v): both are right-skewed); baseline per component and session type (at least 10
  *   sessions); scale floor 0.25 (a flat baseline needs a ×2.4 jump to reach the default threshold).
- * - sessions_per_hour: sessions started per component and hour (hours aligned to now; empty hours 0),
- *   against the same hour of the day in the baseline; scale floor √median (Poisson noise).
+ * - sessions_per_hour: sessions started per component and hour (hours aligned to now; empty hours 0 from
+ *   the hour of the component's first session on: hours before it existed are no evidence), against the
+ *   same hour of the day in the baseline (at least 5 of them); scale floor √median (Poisson noise).
  * - error_rate: failed share per component and hour, for hours with at least 5 sessions, against all
  *   baseline hours (at least 10); scale floor √(p(1−p)/n) at the pooled baseline rate p (binomial noise).
  *
  * Candidates are the observations of the last `windowSeconds` (default 24 h; hourly metrics round it up
- * to whole hours); the baseline is the max(7 days, window) before it. Largest score first.
+ * to whole hours); the baseline is the max(7 days, window) before it. Where that is too thin (a young
+ * deployment, a new component: fewer observations than the counts above), the window itself is the
+ * baseline, all its hours pooled for the hourly metrics (at least 10 observations): the median and the
+ * MAD stay put with one outlier among them, so the outlier still stands out. Each anomaly says which
+ * baseline it was scored against (`baselineSource`, and in its `reason`). Largest score first.
  */
 export async function detectAnomalies(
   q: AnalyticsQuery,
@@ -51,13 +57,23 @@ export async function detectAnomalies(
   const t = threshold ?? DEFAULT_ANOMALY_THRESHOLD;
   if (!Number.isFinite(t) || t <= 0 || t > 100) throw badInput("threshold must be above 0 and at most 100");
   const w = boundedInt("windowSeconds", windowSeconds, 86_400, 60, 30 * 86_400);
-  const limit = boundedInt("limit", options.limit, 100, 1, LIMITS.rows);
+  const limit = boundedInt("limit", options.limit, 100, 1, QUERY_LIMITS.page);
   const component = options.component ? checkText("component", options.component) : null;
   const now = q.now();
   if (metric === "session_duration" || metric === "commands_per_session") {
     return perSessionAnomalies(q, metric, t, w, now, component, limit);
   }
   return hourlyAnomalies(q, metric as "sessions_per_hour" | "error_rate", t, w, now, component, limit);
+}
+
+/** The fewest observations of a baseline drawn from the window itself. */
+const WINDOW_BASELINE_MIN = 10;
+
+/** How a reason names the baseline: `over the 7 days before` or `over this window (too few earlier …)`. */
+function baselineWords(source: AnomalyBaseline, beforeMs: number, what: string): string {
+  if (source === "WINDOW") return `over this window (too few earlier ${what})`;
+  const days = Number((beforeMs / DAY_MS).toFixed(1));
+  return `over the ${days === 1 ? "day" : `${days} days`} before`;
 }
 
 async function perSessionAnomalies(
@@ -70,38 +86,46 @@ async function perSessionAnomalies(
   limit: number,
 ): Promise<Anomaly[]> {
   const windowStart = new Date(now.getTime() - windowSeconds * 1000);
-  const baseStart = new Date(windowStart.getTime() - Math.max(7 * DAY_MS, windowSeconds * 1000));
+  const beforeMs = Math.max(7 * DAY_MS, windowSeconds * 1000);
+  const baseStart = new Date(windowStart.getTime() - beforeMs);
   const value = metric === "session_duration" ? DURATION : sql`command_count::float8`;
+  // `cur`: in the window. Each component and type is scored against the period before the window when
+  // that has 10 sessions (false sorts first), else against the window itself when that has 10.
   const rows = await q.rows<Record<string, unknown>>(sql`
     with obs as materialized (
-      select id, component, type, started_at, ${value} as v, ln(1 + greatest(${value}, 0)) as x
+      select id, component, type, started_at, ${value} as v, ln(1 + greatest(${value}, 0)) as x,
+        started_at >= ${ts(windowStart)} as cur
       from sessions
       where started_at >= ${ts(baseStart)} and ${FINISHED}${q.componentClause(component)}
     ),
     base as (
-      select component, type, percentile_cont(0.5) within group (order by x) as med, count(*) as n
-      from obs where started_at < ${ts(windowStart)}
-      group by component, type
-      having count(*) >= 10
+      select component, type, cur, med, n from (
+        select component, type, cur, percentile_cont(0.5) within group (order by x) as med, count(*) as n,
+          row_number() over (partition by component, type order by cur) as pick
+        from obs
+        group by component, type, cur
+        having count(*) >= ${sql.raw(String(WINDOW_BASELINE_MIN))}
+      ) candidates
+      where pick = 1
     ),
     spread as (
       select o.component, o.type,
         percentile_cont(0.5) within group (order by abs(o.x - b.med)) as mad,
         avg(abs(o.x - b.med)) as mean_ad
-      from obs o join base b on b.component = o.component and b.type = o.type
-      where o.started_at < ${ts(windowStart)}
+      from obs o join base b on b.component = o.component and b.type = o.type and b.cur = o.cur
       group by o.component, o.type
     ),
     scored as (
-      select o.id, o.component, o.started_at, o.v, exp(b.med) - 1 as med_v, b.n,
+      select o.id, o.component, o.started_at, o.v, exp(b.med) - 1 as med_v, b.n, b.cur as from_window,
         (o.x - b.med) / greatest(case when s.mad > 0 then 1.4826 * s.mad else 1.2533 * s.mean_ad end, 0.25)
           as score
       from obs o
       join base b on b.component = o.component and b.type = o.type
       join spread s on s.component = o.component and s.type = o.type
-      where o.started_at >= ${ts(windowStart)}
+      where o.cur
     )
-    select id::text as id, component, ${epochMs(sql`started_at`)} as at, v, med_v, n::int as n, score
+    select id::text as id, component, ${epochMs(sql`started_at`)} as at, v, med_v, n::int as n, from_window,
+      score
     from scored
     where score >= ${threshold}
     order by score desc, started_at desc, id
@@ -111,12 +135,15 @@ async function perSessionAnomalies(
     const med = num(r.med_v);
     const score = num(r.score);
     const id = String(r.id);
+    const baselineSource: AnomalyBaseline = r.from_window === true ? "WINDOW" : "BEFORE";
+    const against = `a baseline median of ${metric === "session_duration" ? formatSeconds(med) : med} ${baselineWords(baselineSource, beforeMs, "sessions")}`;
     const what =
       metric === "session_duration"
-        ? `lasted ${formatSeconds(v)} against a baseline median of ${formatSeconds(med)}`
-        : `ran ${v} commands against a baseline median of ${med}`;
+        ? `lasted ${formatSeconds(v)} against ${against}`
+        : `ran ${v} commands against ${against}`;
     return {
       metric,
+      baselineSource,
       at: new Date(num(r.at)),
       value: v,
       baseline: med,
@@ -146,13 +173,15 @@ async function hourlyAnomalies(
   const rateMetric = metric === "error_rate";
   // sessions_per_hour compares an hour with the same hour of the day (daily seasonality), and counts
   // are at least Poisson-noisy; error_rate compares with every hour, and a rate is at least
-  // binomially noisy at the component's pooled baseline rate.
+  // binomially noisy at the component's pooled baseline rate. A window baseline pools all its hours.
   const group = rateMetric
     ? sql`0`
     : sql`(round(extract(epoch from (${ts(now)} - g.bucket)) / 3600)::int % 24)`;
   const noise = rateMetric
-    ? sql`sqrt(greatest(b.pooled, 0.01) * (1 - least(greatest(b.pooled, 0.01), 0.99)) / v.n)`
-    : sql`sqrt(greatest(b.med, 1))`;
+    ? sql`sqrt(greatest(c.pooled, 0.01) * (1 - least(greatest(c.pooled, 0.01), 0.99)) / c.n)`
+    : sql`sqrt(greatest(c.med, 1))`;
+  const beforeMin = sql.raw(String(rateMetric ? 10 : 5));
+  const windowMin = sql.raw(String(WINDOW_BASELINE_MIN));
   const rows = await q.rows<Record<string, unknown>>(sql`
     with counts as (
       select component, date_bin('1 hour'::interval, started_at, ${ts(now)}) as bucket,
@@ -161,42 +190,70 @@ async function hourlyAnomalies(
       where started_at >= ${ts(baseStart)} and started_at < ${ts(now)}${q.componentClause(component)}
       group by 1, 2
     ),
-    grid as (
-      select c.component, g.bucket
+    seen as (
+      select c.component, (select min(s.started_at) from sessions s where s.component = c.component) as first_at
       from (select distinct component from counts) c
+    ),
+    grid as (
+      select f.component, g.bucket
+      from seen f
       cross join generate_series(${ts(baseStart)}, ${ts(now)} - interval '1 hour', interval '1 hour') g(bucket)
+      where g.bucket > f.first_at - interval '1 hour'
     ),
     valued as materialized (
       select g.component, g.bucket, ${group} as grp, coalesce(c.n, 0) as n, coalesce(c.f, 0) as f,
-        ${rateMetric ? sql`c.f / c.n` : sql`coalesce(c.n, 0)`} as x
+        ${rateMetric ? sql`c.f / c.n` : sql`coalesce(c.n, 0)`} as x, g.bucket >= ${ts(windowStart)} as cur
       from grid g left join counts c on c.component = g.component and c.bucket = g.bucket
       ${rateMetric ? sql`where c.n >= 5` : sql``}
     ),
-    base as (
+    before as (
       select component, grp, percentile_cont(0.5) within group (order by x) as med,
-        sum(f) / nullif(sum(n), 0) as pooled
-      from valued where bucket < ${ts(windowStart)}
+        sum(f) / nullif(sum(n), 0) as pooled, count(*) as hours
+      from valued where not cur
       group by component, grp
-      having count(*) >= ${rateMetric ? 10 : 5}
+      having count(*) >= ${beforeMin}
     ),
-    spread as (
+    within as (
+      select component, percentile_cont(0.5) within group (order by x) as med,
+        sum(f) / nullif(sum(n), 0) as pooled, count(*) as hours
+      from valued where cur
+      group by component
+      having count(*) >= ${windowMin}
+    ),
+    before_spread as (
       select v.component, v.grp,
         percentile_cont(0.5) within group (order by abs(v.x - b.med)) as mad,
         avg(abs(v.x - b.med)) as mean_ad
-      from valued v join base b on b.component = v.component and b.grp = v.grp
-      where v.bucket < ${ts(windowStart)}
+      from valued v join before b on b.component = v.component and b.grp = v.grp
+      where not v.cur
       group by v.component, v.grp
     ),
-    scored as (
-      select v.component, v.bucket, v.x, v.n, b.med,
-        (v.x - b.med) / greatest(case when s.mad > 0 then 1.4826 * s.mad else 1.2533 * s.mean_ad end, ${noise})
-          as score
+    within_spread as (
+      select v.component,
+        percentile_cont(0.5) within group (order by abs(v.x - w.med)) as mad,
+        avg(abs(v.x - w.med)) as mean_ad
+      from valued v join within w on w.component = v.component
+      where v.cur
+      group by v.component
+    ),
+    candidates as (
+      select v.component, v.bucket, v.x, v.n, b.component is null as from_window,
+        coalesce(b.med, w.med) as med, coalesce(b.pooled, w.pooled) as pooled,
+        coalesce(bs.mad, ws.mad) as mad, coalesce(bs.mean_ad, ws.mean_ad) as mean_ad
       from valued v
-      join base b on b.component = v.component and b.grp = v.grp
-      join spread s on s.component = v.component and s.grp = v.grp
-      where v.bucket >= ${ts(windowStart)}
+      left join before b on b.component = v.component and b.grp = v.grp
+      left join before_spread bs on bs.component = v.component and bs.grp = v.grp
+      left join within w on w.component = v.component and b.component is null
+      left join within_spread ws on ws.component = v.component and b.component is null
+      where v.cur and (b.component is not null or w.component is not null)
+    ),
+    scored as (
+      select c.component, c.bucket, c.x, c.n, c.med, c.from_window,
+        (c.x - c.med) / greatest(case when c.mad > 0 then 1.4826 * c.mad else 1.2533 * c.mean_ad end, ${noise})
+          as score
+      from candidates c
     )
-    select component, ${epochMs(sql`bucket`)} as at, x, n::int as n, med, score
+    select component, ${epochMs(sql`bucket`)} as at, x, n::int as n, med, from_window, score
     from scored
     where score >= ${threshold}
     order by score desc, bucket desc, component
@@ -207,11 +264,16 @@ async function hourlyAnomalies(
     const score = num(r.score);
     const at = new Date(num(r.at));
     const n = num(r.n);
+    const baselineSource: AnomalyBaseline = r.from_window === true ? "WINDOW" : "BEFORE";
+    const over = baselineWords(baselineSource, baseHours * hour, "hours");
     const what = rateMetric
-      ? `${pct(x)} of ${n} sessions failed in the hour from ${hourLabel(at)} against a baseline median of ${pct(med)}`
-      : `${x} sessions started in the hour from ${hourLabel(at)} against a median of ${med} in that hour of the day`;
+      ? `${pct(x)} of ${n} sessions failed in the hour from ${hourLabel(at)} against a baseline median of ${pct(med)} ${over}`
+      : baselineSource === "BEFORE"
+        ? `${x} sessions started in the hour from ${hourLabel(at)} against a median of ${med} in that hour of the day ${over}`
+        : `${x} sessions started in the hour from ${hourLabel(at)} against a median of ${med} an hour ${over}`;
     return {
       metric,
+      baselineSource,
       at,
       value: x,
       baseline: med,

@@ -1,5 +1,6 @@
 /** The session graph: actors, components, hosts and sessions, and the edges between them. Definitions of the windows and states: ./shared.ts. */
 import { type SQL, sql } from "drizzle-orm";
+import { QUERY_LIMITS } from "../../../contract/limits.js";
 import { badInput } from "../../errors.js";
 import {
   type AnalyticsQuery,
@@ -9,7 +10,6 @@ import {
   type GraphEdge,
   type GraphNode,
   type GraphNodeType,
-  LIMITS,
   likePattern,
   num,
   type SessionGraph,
@@ -33,8 +33,8 @@ export async function sessionGraph(
     maxNodes?: number | null;
   },
 ): Promise<SessionGraph> {
-  const depth = boundedInt("depth", options.depth, 2, 0, LIMITS.graphDepth);
-  const maxNodes = boundedInt("maxNodes", options.maxNodes, 200, 1, LIMITS.graphNodes);
+  const depth = boundedInt("depth", options.depth, 2, 0, QUERY_LIMITS.graphDepth);
+  const maxNodes = boundedInt("maxNodes", options.maxNodes, 200, 1, QUERY_LIMITS.graphNodes);
   const since = q.since(options.days);
   const nodeType = options.nodeType ?? null;
   if (nodeType != null && !(GRAPH_NODE_TYPES as readonly string[]).includes(nodeType))

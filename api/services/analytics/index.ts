@@ -1,4 +1,5 @@
 import { and, asc, gte, lt, type SQL, sql } from "drizzle-orm";
+import { QUERY_LIMITS } from "../../../contract/limits.js";
 import type { SessionFilter } from "../../../contract/models.js";
 import type { Db } from "../../../db/connection.js";
 import { rowsOf } from "../../../db/rows.js";
@@ -26,7 +27,6 @@ import {
   epochMs,
   FAILED,
   FINISHED,
-  LIMITS,
   num,
   numOrNull,
   ts,
@@ -75,7 +75,7 @@ export class AnalyticsService {
   }
 
   private since(days: number | null | undefined): Date {
-    const d = boundedInt("days", days, 7, 1, LIMITS.days);
+    const d = boundedInt("days", days, 7, 1, QUERY_LIMITS.days);
     return new Date(this.now().getTime() - d * DAY_MS);
   }
 
@@ -111,7 +111,7 @@ export class AnalyticsService {
 
   /** Sessions started in [start, end), oldest first. */
   async sessionsByTimeRange(start: Date, end: Date, first?: number | null): Promise<SessionRow[]> {
-    const n = boundedInt("first", first, 100, 0, LIMITS.rows);
+    const n = boundedInt("first", first, 100, 0, QUERY_LIMITS.page);
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw badInput("invalid date");
     if (end.getTime() < start.getTime()) throw badInput("end must not be before start");
     return this.db
@@ -142,7 +142,7 @@ export class AnalyticsService {
 
   /** Components by sessions started in the window, busiest first. */
   async mostActiveComponents(days?: number | null, limit?: number | null): Promise<ComponentUsage[]> {
-    const n = boundedInt("limit", limit, 10, 1, LIMITS.rows);
+    const n = boundedInt("limit", limit, 10, 1, QUERY_LIMITS.page);
     const rows = await this.rows<Record<string, unknown>>(sql`
       select component,
         count(*)::int as n,
@@ -202,7 +202,7 @@ export class AnalyticsService {
     filter: SessionFilter | null | undefined,
     limit?: number | null,
   ): Promise<AggregateRow[]> {
-    const n = boundedInt("limit", limit, 100, 1, LIMITS.rows);
+    const n = boundedInt("limit", limit, 100, 1, QUERY_LIMITS.page);
     const keys = [...new Set(groupBy)];
     if (keys.length === 0) throw badInput("groupBy needs at least one key");
     const exprs: Record<AggregateKey, { name: string; expr: SQL }> = {

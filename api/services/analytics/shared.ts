@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { QUERY_LIMITS } from "../../../contract/limits.js";
 import { type SessionFilter, unstorableText } from "../../../contract/models.js";
 import type { Db } from "../../../db/connection.js";
 import { badInput } from "../../errors.js";
@@ -26,18 +27,6 @@ export const epochMs = (expr: SQL) => sql`round(date_part('epoch', ${expr}) * 10
 export const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 export const DAY_MS = 86_400_000;
-
-export const LIMITS = {
-  days: 3650,
-  rows: 1000,
-  exportRows: 10_000,
-  searchHits: 100,
-  queryChars: 256,
-  graphDepth: 4,
-  graphNodes: 1000,
-  buckets: 1000,
-  windowSeconds: 366 * 86_400,
-} as const;
 
 export const ANOMALY_METRICS = [
   "session_duration",
@@ -112,8 +101,16 @@ export interface SearchHit {
   at: Date;
 }
 
+/**
+ * What an anomaly was scored against: the period before the window (BEFORE), or, when that held too few
+ * observations (a young deployment, a new component), the window itself (WINDOW).
+ */
+export const ANOMALY_BASELINES = ["BEFORE", "WINDOW"] as const;
+export type AnomalyBaseline = (typeof ANOMALY_BASELINES)[number];
+
 export interface Anomaly {
   metric: AnomalyMetric;
+  baselineSource: AnomalyBaseline;
   at: Date;
   value: number;
   baseline: number;
@@ -178,7 +175,7 @@ export function boundedInt(
 }
 
 /** Free text from a caller: bounded, and storable (no NUL, which Postgres text cannot hold). */
-export function checkText(name: string, value: string, max: number = LIMITS.queryChars): string {
+export function checkText(name: string, value: string, max: number = QUERY_LIMITS.queryChars): string {
   if (value.length > max) throw badInput(`${name} must be at most ${max} characters`);
   const bad = unstorableText(value);
   if (bad) throw badInput(`${name} ${bad.message}`, { reason: bad.reason });
@@ -206,6 +203,11 @@ export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => 
 
 export const SNIPPET_OPTIONS =
   'StartSel=«, StopSel=», MaxWords=24, MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
+/** The passage a snippet adds for a query word its fragments missed: one short fragment around it. */
+export const WORD_SNIPPET_OPTIONS =
+  "StartSel=«, StopSel=», MaxWords=12, MinWords=4, ShortWord=2, MaxFragments=1";
+/** Query words a snippet makes sure to show (each may add one passage). */
+export const SNIPPET_WORDS = 8;
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(1)}s`;

@@ -1,5 +1,6 @@
 /** Trends: bucketed series with a least-squares direction. Definitions of the windows and states: ./shared.ts. */
 import { type SQL, sql } from "drizzle-orm";
+import { QUERY_LIMITS } from "../../../contract/limits.js";
 import { badInput } from "../../errors.js";
 import {
   type AnalyticsQuery,
@@ -7,7 +8,6 @@ import {
   DURATION,
   FAILED,
   FINISHED,
-  LIMITS,
   num,
   TREND_METRICS,
   type Trend,
@@ -30,11 +30,13 @@ export async function sessionTrends(
 ): Promise<Trend> {
   if (!(TREND_METRICS as readonly string[]).includes(metric))
     throw badInput(`metric must be one of ${TREND_METRICS.join(", ")}`);
-  const w = boundedInt("windowSeconds", windowSeconds, 0, 60, LIMITS.windowSeconds);
-  const g = boundedInt("granularitySeconds", granularitySeconds, 0, 1, LIMITS.windowSeconds);
+  const w = boundedInt("windowSeconds", windowSeconds, 0, 60, QUERY_LIMITS.windowSeconds);
+  const g = boundedInt("granularitySeconds", granularitySeconds, 0, 1, QUERY_LIMITS.windowSeconds);
   const buckets = Math.ceil(w / g);
-  if (buckets > LIMITS.buckets)
-    throw badInput(`window / granularity gives ${buckets} buckets; at most ${LIMITS.buckets} are allowed`);
+  if (buckets > QUERY_LIMITS.buckets)
+    throw badInput(
+      `window / granularity gives ${buckets} buckets; at most ${QUERY_LIMITS.buckets} are allowed`,
+    );
   const now = q.now();
   const start = new Date(now.getTime() - buckets * g * 1000);
   // Only the aggregate the metric needs (beside the count every point reports).
