@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, sleep } from "./backoff.js";
+import { backoffDelay, RECOVERY_DEFAULTS, recoveryDelay, sleep } from "./backoff.js";
 
 describe("backoffDelay", () => {
   it("is full jitter over an exponential cap", () => {
@@ -20,6 +20,22 @@ describe("backoffDelay", () => {
   it("clamps a misbehaving random source", () => {
     expect(backoffDelay(0, { baseMs: 100, random: () => 7 })).toBe(100);
     expect(backoffDelay(0, { baseMs: 100, random: () => -1 })).toBe(0);
+  });
+});
+
+describe("recoveryDelay", () => {
+  it("doubles from 1 s to at most 5 s, with equal jitter that is never 0", () => {
+    expect(RECOVERY_DEFAULTS).toEqual({ firstMs: 1_000, maxMs: 5_000 });
+    const low = () => 0;
+    const high = () => 0.999999;
+    expect([0, 1, 2, 3, 4, 50].map((n) => recoveryDelay(n, { random: low }))).toEqual([
+      500, 1000, 2000, 2500, 2500, 2500,
+    ]);
+    expect([0, 1, 2, 3, 4, 50].map((n) => recoveryDelay(n, { random: high }))).toEqual([
+      999, 1999, 3999, 4999, 4999, 4999,
+    ]);
+    expect(recoveryDelay(0, { firstMs: 1, maxMs: 1, random: low })).toBe(1);
+    expect(recoveryDelay(3, { firstMs: 100, maxMs: 50, random: () => 7 })).toBe(100); // max below first: first
   });
 });
 

@@ -67,3 +67,37 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/** Cadence of the reachability probes while the circuit breaker is open (see {@link recoveryDelay}). */
+export const RECOVERY_DEFAULTS = { firstMs: 1_000, maxMs: 5_000 } as const;
+
+/** Parameters of {@link recoveryDelay}. */
+export interface RecoveryOptions {
+  /** Ceiling of the first probe's delay. Default 1 s. */
+  firstMs?: number;
+  /** Ceiling of any probe's delay: the longest an operator waits for Enabled once the service is back. Default 5 s. */
+  maxMs?: number;
+  /** Uniform random source in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+/**
+ * The delay before reachability probe number `probeIndex` (0 for the first since the last success):
+ * "equal jitter", uniform in `[c/2, c)` with `c = min(maxMs, firstMs · 2^probeIndex)`. Never 0, so a down
+ * service sees at most one probe per `maxMs / 2` from each client; spread, so shells that lost the service
+ * together do not come back in lockstep.
+ *
+ * @example
+ * ```ts
+ * recoveryDelay(0, { random: () => 0 }); // 500
+ * recoveryDelay(9, { random: () => 0.999 }); // 4998 — capped at maxMs
+ * ```
+ */
+export function recoveryDelay(probeIndex: number, options: RecoveryOptions = {}): number {
+  const firstMs = Math.max(1, options.firstMs ?? RECOVERY_DEFAULTS.firstMs);
+  const maxMs = Math.max(firstMs, options.maxMs ?? RECOVERY_DEFAULTS.maxMs);
+  const random = options.random ?? Math.random;
+  const cap = Math.min(maxMs, firstMs * 2 ** Math.min(Math.max(0, probeIndex), 52));
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.max(1, Math.floor(cap / 2 + (cap / 2) * r));
+}

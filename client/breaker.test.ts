@@ -114,6 +114,25 @@ describe("CircuitBreaker", () => {
     expect(breaker.canRequest()).toBe(true);
   });
 
+  it("ends the cooldown early when told the service answers: the next request is the probe, which decides", () => {
+    const { breaker, advance, transitions } = setup();
+    breaker.endCooldown(); // closed: nothing to end
+    expect(breaker.state).toBe("closed");
+    for (let i = 0; i < 3; i++) breaker.onFailure();
+    advance(1_000);
+    breaker.endCooldown();
+    expect(breaker.state).toBe("half-open");
+    expect(breaker.canRequest()).toBe(true);
+    expect(breaker.canRequest()).toBe(false);
+    breaker.onFailure(); // the probe failed: open again, for a whole cooldown
+    expect(breaker.state).toBe("open");
+    expect(breaker.retryInMs()).toBe(60_000);
+    breaker.endCooldown();
+    expect(breaker.canRequest()).toBe(true);
+    breaker.onSuccess();
+    expect(transitions.map((t) => t.to)).toEqual(["open", "half-open", "open", "half-open", "closed"]);
+  });
+
   it("survives a throwing listener and supports unsubscribe and reset", () => {
     const warnings: string[] = [];
     let t = 0;

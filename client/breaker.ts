@@ -3,7 +3,9 @@
  *
  * When the service is down, every shell would otherwise keep paying request timeouts and retries; the
  * breaker turns that into an immediate "not now" (events stay in the journal) and lets a single probe
- * find out when the service is back, at which point the client replays the journal.
+ * find out when the service is back, at which point the client replays the journal. The client does not
+ * wait out the whole cooldown for that: cheap reachability probes on a short, jittered cadence end it as
+ * soon as the service answers again ({@link CircuitBreaker.endCooldown}).
  */
 
 import type { BreakerState, Logger } from "./types.js";
@@ -190,6 +192,22 @@ export class CircuitBreaker {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /**
+   * Ends an open breaker's cooldown now: something cheaper than a request (a reachability probe) showed
+   * that the service answers again, so the next request may be the probe, without waiting out the cooldown.
+   * That probe decides as usual: success closes, failure opens again for a full cooldown. No-op unless open.
+   *
+   * @example
+   * ```ts
+   * if (await serviceAnswers()) breaker.endCooldown();
+   * ```
+   */
+  endCooldown(): void {
+    if (this.state !== BreakerStates.OPEN) return;
+    this.probeAt = null;
+    this.transition(BreakerStates.HALF_OPEN);
   }
 
   /**

@@ -9,7 +9,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { classifyCode } from "./failure-class.js";
 import type { EndSessionInput, SessionEventInput, StartSessionInput } from "./gql/graphql.js";
 import { GraphQLRequestError } from "./graphql-http.js";
-import { createClient, type SessionBuddyClient, type SessionBuddyClientOptions } from "./index.js";
+import {
+  createClient,
+  type SessionBuddyClient,
+  type SessionBuddyClientOptions,
+  type TrackingState,
+} from "./index.js";
 import { Journal, type JournalRecord } from "./journal/journal.js";
 import { PendingStore } from "./pending-store.js";
 import type { RecordEventsResult, RequestContext, Transport } from "./transport.js";
@@ -328,8 +333,10 @@ describe("delivery", () => {
     await client.flush();
     expect(service.calls).toHaveLength(0);
     expect(client.tracking()).toEqual({
-      state: "buffering",
-      reason: expect.stringMatching(/no token to send \(no local secret yet\)/),
+      state: "refused",
+      code: "NO_TOKEN",
+      reason: "no token available; events are kept in the journal and sent once there is one",
+      detail: "no local secret yet",
     });
     expect(logs.filter((l) => l.includes("no token"))).toHaveLength(1);
     current = "t";
@@ -341,8 +348,8 @@ describe("delivery", () => {
   it("reports the tracking state honestly", async () => {
     const { client, service } = setup();
     expect(client.tracking()).toEqual({
-      state: "buffering",
-      reason: expect.stringMatching(/waiting for the first answer/),
+      state: "connecting",
+      reason: expect.stringMatching(/waiting for the service's first answer/),
     });
     service.failWith = () => new GraphQLRequestError("cannot reach http://fake (ECONNREFUSED)", "NETWORK");
     client.start({ component: "comp" });
@@ -356,6 +363,229 @@ describe("delivery", () => {
     expect(client.tracking()).toEqual({ state: "enabled" });
     client.shutdownSync();
     expect(client.tracking()).toEqual({ state: "disabled", reason: "the client was shut down" });
+  });
+});
+
+/** Resolves with the first state `client` changes to that satisfies `pred`. */
+function nextState(
+  client: SessionBuddyClient,
+  pred: (state: TrackingState) => boolean,
+): Promise<TrackingState> {
+  return new Promise((resolve) => {
+    const off = client.onTrackingChange((state) => {
+      if (!pred(state)) return;
+      off();
+      resolve(state);
+    });
+  });
+}
+
+const unreachable = () =>
+  new GraphQLRequestError("cannot reach http://fake/graphql (ECONNREFUSED)", "NETWORK");
+
+describe("tracking state", () => {
+  it("tells each change of state once, not each failure within one", async () => {
+    const { client, service } = setup({ limits: { recoveryProbeMs: 60_000 } });
+    const told: string[] = [];
+    client.onTrackingChange((state) => told.push(state.state));
+    const connectingSince = client.trackingSince();
+    expect(client.tracking().state).toBe("connecting");
+    service.failWith = unreachable;
+    client.start({ component: "comp" });
+    await client.flush();
+    await client.flush({ force: true });
+    expect(service.calls.length).toBeGreaterThanOrEqual(3);
+    expect(client.breakerState).toBe("open");
+    expect(client.tracking()).toEqual({
+      state: "buffering",
+      reason: expect.stringMatching(
+        /^service unreachable \(.*ECONNREFUSED.*\); circuit breaker open, events will be replayed$/,
+      ),
+    });
+    // Failures with other reasons, the breaker opening: still the one state, told once.
+    expect(told).toEqual(["buffering"]);
+    const bufferingSince = client.trackingSince();
+    expect(Date.parse(bufferingSince)).toBeGreaterThanOrEqual(Date.parse(connectingSince));
+    service.failWith = undefined;
+    await client.flush({ force: true });
+    expect(told).toEqual(["buffering", "enabled"]);
+    expect(client.trackingSince() >= bufferingSince).toBe(true);
+  });
+
+  it("a slow first answer is connecting, not unreachable", async () => {
+    const { client, service } = setup();
+    let release = () => {};
+    service.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const told: string[] = [];
+    client.onTrackingChange((state) => told.push(state.state));
+    client.start({ component: "comp" });
+    const flushed = client.flush();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(service.calls).toHaveLength(1); // the start is in flight
+    expect(client.tracking().state).toBe("connecting");
+    service.gate = undefined;
+    release();
+    await flushed;
+    expect(told).toEqual(["enabled"]);
+  });
+
+  it.each([
+    ["UNAUTHENTICATED", "TOKEN_EXPIRED", "token expired"],
+    ["UNAUTHENTICATED", "TOKEN_NOT_YET_VALID", "token not yet valid (is a clock off?)"],
+    [
+      "UNAUTHENTICATED",
+      "TOKEN_INVALID",
+      "token invalid (its signature, algorithm or format is not accepted)",
+    ],
+    [
+      "UNAUTHENTICATED",
+      "TOKEN_CLAIMS_INVALID",
+      "token claims not accepted (wrong audience, issuer or subject)",
+    ],
+    ["UNAUTHENTICATED", undefined, "token refused"],
+    ["FORBIDDEN", "TOKEN_COMPONENTS", "component not allowed by the token"],
+    ["FORBIDDEN", "TOKEN_SCOPE", "token lacks the sessions:write scope"],
+  ] as const)("%s %s: refused — %s; the records stay journaled", async (code, reason, words) => {
+    const { client, service } = setup();
+    // The message says something else on purpose: the reason decides, never the wording.
+    service.failWith = () => new GraphQLRequestError("the service is unreachable", code, reason);
+    const s = client.start({ component: "comp" });
+    await s.record({ kind: "command", text: "a()" });
+    await client.flush();
+    expect(client.tracking()).toEqual({
+      state: "refused",
+      code: reason ?? "TOKEN_REFUSED",
+      reason: `${words}; events are kept in the journal until a valid token is configured`,
+      detail: `the service is unreachable [${code}]`,
+    });
+    expect(client.journalStatus().depth).toBe(2);
+  });
+
+  it("a refusal for another reason is a change; a valid token ends it", async () => {
+    let current = "expired";
+    const { client, service } = setup({ token: undefined, getToken: () => current });
+    service.failWith = () =>
+      current === "expired"
+        ? new GraphQLRequestError("the token has expired", "UNAUTHENTICATED", "TOKEN_EXPIRED")
+        : current === "other"
+          ? new GraphQLRequestError("no", "FORBIDDEN", "TOKEN_COMPONENTS")
+          : undefined;
+    const told: TrackingState[] = [];
+    client.onTrackingChange((state) => told.push(state));
+    client.start({ component: "comp" });
+    await client.flush();
+    await client.flush();
+    current = "other";
+    await client.flush();
+    current = "good";
+    await client.flush();
+    expect(told.map((t) => ("code" in t ? `${t.state}:${t.code}` : t.state))).toEqual([
+      "refused:TOKEN_EXPIRED",
+      "refused:TOKEN_COMPONENTS",
+      "enabled",
+    ]);
+  });
+
+  it("STRICT: blocked while unreachable or refused, and never promises a replay", async () => {
+    const { client, service } = setup({
+      captureMode: "STRICT",
+      limits: { recoveryProbeMs: 20, recoveryProbeMaxMs: 40 },
+    });
+    const s = client.start({ component: "comp" });
+    await s.started;
+    service.failWith = unreachable;
+    await expect(s.record({ kind: "command", text: "rm()" })).rejects.toMatchObject({
+      code: "STRICT_NOT_ACKNOWLEDGED",
+    });
+    const blocked = client.tracking();
+    expect(blocked).toMatchObject({
+      state: "strict-blocked",
+      cause: "unreachable",
+      reason: "service unreachable; commands are refused until the service acknowledges them",
+      detail: expect.stringMatching(/ECONNREFUSED/),
+    });
+    expect(JSON.stringify(blocked)).not.toMatch(/replay/);
+    // The service is back, and refuses the token: the next reachability probe finds out.
+    const refused = nextState(
+      client,
+      (state) => state.state === "strict-blocked" && state.cause === "refused",
+    );
+    service.failWith = () =>
+      new GraphQLRequestError("the token has expired", "UNAUTHENTICATED", "TOKEN_EXPIRED");
+    await refused;
+    await expect(s.record({ kind: "command", text: "rm()" })).rejects.toMatchObject({
+      message: expect.stringMatching(/refused the token: token expired/),
+    });
+    expect(client.tracking()).toMatchObject({
+      state: "strict-blocked",
+      cause: "refused",
+      code: "TOKEN_EXPIRED",
+      reason: "token expired; commands are refused until a valid token is configured",
+    });
+  });
+
+  it("recovers within the probe cadence, not the breaker's cooldown, probing cheaply meanwhile", async () => {
+    const { client, service } = setup({
+      limits: { breakerCooldownMs: 600_000, recoveryProbeMs: 20, recoveryProbeMaxMs: 40 },
+    });
+    service.failWith = unreachable;
+    const s = client.start({ component: "comp" });
+    await s.record({ kind: "command", text: "a()" });
+    await client.flush();
+    expect(client.breakerState).toBe("open");
+    const opened = service.calls.length;
+    // Three probes while the service is still down, each a lone empty heartbeat.
+    const probes: number[] = [];
+    await new Promise<void>((resolve) => {
+      service.failWith = (op, ids) => {
+        if (op === "heartbeat" && ids.length === 0) probes.push(performance.now());
+        if (probes.length >= 3) resolve();
+        return unreachable();
+      };
+    });
+    expect(service.calls.slice(opened).map((c) => `${c.op}:${c.ids.length}`)).toEqual(
+      probes.map(() => "heartbeat:0"),
+    );
+    // Jittered in [c/2, c): never closer than 10 ms (first) or 20 ms (capped) apart.
+    expect(probes[1]! - probes[0]!).toBeGreaterThanOrEqual(15);
+    expect(probes[2]! - probes[1]!).toBeGreaterThanOrEqual(15);
+    const enabled = nextState(client, (state) => state.state === "enabled");
+    const back = performance.now();
+    service.failWith = undefined;
+    await enabled;
+    expect(performance.now() - back).toBeLessThan(2_000);
+    await client.flush();
+    expect(client.journalStatus().depth).toBe(0);
+    expect(service.sessions.has(s.id)).toBe(true);
+  });
+
+  it("a service that answers but cannot store: one probe and one request per round, and no flapping", async () => {
+    const { client, service } = setup({
+      limits: { breakerCooldownMs: 600_000, recoveryProbeMs: 20, recoveryProbeMaxMs: 40 },
+    });
+    const dbDown = () => new GraphQLRequestError("the database is unavailable", "SERVICE_UNAVAILABLE");
+    service.failWith = (op) => (op === "heartbeat" ? undefined : dbDown());
+    const told: string[] = [];
+    client.onTrackingChange((state) => told.push(state.state));
+    client.start({ component: "comp" });
+    await client.flush();
+    expect(client.breakerState).toBe("open");
+    const opened = service.calls.length;
+    await new Promise<void>((resolve) => {
+      service.failWith = (op) => {
+        if (service.calls.length - opened >= 6) resolve();
+        return op === "heartbeat" ? undefined : dbDown();
+      };
+    });
+    expect(
+      service.calls
+        .slice(opened, opened + 6)
+        .map((c) => c.op)
+        .join(" "),
+    ).toBe("heartbeat start heartbeat start heartbeat start");
+    expect(told).toEqual(["buffering"]);
   });
 });
 

@@ -21,6 +21,12 @@
  *    spent or a deadline passed; a timer (unref'd) schedules the next attempt. A caller with a deadline
  *    (`flush`, `heartbeatNow`, STRICT) gets its answer by the deadline even while an earlier pass is
  *    still running, e.g. stuck on a request that ignores its abort signal.
+ * 4a. While the breaker is open, a reachability probe — an empty heartbeat, which stores nothing and costs
+ *    the service no database work — runs on a short cadence (1 s, doubling, at most 5 s, jittered; outside
+ *    the breaker, which it never extends). When the service answers, the breaker's cooldown ends and the
+ *    next real request is its probe (success: closed, the journal is replayed; failure: open again); so
+ *    tracking is Enabled again seconds after the service is back, not a whole cooldown later, and a
+ *    service that answers but cannot store (its database down) costs one probe and one request per round.
  * 5. A record this client cannot send (a journal record without a session id) is dropped here and counted
  *    as `malformed`, never reported as refused by the service; records the pending store could not keep
  *    (memory bound, journal bounds) are counted there. Heartbeats carry the drops per reason and why the
@@ -30,8 +36,8 @@
  * once, so end to end every record is stored exactly once.
  */
 
-import { DropReasons } from "../contract/enums.js";
-import { backoffDelay, sleep } from "./backoff.js";
+import { CaptureModes, DropReasons } from "../contract/enums.js";
+import { backoffDelay, type RecoveryOptions, recoveryDelay, sleep } from "./backoff.js";
 import { BreakerStates, type CircuitBreaker } from "./breaker.js";
 import { messageOf, StrictNotAcknowledgedError } from "./errors.js";
 import { classifyCode, classifyFailure, type FailureClass, FailureClasses } from "./failure-class.js";
@@ -45,8 +51,17 @@ import { GraphQLRequestError } from "./graphql-http.js";
 import { addDrops, totalDrops } from "./journal/drops.js";
 import type { PendingRecord, PendingStore } from "./pending-store.js";
 import { RecordKinds, recordKeys, sessionOf } from "./records.js";
+import { ClientRefusals, refusalCode, refusalWords, trackingKey } from "./tracking.js";
 import type { RecordEventsResult, RequestContext, Transport } from "./transport.js";
-import type { ClientEvent, ClientStats, DropCounts, Logger, TrackingState } from "./types.js";
+import type {
+  CaptureMode,
+  ClientEvent,
+  ClientStats,
+  DropCounts,
+  Logger,
+  RefusalCode,
+  TrackingState,
+} from "./types.js";
 
 /** Limits the delivery loop obeys (all required here; defaults are applied by the client). */
 export interface DeliveryLimits {
@@ -59,6 +74,8 @@ export interface DeliveryLimits {
   strictTimeoutMs: number;
   /** How long records of a session unknown to the service wait before they are tried again. */
   parkMs: number;
+  /** Cadence of the reachability probes while the breaker is open (defaults: `RECOVERY_DEFAULTS`). */
+  recovery?: Pick<RecoveryOptions, "firstMs" | "maxMs">;
 }
 
 /** Options of {@link Delivery}. */
@@ -79,6 +96,10 @@ export interface DeliveryOptions {
   onStartSettled?: (sessionId: string, ok: boolean) => void;
   logger?: Logger;
   random?: () => number;
+  /** STRICT: a record the service cannot acknowledge refuses the command, so states say "blocked". Default BUFFERED. */
+  captureMode?: CaptureMode;
+  /** Clock for `since`. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** Why a pump stopped before the journal was empty. */
@@ -106,6 +127,8 @@ export interface PumpOptions {
    * should not wait out retries before leaving its records in the journal.
    */
   noRetry?: boolean;
+  /** While the breaker is open, send one reachability probe first (see the module comment, 4a). */
+  recover?: boolean;
 }
 
 export interface PumpResult {
@@ -187,8 +210,16 @@ export class Delivery {
   private answered = false;
   private lastFailure: string | null = null;
   /** The token was refused (`refused`) or could not be obtained (`missing`); sending waits for a new one. */
-  private authRefused: { token: string | undefined; message: string; kind: "refused" | "missing" } | null =
-    null;
+  private authRefused: {
+    token: string | undefined;
+    message: string;
+    kind: "refused" | "missing";
+    code: RefusalCode;
+  } | null = null;
+  /** The next reachability probe while the breaker is open (see the module comment, 4a). */
+  private recoveryTimer: NodeJS.Timeout | null = null;
+  /** Reachability probes scheduled since the last acknowledged request: sets the probe cadence. */
+  private recoveryRound = 0;
   private heartbeatDue = false;
   /** Drops told to the service by acknowledged heartbeats, per reason. */
   private droppedReported: DropCounts = {};
@@ -197,7 +228,11 @@ export class Delivery {
   private readonly restartedStarts = new Set<string>();
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly logged = new Set<string>();
-  private lastState = "";
+  private readonly strict: boolean;
+  private readonly now: () => number;
+  /** The key ({@link stateKey}) of the state last told to listeners, and since when it holds. */
+  private lastState: string;
+  private since: number;
 
   constructor(options: DeliveryOptions) {
     this.options = options;
@@ -207,6 +242,10 @@ export class Delivery {
     this.limits = options.limits;
     this.logger = options.logger;
     this.random = options.random ?? Math.random;
+    this.strict = options.captureMode === CaptureModes.STRICT;
+    this.now = options.now ?? Date.now;
+    this.lastState = this.stateKey(this.tracking());
+    this.since = this.now();
     this.breaker.onStateChange(() => this.emitState());
     this.store.onDrop((reason, records, message) => this.emit({ type: "dropped", reason, records, message }));
     this.store.onHealthChange(() => this.emitState());
@@ -218,20 +257,24 @@ export class Delivery {
   }
 
   /**
-   * The delivery state as an operator should see it:
-   * - `enabled` — the service acknowledged the last request and the breaker is closed;
-   * - `buffering` — not (yet) acknowledged: unreachable, breaker open, or the token was refused; records
-   *   are journaled and replayed later;
-   * - `degraded` — the journal cannot be written (disk full, read-only): records are held in memory only
-   *   (bounded) and delivered from there; the reason says why, how many records were dropped so far, and
-   *   the delivery state;
-   * - `disabled` — the client was shut down.
+   * The tracking state as an operator should see it (see {@link TrackingState}): `connecting` until the
+   * service first answers; `enabled` while it acknowledges; `buffering` while it cannot be reached;
+   * `refused` while the token is refused or missing; in STRICT capture `strict-blocked` instead of the
+   * last two (commands are refused, so nothing is promised for later); `degraded` (BUFFERED) or
+   * `strict-blocked` (STRICT) while the journal cannot be written; `disabled` once closed.
    */
   tracking(): TrackingState {
     if (this.closed) return { state: "disabled", reason: "the client was shut down" };
     const state = this.deliveryState();
     const failure = this.store.failure;
     if (failure === null) return state;
+    if (this.strict)
+      return {
+        state: "strict-blocked",
+        cause: "journal",
+        reason: `journal failing: ${failure.description}; commands are refused until it can be written`,
+        detail: failure.description,
+      };
     const dropped = totalDrops(this.drops);
     const held = this.store.inMemory;
     return {
@@ -239,38 +282,71 @@ export class Delivery {
       reason:
         `journal failing: ${failure.description} — ${dropped === 0 ? "no records dropped" : `${dropped} record(s) dropped`}` +
         (held > 0 ? `, ${held} held in memory only` : "") +
-        (state.state === "enabled" ? "" : `; ${state.reason}`),
+        (state.state === "enabled" ? "" : `; ${this.deliverySummary(state)}`),
     };
   }
 
+  /** When the current state (by {@link stateKey}) began, as a clock value. */
+  stateSince(): number {
+    // A state read before it was told (the breaker's cooldown ends on reading) is told now.
+    this.emitState();
+    return this.since;
+  }
+
   private deliveryState(): TrackingState {
-    if (this.authRefused)
+    const refused = this.authRefused;
+    if (refused) {
+      const words = refusalWords(refused.code);
+      if (this.strict)
+        return {
+          state: "strict-blocked",
+          cause: "refused",
+          code: refused.code,
+          reason: `${words}; commands are refused until a valid token is configured`,
+          detail: refused.message,
+        };
       return {
-        state: "buffering",
+        state: "refused",
+        code: refused.code,
         reason:
-          this.authRefused.kind === "missing"
-            ? `no token to send (${this.authRefused.message}); events are journaled until one is available`
-            : `the service refused the token (${this.authRefused.message}); events are journaled until a valid token is configured`,
+          refused.code === ClientRefusals.NO_TOKEN
+            ? `${words}; events are kept in the journal and sent once there is one`
+            : `${words}; events are kept in the journal until a valid token is configured`,
+        detail: refused.message,
       };
+    }
     const breaker = this.breaker.state;
-    if (breaker !== BreakerStates.CLOSED)
+    const unreachable =
+      breaker !== BreakerStates.CLOSED
+        ? `service unreachable (${this.lastFailure ?? "failing"}); circuit breaker ${breaker}`
+        : this.lastFailure !== null
+          ? `service unreachable (${this.lastFailure})`
+          : null;
+    if (unreachable === null) {
+      if (this.answered) return { state: "enabled" };
+      return { state: "connecting", reason: `waiting for the service's first answer (${this.options.url})` };
+    }
+    if (this.strict)
       return {
-        state: "buffering",
-        reason: `service unreachable (${this.lastFailure ?? "failing"}); circuit breaker ${breaker}, events will be replayed`,
+        state: "strict-blocked",
+        cause: "unreachable",
+        reason: "service unreachable; commands are refused until the service acknowledges them",
+        detail: unreachable,
       };
-    if (!this.answered)
-      return {
-        state: "buffering",
-        reason: this.lastFailure
-          ? `service unreachable (${this.lastFailure}); events will be replayed`
-          : `waiting for the first answer from ${this.options.url}`,
-      };
-    if (this.lastFailure)
-      return {
-        state: "buffering",
-        reason: `service unreachable (${this.lastFailure}); events will be replayed`,
-      };
-    return { state: "enabled" };
+    return { state: "buffering", reason: `${unreachable}, events will be replayed` };
+  }
+
+  /** The delivery state in a few words, after a failing journal's. */
+  private deliverySummary(state: TrackingState): string {
+    switch (state.state) {
+      case "buffering":
+      case "connecting":
+        return state.reason;
+      case "refused":
+        return `the service refused the token: ${refusalWords(state.code)}, nothing is sent`;
+      default:
+        return "reason" in state ? state.reason : state.state;
+    }
   }
 
   onTrackingChange(listener: (state: TrackingState) => void): () => void {
@@ -427,6 +503,8 @@ export class Delivery {
     this.abort.abort(new Error("the client was shut down"));
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = null;
     for (const list of [...this.waiters.values()]) {
       for (const w of [...list])
         this.settleWaiter(w, new StrictNotAcknowledgedError("not acknowledged: the client was shut down"));
@@ -475,21 +553,53 @@ export class Delivery {
         try {
           token = await this.options.getToken();
         } catch (error) {
-          this.refuseAuth(undefined, messageOf(error), "missing");
+          this.refuseAuth(undefined, messageOf(error), "missing", ClientRefusals.NO_TOKEN);
           result.stop = StopReasons.AUTH;
-          result.error = this.authRefused?.message;
+          result.error = this.refusalText();
           break;
         }
         if (this.authRefused && !options.force && token === this.authRefused.token) {
           result.stop = StopReasons.AUTH;
-          result.error = this.authRefused.message;
+          result.error = this.refusalText();
           break;
         }
         if (!options.force && this.breaker.state === BreakerStates.OPEN) {
-          // Checked before looking for work, which would cost a scan of the journal for nothing.
-          result.stop = StopReasons.BREAKER_OPEN;
+          if (!options.recover || probed) {
+            // Checked before looking for work, which would cost a scan of the journal for nothing.
+            result.stop = StopReasons.BREAKER_OPEN;
+            result.error = this.lastFailure ?? undefined;
+            this.scheduleRetry(Math.max(1, this.breaker.retryInMs()));
+            break;
+          }
+          // A reachability probe, outside the breaker: an answer ends its cooldown (4a).
+          probed = true;
+          const answer = await this.reachabilityProbe(token, deadline);
+          if (answer.kind === "answered") {
+            if (this.nextWork() === null) {
+              // Nothing to send: the answer is all there was to learn.
+              this.lastFailure = null;
+              this.recoveryRound = 0;
+              this.breaker.onSuccess();
+            } else {
+              // The next request is the breaker's probe; it decides, as after a cooldown.
+              this.breaker.endCooldown();
+            }
+            continue;
+          }
+          if (answer.kind === "refused") {
+            this.refuseAuth(token, messageOf(answer.error), "refused", refusalCode(answer.error));
+            this.breaker.onSuccess();
+            result.stop = StopReasons.AUTH;
+            result.error = this.refusalText();
+            break;
+          }
+          result.stop =
+            answer.kind === "closed"
+              ? StopReasons.CLOSED
+              : answer.kind === "deadline"
+                ? StopReasons.DEADLINE
+                : StopReasons.BREAKER_OPEN;
           result.error = this.lastFailure ?? undefined;
-          this.scheduleRetry(Math.max(1, this.breaker.retryInMs()));
           break;
         }
         let work = this.nextWork();
@@ -542,9 +652,11 @@ export class Delivery {
           break;
         }
         if (attempt.cls === FailureClasses.AUTH) {
-          this.refuseAuth(token, messageOf(attempt.error), "refused");
+          // Refused first, then the breaker closes: listeners never hear a passing "enabled".
+          this.refuseAuth(token, messageOf(attempt.error), "refused", refusalCode(attempt.error));
+          this.breaker.onSuccess();
           result.stop = StopReasons.AUTH;
-          result.error = this.authRefused?.message;
+          result.error = this.refusalText();
           break;
         }
         this.handleRefusal(work, attempt.cls, attempt.error);
@@ -556,6 +668,7 @@ export class Delivery {
     }
     // A pass cut short by a caller's deadline (STRICT, flush with a timeout) leaves the rest to the background.
     if (result.stop === StopReasons.DEADLINE) this.scheduleRetry(Math.max(1, this.limits.backoffBaseMs));
+    this.scheduleRecovery();
     if (result.delivered > 0) this.emit({ type: "delivered", records: result.delivered });
     if (result.stop !== StopReasons.DONE) this.emit({ type: "stopped", reason: result.stop });
     this.scheduleUnpark();
@@ -590,6 +703,7 @@ export class Delivery {
         this.answered = true;
         this.lastFailure = null;
         this.authRefused = null;
+        this.recoveryRound = 0;
         this.breaker.onSuccess();
         return { ok: true, value };
       } catch (error) {
@@ -597,11 +711,14 @@ export class Delivery {
         if (this.currentSignal.aborted) return { ok: false, cls: "deadline" };
         const cls = classifyFailure(error);
         if (cls !== FailureClasses.TRANSIENT) {
-          // The service answered: it is reachable, whatever it thought of the request.
+          // The service answered: it is reachable, whatever it thought of the request. (A refused token
+          // closes the breaker once the refusal is recorded, in run().)
           this.answered = true;
           this.lastFailure = null;
-          if (cls !== FailureClasses.AUTH) this.authRefused = null;
-          this.breaker.onSuccess();
+          if (cls !== FailureClasses.AUTH) {
+            this.authRefused = null;
+            this.breaker.onSuccess();
+          }
           return { ok: false, cls, error };
         }
         this.stats.failures++;
@@ -623,6 +740,50 @@ export class Delivery {
         }
         if (!force && !this.breaker.canRequest()) return { ok: false, cls: "breaker", error };
       }
+    }
+  }
+
+  /**
+   * The reachability probe of 4a: one empty heartbeat, no retry, outside the breaker (a failure neither
+   * counts against it nor extends its cooldown). Any GraphQL answer proves the service reachable; a
+   * refused token is reported as such, since the token decides what happens next.
+   */
+  private async reachabilityProbe(
+    token: string | undefined,
+    deadline: number,
+  ): Promise<
+    | { kind: "answered" }
+    | { kind: "unreachable" }
+    | { kind: "refused"; error: unknown }
+    | { kind: "closed" | "deadline" }
+  > {
+    const left = deadline - performance.now();
+    if (left <= 0) return { kind: "deadline" };
+    const ctx: RequestContext = {
+      token,
+      timeoutMs: Math.max(1, Math.ceil(Math.min(this.limits.requestTimeoutMs, left))),
+      signal: this.currentSignal,
+    };
+    this.stats.requests++;
+    try {
+      await this.transport.heartbeat([], null, ctx);
+      this.answered = true;
+      return { kind: "answered" };
+    } catch (error) {
+      if (this.closed) return { kind: "closed" };
+      if (this.currentSignal.aborted) return { kind: "deadline" };
+      const cls = classifyFailure(error);
+      if (cls === FailureClasses.TRANSIENT) {
+        this.stats.failures++;
+        this.lastFailure = messageOf(error);
+        return { kind: "unreachable" };
+      }
+      this.answered = true;
+      if (cls === FailureClasses.AUTH) {
+        this.lastFailure = null;
+        return { kind: "refused", error };
+      }
+      return { kind: "answered" };
     }
   }
 
@@ -851,13 +1012,19 @@ export class Delivery {
     );
   }
 
-  private refuseAuth(token: string | undefined, message: string, kind: "refused" | "missing"): void {
-    const first = this.authRefused === null || this.authRefused.kind !== kind;
-    this.authRefused = { token, message, kind };
+  private refuseAuth(
+    token: string | undefined,
+    message: string,
+    kind: "refused" | "missing",
+    code: RefusalCode,
+  ): void {
+    const first =
+      this.authRefused === null || this.authRefused.kind !== kind || this.authRefused.code !== code;
+    this.authRefused = { token, message, kind, code };
     // Reported once, clearly; repeating it on every attempt would only bury it.
     if (first && kind === "refused")
       this.logger?.error(
-        `Session-Buddy refused the token (${message}). Tracking keeps journaling under the data dir; nothing is sent until a valid token is configured (then run \`session-buddy buffer replay\`).`,
+        `Session-Buddy refused the token: ${refusalWords(code)} (${message}). Tracking keeps journaling under the data dir; nothing is sent until a valid token is configured (then run \`session-buddy buffer replay\`).`,
       );
     else if (first)
       this.logger?.warn(
@@ -937,6 +1104,28 @@ export class Delivery {
     this.retryTimer.unref();
   }
 
+  /** The refusal in plain words with what the service said, for `PumpResult.error` and STRICT errors. */
+  private refusalText(): string | undefined {
+    const refused = this.authRefused;
+    return refused ? `${refusalWords(refused.code)} (${refused.message})` : undefined;
+  }
+
+  /**
+   * While the breaker is open, the next reachability probe (4a): one pending at a time, so a busy shell
+   * cannot bring it forward; its delay grows with the rounds since the last acknowledged request.
+   */
+  private scheduleRecovery(): void {
+    if (this.closed || this.recoveryTimer || this.authRefused) return;
+    if (this.breaker.state !== BreakerStates.OPEN) return;
+    const delay = recoveryDelay(this.recoveryRound++, { ...this.limits.recovery, random: this.random });
+    this.recoveryTimer = setTimeout(() => {
+      this.recoveryTimer = null;
+      if (this.closed) return;
+      void this.pump({ recover: true }).catch((error) => this.logger?.warn(`delivery: ${messageOf(error)}`));
+    }, delay);
+    this.recoveryTimer.unref();
+  }
+
   private scheduleUnpark(): void {
     let next = Number.POSITIVE_INFINITY;
     for (const until of this.parked.values()) next = Math.min(next, until);
@@ -950,7 +1139,7 @@ export class Delivery {
         : result.stop === StopReasons.UNREACHABLE
           ? `the service is unreachable (${result.error ?? "failing"})`
           : result.stop === StopReasons.AUTH
-            ? `the service refused the token (${result.error ?? "refused"})`
+            ? `the service refused the token: ${result.error ?? "refused"}`
             : result.stop === StopReasons.DEADLINE
               ? `no acknowledgement within ${this.limits.strictTimeoutMs} ms`
               : result.stop === StopReasons.CLOSED
@@ -996,16 +1185,22 @@ export class Delivery {
     }
   }
 
+  /**
+   * What makes two states the same for listeners ({@link trackingKey}); a degraded state's reason counts
+   * drops, so listeners (a shell prints each change) hear when the journal starts failing, changes how, or
+   * starts dropping, not of every drop.
+   */
+  private stateKey(state: TrackingState): string {
+    if (state.state !== "degraded") return trackingKey(state);
+    return `degraded|${this.store.failure?.code}|${totalDrops(this.drops) > 0}|${trackingKey(this.deliveryState())}`;
+  }
+
   private emitState(): void {
     const state = this.tracking();
-    // A degraded state's reason counts drops; listeners (a shell prints each change) hear when the journal
-    // starts failing, changes how, or starts dropping, not of every drop.
-    const key =
-      state.state === "degraded"
-        ? `degraded|${this.store.failure?.code}|${totalDrops(this.drops) > 0}|${JSON.stringify(this.deliveryState())}`
-        : `${state.state}|${"reason" in state ? state.reason : ""}`;
+    const key = this.stateKey(state);
     if (key === this.lastState) return;
     this.lastState = key;
+    this.since = this.now();
     for (const l of [...this.stateListeners]) {
       try {
         l(state);
@@ -1037,6 +1232,7 @@ function mergeOptions(a: PumpOptions, b: PumpOptions): PumpOptions {
     force: a.force || b.force,
     heartbeat: a.heartbeat || b.heartbeat,
     noRetry: a.noRetry || b.noRetry,
+    recover: a.recover || b.recover,
     ...(Number.isFinite(deadline) ? { deadline } : {}),
   };
 }

@@ -21,7 +21,7 @@
 import { hostname, userInfo } from "node:os";
 import { v7 as uuidv7 } from "uuid";
 import { EVENT_MODEL_VERSION } from "../contract/limits.js";
-import { BACKOFF_DEFAULTS } from "./backoff.js";
+import { BACKOFF_DEFAULTS, RECOVERY_DEFAULTS } from "./backoff.js";
 import { BREAKER_DEFAULTS, CircuitBreaker } from "./breaker.js";
 import { Delivery, type DeliveryLimits, type PumpResult, StopReasons } from "./delivery.js";
 import { messageOf, StrictJournalError } from "./errors.js";
@@ -63,6 +63,7 @@ export {
   NODE_JOURNAL_FS,
 } from "./journal/journal.js";
 export { RecordKinds, recordKeys } from "./records.js";
+export { ClientRefusals, refusalWords, trackingKey } from "./tracking.js";
 export { httpTransport, type RequestContext, type Transport } from "./transport.js";
 export * from "./types.js";
 
@@ -76,6 +77,8 @@ export const CLIENT_DEFAULTS = {
   backoffMaxMs: BACKOFF_DEFAULTS.maxMs,
   breakerThreshold: BREAKER_DEFAULTS.threshold,
   breakerCooldownMs: BREAKER_DEFAULTS.cooldownMs,
+  recoveryProbeMs: RECOVERY_DEFAULTS.firstMs,
+  recoveryProbeMaxMs: RECOVERY_DEFAULTS.maxMs,
   requestTimeoutMs: 5_000,
   heartbeatIntervalSeconds: 30,
   strictTimeoutMs: 5_000,
@@ -115,12 +118,17 @@ export function createClient(options: SessionBuddyClientOptions): SessionBuddyCl
 /**
  * The client a component embeds (see {@link createClient}).
  *
- * Tracking states (`tracking()`), as the banner of a shell shows them:
+ * Tracking states (`tracking()`, see {@link TrackingState}), as the banner of a shell shows them:
+ * - `connecting` — the service has not answered yet (slow is not unreachable);
  * - `enabled` — the service acknowledged the last request;
- * - `buffering` — the service has not answered yet, is unreachable, or refused the token: records are
- *   journaled and replayed when it is back (or, for a refused token, once a valid one is configured —
- *   refusing to record would lose the audit trail, so the client keeps journaling and says why);
- * - `disabled` — the client was shut down.
+ * - `buffering` — the service is unreachable: records are journaled and replayed when it is back, which
+ *   cheap reachability probes notice within seconds (at most `recoveryProbeMaxMs`);
+ * - `refused` — the service refused the token (expired, wrong audience, component not allowed, …) or there
+ *   is none: records stay journaled and are sent once a valid token is configured — refusing to record
+ *   would lose the audit trail, so the client keeps journaling and says why;
+ * - `strict-blocked` — STRICT capture while the service is unreachable, refuses the token, or the journal
+ *   fails: commands are refused, and nothing is replayed for them;
+ * - `degraded` — the journal cannot be written; `disabled` — the client was shut down.
  */
 export class SessionBuddyClient implements SessionBuddyClientApi {
   readonly captureMode: CaptureMode;
@@ -177,6 +185,7 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
       requestTimeoutMs: limits.requestTimeoutMs,
       strictTimeoutMs: limits.strictTimeoutMs,
       parkMs: Math.max(1000, limits.heartbeatIntervalSeconds * 1000),
+      recovery: { firstMs: limits.recoveryProbeMs, maxMs: limits.recoveryProbeMaxMs },
     };
     this.delivery = new Delivery({
       store: this.store,
@@ -194,6 +203,8 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
       },
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.random ? { random: options.random } : {}),
+      captureMode: this.captureMode,
+      now: this.clock,
     });
     // The moment the service is back: take over what dead processes left and replay everything.
     this.breaker.onStateChange(({ from, to }) => {
@@ -248,14 +259,27 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
     if (options.probe !== false || this.store.depth > 0) this.delivery.schedule();
   }
 
-  /** Current delivery state; see the class comment for what each state means. */
+  /** Current tracking state; see the class comment for what each state means. */
   tracking(): TrackingState {
     if (this.closed) return { state: "disabled", reason: "the client was shut down" };
     return this.delivery.tracking();
   }
 
   /**
-   * Calls `listener` whenever `tracking()` changes. Returns the unsubscribe function.
+   * When the current tracking state began (ISO 8601): a new failure within a state does not move it.
+   *
+   * @example
+   * ```ts
+   * console.log(`${client.tracking().state} since ${client.trackingSince()}`);
+   * ```
+   */
+  trackingSince(): string {
+    return new Date(this.delivery.stateSince()).toISOString();
+  }
+
+  /**
+   * Calls `listener` whenever `tracking()` changes to another state (see
+   * {@link SessionBuddyClientApi.onTrackingChange}), once per change. Returns the unsubscribe function.
    *
    * @example
    * ```ts

@@ -4,6 +4,8 @@
  */
 
 import { v7 as uuidv7 } from "uuid";
+import type { CommandOutcome } from "../contract/enums.js";
+import { LIMITS } from "../contract/limits.js";
 import { StrictNotAcknowledgedError } from "./errors.js";
 import type { EndSessionInput, SessionEventInput, StartSessionInput } from "./gql/graphql.js";
 import { RecordKinds, recordKeys } from "./records.js";
@@ -133,7 +135,7 @@ export class Tracker implements TrackedSession {
     recorded: RecordedEvent,
     result: {
       durationMs: number;
-      outcome: "ok" | "error";
+      outcome: CommandOutcome;
       errorClass?: string;
       payload?: Record<string, unknown>;
     },
@@ -178,7 +180,10 @@ export class Tracker implements TrackedSession {
     // A clock stepped backwards must not make the service refuse the end (endedAt before startedAt).
     const at = Math.max(this.host.now(), this.startedAtMs);
     const validCode =
-      exitCode !== undefined && Number.isInteger(exitCode) && exitCode >= -255 && exitCode <= 255;
+      exitCode !== undefined &&
+      Number.isInteger(exitCode) &&
+      exitCode >= -LIMITS.exitCodeMax &&
+      exitCode <= LIMITS.exitCodeMax;
     const extra =
       exitCode !== undefined && !validCode ? { ...(metadata ?? {}), exitCode: String(exitCode) } : metadata;
     const body: EndSessionInput = {

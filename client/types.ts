@@ -6,7 +6,8 @@
  * first and delivered in the background, exactly once.
  */
 
-import type { CaptureMode, DropReason, EndReason } from "../contract/enums.js";
+import type { CaptureMode, CommandOutcome, DropReason, EndReason } from "../contract/enums.js";
+import type { ForbiddenReasons, TokenFailure } from "../contract/errors.js";
 
 export {
   type CaptureMode,
@@ -18,15 +19,46 @@ export {
 } from "../contract/enums.js";
 
 /**
- * Delivery state as an operator should see it in a banner. `degraded`: the journal cannot be written (disk
- * full, read-only), so records are held in memory only (bounded) and delivered from there; the reason says
- * why and how many records were dropped.
+ * Why the client is not sending: the contract's `extensions.reason` of the refusal (a {@link TokenFailure},
+ * or `TOKEN_SCOPE` / `TOKEN_COMPONENTS` of a token-wide `FORBIDDEN`); `NO_TOKEN` when the client has no
+ * token to send at all; `TOKEN_REFUSED` for a refusal that names no reason.
+ */
+export type RefusalCode =
+  | TokenFailure
+  | typeof ForbiddenReasons.TOKEN_SCOPE
+  | typeof ForbiddenReasons.TOKEN_COMPONENTS
+  | "NO_TOKEN"
+  | "TOKEN_REFUSED";
+
+/** What blocks a STRICT session: the service cannot be reached, refused the token, or the journal fails. */
+export type StrictBlockCause = "unreachable" | "refused" | "journal";
+
+/**
+ * The tracking state, one value for each real situation, as an operator should see it in a banner:
+ * - `connecting` — the service has not answered yet (a slow service is connecting, not unreachable);
+ * - `enabled` — the service acknowledged the last request;
+ * - `buffering` — the service cannot be reached: records are journaled and will be replayed;
+ * - `refused` — the service refused the token (or there is none): `code` says why, `reason` says it in
+ *   plain words and what happens to the records (kept in the journal, sent once a valid token is set);
+ * - `strict-blocked` — STRICT capture and the service cannot acknowledge (unreachable, token refused) or the
+ *   journal cannot be written: commands are refused, nothing is replayed for them;
+ * - `degraded` — the journal cannot be written (disk full, read-only), so records are held in memory only
+ *   (bounded) and delivered from there; the reason says why and how many records were dropped;
+ * - `disabled` — tracking is off, or the client was shut down.
+ *
+ * `detail` is the underlying message (the service's, or the network error), for `status()` and logs.
  */
 export type TrackingState =
+  | { state: "connecting"; reason: string }
   | { state: "enabled" }
   | { state: "buffering"; reason: string }
+  | { state: "refused"; code: RefusalCode; reason: string; detail: string }
+  | { state: "strict-blocked"; cause: StrictBlockCause; reason: string; detail: string; code?: RefusalCode }
   | { state: "degraded"; reason: string }
   | { state: "disabled"; reason: string };
+
+/** The names of {@link TrackingState}'s states. */
+export type TrackingStateName = TrackingState["state"];
 
 /** Records dropped, per reason (see {@link DropReasons}); reasons with no drops are absent. */
 export type DropCounts = Partial<Record<DropReason, number>>;
@@ -54,8 +86,18 @@ export interface ClientLimits {
   backoffMaxMs?: number;
   /** Consecutive failures that open the circuit breaker. Default 3. */
   breakerThreshold?: number;
-  /** How long the breaker stays open before one probe. Default 60 s. */
+  /**
+   * How long the breaker stays open before one probe, unless a reachability probe (below) finds the
+   * service answering first. Default 60 s.
+   */
   breakerCooldownMs?: number;
+  /**
+   * While the breaker is open, an empty heartbeat (it stores nothing) checks whether the service answers
+   * again, first after up to this long, then doubling (jittered). Default 1 s.
+   */
+  recoveryProbeMs?: number;
+  /** Longest gap between those probes: the most an operator waits for Enabled once the service is back. Default 5 s. */
+  recoveryProbeMaxMs?: number;
   /** Timeout of one HTTP request to the service. Default 5 s. */
   requestTimeoutMs?: number;
   /** Seconds between heartbeats. Default 30. */
@@ -147,7 +189,7 @@ export interface EventInput {
   kind: string;
   text?: string;
   durationMs?: number;
-  outcome?: "ok" | "error";
+  outcome?: CommandOutcome;
   errorClass?: string;
   redactions?: number;
   payload?: Record<string, unknown>;
@@ -170,7 +212,7 @@ export interface TrackedSession {
     recorded: RecordedEvent,
     result: {
       durationMs: number;
-      outcome: "ok" | "error";
+      outcome: CommandOutcome;
       errorClass?: string;
       payload?: Record<string, unknown>;
     },
@@ -208,10 +250,16 @@ export interface JournalStatus {
  */
 export interface SessionBuddyClientApi {
   readonly captureMode: CaptureMode;
-  /** Current delivery state (enabled, buffering because the service is unreachable, or disabled). */
+  /** The current tracking state (see {@link TrackingState}). */
   tracking(): TrackingState;
-  /** Called whenever `tracking()` changes. Returns an unsubscribe function. */
+  /**
+   * Called when `tracking()` changes to another state (or, for `refused` and `strict-blocked`, another
+   * code or cause; for `degraded`, when the journal fails differently or starts dropping) — not for every
+   * failed attempt within one state. Returns an unsubscribe function.
+   */
   onTrackingChange(listener: (state: TrackingState) => void): () => void;
+  /** When the client entered the current tracking state (ISO 8601). Optional for other implementations. */
+  trackingSince?(): string;
   /** Opens a session. The start is journaled at once and sent in the background (BUFFERED). */
   start(info: SessionInfo): TrackedSession;
   /** Sends everything pending now; resolves when the journal is empty or delivery failed. */

@@ -152,7 +152,7 @@ describe.each(backends())("client delivery on %s", (backend) => {
     });
     // The shell refused to start, so the start must not be replayed later as if it had happened.
     expect(down.journalStatus().depth).toBe(0);
-    expect(down.tracking().state).toBe("buffering");
+    expect(down.tracking()).toMatchObject({ state: "strict-blocked", cause: "unreachable" });
   });
 
   it("stops sending when the token is refused, says so once, and resumes with a new token", async () => {
@@ -162,7 +162,7 @@ describe.each(backends())("client delivery on %s", (backend) => {
     const session = c.start({ component: component() });
     await session.record({ kind: "command", text: "a()" });
     await c.flush();
-    expect(c.tracking()).toEqual({ state: "buffering", reason: expect.stringMatching(/refused the token/) });
+    expect(c.tracking()).toMatchObject({ state: "refused", code: "TOKEN_INVALID" });
     expect(logs.filter((l) => l.startsWith("error"))).toHaveLength(1);
     expect(logs[0]).toMatch(/refused the token/);
     const sent = p.requests.length;

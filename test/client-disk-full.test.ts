@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import {
   type ClientEvent,
   createClient,
@@ -22,15 +22,18 @@ import {
   RecordKinds,
   recordKeys,
   type SessionBuddyClient,
-  type SessionBuddyClientOptions,
   type Transport,
 } from "../client/index.js";
 import { journalHostTag } from "../client/journal/journal.js";
 import { faultyFs } from "../client/testing/faulty-fs.js";
 import { AdminShell } from "../shells/core/admin-shell.js";
-import { type FaultProxy, faultProxy, memoryLogger, runIsolatedCli, storedSession } from "./client-kit.js";
-import { backends, component, startService, type TestService, tempDir, token, uuid } from "./harness.js";
+import { runIsolatedCli, storedSession } from "./client-kit.js";
+import { clientTest } from "./faults-kit.js";
+import { suiteTokens, type TestResources, useService } from "./fixture.js";
+import { backends, component, uuid } from "./harness.js";
 import { startInput } from "./ops.js";
+
+const { writer } = await suiteTokens();
 
 /**
  * A transport that counts what the service acknowledged: starts per session id, events per event id
@@ -71,40 +74,13 @@ function countingTransport(inner: Transport) {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe.each(backends())("client on a full or read-only disk, on %s", (backend) => {
-  let svc: TestService;
-  let writer: string;
-  const cleanups: (() => unknown)[] = [];
-  const { logs, logger } = memoryLogger();
+  const svc = useService(backend);
+  const it = clientTest(svc, writer);
 
-  beforeAll(async () => {
-    svc = await startService(backend);
-    writer = await token({ sub: "alice" });
-  });
-  afterAll(() => svc.stop());
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    logs.length = 0;
-  });
-
-  function dataDir(): string {
-    const dir = tempDir("sb-disk-");
-    cleanups.push(dir.remove);
-    return dir.path;
-  }
-
-  function client(options: Partial<SessionBuddyClientOptions> = {}): SessionBuddyClient {
-    const c = createClient({ url: svc.url, token: writer, dataDir: dataDir(), logger, ...options });
-    cleanups.push(() => c.shutdown(0));
-    return c;
-  }
-
-  async function proxy(mode: Parameters<typeof faultProxy>[1]): Promise<FaultProxy> {
-    const p = await faultProxy(svc.url, mode);
-    cleanups.push(() => p.close());
-    return p;
-  }
-
-  it("3,000 events while the disk fills up and recovers: each stored once, or dropped, counted and reported with its reason", async () => {
+  it("3,000 events while the disk fills up and recovers: each stored once, or dropped, counted and reported with its reason", async ({
+    client,
+    proxy,
+  }) => {
     const p = await proxy("forward");
     const disk = faultyFs();
     const wire = countingTransport(httpTransport(p.url));
@@ -190,7 +166,11 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
     );
   });
 
-  it("sends a start whose ack line cannot be written once, not forever; a restart replays the journal and the service stores nothing twice", async () => {
+  it("sends a start whose ack line cannot be written once, not forever; a restart replays the journal and the service stores nothing twice", async ({
+    dataDir,
+    logger,
+    defer,
+  }) => {
     const disk = faultyFs();
     const wire = countingTransport(httpTransport(svc.url));
     const dir = dataDir();
@@ -204,7 +184,7 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
       // No retry during the test: the file keeps what it held when the disk filled up.
       journalWriteRetryMs: 60_000,
     });
-    cleanups.push(() => a.shutdown(0));
+    defer(() => a.shutdown(0));
     const session = a.start({ component: component() });
     const journaled: string[] = [];
     for (let i = 1; i <= 5; i++)
@@ -239,7 +219,7 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
     disk.mode = null;
 
     const b = createClient({ url: svc.url, token: writer, dataDir: dir, logger });
-    cleanups.push(() => b.shutdown(0));
+    defer(() => b.shutdown(0));
     expect(await b.flush()).toEqual({ delivered: 6, pending: 0 });
     expect(b.stats()).toMatchObject({ delivered: 6, duplicates: 5, rejected: 0 });
     const stored = (await storedSession(svc.url, session.id))!;
@@ -250,7 +230,11 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
     );
   });
 
-  it("flush, heartbeatNow and shutdown keep their deadlines while a pass is stuck on a request", async () => {
+  it("flush, heartbeatNow and shutdown keep their deadlines while a pass is stuck on a request", async ({
+    client,
+    proxy,
+    dataDir,
+  }) => {
     const p = await proxy("forward");
     const wire = countingTransport(httpTransport(p.url));
     const dir = dataDir();
@@ -288,7 +272,9 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
     );
   });
 
-  it("buffer replay tells a malformed record it dropped itself apart from a refusal by the service", async () => {
+  it("buffer replay tells a malformed record it dropped itself apart from a refusal by the service", async ({
+    dataDir,
+  }) => {
     const dir = dataDir();
     const cwd = dataDir();
     const good = uuid();
@@ -348,12 +334,20 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
 
   describe("in an admin shell", () => {
     /** An in-process shell on injected streams; `seen` resolves once the output matches. */
-    function shell(c: SessionBuddyClient, helpers: Record<string, () => unknown> = {}) {
+    function shell(
+      defer: TestResources["defer"],
+      c: SessionBuddyClient,
+      helpers: Record<string, () => unknown> = {},
+    ) {
       const input = new PassThrough();
       const output = new PassThrough();
       let text = "";
+      let waiting: { pattern: RegExp; resolve(): void }[] = [];
       output.on("data", (chunk: Buffer) => {
         text += chunk.toString();
+        const met = waiting.filter((w) => w.pattern.test(text));
+        waiting = waiting.filter((w) => !met.includes(w));
+        for (const w of met) w.resolve();
       });
       const sh = new AdminShell(
         {
@@ -378,7 +372,7 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
         },
       );
       const ended = sh.start();
-      cleanups.push(async () => {
+      defer(async () => {
         input.end();
         await ended;
       });
@@ -389,19 +383,18 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
         text: () => text,
         seen: (pattern: RegExp) =>
           new Promise<void>((resolve) => {
-            const check = () => {
-              if (pattern.test(text)) {
-                output.off("data", check);
-                resolve();
-              }
-            };
-            output.on("data", check);
-            check();
+            if (pattern.test(text)) resolve();
+            else waiting.push({ pattern, resolve });
           }),
       };
     }
 
-    it("says in its banner, its tracking line and status() that the journal is failing and how many records were dropped", async () => {
+    it("says in its banner, its tracking line and status() that the journal is failing and how many records were dropped", async ({
+      client,
+      proxy,
+      logs,
+      defer,
+    }) => {
       const p = await proxy("refuse");
       const disk = faultyFs();
       disk.mode = "ENOSPC";
@@ -411,7 +404,7 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
         journalWriteRetryMs: 0,
         limits: { maxJournalEvents: 2, backoffBaseMs: 1 },
       });
-      const sh = shell(c, { ping: () => "pong" });
+      const sh = shell(defer, c, { ping: () => "pong" });
       await sh.seen(/Tracking\s+⚠ Journal failing: disk full \(ENOSPC\) — no records dropped/);
       for (let i = 0; i < 3; i++) {
         sh.type("ping()");
@@ -439,11 +432,16 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
       ).toBe(true);
     });
 
-    it("STRICT: refuses a command it cannot journal, runs the next once the disk has room, and refuses to open on a read-only data dir", async () => {
+    it("STRICT: refuses a command it cannot journal, runs the next once the disk has room, and refuses to open on a read-only data dir", async ({
+      client,
+      dataDir,
+      logger,
+      defer,
+    }) => {
       const disk = faultyFs();
       const c = client({ captureMode: "STRICT", journalFs: disk.fs, journalWriteRetryMs: 0 });
       let touched = 0;
-      const sh = shell(c, { touch: () => `touched ${++touched}` });
+      const sh = shell(defer, c, { touch: () => `touched ${++touched}` });
       await sh.seen(/Tracking\s+✓ Enabled/);
       disk.mode = "ENOSPC";
       sh.type("touch()");
@@ -468,8 +466,8 @@ describe.each(backends())("client on a full or read-only disk, on %s", (backend)
         captureMode: "STRICT",
         journalFs: readOnly.fs,
       });
-      cleanups.push(() => d.shutdown(0));
-      const refused = shell(d);
+      defer(() => d.shutdown(0));
+      const refused = shell(defer, d);
       await expect(refused.ended).resolves.toMatchObject({ reason: "ERROR", exitCode: 1 });
       expect(refused.text()).toMatch(
         /✗ The session start could not be journaled: the start of session [0-9a-f-]+ could not be journaled \(read-only file system \(EROFS\)\)/,

@@ -23,6 +23,8 @@ export type ProxyMode = "forward" | "refuse" | "503" | "hang";
 export interface FaultProxy {
   url: string;
   mode: ProxyMode;
+  /** In `forward` mode, how long each request is held before it is forwarded (a slow service). Default 0. */
+  delayMs: number;
   /** Requests that reached the proxy, per GraphQL operation name. */
   requests: string[];
   close(): Promise<void>;
@@ -35,7 +37,7 @@ export interface FaultProxy {
 export async function faultProxy(target: string, mode: ProxyMode = "forward"): Promise<FaultProxy> {
   const to = new URL(target);
   const hanging = new Set<import("node:http").ServerResponse>();
-  const proxy: FaultProxy = { url: "", mode, requests: [], close: async () => {} };
+  const proxy: FaultProxy = { url: "", mode, delayMs: 0, requests: [], close: async () => {} };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -68,7 +70,8 @@ export async function faultProxy(target: string, mode: ProxyMode = "forward"): P
             },
           );
           upstream.on("error", () => req.socket.destroy());
-          upstream.end(body);
+          if (proxy.delayMs > 0) setTimeout(() => upstream.end(body), proxy.delayMs);
+          else upstream.end(body);
         }
       }
     });

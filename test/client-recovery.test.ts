@@ -4,64 +4,46 @@
  */
 import { appendFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createClient } from "../client/index.js";
 import { journalHostTag } from "../client/journal/journal.js";
-import {
-  freePort,
-  type Producer,
-  runIsolatedCli,
-  serviceEnv,
-  spawnProducer,
-  storedSession,
-} from "./client-kit.js";
-import { backends, component, type ServiceProcess, spawnService, tempDir, token } from "./harness.js";
+import { type Producer, serviceEnv, spawnProducer, storedSession } from "./client-kit.js";
+import { journalFirst } from "./faults-kit.js";
+import { it, type TestResources } from "./fixture.js";
+import { backends, component, type ServiceProcess, spawnService, token } from "./harness.js";
 
 const events = (p: Producer) => p.lines.filter((l) => l.type === "event");
 
 describe.each(backends())("client recovery on %s", (backend) => {
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  async function setup() {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const dataDir = tempDir("sb-journal-");
-    cleanups.push(dataDir.remove);
-    const cwd = tempDir("sb-cwd-");
-    cleanups.push(cwd.remove);
+  /** A service started later, its data dir and environment, producers and the CLI, all closed by `defer`. */
+  async function setup(defer: TestResources["defer"]) {
+    const { port, url, dataDir, buffer } = await journalFirst(defer);
     const svcEnv = await serviceEnv(backend);
-    cleanups.push(svcEnv.cleanup);
+    defer(svcEnv.cleanup);
     let service: ServiceProcess | undefined;
-    cleanups.push(() => service?.stop());
+    defer(() => service?.stop());
     return {
       port,
       url,
-      dataDir: dataDir.path,
+      dataDir,
       writer: await token(),
       async startService() {
         service = await spawnService(svcEnv.env, port);
         return service;
       },
       producer(config: Record<string, unknown>) {
-        const p = spawnProducer({ url, dataDir: dataDir.path, ...config });
-        cleanups.push(() => p.kill("SIGKILL"));
+        const p = spawnProducer({ url, dataDir, ...config });
+        defer(() => p.kill("SIGKILL"));
         return p;
       },
-      cli(args: string[], writer: string) {
-        return runIsolatedCli(
-          ["buffer", ...args],
-          { SESSION_BUDDY_DATA_DIR: dataDir.path, SESSION_BUDDY_URL: url, SESSION_BUDDY_TOKEN: writer },
-          cwd.path,
-        );
-      },
+      cli: buffer,
     };
   }
 
-  it("service down from the start: 20 sessions journaled, replayed once it is up, each exactly once and flagged delayed", async () => {
-    const t = await setup();
+  it("service down from the start: 20 sessions journaled, replayed once it is up, each exactly once and flagged delayed", async ({
+    defer,
+  }) => {
+    const t = await setup(defer);
     const comp = component();
     const producer = t.producer({
       token: t.writer,
@@ -87,7 +69,7 @@ describe.each(backends())("client recovery on %s", (backend) => {
     await t.startService();
     // The next client to start on this data dir claims the closed journal and replays it.
     const client = createClient({ url: t.url, token: t.writer, dataDir: t.dataDir });
-    cleanups.push(() => client.shutdown(0));
+    defer(() => client.shutdown(0));
     const flushed = await client.flush();
     expect(flushed.pending).toBe(0);
     expect(client.stats()).toMatchObject({ delivered: 140, duplicates: 0, rejected: 0 });
@@ -116,8 +98,10 @@ describe.each(backends())("client recovery on %s", (backend) => {
     expect(JSON.parse(after.stdout)).toMatchObject({ depth: 0, files: 0 });
   });
 
-  it("a producer SIGKILLed mid-append: `buffer replay` delivers every complete line once and skips the torn one", async () => {
-    const t = await setup();
+  it("a producer SIGKILLed mid-append: `buffer replay` delivers every complete line once and skips the torn one", async ({
+    defer,
+  }) => {
+    const t = await setup(defer);
     const comp = component();
     const producer = t.producer({ token: t.writer, component: comp, mode: "stream", textBytes: 2000 });
     await producer.until((lines) => events({ lines } as Producer).length >= 400);
@@ -169,8 +153,8 @@ describe.each(backends())("client recovery on %s", (backend) => {
     expect(again.stdout).toMatch(/nothing to replay/);
   });
 
-  it("20 processes sharing one data dir at once: no event lost, none sent twice", async () => {
-    const t = await setup();
+  it("20 processes sharing one data dir at once: no event lost, none sent twice", async ({ defer }) => {
+    const t = await setup(defer);
     const comp = component();
     const config = {
       token: t.writer,

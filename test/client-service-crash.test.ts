@@ -2,27 +2,26 @@
  * The service process is SIGKILLed in the middle of a 10,000-event stream and restarted on the same port:
  * the client journals through the outage, its breaker opens and probes, and the replay delivers the rest.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createClient, type RecordedEvent } from "../client/index.js";
 import { freePort, serviceEnv, storedSession } from "./client-kit.js";
+import { drainJournals } from "./faults-kit.js";
+import { it } from "./fixture.js";
 import { backends, component, type ServiceProcess, spawnService, tempDir, token } from "./harness.js";
 
 const TOTAL = 10_000;
 
 describe.each(backends())("service crash mid-stream on %s", (backend) => {
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  it("SIGKILL of the service during 10,000 events and a restart: none lost, none duplicated", async () => {
+  it("SIGKILL of the service during 10,000 events and a restart: none lost, none duplicated", async ({
+    defer,
+  }) => {
     const port = await freePort();
     const svcEnv = await serviceEnv(backend);
-    cleanups.push(svcEnv.cleanup);
+    defer(svcEnv.cleanup);
     let service: ServiceProcess = await spawnService(svcEnv.env, port);
-    cleanups.push(() => service.stop());
+    defer(() => service.stop());
     const dataDir = tempDir("sb-journal-");
-    cleanups.push(dataDir.remove);
+    defer(dataDir.remove);
     const client = createClient({
       url: service.url,
       token: await token(),
@@ -35,7 +34,7 @@ describe.each(backends())("service crash mid-stream on %s", (backend) => {
         requestTimeoutMs: 10_000,
       },
     });
-    cleanups.push(() => client.shutdown(0));
+    defer(() => client.shutdown(0));
 
     const session = client.start({ component: component(), shellType: "StreamShell" });
     const recorded: RecordedEvent[] = [];
@@ -78,10 +77,7 @@ describe.each(backends())("service crash mid-stream on %s", (backend) => {
     session.end("EXIT", 0);
 
     // The breaker probes on its own after the cool-down; wait for the journal to drain.
-    for (let round = 0; client.journalStatus().depth > 0; round++) {
-      if (round > 200) throw new Error(`journal did not drain: ${JSON.stringify(client.journalStatus())}`);
-      await client.flush({ force: true, timeoutMs: 10_000 });
-    }
+    await drainJournals([client], { rounds: 200, timeoutMs: 10_000 });
 
     const drainedMs = Date.now() - restartedAt;
     const stored = (await storedSession(service.url, session.id))!;

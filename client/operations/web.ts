@@ -110,3 +110,38 @@ export const DashboardActiveCountSubscription = graphql(`
     activeSessionCount(component: $component, after: $after)
   }
 `);
+
+export const DashboardAnomalyFieldsFragment = graphql(`
+  fragment DashboardAnomalyFields on Anomaly {
+    metric
+    at
+    component
+    sessionId
+    value
+    baseline
+    score
+    reason
+  }
+`);
+
+/** The overview's anomalies: every metric over the last `windowSeconds`, highest score first per metric. */
+export const DashboardAnomaliesQuery = graphql(`
+  query DashboardAnomalies($windowSeconds: Int!, $limit: Int!) {
+    sessionDuration: detectAnomalies(metric: "session_duration", windowSeconds: $windowSeconds, limit: $limit) {
+      ...DashboardAnomalyFields
+    }
+    commandsPerSession: detectAnomalies(
+      metric: "commands_per_session"
+      windowSeconds: $windowSeconds
+      limit: $limit
+    ) {
+      ...DashboardAnomalyFields
+    }
+    sessionsPerHour: detectAnomalies(metric: "sessions_per_hour", windowSeconds: $windowSeconds, limit: $limit) {
+      ...DashboardAnomalyFields
+    }
+    errorRate: detectAnomalies(metric: "error_rate", windowSeconds: $windowSeconds, limit: $limit) {
+      ...DashboardAnomalyFields
+    }
+  }
+`);
