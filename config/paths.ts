@@ -8,6 +8,7 @@ import { join } from "node:path";
  * <dataDir>/local-secret   the local dev signing secret, mode 0600 (service, CLI, shells)
  * <dataDir>/journal/       the client's crash-safe journal (every tracked process)
  * <dataDir>/history/       one REPL history file per component (shells)
+ * <dataDir>/reports/       HTML session reports FastBlocks' render() writes unless told where
  * ```
  */
 export const dataPaths = (dataDir: string) => ({
@@ -15,4 +16,5 @@ export const dataPaths = (dataDir: string) => ({
   localSecret: join(dataDir, "local-secret"),
   journal: join(dataDir, "journal"),
   history: join(dataDir, "history"),
+  reports: join(dataDir, "reports"),
 });

@@ -73,6 +73,70 @@ export function configFiles(cwd: string, homeDir: string): { layer: Layer; path:
   return out;
 }
 
+/** One layer's values, each with where it came from. */
+interface LayerValues {
+  layer: Layer;
+  values: Map<SettingKey, { value: unknown; source: string }>;
+}
+
+/**
+ * Reads every layer above the defaults — files, environment, flags — as it is, without merging: problems
+ * of the files themselves (unparsable, unknown keys) are collected, values are not validated yet.
+ */
+function readLayers(input: ResolveInput): { layers: LayerValues[]; problems: string[]; files: string[] } {
+  const layers: LayerValues[] = [];
+  const problems: string[] = [];
+  const files = configFiles(input.cwd, input.homeDir);
+  for (const { layer, path } of files) {
+    let data: Record<string, unknown>;
+    try {
+      data = readConfigFile(path);
+    } catch (err) {
+      problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+      continue;
+    }
+    const values: LayerValues["values"] = new Map();
+    for (const [k, v] of Object.entries(data)) {
+      // Own keys only: `constructor` or `__proto__` in a file is an unknown key, not Object's.
+      if (!Object.hasOwn(settingDefinitions, k)) {
+        problems.push(`${path}: unknown key ${JSON.stringify(k)} (known: ${KEYS.join(", ")})`);
+        continue;
+      }
+      values.set(k as SettingKey, { value: v, source: path });
+    }
+    layers.push({ layer, values });
+  }
+
+  const env: LayerValues["values"] = new Map();
+  for (const key of KEYS) {
+    const name = settingDefinitions[key].env;
+    const value = name ? input.env[name] : undefined;
+    if (name && value !== undefined && value !== "") env.set(key, { value, source: name });
+  }
+  layers.push({ layer: "env", values: env });
+
+  const flags: LayerValues["values"] = new Map();
+  for (const [k, v] of Object.entries(input.flags ?? {})) {
+    if (v === undefined) continue;
+    flags.set(k as SettingKey, {
+      value: v,
+      source: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    });
+  }
+  layers.push({ layer: "flag", values: flags });
+  return { layers, problems, files: files.map((f) => f.path) };
+}
+
+/** The problem with `value` for `key`, as one line, or undefined when it is valid. */
+function problemWith(key: SettingKey, value: unknown, source: string): string | undefined {
+  const parsed = settingDefinitions[key].schema.safeParse(value);
+  if (parsed.success) return undefined;
+  const shown = isSecretKey(key) ? "(hidden)" : shownValue(value);
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+  return `${key} = ${shown} from ${source}: ${issue?.message ?? "invalid"}${path}`;
+}
+
 /**
  * Resolves every setting through the layers default → project file → user file → environment → flags,
  * recording which layer set each value. Every invalid key is reported, one line each, in one ConfigError.
@@ -84,62 +148,24 @@ export function configFiles(cwd: string, homeDir: string): { layer: Layer; path:
 export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const raw = {} as Record<SettingKey, unknown>;
   const provenance = {} as Record<SettingKey, Provenance>;
-  const problems: string[] = [];
   for (const key of KEYS) {
     raw[key] = settingDefinitions[key].default;
     provenance[key] = { layer: "default", source: "built-in" };
   }
 
-  const files = configFiles(input.cwd, input.homeDir);
-  for (const { layer, path } of files) {
-    let data: Record<string, unknown>;
-    try {
-      data = readConfigFile(path);
-    } catch (err) {
-      problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
-      continue;
-    }
-    for (const [k, v] of Object.entries(data)) {
-      // Own keys only: `constructor` or `__proto__` in a file is an unknown key, not Object's.
-      if (!Object.hasOwn(settingDefinitions, k)) {
-        problems.push(`${path}: unknown key ${JSON.stringify(k)} (known: ${KEYS.join(", ")})`);
-        continue;
-      }
-      raw[k as SettingKey] = v;
-      provenance[k as SettingKey] = { layer, source: path };
-    }
-  }
-
-  for (const key of KEYS) {
-    const name = settingDefinitions[key].env;
-    const value = name ? input.env[name] : undefined;
-    if (name && value !== undefined && value !== "") {
+  const { layers, problems, files } = readLayers(input);
+  for (const { layer, values } of layers) {
+    for (const [key, { value, source }] of values) {
       raw[key] = value;
-      provenance[key] = { layer: "env", source: name };
+      provenance[key] = { layer, source };
     }
-  }
-
-  for (const [k, v] of Object.entries(input.flags ?? {})) {
-    if (v === undefined) continue;
-    raw[k as SettingKey] = v;
-    provenance[k as SettingKey] = {
-      layer: "flag",
-      source: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
-    };
   }
 
   const settings = {} as Record<SettingKey, unknown>;
   for (const key of KEYS) {
     const parsed = settingDefinitions[key].schema.safeParse(raw[key]);
-    if (parsed.success) {
-      settings[key] = parsed.data;
-    } else {
-      const where = provenance[key];
-      const shown = isSecretKey(key) ? "(hidden)" : shownValue(raw[key]);
-      const issue = parsed.error.issues[0];
-      const path = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-      problems.push(`${key} = ${shown} from ${where.source}: ${issue?.message ?? "invalid"}${path}`);
-    }
+    if (parsed.success) settings[key] = parsed.data;
+    else problems.push(problemWith(key, raw[key], provenance[key].source) as string);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -158,7 +184,52 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       source: `${provenance.host.source} + ${provenance.port.source}`,
     };
   }
-  return { settings: s, provenance, files: files.map((f) => f.path) };
+  return { settings: s, provenance, files };
+}
+
+/** What {@link checkLayers} found. */
+export interface LayerCheck {
+  /** Files that were found, lowest layer first. */
+  files: string[];
+  /**
+   * One line per problem, in every layer: files that cannot be read, unknown keys, and each bad value —
+   * also one a higher layer overrides today (it would apply the day that layer stops setting the key);
+   * such a line ends with `(overridden by SOURCE)`.
+   */
+  problems: string[];
+  /** The problems that make the configuration fail now (those {@link resolveConfig} reports). */
+  effective: string[];
+}
+
+/**
+ * Checks every layer on its own, not only the values that win: a bad port in oneiric.yaml is reported even
+ * while SESSION_BUDDY_PORT overrides it. Never throws.
+ *
+ * @example
+ * const { problems } = checkLayers({ env: process.env, cwd: process.cwd(), homeDir: homedir() });
+ * // ["port = \"eighty\" from /srv/oneiric.yaml: … (overridden by SESSION_BUDDY_PORT)"]
+ */
+export function checkLayers(input: ResolveInput): LayerCheck {
+  const { layers, problems, files } = readLayers(input);
+  const effective = [...problems];
+  const all = [...problems];
+  const winner = new Map<SettingKey, string>();
+  for (const { values } of layers) for (const [key, { source }] of values) winner.set(key, source);
+  for (const { values } of layers) {
+    for (const [key, { value, source }] of values) {
+      const problem = problemWith(key, value, source);
+      if (!problem) continue;
+      const wins = winner.get(key) === source;
+      all.push(wins ? problem : `${problem} (overridden by ${winner.get(key)})`);
+      if (wins) effective.push(problem);
+    }
+  }
+  return { files, problems: all, effective };
+}
+
+/** {@link checkLayers} of this process's environment, working directory and home. */
+export function checkConfig(flags?: Partial<Record<SettingKey, unknown>>): LayerCheck {
+  return checkLayers({ env: process.env, cwd: process.cwd(), homeDir: homedir(), flags });
 }
 
 /** A bad value as one line of a problem: JSON, cut when long; a value JSON cannot show (a cycle) is named so. */

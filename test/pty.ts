@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { type IPty, spawn } from "@lydell/node-pty";
+import { track } from "./children.js";
 import { DIST } from "./harness.js";
 
 export const BINS = {
@@ -28,6 +29,7 @@ export class PtyProcess {
   private raw = "";
   private listeners = new Set<() => void>();
   private mark = 0;
+  private done = false;
 
   constructor(file: string, args: string[], env: Record<string, string | undefined>, cwd: string) {
     this.pty = spawn(process.execPath, [file, ...args], {
@@ -47,7 +49,13 @@ export class PtyProcess {
       this.text = stripVTControlCharacters(this.raw).replace(/\r/g, "");
       for (const l of this.listeners) l();
     });
-    this.exited = new Promise((resolve) => this.pty.onExit((e) => resolve(e)));
+    this.exited = new Promise((resolve) =>
+      this.pty.onExit((e) => {
+        this.done = true;
+        resolve(e);
+      }),
+    );
+    track(() => this.kill("SIGKILL"), this.exited);
   }
 
   get pid(): number {
@@ -106,6 +114,12 @@ export class PtyProcess {
       this.listeners.add(check);
       check();
     });
+  }
+
+  /** SIGKILLs the shell unless it has exited, and waits for it to be gone: a test's cleanup. */
+  async close(): Promise<void> {
+    if (!this.done) this.kill("SIGKILL");
+    await this.exited;
   }
 
   kill(signal: NodeJS.Signals): void {

@@ -1,24 +1,12 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import type { Client } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  backends,
-  collect,
-  DIST,
-  gql,
-  REPO,
-  readerToken,
-  runCli,
-  spawnService,
-  startService,
-  TEST_SECRET,
-  type TestService,
-  tempDir,
-  wsConnect,
-} from "./harness.js";
+import { describe, expect } from "vitest";
+import { it, suiteTokens, type TestResources, useForSuite, useService, useSocket } from "./fixture.js";
+import { backends, collect, DIST, gql, REPO, runCli, startService, TEST_SECRET, tempDir } from "./harness.js";
 import { BINS, PtyProcess } from "./pty.js";
+
+const { reader } = await suiteTokens();
 
 const VERSION = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version as string;
 
@@ -113,49 +101,56 @@ async function freePort(): Promise<number> {
   });
 }
 
-function openShell(component: keyof typeof BINS, env: Record<string, string | undefined>, cwd: string) {
-  return new PtyProcess(BINS[component], ["shell"], env, cwd);
+/** A shell in a terminal, closed (SIGKILL unless it has exited) after the test. */
+function openShell(
+  defer: TestResources["defer"],
+  component: keyof typeof BINS,
+  env: Record<string, string | undefined>,
+  cwd: string,
+) {
+  const shell = new PtyProcess(BINS[component], ["shell"], env, cwd);
+  defer(() => shell.close());
+  return shell;
 }
 
 describe.each(backends())("the six shells on %s", (backend) => {
-  let svc: TestService;
-  let ws: Client;
-  let reader: string;
-  const dir = tempDir("shells-");
+  const dir = useForSuite(
+    async () => {
+      const d = tempDir("shells-");
+      writeFileSync(
+        join(d.path, "oneiric.yaml"),
+        'workflows:\n  release:\n    - { name: hello, run: "echo hello" }\n',
+      );
+      return d;
+    },
+    (d) => d.remove(),
+  );
+  const svc = useService(backend, { abandonAfterSeconds: 2, reapIntervalMs: 100 });
+  const ws = useSocket(svc, reader);
   const env = () => ({
     SESSION_BUDDY_URL: svc.url,
     SESSION_BUDDY_DATA_DIR: join(dir.path, "data"),
     SESSION_BUDDY_SECRET: TEST_SECRET,
   });
-  beforeAll(async () => {
-    svc = await startService(backend, { abandonAfterSeconds: 2, reapIntervalMs: 100 });
-    reader = await readerToken();
-    ws = await wsConnect(svc.wsUrl, reader);
-    writeFileSync(
-      join(dir.path, "oneiric.yaml"),
-      'workflows:\n  release:\n    - { name: hello, run: "echo hello" }\n',
-    );
-  });
-  afterAll(async () => {
-    await ws.dispose();
-    await svc.stop();
-    dir.remove();
-  });
-
-  it.each(SHELLS)("$component: tracked from start to $exit, with its helper and commands", async (s) => {
-    const started = collect<{ sessionStarted: { id: string; pid: number } }>(ws, SUB_STARTED, {
-      c: s.component,
+  type Started = { sessionStarted: { id: string; pid: number } };
+  type Ended = { sessionEnded: { id: string; status: string; endReason: string; exitCode: number } };
+  /** The starts and ends of `c`'s sessions, subscribed until the test is over. */
+  const watchSessions = (defer: TestResources["defer"], c: string) => {
+    const started = collect<Started>(ws, SUB_STARTED, { c });
+    const ended = collect<Ended>(ws, SUB_ENDED, { c });
+    defer(() => {
+      started.dispose();
+      ended.dispose();
     });
-    const ended = collect<{ sessionEnded: { id: string; status: string; endReason: string } }>(
-      ws,
-      SUB_ENDED,
-      {
-        c: s.component,
-      },
-    );
-    const prompt = new RegExp(`${s.component}> $`);
-    const shell = openShell(s.component, env(), dir.path);
-    try {
+    return { started, ended };
+  };
+
+  it.for(SHELLS)(
+    "$component: tracked from start to $exit, with its helper and commands",
+    async (s, { defer }) => {
+      const { started, ended } = watchSessions(defer, s.component);
+      const prompt = new RegExp(`${s.component}> $`);
+      const shell = openShell(defer, s.component, env(), dir.path);
       // The banner shows the state known then; the service is up, so Enabled comes (at once, or just after).
       await shell.ready(prompt);
       const { sessionStarted } = await started.when((x) => x.sessionStarted.pid === shell.pid);
@@ -216,29 +211,18 @@ describe.each(backends())("the six shells on %s", (backend) => {
         expect.arrayContaining([s.helper, "1 + 1"]),
       );
       expect(commands.every((c: { outcome: string | null }) => c.outcome === "ok")).toBe(true);
-    } finally {
-      shell.kill("SIGKILL");
-      started.dispose();
-      ended.dispose();
-    }
-  });
+    },
+  );
 
-  it("ends with ERROR on an uncaught exception", async () => {
-    const started = collect<{ sessionStarted: { id: string; pid: number } }>(ws, SUB_STARTED, {
-      c: "oneiric",
-    });
-    const ended = collect<{
-      sessionEnded: { id: string; status: string; endReason: string; exitCode: number };
-    }>(ws, `subscription { sessionEnded(component: "oneiric") { id status endReason exitCode } }`);
-    const shell = openShell("oneiric", env(), dir.path);
+  it("ends with ERROR on an uncaught exception", async ({ defer }) => {
+    const { started, ended } = watchSessions(defer, "oneiric");
+    const shell = openShell(defer, "oneiric", env(), dir.path);
     await shell.waitFor(/oneiric> $/);
     const { sessionStarted } = await started.when((s) => s.sessionStarted.pid === shell.pid);
     shell.write("setTimeout(() => { throw new Error('boom') }, 0)\r");
     expect((await shell.exited).exitCode).toBe(1);
     const e = await ended.when((x) => x.sessionEnded.id === sessionStarted.id);
     expect(e.sessionEnded).toMatchObject({ status: "ENDED", endReason: "ERROR", exitCode: 1 });
-    started.dispose();
-    ended.dispose();
   });
 
   it("lists every shell's session with list-sessions --type admin_shell", async () => {
@@ -251,18 +235,9 @@ describe.each(backends())("the six shells on %s", (backend) => {
     for (const s of SHELLS) expect(components).toContain(s.component);
   });
 
-  it("abandons a SIGKILLed shell through the reaper", async () => {
-    const started = collect<{ sessionStarted: { id: string; pid: number } }>(ws, SUB_STARTED, {
-      c: "oneiric",
-    });
-    const ended = collect<{ sessionEnded: { id: string; status: string; endReason: string } }>(
-      ws,
-      SUB_ENDED,
-      {
-        c: "oneiric",
-      },
-    );
-    const shell = openShell("oneiric", env(), dir.path);
+  it("abandons a SIGKILLed shell through the reaper", async ({ defer }) => {
+    const { started, ended } = watchSessions(defer, "oneiric");
+    const shell = openShell(defer, "oneiric", env(), dir.path);
     await shell.waitFor(/oneiric> $/);
     const { sessionStarted } = await started.when((x) => x.sessionStarted.pid === shell.pid);
     shell.kill("SIGKILL");
@@ -273,15 +248,15 @@ describe.each(backends())("the six shells on %s", (backend) => {
       status: "ABANDONED",
       endReason: "ABANDONED",
     });
-    started.dispose();
-    ended.dispose();
   });
 
-  it("never lets a secret typed into a shell reach the service, the journal or the history unmasked", async () => {
+  it("never lets a secret typed into a shell reach the service, the journal or the history unmasked", async ({
+    defer,
+  }) => {
     const started = collect<{ sessionStarted: { id: string; pid: number } }>(ws, SUB_STARTED, {
       c: "oneiric",
     });
-    const shell = openShell("oneiric", env(), dir.path);
+    const shell = openShell(defer, "oneiric", env(), dir.path);
     await shell.ready(/oneiric> $/);
     const { sessionStarted } = await started.when((x) => x.sessionStarted.pid === shell.pid);
     const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.c2lnbmF0dXJlLWJ5dGVzLWhlcmU";
@@ -323,81 +298,72 @@ describe.each(backends())("the six shells on %s", (backend) => {
 });
 
 describe("a shell while the service is down", () => {
-  it("prompts at once, says it is buffering, and delivers its session exactly once when the service is back", async () => {
-    const dir = tempDir("shell-down-");
+  it("prompts at once, says it is buffering, and delivers its session exactly once when the service is back", async ({
+    dir,
+    serve,
+    defer,
+  }) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/graphql`;
     const env = {
       SESSION_BUDDY_URL: url,
-      SESSION_BUDDY_DATA_DIR: join(dir.path, "data"),
+      SESSION_BUDDY_DATA_DIR: join(dir, "data"),
       SESSION_BUDDY_SECRET: TEST_SECRET,
     };
-    try {
-      const shell = openShell("oneiric", env, dir.path);
-      await shell.waitFor(/oneiric> $/);
-      expect(shell.output()).toMatch(/◌ Buffering — service unreachable, events will be replayed/);
-      await shell.type("show_layers('port')", /oneiric> $/);
-      await shell.type("40 + 2", /oneiric> $/);
-      shell.write(".exit\r");
-      expect((await shell.exited).exitCode).toBe(0);
+    const shell = openShell(defer, "oneiric", env, dir);
+    await shell.waitFor(/oneiric> $/);
+    expect(shell.output()).toMatch(/◌ Buffering — service unreachable, events will be replayed/);
+    await shell.type("show_layers('port')", /oneiric> $/);
+    await shell.type("40 + 2", /oneiric> $/);
+    shell.write(".exit\r");
+    expect((await shell.exited).exitCode).toBe(0);
 
-      const svc = await spawnService({ SESSION_BUDDY_DATA_DIR: join(dir.path, "svc") }, port);
-      try {
-        const replay = await runCli(["buffer", "replay"], env);
-        expect(replay.code, replay.stderr).toBe(0);
-        const again = await runCli(["buffer", "replay"], env);
-        expect(again.code).toBe(0);
-        const list = await runCli(["list-sessions", "--component", "oneiric", "--format", "json"], env);
-        const sessions = JSON.parse(list.stdout);
-        expect(sessions).toHaveLength(1);
-        expect(sessions[0]).toMatchObject({
-          status: "ENDED",
-          endReason: "EXIT",
-          commandCount: 2,
-          delayed: false,
-        });
-      } finally {
-        await svc.stop();
-      }
-    } finally {
-      dir.remove();
-    }
+    await serve({ SESSION_BUDDY_DATA_DIR: join(dir, "svc") }, port);
+    const replay = await runCli(["buffer", "replay"], env);
+    expect(replay.code, replay.stderr).toBe(0);
+    const again = await runCli(["buffer", "replay"], env);
+    expect(again.code).toBe(0);
+    const list = await runCli(["list-sessions", "--component", "oneiric", "--format", "json"], env);
+    const sessions = JSON.parse(list.stdout);
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({
+      status: "ENDED",
+      endReason: "EXIT",
+      commandCount: 2,
+      delayed: false,
+    });
   });
 });
 
 describe("the README's new-component example", () => {
-  it("is the file the README shows, and it runs as a tracked shell", async () => {
+  it("is the file the README shows, and it runs as a tracked shell", async ({ dir, defer }) => {
     const source = readFileSync(join(REPO, "shells", "examples", "inventory.ts"), "utf8");
     const readme = readFileSync(join(REPO, "README.md"), "utf8");
     expect(readme).toContain(source.trim());
     const svc = await startService(backends()[0]!);
-    const dir = tempDir("example-");
-    try {
-      const shell = new PtyProcess(
-        join(DIST, "shells", "examples", "inventory.js"),
-        [],
-        { SESSION_BUDDY_URL: svc.url, SESSION_BUDDY_DATA_DIR: dir.path, SESSION_BUDDY_SECRET: TEST_SECRET },
-        dir.path,
-      );
-      await shell.ready(/inventory> $/);
-      expect(shell.output()).toMatch(/stock\(sku\)\s+Units in stock for a SKU/);
-      expect(await shell.type("stock('ab-1')", /inventory> $/)).toMatch(/units: 28/);
-      shell.write(".exit\r");
-      expect((await shell.exited).exitCode).toBe(0);
-      const list = await gql(
-        svc.url,
-        `{ sessions(filter: { component: "inventory" }) { edges { node { status shellType commandCount } } } }`,
-        {},
-        await readerToken(),
-      );
-      expect(list.body.data!.sessions.edges[0].node).toMatchObject({
-        status: "ENDED",
-        shellType: "InventoryShell",
-        commandCount: 1,
-      });
-    } finally {
-      await svc.stop();
-      dir.remove();
-    }
+    defer(() => svc.stop());
+    const shell = new PtyProcess(
+      join(DIST, "shells", "examples", "inventory.js"),
+      [],
+      { SESSION_BUDDY_URL: svc.url, SESSION_BUDDY_DATA_DIR: dir, SESSION_BUDDY_SECRET: TEST_SECRET },
+      dir,
+    );
+    defer(() => shell.close());
+    await shell.ready(/inventory> $/);
+    expect(shell.output()).toMatch(/stock\(sku\)\s+Units in stock for a SKU/);
+    expect(await shell.type("stock('ab-1')", /inventory> $/)).toMatch(/units: 28/);
+    shell.write(".exit\r");
+    expect((await shell.exited).exitCode).toBe(0);
+    const list = await gql(
+      svc.url,
+      `{ sessions(filter: { component: "inventory" }) { edges { node { status shellType commandCount } } } }`,
+      {},
+      reader,
+    );
+    expect(list.body.data!.sessions.edges[0].node).toMatchObject({
+      status: "ENDED",
+      shellType: "InventoryShell",
+      commandCount: 1,
+    });
   });
 });

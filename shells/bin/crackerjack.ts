@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from "commander";
 import pc from "picocolors";
-import { END_SIGNALS, type EndSignal } from "../../contract/enums.js";
+import { formatDuration } from "../../contract/duration.js";
+import { END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
 import { launchShell } from "../core/launch.js";
 import { createShellRuntime, exitOnConfigError, processFacts, type ShellRuntime } from "../core/runtime.js";
-import { runChecks } from "../crackerjack/checks.js";
+import { formatTable } from "../core/table.js";
+import { type CheckResult, checkStatus, runChecks } from "../crackerjack/checks.js";
 import { assertProject, CrackerjackShell, recordCheck } from "../crackerjack/shell.js";
 import { detectTools } from "../crackerjack/tools.js";
 
@@ -53,20 +55,27 @@ program
       ...processFacts(),
       metadata: { project },
     });
-    const endOn = (signal: EndSignal) => {
-      session?.end(signal, 130);
-      runtime.client?.shutdownSync();
-      process.exit(130);
-    };
-    for (const sig of END_SIGNALS) process.once(sig, () => endOn(sig));
+    // A signal stops the running tool (its whole process group) and the checks after it.
+    const controller = new AbortController();
+    for (const sig of END_SIGNALS) process.once(sig, () => controller.abort(sig));
     // With --json, progress goes to stderr so stdout stays one JSON document.
     const output = opts.json ? process.stderr : process.stdout;
+    const color = Boolean(output.isTTY) && pc.isColorSupported;
     const results = await runChecks(detectTools(project), {
       output,
-      color: Boolean(output.isTTY) && pc.isColorSupported,
+      color,
       spinner: Boolean(output.isTTY),
+      signal: controller.signal,
     });
     for (const r of results) await recordCheck(session, project, r);
+    if (controller.signal.aborted) {
+      const signal = controller.signal.reason as EndSignal;
+      if (output.isTTY) output.write("\r\u001b[2K");
+      process.stderr.write(`crack: interrupted (${signal})\n`);
+      session?.end(signal, ExitCodes[signal], { interrupted: results.at(-1)?.name ?? null });
+      await runtime.client?.shutdown(2000);
+      process.exit(ExitCodes[signal]);
+    }
     const failed = results.filter((r) => !r.ok);
     session?.end(failed.length ? "ERROR" : "EXIT", failed.length ? 1 : 0, {
       failed: failed.map((r) => r.name),
@@ -77,6 +86,7 @@ program
         `${JSON.stringify({ checks: results.map(({ name, ok, durationMs, summary }) => ({ name, ok, durationMs: Math.round(durationMs), summary })) }, null, 2)}\n`,
       );
     } else {
+      process.stdout.write(`\n${summaryTable(results, color)}\n`);
       process.stdout.write(
         failed.length
           ? `${failed.length} check(s) failed: ${failed.map((r) => r.name).join(", ")}\n`
@@ -85,6 +95,24 @@ program
     }
     process.exit(failed.length ? 1 : 0);
   });
+
+/** One row per check: its status (passed, failed, skipped) and how long it took. */
+function summaryTable(results: CheckResult[], color: boolean): string {
+  const c = pc.createColors(color);
+  const paint = { passed: c.green, failed: c.red, skipped: c.yellow, interrupted: c.yellow };
+  return formatTable(
+    results.map((r) => {
+      const status = checkStatus(r);
+      return {
+        check: r.name,
+        status: paint[status](status),
+        duration: r.skipped ? "" : formatDuration(r.durationMs),
+        summary: r.summary,
+      };
+    }),
+    { color },
+  );
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import pc from "picocolors";
+import { ExitCodes } from "../../contract/enums.js";
 import { launchShell } from "../core/launch.js";
 import { createShellRuntime, exitOnConfigError, type ShellRuntime } from "../core/runtime.js";
 import { MahavishnuShell } from "../mahavishnu/shell.js";
@@ -60,7 +61,8 @@ program
       signal: controller.signal,
     });
     await runtime.client?.shutdown(5000);
-    process.exit(result.ok ? 0 : 1);
+    // Interrupted: 128 + the signal's number, as shells report it (Ctrl-C → 130).
+    process.exit(result.interrupted ? ExitCodes[result.interrupted] : result.ok ? 0 : 1);
   });
 
 try {

@@ -19,9 +19,10 @@ import {
   type TrackedSession,
   type TrackingState,
 } from "../../client/types.js";
-import { END_SIGNALS, type EndSignal } from "../../contract/enums.js";
+import { CommandOutcomes, END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
 import { isComponentName, LIMITS, PATTERNS } from "../../contract/limits.js";
-import { renderBanner, trackingLine } from "./banner.js";
+import { type ArgSpec, checkArgs, describeArg } from "./args.js";
+import { renderBanner, trackingLine, trackingStatus } from "./banner.js";
 import {
   commandText,
   compiles,
@@ -30,10 +31,10 @@ import {
   isThenable,
   messageOf,
 } from "./command-audit.js";
+import { currentHelperContext, currentSignal, runInHelperContext, untilAborted } from "./context.js";
 import {
   type AdminShellOptions,
   BANNER_WAIT_MS,
-  ExitCodes,
   type HelperFn,
   type ShellDefinition,
   type ShellExit,
@@ -50,11 +51,28 @@ import {
 } from "./repl-internals.js";
 import { asTable, type TableOptions } from "./table.js";
 
+export { type ArgSpec, UsageError } from "./args.js";
 export { commandText, describeError } from "./command-audit.js";
 export * from "./definition.js";
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1500;
 const NOOP = () => {};
+
+/** The command running now: Ctrl-C aborts its signal, and the helpers it called are named when it does. */
+interface RunningCommand {
+  controller: AbortController;
+  helpers: string[];
+}
+
+/** Stopped by Ctrl-C: our own interruption, or the REPL's of a synchronous loop. */
+function isInterruption(err: unknown): boolean {
+  return (
+    err instanceof InterruptedError ||
+    (typeof err === "object" &&
+      err !== null &&
+      (err as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED")
+  );
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // AdminShell
@@ -102,6 +120,8 @@ export class AdminShell {
   private readonly exited: Promise<ShellExit>;
   private readonly processHandlers: [string, (...args: unknown[]) => void][] = [];
   private unsubscribeTracking: () => void = NOOP;
+  /** The tracking line last printed (banner or change): a state is said once. */
+  private trackingShown: string | undefined;
   private warned = new Set<string>();
 
   // REPL state
@@ -114,6 +134,8 @@ export class AdminShell {
   private replayKeys: () => void = NOOP;
   private commandChain: Promise<void> = Promise.resolve();
   private inflight: { recorded: RecordedEvent; startedAt: number } | undefined;
+  private command: RunningCommand | undefined;
+  private readonly helperOf = new WeakMap<object, RegisteredHelper>();
 
   /**
    * @param definition who the shell is: name, type, adapters, optionally helpers (or register them with
@@ -160,18 +182,25 @@ export class AdminShell {
     });
 
     // Built-ins first, so a component cannot take their names by accident.
-    const builtins: [string, string, string, HelperFn][] = [
-      ["help", "help(name?)", "List the helpers, or describe one", (name?: string) => this.help(name)],
-      ["status", "status()", "Session id, capture mode, tracking and journal state", () => this.status()],
+    const builtins: [string, string, string, HelperFn, ArgSpec[]][] = [
+      [
+        "help",
+        "help(name?)",
+        "List the helpers, or describe one",
+        (name?: string | HelperFn) => this.help(name),
+        [{ name: "name", kind: "helper" }],
+      ],
+      ["status", "status()", "Session id, capture mode, tracking and journal state", () => this.status(), []],
       [
         "exit",
         "exit(code = 0)",
         "Leave the shell (also .exit or Ctrl-D)",
         (code?: number) => this.exit(code),
+        [{ name: "code", kind: "int", min: 0, max: 255 }],
       ],
     ];
-    for (const [name, signature, description, fn] of builtins) {
-      this.helper(name, signature, description, fn, { builtin: true });
+    for (const [name, signature, description, fn, args] of builtins) {
+      this.helper(name, signature, description, fn, { builtin: true, args });
     }
     for (const [name, spec] of Object.entries(definition.helpers ?? {})) {
       this.helper(name, spec.signature, spec.description, spec.fn, { aliases: spec.aliases });
@@ -224,9 +253,15 @@ export class AdminShell {
    * {@link AdminShell.print}, not `console.log`, which would bypass the shell's output stream. `this` is
    * the shell.
    *
+   * `args` declares the arguments it takes: each call is checked first, and a value that does not fit is
+   * refused with a {@link UsageError} naming the argument and the forms it accepts (see `args.ts`). A
+   * long helper honours {@link AdminShell.signal}: Ctrl-C aborts it, and the helper stops its work
+   * (child processes included) at once.
+   *
    * @example
    * this.helper("errors", "errors(limit = 10)", "Failed steps, newest first", async (limit = 10) =>
    *   this.table(await this.loadErrors(limit)),
+   *   { args: [{ name: "limit", kind: "int", min: 1, max: 1000 }] },
    * );
    */
   protected helper(
@@ -234,7 +269,7 @@ export class AdminShell {
     signature: string,
     description: string,
     fn: HelperFn,
-    options: { aliases?: readonly string[]; builtin?: boolean } = {},
+    options: { aliases?: readonly string[]; builtin?: boolean; args?: readonly ArgSpec[] } = {},
   ): void {
     this.registry.addHelper(name, signature, description, fn, options);
   }
@@ -260,10 +295,32 @@ export class AdminShell {
    * this.print(this.colors.green("✓"), "lint passed in", 812, "ms");
    */
   print(...values: unknown[]): void {
+    // A helper interrupted by Ctrl-C may still be unwinding; the prompt is the operator's again.
+    if (currentHelperContext()?.signal.aborted) return;
     const text = values
       .map((v) => (typeof v === "string" ? v : inspect(v, { colors: this.color, depth: 4 })))
       .join(" ");
     this.write(`${text}\n`);
+  }
+
+  /**
+   * The AbortSignal of the helper call this code runs in: aborted when the operator presses Ctrl-C. Pass
+   * it to whatever the helper waits for (child processes, fetches, timers); outside a command it never
+   * aborts.
+   *
+   * @example
+   * this.helper("wait", "wait()", "Wait for the queue to drain", () => drain({ signal: this.signal }));
+   */
+  protected get signal(): AbortSignal {
+    return currentSignal();
+  }
+
+  /**
+   * The shell's output for the helper call this code runs in: it stops writing once the call was
+   * interrupted, so a child's last lines never land over the prompt the operator got back.
+   */
+  protected get out(): NodeJS.WritableStream {
+    return untilAborted(this.output, currentSignal());
   }
 
   /**
@@ -304,17 +361,26 @@ export class AdminShell {
    * @example
    * shell.help();      // every helper
    * shell.help("ps");  // just ps()
+   * shell.help(ps);    // the same, given the helper itself
    */
-  help(name?: string): void {
+  help(name?: string | HelperFn): void {
     const c = this.colors;
-    if (name !== undefined) {
-      const helper = this.registry.helper(name);
-      const property = this.registry.properties.get(name);
+    if (name !== undefined && name !== null) {
+      const helper =
+        typeof name === "function"
+          ? (this.helperOf.get(name) ?? this.registry.helper(name.name))
+          : this.registry.helper(name);
+      const property = typeof name === "string" ? this.registry.properties.get(name) : undefined;
       if (helper) {
         this.print(`${c.bold(helper.signature)}  ${helper.description}`);
         if (helper.aliases.length > 0) this.print(c.dim(`  also: ${helper.aliases.join(", ")}`));
+        for (const arg of helper.args ?? []) {
+          this.print(`  ${c.cyan(arg.name)}${arg.required ? "" : c.dim(" (optional)")}: ${describeArg(arg)}`);
+        }
       } else if (property) {
-        this.print(`${c.bold(name)}  ${property.description}`);
+        this.print(`${c.bold(name as string)}  ${property.description}`);
+      } else if (typeof name === "function") {
+        this.print(c.red("That function is not one of this shell's helpers. Type help() for the list."));
       } else {
         this.print(c.red(`No helper named ${name}. Type help() for the list.`));
       }
@@ -334,7 +400,10 @@ export class AdminShell {
       component: this.name,
       sessionId: this.trackedSession?.id ?? null,
       captureMode: this.client?.captureMode ?? null,
-      tracking: this.trackingState(),
+      tracking: trackingStatus(
+        this.trackingState(),
+        safely(() => this.client?.trackingSince?.()),
+      ),
       trackCommands: this.trackCommands,
       journal: this.client ? safely(() => this.client?.journalStatus()) : null,
     };
@@ -580,7 +649,17 @@ export class AdminShell {
 
   private wrapHelper(helper: RegisteredHelper): HelperFn {
     const fn = helper.fn;
-    const wrapped = (...args: unknown[]) => fn.apply(this, args);
+    const wrapped = (...args: unknown[]) => {
+      if (helper.args) checkArgs(helper.signature, helper.args, args);
+      const command = this.command;
+      if (!command) return fn.apply(this, args);
+      command.helpers.push(helper.name);
+      // The call and everything it awaits see this command's signal, even after the next command began.
+      return runInHelperContext({ signal: command.controller.signal, helper: helper.name }, () =>
+        fn.apply(this, args),
+      );
+    };
+    this.helperOf.set(wrapped, helper);
     Object.defineProperty(wrapped, "name", { value: helper.name });
     // Typing a helper's name without calling it shows how to call it.
     Object.defineProperty(wrapped, inspect.custom, {
@@ -697,6 +776,8 @@ export class AdminShell {
 
     const startedAt = performance.now();
     if (recorded) this.inflight = { recorded, startedAt };
+    const command: RunningCommand = { controller: new AbortController(), helpers: [] };
+    this.command = command;
     let { err, result } = await run();
     if (!err && isThenable(result)) {
       try {
@@ -705,6 +786,7 @@ export class AdminShell {
         err = e;
       }
     }
+    if (this.command === command) this.command = undefined;
     this.inflight = undefined;
     if (recorded) this.complete(recorded, performance.now() - startedAt, err);
     if (this.ended) return;
@@ -713,8 +795,15 @@ export class AdminShell {
       return;
     }
     if (err instanceof InterruptedError) {
+      // A spinner may have been drawing on this line.
+      if (this.options.terminal ?? isTty(this.output)) this.write("\r\x1b[2K");
+      const helpers = [...new Set(command.helpers)].map((h) => `${h}()`);
       this.print(
-        this.colors.yellow("Interrupted — stopped waiting; the promise may still settle in the background."),
+        this.colors.yellow(
+          helpers.length > 0
+            ? `Interrupted — ${helpers.join(", ")} stopped.`
+            : "Interrupted — stopped waiting; the promise may still settle in the background.",
+        ),
       );
       this.done(cb);
       return;
@@ -729,10 +818,11 @@ export class AdminShell {
 
   private complete(recorded: RecordedEvent, durationMs: number, err: unknown): void {
     try {
+      const interrupted = isInterruption(err);
       this.trackedSession?.complete(recorded, {
         durationMs: Math.round(durationMs * 1000) / 1000,
-        outcome: err ? "error" : "ok",
-        ...(err ? { errorClass: errorClassOf(err) } : {}),
+        outcome: interrupted ? CommandOutcomes.interrupted : err ? "error" : "ok",
+        ...(err && !interrupted ? { errorClass: errorClassOf(err) } : {}),
       });
     } catch (e) {
       this.warnOnce("complete", `tracking: could not complete the command: ${messageOf(e)}`);
@@ -766,7 +856,11 @@ export class AdminShell {
         return true;
       };
       const onSigint = () => {
-        if (settle()) reject(new InterruptedError("Interrupted"));
+        if (!settle()) return;
+        const interruption = new InterruptedError("Interrupted");
+        // Stop the helpers first (their children, spinners, waits), then hand the prompt back.
+        this.command?.controller.abort(interruption);
+        reject(interruption);
       };
       server.on("SIGINT", onSigint);
       Promise.resolve(promise).then(
@@ -827,16 +921,23 @@ export class AdminShell {
       componentType: this.componentType,
       version: this.version,
       adapters: this.adapters,
-      tracking: this.trackingLine(state),
+      tracking: this.showTracking(state),
       details,
       helperLines: this.registry.lines(this.colors),
     });
   }
 
+  /** The tracking line for `state`, remembered as the one last shown. */
+  private showTracking(state: TrackingState): string {
+    this.trackingShown = this.trackingLine(state);
+    return this.trackingShown;
+  }
+
   private onTrackingChange(state: TrackingState): void {
     const server = this.server;
     if (!server || this.ended) return;
-    const line = `${this.colors.dim("tracking:")} ${this.trackingLine(state)}`;
+    if (this.trackingLine(state) === this.trackingShown) return;
+    const line = `${this.colors.dim("tracking:")} ${this.showTracking(state)}`;
     const idle = this.pendingCommands === 0;
     if (idle && (this.options.terminal ?? isTty(this.output))) {
       // At the prompt: print above it, then redraw it with whatever the operator had typed.
@@ -913,6 +1014,8 @@ export class AdminShell {
   }
 
   private endSession(reason: EndReason, exitCode: number): void {
+    // A helper still running when the shell ends stops with it (its child processes too).
+    this.command?.controller.abort(new InterruptedError(`the shell is ending (${reason})`));
     const inflight = this.inflight;
     this.inflight = undefined;
     if (inflight) {

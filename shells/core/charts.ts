@@ -32,12 +32,3 @@ export function formatNumber(v: number): string {
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
 }
-
-/** `90`, `"90s"`, `"15m"`, `"24h"`, `"7d"` → seconds. */
-export function seconds(value: number | string): number {
-  if (typeof value === "number") return value;
-  const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(value.trim());
-  if (!m) throw new Error(`not a duration: "${value}" (use e.g. 3600, "90s", "15m", "24h", "7d")`);
-  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "" | "s" | "m" | "h" | "d"];
-  return Math.round(Number(m[1]) * unit);
-}

@@ -86,17 +86,12 @@ export interface ShellExit {
   exitCode: number;
 }
 
-/** Process exit code for each way a shell ends: 128 + signal number for signals, as shells do. */
-export const ExitCodes = {
-  EXIT: 0,
-  ERROR: 1,
-  SIGHUP: 129,
-  SIGINT: 130,
-  SIGTERM: 143,
-} as const satisfies Partial<Record<EndReason, number>>;
-
 /** Limit of an event's text at the service (SPEC §7); longer commands are cut at the source. */
 export const MAX_COMMAND_TEXT_BYTES = LIMITS.textBytes;
 
-/** Longest the banner waits for the service's first answer, so it can show the real tracking state. */
+/**
+ * Longest the banner waits for the service's first answer, so it can show the real tracking state without
+ * holding the prompt. A service slower than that is shown as `◌ Connecting`, and the state it turns out
+ * to be (`✓ Enabled`, refused, unreachable) is printed above the prompt when it is known.
+ */
 export const BANNER_WAIT_MS = 300;

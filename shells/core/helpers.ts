@@ -3,6 +3,7 @@
  * and read-on-access properties), each claimed once, and how they are listed by `help()` and the banner.
  */
 import type pc from "picocolors";
+import type { ArgSpec } from "./args.js";
 import type { HelperFn, HelperSpec, PropertySpec } from "./definition.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -11,6 +12,8 @@ export interface RegisteredHelper extends HelperSpec {
   name: string;
   builtin: boolean;
   aliases: readonly string[];
+  /** The arguments it takes, checked before each call; absent: not checked. */
+  args?: readonly ArgSpec[] | undefined;
 }
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -31,12 +34,24 @@ export class HelperRegistry {
     signature: string,
     description: string,
     fn: HelperFn,
-    options: { aliases?: readonly string[] | undefined; builtin?: boolean } = {},
+    options: {
+      aliases?: readonly string[] | undefined;
+      builtin?: boolean;
+      args?: readonly ArgSpec[] | undefined;
+    } = {},
   ): void {
     const camel = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     const aliases = [...new Set([...(camel !== name ? [camel] : []), ...(options.aliases ?? [])])];
     for (const n of [name, ...aliases]) this.claim(n);
-    this.helpers.set(name, { name, signature, description, fn, aliases, builtin: options.builtin ?? false });
+    this.helpers.set(name, {
+      name,
+      signature,
+      description,
+      fn,
+      aliases,
+      builtin: options.builtin ?? false,
+      ...(options.args ? { args: options.args } : {}),
+    });
   }
 
   /** Registers a value computed on each access, listed with the helpers. */

@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import pc from "picocolors";
 import { csvCell } from "../../contract/csv.js";
+import { formatSeconds } from "../../contract/duration.js";
 
 export const Formats = ["table", "json", "csv"] as const;
 export type Format = (typeof Formats)[number];
@@ -34,13 +35,9 @@ export function csv<T>(rows: readonly T[], columns: [string, (row: T) => unknown
   ].join("\n");
 }
 
+/** A duration in seconds, as the whole product prints one (`12.3 s`, `2 min 59 s`); empty when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds == null) return "";
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m${Math.round(seconds % 60)}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h${m % 60}m`;
+  return formatSeconds(seconds, "");
 }
 
 export function statusColour(status: string): string {

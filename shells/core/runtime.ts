@@ -6,6 +6,9 @@ import { createClient, type SessionBuddyClient } from "../../client/index.js";
 import { ConfigError, loadConfig, type ResolvedConfig } from "../../config/resolve.js";
 import type { SettingKey, Settings } from "../../config/settings.js";
 import { Scopes } from "../../contract/enums.js";
+import { ErrorCodes } from "../../contract/errors.js";
+import { LIMITS } from "../../contract/limits.js";
+import { currentSignal } from "./context.js";
 
 /** What a shell (or a tracked CLI run) of a component needs from its environment: settings, client, token. */
 export interface ShellRuntime {
@@ -18,8 +21,15 @@ export interface ShellRuntime {
   trackCommands: boolean;
   /** The bearer token for read helpers (SESSION_BUDDY_TOKEN, or minted from a readable secret). */
   token(): Promise<string>;
-  /** Runs a typed query against the service with that token; errors say what to do about them. */
-  query<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R>;
+  /**
+   * Runs a typed query against the service with that token; errors say what to do about them. Called from
+   * a helper, Ctrl-C cancels it (the helper's signal); `options.signal` gives another.
+   */
+  query<R, V>(
+    document: TypedDocumentString<R, V>,
+    variables: V,
+    options?: { signal?: AbortSignal },
+  ): Promise<R>;
 }
 
 export class ServiceQueryError extends Error {}
@@ -90,7 +100,8 @@ export function createShellRuntime(
     ...(trackingDisabledReason ? { trackingDisabledReason } : {}),
     trackCommands,
     token: getToken,
-    async query(document, variables) {
+    async query(document, variables, options = {}) {
+      const signal = options.signal ?? currentSignal();
       let token: string;
       try {
         token = await getToken();
@@ -98,15 +109,16 @@ export function createShellRuntime(
         throw new ServiceQueryError((err as Error).message);
       }
       try {
-        return await request({ url: settings.url, token, timeoutMs: 15_000 }, document, variables);
+        return await request({ url: settings.url, token, timeoutMs: 15_000, signal }, document, variables);
       } catch (err) {
+        if (signal.aborted) throw signal.reason;
         if (err instanceof GraphQLRequestError) {
-          if (err.code === "FORBIDDEN") {
+          if (err.code === ErrorCodes.FORBIDDEN) {
             throw new ServiceQueryError(
               `the service refused: ${err.message} (this needs a token with sessions:read)`,
             );
           }
-          if (err.code === "NETWORK" || err.code === "TIMEOUT") {
+          if (err.code === ErrorCodes.NETWORK || err.code === ErrorCodes.TIMEOUT) {
             throw new ServiceQueryError(`Session-Buddy is unreachable at ${settings.url} (${err.message})`);
           }
           throw new ServiceQueryError(`${err.message} [${err.code}]`);
@@ -154,7 +166,7 @@ export function processFacts() {
       nodeVersion: process.version,
       platform: process.platform,
       arch: process.arch,
-      cwd: process.cwd().slice(0, 500),
+      cwd: process.cwd().slice(0, LIMITS.cwdChars),
     },
   };
 }

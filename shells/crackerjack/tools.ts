@@ -136,7 +136,7 @@ export function detectTools(project: string): Detection {
 
   if (!pkg) missing.scan = "no package.json";
   else if (Object.keys(deps).length === 0) {
-    tools.scan = { check: "scan", command: [], source: "package.json has no dependencies" };
+    missing.scan = "nothing to scan, package.json has no dependencies";
   } else if (!anyFile(project, ["package-lock.json", "npm-shrinkwrap.json"])) {
     missing.scan = "no package-lock.json (npm audit needs one)";
   } else tools.scan = { check: "scan", command: ["npm", "audit", "--json"], source: "package-lock.json" };

@@ -1,11 +1,19 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeJwt } from "jose";
+import type { DashboardBuildResult } from "../../api/dashboard/build.js";
 import type { ShowSessionQuery as ShowSessionResult } from "../../client/gql/graphql.js";
 import { ListSessionsQuery, ShowSessionQuery } from "../../client/operations/sessions.js";
+import { dataPaths } from "../../config/paths.js";
+import { formatDuration as formatMs } from "../../contract/duration.js";
+import { QUERY_LIMITS } from "../../contract/limits.js";
+import { shortId } from "../../contract/short-id.js";
 import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { spawnWatched, stopGroup } from "../core/child.js";
+import { currentSignal } from "../core/context.js";
 import { formatDuration } from "../core/output.js";
 import type { ShellRuntime } from "../core/runtime.js";
+import { resolveSessionRef } from "../core/session-ref.js";
 
 type ShownSession = NonNullable<ShowSessionResult["session"]>;
 
@@ -65,6 +73,52 @@ ${rows || '<tr><td colspan="6">no events</td></tr>'}
 `;
 }
 
+/** The dashboard build module next to this one in the compiled tree (dist/api/dashboard/build.js). */
+const BUILD_MODULE = new URL("../../api/dashboard/build.js", import.meta.url).href;
+
+/**
+ * Builds the dashboard in a child process, so that Ctrl-C (`signal`) stops it at once — bundler included —
+ * instead of leaving it writing files after the prompt came back.
+ */
+function buildInChild(outDir: string | undefined, signal: AbortSignal): Promise<DashboardBuildResult> {
+  const script = `import(${JSON.stringify(BUILD_MODULE)})
+    .then((m) => m.buildDashboard(${JSON.stringify(outDir ? { outDir } : {})}))
+    .then((r) => process.stdout.write(JSON.stringify(r)))
+    .catch((e) => { process.stderr.write(String((e && e.message) || e)); process.exit(1); });`;
+  return new Promise((resolveBuild, reject) => {
+    signal.throwIfAborted();
+    const child = spawnWatched([process.execPath, "-e", script], { cwd: process.cwd(), env: process.env });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const onAbort = () => {
+      stopGroup(child, 1000);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    child.once("close", (code) => {
+      signal.removeEventListener("abort", onAbort);
+      if (signal.aborted) return;
+      if (code === 0) {
+        try {
+          resolveBuild(JSON.parse(out) as DashboardBuildResult);
+          return;
+        } catch {
+          // fall through: say what the build printed
+        }
+      }
+      reject(new Error(`the dashboard build failed: ${err.trim().split("\n").at(-1) || `exit ${code}`}`));
+    });
+  });
+}
+
+/** Where a route is reached: the WebSocket upgrade on ws:// (wss:// behind https), the rest on the origin. */
+export function routeUrl(origin: string, route: { method: string; path: string }): string {
+  const base = route.method === "WS" ? origin.replace(/^http(s?):/, "ws$1:") : origin;
+  return `${base}${route.path}`;
+}
+
 /**
  * FastBlocks (builder): the service's web side — its live route table, the dashboard build, session reports
  * rendered to HTML, and the identity this shell speaks as.
@@ -78,9 +132,13 @@ export class FastBlocksShell extends AdminShell {
     const origin = new URL(runtime.settings.url).origin;
     const about = async () => {
       let res: Response;
+      const signal = currentSignal();
       try {
-        res = await fetch(`${origin}/about`, { signal: AbortSignal.timeout(5000) });
+        res = await fetch(`${origin}/about`, {
+          signal: AbortSignal.any([AbortSignal.timeout(5000), signal]),
+        });
       } catch (err) {
+        if (signal.aborted) throw signal.reason;
         throw new Error(`Session-Buddy is unreachable at ${origin} (${(err as Error).message})`);
       }
       if (!res.ok) throw new Error(`${origin}/about answered HTTP ${res.status}`);
@@ -93,22 +151,27 @@ export class FastBlocksShell extends AdminShell {
       };
     };
 
-    this.helper("routes", "routes()", "The running service's route table", async () => {
-      const a = await about();
-      this.print(
-        `Session-Buddy ${a.version} at ${origin} — database ${a.database}, live feed ${a.liveFeed}, auth ${a.authMode}`,
-      );
-      return this.table(a.routes.map((r) => ({ ...r, url: `${origin}${r.path}` })));
-    });
+    this.helper(
+      "routes",
+      "routes()",
+      "The running service's route table",
+      async () => {
+        const a = await about();
+        this.print(
+          `Session-Buddy ${a.version} at ${origin} — database ${a.database}, live feed ${a.liveFeed}, auth ${a.authMode}`,
+        );
+        return this.table(a.routes.map((r) => ({ ...r, url: routeUrl(origin, r) })));
+      },
+      { args: [] },
+    );
     this.helper(
       "build",
       "build(outDir?)",
       "Build the dashboard's assets (default dist/web) and list them",
       async (outDir?: string) => {
-        const { buildDashboard } = await import("../../api/dashboard/build.js");
-        const result = await buildDashboard(outDir ? { outDir: resolve(outDir) } : {});
+        const result = await buildInChild(outDir ? resolve(outDir) : undefined, this.signal);
         this.print(
-          `built ${result.files.length} files into ${result.outDir} in ${Math.round(result.durationMs)} ms`,
+          `built ${result.files.length} files into ${result.outDir} in ${formatMs(result.durationMs)}`,
         );
         for (const w of result.warnings) this.print(`warning: ${w}`);
         return this.table(
@@ -119,24 +182,28 @@ export class FastBlocksShell extends AdminShell {
           })),
         );
       },
+      { args: [{ name: "outDir", kind: "path", what: "where to write the assets" }] },
     );
+    const reportsDir = dataPaths(runtime.settings.dataDir).reports;
     this.helper(
       "render",
-      "render(sessionId?, outDir = 'reports')",
-      "Render a session report (default: the 5 latest) to HTML files",
-      async (sessionId?: string, outDir = "reports") => {
+      "render(sessionId?, outDir?)",
+      "Render session reports (default: the 5 latest) to HTML files (default: <data dir>/reports)",
+      async (sessionId?: string, outDir?: string) => {
+        const signal = this.signal;
         const ids = sessionId
-          ? [sessionId]
+          ? [await resolveSessionRef(runtime, sessionId)]
           : (await runtime.query(ListSessionsQuery, { first: 5 })).sessions.edges.map((e) => e.node.id);
         if (ids.length === 0) {
           this.print("no sessions to render");
-          return [];
+          return this.table([]);
         }
-        const dir = resolve(outDir);
+        const dir = outDir ? resolve(outDir) : reportsDir;
         mkdirSync(dir, { recursive: true });
         const written: { session: string; file: string; events: number }[] = [];
         for (const id of ids) {
-          const data = await runtime.query(ShowSessionQuery, { id, first: 1000 });
+          const data = await runtime.query(ShowSessionQuery, { id, first: QUERY_LIMITS.page });
+          signal.throwIfAborted();
           if (!data.session) throw new Error(`no session ${id}`);
           const file = join(dir, `session-${id}.html`);
           writeFileSync(file, renderSessionReport(data.session));
@@ -144,8 +211,18 @@ export class FastBlocksShell extends AdminShell {
         }
         this.print(`wrote ${written.length} report(s) to ${dir}`);
         return this.table(
-          written.map((w) => ({ session: w.session, file: w.file.slice(dir.length + 1), events: w.events })),
+          written.map((w) => ({
+            session: shortId(w.session),
+            file: w.file.slice(dir.length + 1),
+            events: w.events,
+          })),
         );
+      },
+      {
+        args: [
+          { name: "sessionId", kind: "idRef" },
+          { name: "outDir", kind: "path", what: "where to write the reports" },
+        ],
       },
     );
     this.property(

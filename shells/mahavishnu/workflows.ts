@@ -1,9 +1,12 @@
-import { spawn } from "node:child_process";
 import { isAbsolute, resolve } from "node:path";
 import pc from "picocolors";
 import type { SessionBuddyClientApi } from "../../client/types.js";
 import type { WorkflowStep } from "../../config/settings.js";
-import { END_SIGNALS, type EndSignal } from "../../contract/enums.js";
+import { formatDuration } from "../../contract/duration.js";
+import { CommandOutcomes, END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
+import { shortId } from "../../contract/short-id.js";
+import { signalGroup, spawnWatched } from "../core/child.js";
+import { fields, summarised } from "../core/result.js";
 import { processFacts } from "../core/runtime.js";
 
 export interface StepResult {
@@ -13,6 +16,9 @@ export interface StepResult {
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** Stopped by the run's signal (Ctrl-C, SIGINT/SIGTERM/SIGHUP of `mahavishnu run`). */
+  interrupted: boolean;
+  /** Whole milliseconds. */
   durationMs: number;
   stderrTail: string;
 }
@@ -23,8 +29,11 @@ export interface WorkflowResult {
   workflow: string;
   ok: boolean;
   steps: StepResult[];
-  /** Steps not run because an earlier one failed. */
+  /** Steps not run because an earlier one failed or the run was interrupted. */
   skipped: string[];
+  /** Why the run stopped early: the end reason (`SIGINT`, …) of an interruption. */
+  interrupted?: EndSignal;
+  /** Whole milliseconds. */
   durationMs: number;
 }
 
@@ -41,10 +50,20 @@ export interface RunWorkflowOptions {
   /** Grace period between SIGTERM and SIGKILL when a step times out. */
   killGraceMs?: number;
   /**
-   * Stops the run: the running step's process group gets SIGTERM and the session ends with the abort
-   * reason when it is an end reason (`"SIGINT"`, `"SIGTERM"`, `"SIGHUP"`), else ERROR.
+   * Stops the run: the running step's process group gets SIGTERM (SIGKILL after `killGraceMs`), no further
+   * step starts, and the session ends with the abort reason when it is an end reason (`"SIGINT"`,
+   * `"SIGTERM"`, `"SIGHUP"`), else SIGINT (Ctrl-C in a shell).
    */
   signal?: AbortSignal;
+}
+
+/** The end reason an aborted run reports. */
+function abortReason(signal: AbortSignal | undefined): EndSignal | undefined {
+  if (!signal?.aborted) return undefined;
+  const reason = signal.reason as unknown;
+  return typeof reason === "string" && (END_SIGNALS as readonly string[]).includes(reason)
+    ? (reason as EndSignal)
+    : "SIGINT";
 }
 
 const TAIL_BYTES = 4096;
@@ -101,8 +120,8 @@ export async function runWorkflow(o: RunWorkflowOptions): Promise<WorkflowResult
     if (session && recorded) {
       session.complete(recorded, {
         durationMs: result.durationMs,
-        outcome: result.ok ? "ok" : "error",
-        ...(result.ok
+        outcome: result.interrupted ? CommandOutcomes.interrupted : result.ok ? "ok" : "error",
+        ...(result.ok || result.interrupted
           ? {}
           : {
               errorClass: result.timedOut
@@ -119,11 +138,14 @@ export async function runWorkflow(o: RunWorkflowOptions): Promise<WorkflowResult
         },
       });
     }
-    const secs = (result.durationMs / 1000).toFixed(1);
-    if (result.ok) out.write(`${c.green("✓")} ${step.name} ${c.dim(`${secs}s`)}\n`);
-    else {
+    const took = c.dim(formatDuration(result.durationMs));
+    if (result.ok) out.write(`${c.green("✓")} ${step.name} ${took}\n`);
+    else if (result.interrupted) {
+      out.write(`${c.yellow("■")} ${step.name} ${took} interrupted (${abortReason(o.signal)})\n`);
+      break;
+    } else {
       out.write(
-        `${c.red("✗")} ${step.name} ${c.dim(`${secs}s`)} ${
+        `${c.red("✗")} ${step.name} ${took} ${
           result.timedOut
             ? `timed out after ${step.timeout}s`
             : result.signal
@@ -135,33 +157,47 @@ export async function runWorkflow(o: RunWorkflowOptions): Promise<WorkflowResult
       break;
     }
   }
+  const ran = results.filter((r) => !r.interrupted).length;
   const skipped = o.steps.slice(results.length).map((s) => s.name);
-  const aborted = o.signal?.aborted ? String(o.signal.reason) : undefined;
-  const ok = !failed && !aborted;
-  const reason = (END_SIGNALS as readonly string[]).includes(aborted ?? "")
-    ? (aborted as EndSignal)
-    : ok
-      ? "EXIT"
-      : "ERROR";
-  session?.end(reason, ok ? 0 : 1, {
+  const interrupted = abortReason(o.signal);
+  const ok = !failed && !interrupted;
+  const stoppedAt = results.find((r) => r.interrupted)?.name;
+  session?.end(interrupted ?? (ok ? "EXIT" : "ERROR"), interrupted ? ExitCodes[interrupted] : ok ? 0 : 1, {
     workflow: o.name,
     ...(failed ? { failedStep: failed.name } : {}),
-    ...(aborted ? { aborted } : {}),
+    ...(interrupted ? { aborted: interrupted, ...(stoppedAt ? { failedStep: stoppedAt } : {}) } : {}),
   });
-  const durationMs = performance.now() - started;
+  const durationMs = Math.round(performance.now() - started);
+  const verdict = ok
+    ? c.green(`workflow ${o.name} succeeded`)
+    : interrupted
+      ? c.yellow(`workflow ${o.name} interrupted${stoppedAt ? ` at ${stoppedAt}` : ""} (${interrupted})`)
+      : c.red(`workflow ${o.name} failed at ${failed?.name}`);
   out.write(
-    `${ok ? c.green(`workflow ${o.name} succeeded`) : c.red(`workflow ${o.name} failed at ${failed?.name}`)} ${c.dim(
-      `(${results.length}/${o.steps.length} steps, ${(durationMs / 1000).toFixed(1)}s${skipped.length ? `, skipped: ${skipped.join(", ")}` : ""})`,
+    `${verdict} ${c.dim(
+      `(${ran}/${o.steps.length} steps, ${formatDuration(durationMs)}${skipped.length ? `, skipped: ${skipped.join(", ")}` : ""})`,
     )}\n`,
   );
-  return {
+  const result: WorkflowResult = {
     ...(session ? { runId: session.id } : {}),
     workflow: o.name,
     ok,
     steps: results,
     skipped,
+    ...(interrupted ? { interrupted } : {}),
     durationMs,
   };
+  return summarised(result, (r) => {
+    const state = r.ok
+      ? "succeeded"
+      : r.interrupted
+        ? `interrupted (${r.interrupted})`
+        : `failed at ${r.steps.find((x) => !x.ok)?.name}`;
+    const run = r.runId ? `, run ${shortId(r.runId)}` : "";
+    return `workflow ${r.workflow} ${state}: ${r.steps.filter((x) => !x.interrupted).length}/${
+      r.steps.length + r.skipped.length
+    } steps in ${formatDuration(r.durationMs)}${run} — ${fields("steps", "skipped", "ok")}`;
+  });
 }
 
 function runStep(
@@ -177,11 +213,13 @@ function runStep(
     const t0 = performance.now();
     let stderr = "";
     let timedOut = false;
-    const child = spawn("/bin/sh", ["-c", step.run], {
+    let interrupted = false;
+    // Under a watchdog, in a process group of its own: a timeout or an interruption stops `sh -c` and
+    // everything it started, and the step cannot outlive this process, even when it is killed with -9.
+    const child = spawnWatched(["/bin/sh", "-c", step.run], {
       cwd,
       env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
+      graceMs,
     });
     const prefix = (chunk: Buffer) =>
       chunk
@@ -195,16 +233,22 @@ function runStep(
       out.write(prefix(d));
     });
     let killTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      signalGroup(child, "SIGTERM");
+      killTimer ??= setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
+    };
     const timer = step.timeout
       ? setTimeout(() => {
           timedOut = true;
-          // The whole process group: `sh -c` may have children of its own.
-          killGroup(child.pid, "SIGTERM");
-          killTimer = setTimeout(() => killGroup(child.pid, "SIGKILL"), graceMs);
+          stop();
         }, step.timeout * 1000)
       : undefined;
-    const onAbort = () => killGroup(child.pid, "SIGTERM");
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const onAbort = () => {
+      interrupted = true;
+      stop();
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
     const finish = (exitCode: number | null, signal_: string | null, spawnError?: Error) => {
       signal?.removeEventListener("abort", onAbort);
       if (timer) clearTimeout(timer);
@@ -213,24 +257,16 @@ function runStep(
       resolveStep({
         name: step.name,
         run: step.run,
-        ok: !spawnError && !timedOut && exitCode === 0,
+        ok: !spawnError && !timedOut && !interrupted && exitCode === 0,
         exitCode,
         signal: signal_,
         timedOut,
-        durationMs: performance.now() - t0,
+        interrupted: interrupted && !timedOut,
+        durationMs: Math.round(performance.now() - t0),
         stderrTail: stderr,
       });
     };
     child.once("error", (err) => finish(null, null, err));
     child.once("close", (code, signal) => finish(code, signal));
   });
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals) {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
 }

@@ -1,6 +1,13 @@
-import { type ConfigError, displayValue, loadConfig, type ResolvedConfig } from "../../config/resolve.js";
+import {
+  ConfigError,
+  checkConfig,
+  displayValue,
+  loadConfig,
+  type ResolvedConfig,
+} from "../../config/resolve.js";
 import { isSecretKey, type SettingKey, settingDefinitions } from "../../config/settings.js";
 import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
+import { fields, summarised } from "../core/result.js";
 
 export interface LayerRow {
   key: string;
@@ -44,8 +51,10 @@ export class OneiricShell extends AdminShell {
         );
         if (this.config.files.length) this.print(`files: ${this.config.files.join(", ")}`);
         else this.print("files: none (oneiric.yaml in the working directory, ~/.config/oneiric/config.yaml)");
+        if (filter && rows.length === 0) this.print(`no setting matches "${filter}"`);
         return this.table(rows);
       },
+      { args: [{ name: "filter", kind: "string", what: "part of a setting's name" }] },
     );
     this.helper(
       "reload_settings",
@@ -53,7 +62,15 @@ export class OneiricShell extends AdminShell {
       "Re-read files and environment; show what changed",
       () => {
         const before = this.config;
-        const after = loadConfig();
+        let after: ResolvedConfig;
+        try {
+          after = loadConfig();
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          throw new Error(
+            `not reloaded, the configuration is invalid (validate_config() lists every problem):\n  ${err.problems.join("\n  ")}`,
+          );
+        }
         this.config = after;
         const changed = (Object.keys(settingDefinitions) as SettingKey[])
           .filter(
@@ -72,20 +89,45 @@ export class OneiricShell extends AdminShell {
         else this.print(`settings reloaded: ${changed.length} changed`);
         return this.table(changed);
       },
+      { args: [] },
     );
-    this.helper("validate_config", "validate_config()", "Check every layer; one line per bad key", () => {
-      try {
-        const fresh = loadConfig();
-        const secrets = (Object.keys(settingDefinitions) as SettingKey[]).filter(
-          (k) => isSecretKey(k) && fresh.settings[k] !== undefined,
+    this.helper(
+      "validate_config",
+      "validate_config()",
+      "Check every layer (also values a higher layer overrides); one line per bad key",
+      () => {
+        // Every layer on its own: a bad value in oneiric.yaml counts even while the environment overrides it.
+        const check = checkConfig();
+        const result = {
+          ok: check.problems.length === 0,
+          files: check.files,
+          problems: check.problems,
+          /** The problems that stop the configuration from loading now. */
+          effective: check.effective,
+        };
+        if (result.ok) {
+          const fresh = loadConfig();
+          const secrets = (Object.keys(settingDefinitions) as SettingKey[]).filter(
+            (k) => isSecretKey(k) && fresh.settings[k] !== undefined,
+          );
+          this.print(
+            `configuration is valid (${fresh.files.length} file(s), ${secrets.length} secret(s) set)`,
+          );
+        } else {
+          const overridden = check.problems.length - check.effective.length;
+          this.print(
+            `configuration is invalid: ${check.problems.length} problem(s)${
+              overridden > 0 ? `, ${overridden} in values another layer overrides now` : ""
+            }\n${check.problems.map((p) => `  ✗ ${p}`).join("\n")}`,
+          );
+        }
+        return summarised(result, (r) =>
+          r.ok
+            ? `valid — ${fields("files")}`
+            : `${r.problems.length} problem(s) in ${r.files.length} file(s) and the environment — ${fields("problems", "effective")}`,
         );
-        this.print(`configuration is valid (${fresh.files.length} file(s), ${secrets.length} secret(s) set)`);
-        return { ok: true, files: fresh.files, problems: [] as string[] };
-      } catch (err) {
-        const problems = (err as ConfigError).problems ?? [String(err)];
-        this.print(`configuration is invalid:\n${problems.map((p) => `  ✗ ${p}`).join("\n")}`);
-        return { ok: false, files: [], problems };
-      }
-    });
+      },
+      { args: [] },
+    );
   }
 }

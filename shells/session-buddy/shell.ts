@@ -1,6 +1,8 @@
 import type { SessionFieldsFragment } from "../../client/gql/graphql.js";
 import { ActiveSessionsQuery, ListSessionsQuery } from "../../client/operations/sessions.js";
 import { DetectQuery, InsightsQuery, SessionQualityQuery } from "../../client/operations/shells.js";
+import { PATTERNS, QUERY_LIMITS } from "../../contract/limits.js";
+import { shortId } from "../../contract/short-id.js";
 import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
 import { formatDuration } from "../core/output.js";
 import type { ShellRuntime } from "../core/runtime.js";
@@ -11,7 +13,7 @@ const pct = (v: number | null | undefined) => (v == null ? "—" : `${(v * 100).
 
 function sessionRow(s: SessionFieldsFragment) {
   return {
-    id: s.id.slice(0, 8),
+    id: shortId(s.id),
     component: s.component,
     type: s.type,
     status: s.status,
@@ -42,22 +44,39 @@ export class SessionBuddyShell extends AdminShell {
       "ps(limit = 20)",
       "Recent sessions of every component, newest first",
       async (limit = 20) => {
-        const data = await runtime.query(ListSessionsQuery, { first: Number(limit) });
+        const data = await runtime.query(ListSessionsQuery, { first: limit });
         this.print(`${data.sessions.totalCount} session(s) in all`);
         return this.table(data.sessions.edges.map((e) => sessionRow(e.node)));
       },
+      { args: [{ name: "limit", kind: "int", min: 1, max: QUERY_LIMITS.page }] },
     );
-    this.helper("active", "active(component?)", "Sessions open right now", async (component?: string) => {
-      const data = await runtime.query(ActiveSessionsQuery, { component: component ?? null });
-      if (data.activeSessions.length === 0) this.print("no active sessions");
-      return this.table(data.activeSessions.map(sessionRow));
-    });
+    this.helper(
+      "active",
+      "active(component?)",
+      "Sessions open right now",
+      async (component?: string) => {
+        const data = await runtime.query(ActiveSessionsQuery, { component: component ?? null });
+        if (data.activeSessions.length === 0)
+          this.print(component ? `no active ${component} sessions` : "no active sessions");
+        return this.table(data.activeSessions.map(sessionRow));
+      },
+      {
+        args: [
+          {
+            name: "component",
+            kind: "string",
+            pattern: new RegExp(PATTERNS.componentName),
+            patternText: `a component name such as '${KNOWN_COMPONENTS[0]}' (letters, digits, - and _, at most 64)`,
+          },
+        ],
+      },
+    );
     this.helper(
       "quality",
       "quality(days = 1)",
       "Per component: clean-end %, abandoned %, delayed %, quality score",
       async (days = 1) => {
-        const data = await runtime.query(SessionQualityQuery, { days: Number(days) });
+        const data = await runtime.query(SessionQualityQuery, { days });
         if (data.sessionQuality.length === 0) this.print(`no sessions in the last ${days} day(s)`);
         return this.table(
           data.sessionQuality.map((q) => ({
@@ -71,6 +90,7 @@ export class SessionBuddyShell extends AdminShell {
           })),
         );
       },
+      { args: [{ name: "days", kind: "int", min: 1, max: 3650 }] },
     );
     this.helper(
       "insights",
@@ -125,8 +145,9 @@ export class SessionBuddyShell extends AdminShell {
           });
         }
         if (facts.length === 0) this.print("nothing notable in the last 7 days");
-        return this.table(facts.slice(0, Number(limit)));
+        return this.table(facts.slice(0, limit));
       },
+      { args: [{ name: "limit", kind: "int", min: 1, max: 100 }] },
     );
   }
 }

@@ -24,6 +24,7 @@ import {
   type TrackedSession,
   type TrackingState,
 } from "../../client/types.js";
+import type { CommandOutcome } from "../../contract/enums.js";
 
 export interface FileRecorderOptions {
   /** Where the JSON lines go. */
@@ -51,7 +52,7 @@ export type RecorderLine =
       eventId: string;
       seq: number;
       durationMs: number;
-      outcome: "ok" | "error";
+      outcome: CommandOutcome;
       errorClass?: string;
     }
   | { op: "end"; sessionId: string; reason: EndReason | undefined; exitCode: number | undefined }
