@@ -12,6 +12,7 @@ import {
   type JournalInspection,
 } from "../client/index.js";
 import type { SettingKey, Settings } from "../config/settings.js";
+import { formatSeconds } from "../contract/duration.js";
 import { Scopes } from "../contract/enums.js";
 import { table } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
@@ -176,7 +177,7 @@ export function registerBufferCommands(program: Command, helpers: BufferCommandH
 function describeInspection(i: JournalInspection): string[] {
   const lines = [
     `${pc.bold("journal")}   ${i.dir}`,
-    `${pc.bold("pending")}   ${i.depth} record(s)${i.oldestPendingSeconds !== null ? `, oldest ${formatAge(i.oldestPendingSeconds)} ago` : ""}`,
+    `${pc.bold("pending")}   ${i.depth} record(s)${i.oldestPendingSeconds !== null ? `, oldest ${formatSeconds(i.oldestPendingSeconds)} ago` : ""}`,
     `${pc.bold("files")}     ${i.files}`,
     `${pc.bold("dropped")}   ${i.dropped} (not yet reported to the service)${describeDrops(i.droppedByReason)}`,
   ];
@@ -225,11 +226,4 @@ function describeLocalDrop(reason: DropReason): string {
 function describeDrops(counts: DropCounts): string {
   const parts = Object.entries(counts).map(([reason, n]) => `${reason} ${n}`);
   return parts.length > 0 ? ` — ${parts.join(", ")}` : "";
-}
-
-function formatAge(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;
-  return `${Math.floor(seconds / 86400)}d${Math.floor((seconds % 86400) / 3600)}h`;
 }

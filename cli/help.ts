@@ -27,8 +27,8 @@ const EXAMPLES: Record<string, string[]> = {
     "npx session-buddy list-sessions --after 2026-11-24 --limit 500 --format csv > sessions.csv",
   ],
   "show-session": [
-    "npx session-buddy show-session 0193c0de-0000-7000-8000-000000000001",
-    "npx session-buddy show-session 0193c0de-0000-7000-8000-000000000001 --format json | jq .events",
+    "npx session-buddy show-session 0a1b2c3d               # the short id the tables show",
+    "npx session-buddy show-session 0193c0de-0000-7000-8000-00000a1b2c3d --format json | jq .events",
   ],
   watch: ["npx session-buddy watch", "npx session-buddy watch --component mahavishnu --format json"],
   stats: ["npx session-buddy stats", "npx session-buddy stats --days 30 --format json"],

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { installProcessGuard } from "../api/guard.js";
@@ -14,25 +15,28 @@ import { createServiceLogger } from "../config/logger.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
+import { formatDuration, formatSeconds } from "../contract/duration.js";
 import { SCOPES, Scopes, SESSION_STATUSES } from "../contract/enums.js";
-import { PATTERNS } from "../contract/limits.js";
-import {
-  csv,
-  type Format,
-  Formats,
-  formatDuration,
-  shortTime,
-  statusColour,
-  table,
-} from "../shells/core/output.js";
+import { QUERY_LIMITS } from "../contract/limits.js";
+import { shortId } from "../contract/short-id.js";
+import { csv, type Format, Formats, shortTime, statusColour, table } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { addExamples, registerCompletionCommand } from "./help.js";
+import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
 import { registerStatsCommand } from "./stats.js";
-import { watch } from "./watch.js";
+import { statusLine } from "./status-line.js";
+import { WatchError, type WatchStop, watch } from "./watch.js";
 
 /** A failure the user can act on: printed as one line, exit 1. */
 class UserError extends Error {}
+
+/** An end with this exit code and nothing to print (a watch stopped by a signal). */
+class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
 
 const out = (text: string): void => {
   process.stdout.write(`${text}\n`);
@@ -48,13 +52,15 @@ function positiveInt(value: string): number {
   return n;
 }
 
-const UUID = new RegExp(PATTERNS.uuid);
-
-function sessionId(value: string): string {
-  if (!UUID.test(value))
-    throw new InvalidArgumentError("must be a session id (a UUID, as list-sessions shows)");
-  return value.toLowerCase();
+/** A reference to one session: its id, a prefix of it, or its short form (as the tables show). */
+function sessionRef(value: string): string {
+  const ref = sessionRefText(value);
+  if (!ref) throw new InvalidArgumentError(`must be ${SESSION_REF_FORMS}`);
+  return ref;
 }
+
+/** A duration in seconds for a table cell: empty (a dim dash) when there is none. */
+const seconds = (s: number | null | undefined) => (s == null ? null : formatSeconds(s));
 
 function ttlSeconds(value: string): number {
   try {
@@ -84,20 +90,21 @@ function isoDate(value: string): string {
 }
 
 const sessionColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
-  ["id", (s) => s.id],
+  ["id", (s) => shortId(s.id)],
   ["type", (s) => s.type],
   ["component", (s) => s.component],
   ["status", (s) => statusColour(s.status)],
   ["actor", (s) => s.actor],
   ["user@host", (s) => (s.username || s.hostname ? `${s.username ?? "?"}@${s.hostname ?? "?"}` : null)],
   ["started", (s) => shortTime(s.startedAt)],
-  ["duration", (s) => formatDuration(s.durationSeconds)],
+  ["duration", (s) => seconds(s.durationSeconds)],
   ["end", (s) => s.endReason],
   ["cmds", (s) => s.commandCount],
   ["errs", (s) => s.errorCount],
 ];
 const csvColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
-  ...sessionColumns.filter(([h]) => h !== "status" && h !== "user@host" && h !== "duration"),
+  ["id", (s) => s.id],
+  ...sessionColumns.filter(([h]) => h !== "id" && h !== "status" && h !== "user@host" && h !== "duration"),
   ["status", (s) => s.status],
   ["username", (s) => s.username],
   ["hostname", (s) => s.hostname],
@@ -298,16 +305,38 @@ export function buildProgram(): Command {
   program
     .command("show-session")
     .description("show one session and its events")
-    .argument("<id>", "session id (UUID)", sessionId)
+    .argument(
+      "<id>",
+      "the session: its id, a unique prefix of it, or its short id (as the tables show)",
+      sessionRef,
+    )
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-    .action(async (id: string, opts: { format: "table" | "json" }) => {
+    .action(async (typed: string, opts: { format: "table" | "json" }) => {
       const settings = config();
       const token = await resolveToken(settings);
+      const found = await findSession({ url: settings.url, token }, typed);
+      if (found.kind === "none") throw new UserError(`no session matches ${typed}`);
+      if (found.kind === "many") {
+        process.stderr.write(
+          `${table(found.items, [
+            ["short id", (s) => shortId(s.id)],
+            ["id", (s) => s.id],
+            ["component", (s) => s.component],
+            ["status", (s) => statusColour(s.status)],
+            ["actor", (s) => s.actor],
+            ["started", (s) => shortTime(s.startedAt)],
+          ])}\n`,
+        );
+        throw new UserError(
+          `${typed} matches ${found.total} sessions${found.total > found.items.length ? ` (the newest ${found.items.length} are listed)` : ""}: give more digits or the full id`,
+        );
+      }
+      const id = found.id;
       type Shown = NonNullable<Awaited<ReturnType<typeof fetchPage>>["session"]>;
       const fetchPage = (after?: string | null) =>
-        request({ url: settings.url, token }, ShowSessionQuery, { id, first: 1000, after });
+        request({ url: settings.url, token }, ShowSessionQuery, { id, first: QUERY_LIMITS.page, after });
       const first = await fetchPage();
-      if (!first.session) throw new UserError(`no session ${id}`);
+      if (!first.session) throw new UserError(`no session matches ${typed}`);
       const session: Shown = first.session;
       const events = [...session.events.edges.map((e) => e.node)];
       let page = session.events.pageInfo;
@@ -322,7 +351,7 @@ export function buildProgram(): Command {
         return out(JSON.stringify({ ...rest, events }, null, 2));
       }
       const fields: [string, unknown][] = [
-        ["id", session.id],
+        ["id", `${session.id} (${shortId(session.id)})`],
         ["type", session.type],
         ["component", `${session.component}${session.componentType ? ` (${session.componentType})` : ""}`],
         ["version", session.componentVersion],
@@ -333,7 +362,7 @@ export function buildProgram(): Command {
         ["user@host", `${session.username ?? "?"}@${session.hostname ?? "?"} pid ${session.pid ?? "?"}`],
         ["started", shortTime(session.startedAt)],
         ["ended", shortTime(session.endedAt)],
-        ["duration", formatDuration(session.durationSeconds)],
+        ["duration", seconds(session.durationSeconds)],
         [
           "end reason",
           session.endReason
@@ -354,7 +383,7 @@ export function buildProgram(): Command {
           ["at", (e) => shortTime(e.at)],
           ["kind", (e) => e.kind],
           ["text", (e) => (e.textHidden ? pc.dim("(hidden: needs audit:read)") : e.text)],
-          ["ms", (e) => (e.durationMs == null ? null : Math.round(e.durationMs))],
+          ["took", (e) => (e.durationMs == null ? null : formatDuration(e.durationMs))],
           [
             "outcome",
             (e) =>
@@ -374,14 +403,31 @@ export function buildProgram(): Command {
     .action(async (opts: { component?: string; format: "table" | "json" }) => {
       const settings = config();
       const token = await resolveToken(settings, [Scopes.READ, Scopes.AUDIT], 12 * 3600);
-      await watch({
-        url: settings.url,
-        token,
-        component: opts.component,
-        format: opts.format,
-        out,
-        err: (line) => process.stderr.write(`${line}\n`),
-      });
+      // On a terminal the commands still running are shown in a status line below the feed.
+      const screen =
+        process.stdout.isTTY && opts.format === "table"
+          ? statusLine({ stdout: process.stdout, stderr: process.stderr })
+          : undefined;
+      let stopped: WatchStop;
+      try {
+        stopped = await watch({
+          url: settings.url,
+          token,
+          component: opts.component,
+          format: opts.format,
+          out: screen?.out ?? out,
+          err: screen?.err ?? ((line) => process.stderr.write(`${line}\n`)),
+          status: screen?.set,
+        });
+      } catch (err) {
+        if (err instanceof WatchError) throw new UserError(err.message);
+        throw err;
+      } finally {
+        // A connection attempt still under way (a host that does not answer) must not hold the exit up.
+        setTimeout(() => process.exit(), 1000).unref();
+      }
+      // Stopped by the user: 128 + the signal's number, as shells report it (130 for Ctrl-C).
+      throw new ExitCode(stopped === "SIGINT" ? 130 : 143);
     });
 
   registerBufferCommands(program, { config, out, fail: (message) => new UserError(message) });
@@ -415,6 +461,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === "commander.help") return err.exitCode === 0 ? 0 : 2;
       return 2;
     }
+    if (err instanceof ExitCode) return err.code;
     const message =
       err instanceof ConfigError
         ? err.message

@@ -4,7 +4,9 @@ import pc from "picocolors";
 import { request } from "../client/graphql-http.js";
 import { StatsQuery } from "../client/operations/sessions.js";
 import type { SettingKey, Settings } from "../config/settings.js";
-import { formatDuration, shortTime, table } from "../shells/core/output.js";
+import { formatSeconds } from "../contract/duration.js";
+import { QUERY_LIMITS } from "../contract/limits.js";
+import { shortTime, table } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
 
 /** What the stats command borrows from the CLI around it. */
@@ -17,8 +19,8 @@ export interface StatsCommandHelpers {
 
 function days(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 3650)
-    throw new InvalidArgumentError("must be a whole number of days, 1–3650");
+  if (!Number.isInteger(n) || n < 1 || n > QUERY_LIMITS.days)
+    throw new InvalidArgumentError(`must be a whole number of days, 1–${QUERY_LIMITS.days}`);
   return n;
 }
 
@@ -62,8 +64,8 @@ export function registerStatsCommand(program: Command, helpers: StatsCommandHelp
           ["active", (c) => c.activeSessions],
           ["failed", (c) => c.failedSessions],
           ["error rate", (c) => (c.errorRate >= 0.1 ? pc.red(percent(c.errorRate)!) : percent(c.errorRate))],
-          ["avg", (c) => formatDuration(c.avgDurationSeconds) || null],
-          ["p95", (c) => formatDuration(c.p95DurationSeconds) || null],
+          ["avg", (c) => formatSeconds(c.avgDurationSeconds, "") || null],
+          ["p95", (c) => formatSeconds(c.p95DurationSeconds, "") || null],
           ["quality", (c) => (c.qualityScore == null ? null : c.qualityScore.toFixed(1))],
           ["top error", (c) => c.mostCommonError],
           ["last active", (c) => shortTime(c.lastActiveAt)],

@@ -6,7 +6,8 @@ import type {
   SessionFieldsFragment,
   TypedDocumentString,
 } from "../client/gql/graphql.js";
-import { request } from "../client/graphql-http.js";
+import { GraphQLRequestError, request } from "../client/graphql-http.js";
+import { SessionComponentQuery } from "../client/operations/cli.js";
 import {
   ListSessionsQuery,
   LiveEventsSubscription,
@@ -14,9 +15,10 @@ import {
   SessionEventsAfterQuery,
   SessionStartedSubscription,
 } from "../client/operations/sessions.js";
+import { formatDuration, formatSeconds } from "../contract/duration.js";
 import { CommandOutcomes, SessionStatuses } from "../contract/enums.js";
 import { ErrorCodes } from "../contract/errors.js";
-import { formatDuration } from "../shells/core/output.js";
+import { shortId } from "../contract/short-id.js";
 
 type FeedEvent = LiveEvent["liveEvents"];
 
@@ -25,9 +27,22 @@ export interface WatchOptions {
   token: string;
   component?: string | undefined;
   format: "table" | "json";
+  /** Writes one line to stdout. */
   out: (line: string) => void;
+  /** Writes one line to stderr (the feed's state). */
   err: (line: string) => void;
+  /**
+   * On a terminal: shows what is still running in a transient status line (an empty text clears it).
+   * Without it, a command is shown only once it completes.
+   */
+  status?: ((text: string) => void) | undefined;
 }
+
+/** How `watch` ended when nothing went wrong: the signal that stopped it. */
+export type WatchStop = "SIGINT" | "SIGTERM";
+
+/** A failure that ends the feed: its message is the one line to print. */
+export class WatchError extends Error {}
 
 /** Changes are stamped by the service; replicas' clocks may differ a little, and duplicates are filtered anyway. */
 const CATCH_UP_MARGIN_MS = 5_000;
@@ -41,79 +56,213 @@ const unavailable = (errors: unknown) =>
   (errors[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ===
     ErrorCodes.SERVICE_UNAVAILABLE;
 
+/** The first message of a GraphQL error list, a close event's reason, or an error's message. */
+function describe(e: unknown): string {
+  if (Array.isArray(e)) {
+    const first = e[0] as { message?: string; extensions?: { code?: string } } | undefined;
+    return `${first?.message ?? "the service refused the feed"}${first?.extensions?.code ? ` [${first.extensions.code}]` : ""}`;
+  }
+  const close = e as { code?: number; reason?: string; message?: string } | undefined;
+  if (typeof close?.code === "number" && "reason" in (close ?? {}))
+    return `the service closed the feed (${close.code}${close.reason ? ` ${close.reason}` : ""})`;
+  return close?.message ?? String(e);
+}
+
+/** An id no session has: asking for it tells whether the token is accepted, and costs nothing. */
+const NIL_ID = "00000000-0000-0000-0000-000000000000";
+
+/** A command that may still complete: shown once, when it does (or when its session ends). */
+const isOpenCommand = (e: FeedEvent) => e.kind === "command" && e.outcome == null;
+
+/** Command text on one line. */
+const oneLine = (text: string) => text.replace(/\r?\n/g, " ⏎ ");
+
 /**
- * The live feed behind `session-buddy watch`: starts, ends, abandons and commands. When the connection drops
- * (the service restarts) it reconnects; when the service ends the subscriptions because its live feed
- * (Redis) went down, it subscribes again until the feed is back. Either way it resubscribes with the last
- * start and end it saw as the resume point (`after`), so the service replays what happened in between,
- * and catches up on commands from the stored events; every line is printed once.
+ * The live feed behind `session-buddy watch`: starts, ends, abandons and commands, one line each; a
+ * command is shown when it completes, with its outcome (on a terminal, the ones still running are shown
+ * in a status line meanwhile).
+ *
+ * It says once that the service is unreachable while it never connected, and once that the connection
+ * was lost after it had been connected; either way it goes on trying. When the connection drops (the
+ * service restarts) it reconnects; when the service ends the subscriptions because its live feed (Redis)
+ * went down, it subscribes again until the feed is back. Either way it resubscribes with the last start
+ * and end it saw as the resume point (`after`), so the service replays what happened in between, and
+ * catches up on commands from the stored events; every line is printed once.
+ *
+ * Resolves with the signal that stopped it (SIGINT, SIGTERM); rejects with a {@link WatchError} whose
+ * message is one line when the service refuses the token or the feed.
  */
-export function watch(options: WatchOptions): Promise<void> {
+export function watch(options: WatchOptions): Promise<WatchStop> {
   const printed = new Set<string>();
   const componentOf = new Map<string, string>();
   const lastSeq = new Map<string, number>();
+  /** Commands recorded but not completed yet, by event id. */
+  const open = new Map<string, FeedEvent>();
   let lastChange = 0;
   /** The service's receivedAt of the newest start seen, and endReceivedAt of the newest end: resume points. */
   let lastStart = 0;
   let lastEnd = 0;
-  let catchingUp: Promise<void> | undefined;
+  const http = { url: options.url, token: options.token };
   const wsUrl = options.url.replace(/^http/, "ws");
+  const json = options.format === "json";
 
   const time = (iso: string | null | undefined) => (iso ? iso.slice(11, 19) : "--:--:--");
 
-  const showSession = (what: "start" | "end", s: SessionFieldsFragment) => {
+  /** Lines come out in the order their causes arrived, even when one needs a look-up first. */
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (task: () => Promise<void> | void) => {
+    queue = queue.then(task).catch((e: Error) => options.err(pc.yellow(`watch: ${e.message}`)));
+  };
+
+  /** Look-ups under way, so a session is asked for once however many of its commands arrive meanwhile. */
+  const lookups = new Map<string, Promise<string>>();
+  const componentFor = (sessionId: string): Promise<string> => {
+    if (options.component) return Promise.resolve(options.component);
+    const known = componentOf.get(sessionId);
+    if (known) return Promise.resolve(known);
+    let lookup = lookups.get(sessionId);
+    if (!lookup) {
+      lookup = request(http, SessionComponentQuery, { id: sessionId })
+        .then((d) => d.session?.component)
+        .catch(() => undefined)
+        .then((found) => {
+          lookups.delete(sessionId);
+          if (found) componentOf.set(sessionId, found);
+          return found ?? "?";
+        });
+      lookups.set(sessionId, lookup);
+    }
+    return lookup;
+  };
+
+  const showStatus = () => {
+    if (!options.status || json) return;
+    const running = [...open.values()];
+    const latest = running.at(-1);
+    if (!latest) return options.status("");
+    const comp = options.component ?? componentOf.get(latest.sessionId);
+    if (!comp)
+      void componentFor(latest.sessionId).then((found) => {
+        if (found !== "?" && open.size) showStatus();
+      });
+    const what = `${comp ?? "?"} ${shortId(latest.sessionId)}#${latest.seq} ${latest.textHidden ? "(text hidden)" : oneLine(latest.text ?? latest.kind)} (since ${time(latest.at)})`;
+    options.status(
+      running.length === 1 ? `… running: ${what}` : `… ${running.length} running; latest: ${what}`,
+    );
+  };
+
+  const noteSession = (what: "start" | "end", s: SessionFieldsFragment) => {
     componentOf.set(s.id, s.component);
-    const key = what === "start" ? `${s.id}:start` : `${s.id}:end:${s.status}`;
     const stamp = Date.parse((what === "start" ? s.receivedAt : s.endReceivedAt) ?? "") || 0;
     lastChange = Math.max(lastChange, stamp);
     if (what === "start") lastStart = Math.max(lastStart, stamp);
     else lastEnd = Math.max(lastEnd, stamp);
+  };
+
+  const printSession = (what: "start" | "end", s: SessionFieldsFragment) => {
+    const key = what === "start" ? `${s.id}:start` : `${s.id}:end:${s.status}`;
     if (printed.has(key)) return;
     printed.add(key);
-    if (options.format === "json") return options.out(JSON.stringify({ event: what, session: s }));
+    if (json) return options.out(JSON.stringify({ event: what, session: s }));
     const who = `${s.actor}${s.username ? ` (${s.username}@${s.hostname ?? "?"})` : ""}`;
     if (what === "start") {
       options.out(
-        `${time(s.startedAt)} ${pc.green("▶ start  ")} ${pc.bold(s.component)} ${s.type} ${s.id} ${who}`,
+        `${time(s.startedAt)} ${pc.green("▶ start  ")} ${pc.bold(s.component)} ${s.type} ${shortId(s.id)} ${who}`,
       );
     } else {
       const tag = s.status === SessionStatuses.ABANDONED ? pc.yellow("✗ abandon") : pc.cyan("■ end    ");
       options.out(
-        `${time(s.endedAt)} ${tag} ${pc.bold(s.component)} ${s.type} ${s.id} ${s.endReason ?? ""}${
+        `${time(s.endedAt)} ${tag} ${pc.bold(s.component)} ${s.type} ${shortId(s.id)} ${s.endReason ?? ""}${
           s.exitCode != null ? ` exit ${s.exitCode}` : ""
-        } after ${formatDuration(s.durationSeconds)}, ${s.commandCount} commands`,
+        } after ${formatSeconds(s.durationSeconds)}, ${s.commandCount} command${s.commandCount === 1 ? "" : "s"}`,
       );
     }
   };
 
-  const showEvent = (e: FeedEvent) => {
-    lastSeq.set(e.sessionId, Math.max(lastSeq.get(e.sessionId) ?? 0, e.seq));
-    const key = `${e.id}:${e.outcome == null ? "open" : "done"}`;
-    if (printed.has(key)) return;
-    printed.add(key);
-    // A completion first seen after a gap stands for both lines.
-    if (e.outcome != null) printed.add(`${e.id}:open`);
-    if (options.format === "json") return options.out(JSON.stringify({ event: "event", data: e }));
-    const comp = componentOf.get(e.sessionId) ?? "?";
-    const text = e.textHidden ? pc.dim("(text hidden: needs audit:read)") : (e.text ?? "");
+  const printEvent = async (e: FeedEvent) => {
+    if (printed.has(e.id)) return;
+    printed.add(e.id);
+    open.delete(e.id);
+    if (json) return options.out(JSON.stringify({ event: "event", data: e }));
+    const comp = await componentFor(e.sessionId);
+    const text = e.textHidden ? pc.dim("(text hidden: needs audit:read)") : oneLine(e.text ?? "");
     const result =
-      e.outcome == null
-        ? ""
-        : ` ${e.outcome === CommandOutcomes.error ? pc.red(`✗ ${e.errorClass ?? "error"}`) : pc.green("✓")}${
-            e.durationMs != null ? ` ${Math.round(e.durationMs)}ms` : ""
-          }`;
+      e.outcome != null
+        ? ` ${e.outcome === CommandOutcomes.error ? pc.red(`✗ ${e.errorClass ?? "error"}`) : pc.green("✓")}${
+            e.durationMs != null ? ` ${formatDuration(e.durationMs)}` : ""
+          }`
+        : e.kind === "command"
+          ? pc.dim(" (no outcome recorded)")
+          : "";
     options.out(
-      `${time(e.at)}   ${pc.dim(`${comp} ${e.sessionId.slice(0, 8)}#${e.seq}`)} ${e.kind} ${text}${result}`,
+      `${time(e.at)}   ${pc.dim(`${comp} ${shortId(e.sessionId)}#${e.seq}`)} ${e.kind} ${text}${result}`,
     );
   };
 
+  /**
+   * An event as it arrives: a command still running waits for its completion (or its session's end);
+   * anything else is to be printed, by the task returned.
+   */
+  const accept = (e: FeedEvent): (() => Promise<void>) | undefined => {
+    lastSeq.set(e.sessionId, Math.max(lastSeq.get(e.sessionId) ?? 0, e.seq));
+    if (printed.has(e.id)) return undefined;
+    if (isOpenCommand(e)) {
+      if (!open.has(e.id)) {
+        open.set(e.id, e);
+        showStatus();
+      }
+      return undefined;
+    }
+    if (open.delete(e.id)) showStatus();
+    return () => printEvent(e);
+  };
+
+  const onEvent = (e: FeedEvent) => {
+    const print = accept(e);
+    if (print) enqueue(print);
+  };
+
+  /** Where to read a session's stored events from: before its oldest command still open, else after the last seen. */
+  const resumeSeq = (sessionId: string) => {
+    const seqs = [...open.values()].filter((e) => e.sessionId === sessionId).map((e) => e.seq);
+    return seqs.length ? Math.min(...seqs) - 1 : (lastSeq.get(sessionId) ?? 0);
+  };
+
+  /** Reads a session's stored events since what was seen, and prints them in order (from inside the queue). */
+  const readStoredEvents = async (sessionId: string) => {
+    const events = await request(http, SessionEventsAfterQuery, {
+      id: sessionId,
+      afterSeq: resumeSeq(sessionId),
+    });
+    for (const edge of events.session?.events.edges ?? []) await accept(edge.node)?.();
+  };
+
+  /** The end of a session: its commands still open are read back (their completion may be on its way), then shown. */
+  const printEnd = async (s: SessionFieldsFragment) => {
+    if ([...open.values()].some((e) => e.sessionId === s.id)) await readStoredEvents(s.id).catch(() => {});
+    for (const e of [...open.values()].filter((x) => x.sessionId === s.id)) await printEvent(e);
+    showStatus();
+    printSession("end", s);
+  };
+
+  const onEnd = (s: SessionFieldsFragment) => {
+    noteSession("end", s);
+    enqueue(() => printEnd(s));
+  };
+
+  const onStart = (s: SessionFieldsFragment) => {
+    noteSession("start", s);
+    enqueue(() => printSession("start", s));
+  };
+
+  /** After a reconnect: what started, ended or was typed meanwhile, read back in order (from inside the queue). */
   const catchUp = async () => {
     if (!lastChange) return;
     const since = new Date(lastChange - CATCH_UP_MARGIN_MS).toISOString();
     const missed: SessionFieldsFragment[] = [];
     let after: string | null | undefined;
     for (;;) {
-      const page = await request({ url: options.url, token: options.token }, ListSessionsQuery, {
+      const page = await request(http, ListSessionsQuery, {
         filter: { changedAfter: since, component: options.component },
         first: 500,
         after,
@@ -124,17 +273,38 @@ export function watch(options: WatchOptions): Promise<void> {
     }
     missed.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
     for (const s of missed) {
-      showSession("start", s);
-      const events = await request({ url: options.url, token: options.token }, SessionEventsAfterQuery, {
-        id: s.id,
-        afterSeq: lastSeq.get(s.id) ?? 0,
-      });
-      for (const edge of events.session?.events.edges ?? []) showEvent(edge.node);
-      if (s.status !== SessionStatuses.ACTIVE) showSession("end", s);
+      noteSession("start", s);
+      printSession("start", s);
+      await readStoredEvents(s.id);
+      if (s.status !== SessionStatuses.ACTIVE) {
+        noteSession("end", s);
+        await printEnd(s);
+      }
     }
   };
 
-  return new Promise<void>((resolve, reject) => {
+  /** Why the service refused the token, in its own words (the socket's 4403 says only "Forbidden"). */
+  const refusal = async (): Promise<string> => {
+    try {
+      await request(http, SessionComponentQuery, { id: NIL_ID });
+      return `the service refused the token (${CloseCode.Forbidden} Forbidden)`;
+    } catch (e) {
+      if (e instanceof GraphQLRequestError && e.code !== ErrorCodes.NETWORK)
+        return `the service refused the token: ${e.message}${e.code ? ` [${e.code}]` : ""}`;
+      return `the service refused the token (${CloseCode.Forbidden} Forbidden)`;
+    }
+  };
+
+  return new Promise<WatchStop>((resolve, reject) => {
+    let done = false;
+    /** The feed's state, so each change is said once. */
+    let state: "connecting" | "connected" | "unreachable" | "lost" = "connecting";
+    let everConnected = false;
+    let lastSocketError: string | undefined;
+    /** Pending retry waits, cut short when the feed stops. */
+    const waits = new Set<() => void>();
+    const target = `${options.url}${options.component ? ` (component ${options.component})` : ""}`;
+
     const client = createClient({
       url: wsUrl,
       webSocketImpl: WebSocket,
@@ -145,17 +315,29 @@ export function watch(options: WatchOptions): Promise<void> {
       connectionAckWaitTimeout: 10_000,
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: (e) => (e as { code?: number })?.code !== CloseCode.Forbidden,
-      retryWait: async (retries) => {
-        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(retries, 5))));
+      retryWait: (retries) =>
+        new Promise<void>((r) => {
+          const wake = () => {
+            clearTimeout(timer);
+            waits.delete(wake);
+            r();
+          };
+          const timer = setTimeout(wake, Math.min(5000, 250 * 2 ** Math.min(retries, 5)));
+          waits.add(wake);
+        }),
+      onNonLazyError: (e) => {
+        if ((e as { code?: number })?.code === CloseCode.Forbidden) return;
+        fail(describe(e));
       },
-      onNonLazyError: (e) => finish(e),
       on: {
+        error: (e) => {
+          lastSocketError = (e as { message?: string })?.message || undefined;
+        },
         connected: (_socket, _payload, wasRetry) => {
-          options.err(
-            pc.dim(
-              `${wasRetry ? "reconnected to" : "watching"} ${wsUrl}${options.component ? ` (component ${options.component})` : ""}`,
-            ),
-          );
+          state = "connected";
+          lastSocketError = undefined;
+          options.err(pc.dim(`${everConnected ? "reconnected to" : "watching"} ${target}`));
+          everConnected = true;
           if (wasRetry) {
             // graphql-ws re-sends the subscriptions as first sent; send them with today's resume points.
             for (const s of feeds) s.start();
@@ -163,28 +345,49 @@ export function watch(options: WatchOptions): Promise<void> {
           }
         },
         closed: (e) => {
+          if (done) return;
           const code = (e as { code?: number })?.code;
-          if (code === CloseCode.Forbidden)
-            return finish(new Error(`the service refused the token (${CloseCode.Forbidden})`));
-          // 1000 is a normal close (our own dispose); anything else is a lost connection.
-          if (code !== 1000) options.err(pc.dim("connection lost; reconnecting…"));
+          if (code === CloseCode.Forbidden) {
+            void refusal().then(fail);
+            return;
+          }
+          if (everConnected) {
+            if (state === "connected") options.err(pc.yellow("connection lost; reconnecting…"));
+            state = "lost";
+          } else if (state !== "unreachable") {
+            state = "unreachable";
+            options.err(
+              pc.yellow(
+                `service unreachable at ${options.url}${lastSocketError ? ` (${lastSocketError})` : ""}; retrying…`,
+              ),
+            );
+          }
         },
       },
     });
-    let done = false;
-    const finish = (error?: unknown) => {
+
+    const stop = (how?: WatchStop, error?: WatchError) => {
       if (done) return;
       done = true;
-      void client.dispose();
-      if (error)
-        reject(
-          error instanceof Error ? error : new Error(String((error as { reason?: string })?.reason ?? error)),
-        );
-      else resolve();
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigterm);
+      options.status?.("");
+      for (const wake of [...waits]) wake();
+      // Disposing while a connection attempt is failing rejects with that attempt's error: nothing to report.
+      Promise.resolve()
+        .then(() => client.dispose())
+        .catch(() => {});
+      if (error) reject(error);
+      else resolve(how ?? "SIGTERM");
     };
-    const resumeCatchUp = () => {
-      catchingUp = catchUp().catch((e: Error) => options.err(pc.yellow(`catch-up failed: ${e.message}`)));
-    };
+    const fail = (message: string) => stop(undefined, new WatchError(message));
+    const onSigint = () => stop("SIGINT");
+    const onSigterm = () => stop("SIGTERM");
+    process.on("SIGINT", onSigint);
+    process.on("SIGTERM", onSigterm);
+
+    const resumeCatchUp = () =>
+      enqueue(() => catchUp().catch((e: Error) => options.err(pc.yellow(`catch-up failed: ${e.message}`))));
     /**
      * A subscription that survives the service ending it: on SERVICE_UNAVAILABLE (or an end it did not ask
      * for) it subscribes again after a backoff, with `variables()` as they are then.
@@ -217,15 +420,16 @@ export function watch(options: WatchOptions): Promise<void> {
           {
             next: (r) => {
               if (mine !== generation) return;
-              if (r.errors?.length)
-                return unavailable(r.errors) ? again() : finish(new Error(r.errors[0]!.message));
+              if (r.errors?.length) return unavailable(r.errors) ? again() : fail(describe(r.errors));
               attempts = 0;
               if (r.data) onData(r.data as R);
             },
             error: (e) => {
-              if (mine !== generation) return;
+              if (mine !== generation || done) return;
               if (unavailable(e)) return again();
-              finish(e);
+              // A socket that closed is the client's to reconnect (or the 4403 above to report).
+              if ((e as { code?: unknown })?.code !== undefined && !Array.isArray(e)) return;
+              fail(describe(e));
             },
             complete: again,
           },
@@ -238,28 +442,21 @@ export function watch(options: WatchOptions): Promise<void> {
       resumable(
         SessionStartedSubscription,
         () => ({ component: options.component, after: since(lastStart) }),
-        (d) => showSession("start", d.sessionStarted),
+        (d) => onStart(d.sessionStarted),
       ),
       resumable(
         SessionEndedSubscription,
         () => ({ component: options.component, after: since(lastEnd) }),
-        (d) => showSession("end", d.sessionEnded),
+        (d) => onEnd(d.sessionEnded),
       ),
       resumable(
         LiveEventsSubscription,
         () => ({ component: options.component }),
-        (d) => {
-          // Events of a session caught up right now print in order once the catch-up is done.
-          if (catchingUp) void catchingUp.then(() => showEvent(d.liveEvents));
-          else showEvent(d.liveEvents);
-        },
+        (d) => onEvent(d.liveEvents),
         // Commands have no resume point of their own: they are read back from the stored events.
         resumeCatchUp,
       ),
     ];
     for (const s of feeds) s.start();
-    const stop = () => finish();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
   });
 }

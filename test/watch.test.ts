@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { shortId } from "../contract/short-id.js";
 import {
   backends,
   createPostgresDatabase,
@@ -76,7 +77,7 @@ describe.each(backends())("session-buddy watch on %s", (backend) => {
       await gql(svc.url, RECORD, { events: [event(s1, uuid(), 1, { text: "ps()" })] }, writer);
       await gql(svc.url, END, { input: { id: s1, exitCode: 0 } }, writer);
       await gql(svc.url, START, { input: startInput(c, s2) }, writer);
-      await out.waitFor(new RegExp(`start .*${s2}`), "s2's start");
+      await out.waitFor(new RegExp(`start .*${shortId(s2)}`), "s2's start");
       await out.waitFor(/ps\(\)/, "s1's command");
 
       await svc.stop(true); // SIGKILL: no goodbye to the watcher
@@ -91,19 +92,19 @@ describe.each(backends())("session-buddy watch on %s", (backend) => {
       );
       await gql(svc.url, END, { input: { id: s2, endReason: "SIGTERM", exitCode: 143 } }, writer);
       await gql(svc.url, START, { input: startInput(c, s3) }, writer);
-      await out.waitFor(new RegExp(`start .*${s3}`), "s3's start").catch((e: Error) => {
+      await out.waitFor(new RegExp(`start .*${shortId(s3)}`), "s3's start").catch((e: Error) => {
         throw new Error(`${e.message}\nwatch stderr:\n${err.text()}`);
       });
-      await out.waitFor(new RegExp(`end .*${s2}.*SIGTERM`), "s2's end");
+      await out.waitFor(new RegExp(`end .*${shortId(s2)}.*SIGTERM`), "s2's end");
       await out.waitFor(/deploy\('v2'\)/, "s2's command");
 
       const lines = out.text().trim().split("\n");
       const count = (re: RegExp) => lines.filter((l) => re.test(l)).length;
-      expect(count(new RegExp(`start .*${s1}`))).toBe(1);
-      expect(count(new RegExp(`end .*${s1}`))).toBe(1);
-      expect(count(new RegExp(`start .*${s2}`))).toBe(1);
-      expect(count(new RegExp(`end .*${s2}`))).toBe(1);
-      expect(count(new RegExp(`start .*${s3}`))).toBe(1);
+      expect(count(new RegExp(`start .*${shortId(s1)}`))).toBe(1);
+      expect(count(new RegExp(`end .*${shortId(s1)}`))).toBe(1);
+      expect(count(new RegExp(`start .*${shortId(s2)}`))).toBe(1);
+      expect(count(new RegExp(`end .*${shortId(s2)}`))).toBe(1);
+      expect(count(new RegExp(`start .*${shortId(s3)}`))).toBe(1);
       expect(count(/ps\(\)/)).toBe(1);
       expect(count(/deploy\('v2'\)/)).toBe(1);
       expect(err.text()).toMatch(/reconnected/);

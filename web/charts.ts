@@ -8,24 +8,10 @@ import {
   LinearScale,
   Tooltip,
 } from "chart.js";
+import { formatSeconds } from "../contract/duration.js";
 
 // Only what the two charts use, so the bundle stays small.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
-
-/** Okabe–Ito: distinguishable with the common colour-vision deficiencies. */
-const PALETTE = [
-  "#0072B2",
-  "#E69F00",
-  "#009E73",
-  "#CC79A7",
-  "#56B4E9",
-  "#D55E00",
-  "#F0E442",
-  "#000000",
-  "#999999",
-];
-
-export const colour = (i: number) => PALETTE[i % PALETTE.length]!;
 
 function themeColours() {
   const css = getComputedStyle(document.documentElement);
@@ -86,7 +72,7 @@ export function durationChart(canvas: HTMLCanvasElement): BarChart {
       color: text,
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: (item) => ` ${Number(item.raw).toFixed(1)} min average` } },
+        tooltip: { callbacks: { label: (item) => ` ${formatSeconds(Number(item.raw) * 60)} on average` } },
       },
       scales: {
         x: {

@@ -57,27 +57,8 @@ export function time(iso: string | null | undefined): HTMLElement {
   return h("time", { datetime: iso, title: new Date(iso).toString() }, formatTime(iso));
 }
 
-/** `850 ms`, `3.5 s`, `12 min 3 s`, `2 h 5 min`, `3 d 4 h`. */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
-  if (seconds < 0) seconds = 0;
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  if (seconds < 60) return `${Number(seconds.toFixed(seconds < 10 ? 1 : 0))} s`;
-  const s = Math.floor(seconds);
-  const unit = (n: number, u: string, m: number, v: string) => (m ? `${n} ${u} ${m} ${v}` : `${n} ${u}`);
-  if (s < 3600) return unit(Math.floor(s / 60), "min", s % 60, "s");
-  if (s < 86400) return unit(Math.floor(s / 3600), "h", Math.floor((s % 3600) / 60), "min");
-  return unit(Math.floor(s / 86400), "d", Math.floor((s % 86400) / 3600), "h");
-}
-
 /** Seconds from `iso` to now. */
 export const secondsSince = (iso: string, now = Date.now()) => (now - Date.parse(iso)) / 1000;
-
-/**
- * A short form of a session id for tables and titles. Ids are UUIDv7, whose first characters are a
- * timestamp shared by sessions started together, so the random tail tells them apart.
- */
-export const shortId = (id: string) => (id.length > 12 ? id.slice(-8) : id);
 
 export function badge(text: string, kind: string): HTMLElement {
   return h("span", { class: `badge badge-${kind.toLowerCase()}` }, text);

@@ -1,5 +1,6 @@
 import { CloseCode } from "graphql-ws/client";
 import { DashboardProbeDocument as DashboardProbeQuery } from "../client/gql/graphql.js";
+import { formatSeconds } from "../contract/duration.js";
 import { Scopes } from "../contract/enums.js";
 import { ErrorCodes } from "../contract/errors.js";
 import type { AppContext, View } from "./app.js";
@@ -12,7 +13,7 @@ import {
   readClaims,
   storeToken,
 } from "./auth.js";
-import { formatDuration, h, replaceChildren } from "./dom.js";
+import { h, replaceChildren } from "./dom.js";
 import { type ApiError, type LiveState, liveFeedForbidden, openLiveFeed, request } from "./graphql.js";
 import { overview } from "./overview.js";
 import { sessionView } from "./session-view.js";
@@ -145,7 +146,7 @@ function showTokenForm(reason?: string): void {
 function identityLine(ctx: AppContext, onChange: () => void): HTMLElement {
   const c = ctx.claims;
   const left = c?.exp ? c.exp - Date.now() / 1000 : undefined;
-  const expiry = left === undefined ? "" : left > 0 ? ` · expires in ${formatDuration(left)}` : " · expired";
+  const expiry = left === undefined ? "" : left > 0 ? ` · expires in ${formatSeconds(left)}` : " · expired";
   const button = h("button", { type: "button", class: "link-button", id: "change-token" }, "Change token");
   button.addEventListener("click", onChange);
   return h(

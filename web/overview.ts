@@ -1,29 +1,24 @@
 import type {
+  DashboardAnomalyFieldsFragment as Anomaly,
   SessionSummaryFieldsFragment as SessionSummary,
   DashboardStartedSinceQuery as StartedSince,
 } from "../client/gql/graphql.js";
 import {
   DashboardActiveCountDocument as DashboardActiveCountSubscription,
   DashboardActiveDocument as DashboardActiveQuery,
+  DashboardAnomaliesDocument as DashboardAnomaliesQuery,
   DashboardRecentEndedDocument as DashboardRecentEndedQuery,
   DashboardStartedSinceDocument as DashboardStartedSinceQuery,
   WatchEndedDocument as SessionEndedSubscription,
   WatchStartedDocument as SessionStartedSubscription,
 } from "../client/gql/graphql.js";
+import { formatSeconds } from "../contract/duration.js";
 import { SessionStatuses } from "../contract/enums.js";
+import { shortId } from "../contract/short-id.js";
 import type { AppContext, View } from "./app.js";
-import { type BarChart, colour, durationChart, trendChart } from "./charts.js";
-import {
-  formatDuration,
-  formatTime,
-  h,
-  link,
-  replaceChildren,
-  secondsSince,
-  shortId,
-  statusBadge,
-  time,
-} from "./dom.js";
+import { type BarChart, durationChart, trendChart } from "./charts.js";
+import { componentColour } from "./colours.js";
+import { formatTime, h, link, replaceChildren, secondsSince, statusBadge, time } from "./dom.js";
 import { ApiError } from "./graphql.js";
 import { averageDurations, type EndedSession, HourlyStarts } from "./trends.js";
 
@@ -36,6 +31,28 @@ const TREND_LIMIT = 5000;
 const TREND_PAGE = 500;
 
 type WindowSession = EndedSession & { id: string };
+
+/** Anomalies are looked for over this window, and read again this often (and after a reconnect). */
+const ANOMALY_WINDOW_SECONDS = 86_400;
+const ANOMALY_REFRESH_MS = 5 * 60_000;
+/** At most this many anomalies per metric. */
+const ANOMALY_LIMIT = 25;
+
+/** What each metric's value is, for people. */
+const METRICS: Record<string, { label: string; value: (x: number) => string }> = {
+  session_duration: { label: "session duration", value: (x) => formatSeconds(x) },
+  commands_per_session: { label: "commands per session", value: (x) => `${Math.round(x)} commands` },
+  sessions_per_hour: { label: "sessions per hour", value: (x) => `${Math.round(x)} sessions` },
+  error_rate: { label: "error rate", value: (x) => `${(100 * x).toFixed(0)} %` },
+};
+
+/** A small square in a component's colour, as in the charts. */
+function swatch(component: string): HTMLElement {
+  const el = h("span", { class: "swatch", "aria-hidden": "true", "data-colour": componentColour(component) });
+  // Set through the CSSOM: the page's Content-Security-Policy allows no inline style attributes.
+  el.style.backgroundColor = componentColour(component);
+  return el;
+}
 
 /** Replicas stamp changes with their own clocks: a resumed subscription replays from this much earlier. */
 const RESUME_MARGIN_MS = 5_000;
@@ -77,6 +94,9 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   const trendNote = h("p", { class: "muted", id: "trend-note" }, "Loading the last 24 hours…");
   const trendTable = h("table", { class: "data-table compact" });
   const trendError = h("div", { class: "section-error", role: "alert" });
+  const anomalyList = h("ol", { class: "anomalies", id: "anomaly-list" });
+  const anomalyCount = h("span", { class: "count", id: "anomaly-count" }, "…");
+  const anomalyError = h("div", { class: "section-error", role: "alert" });
 
   root.append(
     h("h1", { class: "sr-only" }, "Overview"),
@@ -150,6 +170,18 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
         h("details", {}, h("summary", {}, "Show the numbers as a table"), trendTable),
       ),
     ),
+    h(
+      "section",
+      { class: "panel", "aria-labelledby": "anomalies-title", id: "anomalies-section" },
+      h("h2", { id: "anomalies-title" }, "Anomalies in the last 24 hours ", anomalyCount),
+      anomalyError,
+      h(
+        "p",
+        { class: "muted" },
+        "Values far above their own baseline (robust z-score of at least 3.5), highest score first.",
+      ),
+      anomalyList,
+    ),
   );
 
   // --- rendering ------------------------------------------------------------------------------
@@ -172,7 +204,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
       replaceChildren(
         activeBody,
         ...rows.map((s) => {
-          const running = h("td", { class: "num" }, formatDuration(secondsSince(s.startedAt)));
+          const running = h("td", { class: "num" }, formatSeconds(secondsSince(s.startedAt)));
           durationCells.set(s.id, running);
           return h(
             "tr",
@@ -233,7 +265,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
               [s.endReason, s.exitCode != null ? `exit ${s.exitCode}` : null].filter(Boolean).join(", "),
             ),
           ),
-          h("td", { class: "num" }, formatDuration(s.durationSeconds)),
+          h("td", { class: "num" }, formatSeconds(s.durationSeconds)),
           h("td", {}, time(s.endedAt)),
         ),
       ),
@@ -253,10 +285,10 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
       durationChartInstance ??= durationChart(durationCanvas);
       const series = trend.series();
       trendChartInstance.data.labels = trend.labels();
-      trendChartInstance.data.datasets = series.map((s, i) => ({
+      trendChartInstance.data.datasets = series.map((s) => ({
         label: s.label,
         data: s.data,
-        backgroundColor: colour(i),
+        backgroundColor: componentColour(s.label),
         borderWidth: 0,
       }));
       trendChartInstance.update("none");
@@ -268,11 +300,18 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
         {
           label: "average minutes",
           data: averages.map((a) => a.avgSeconds / 60),
-          backgroundColor: averages.map((_, i) => colour(i)),
+          backgroundColor: averages.map((a) => componentColour(a.component)),
           borderWidth: 0,
         },
       ];
       durationChartInstance.update("none");
+      // What each chart drew, by component: the same component has the same colour in both.
+      trendCanvas.dataset.colours = JSON.stringify(
+        Object.fromEntries(series.map((x) => [x.label, componentColour(x.label)])),
+      );
+      durationCanvas.dataset.colours = JSON.stringify(
+        Object.fromEntries(averages.map((a) => [a.component, componentColour(a.component)])),
+      );
       renderTrendTable(series, averages);
       if (trendComplete) {
         const n = [...windowSessions.values()].filter((s) => Date.parse(s.startedAt) >= trend.since).length;
@@ -311,13 +350,55 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
           return h(
             "tr",
             {},
-            h("th", { scope: "row" }, s.label),
+            h("th", { scope: "row" }, swatch(s.label), s.label),
             h("td", { class: "num" }, total),
             h("td", {}, total > 0 ? `${trend.labels()[peak]} (${s.data[peak]})` : "—"),
-            h("td", { class: "num" }, a ? `${formatDuration(a.avgSeconds)} (${a.sessions})` : "—"),
+            h("td", { class: "num" }, a ? `${formatSeconds(a.avgSeconds)} (${a.sessions})` : "—"),
           );
         }),
       ),
+    );
+  }
+
+  function renderAnomalies(found: Anomaly[]) {
+    anomalyCount.textContent = String(found.length);
+    if (found.length === 0) {
+      replaceChildren(anomalyList, h("li", { class: "empty" }, "Nothing unusual."));
+      return;
+    }
+    replaceChildren(
+      anomalyList,
+      ...found.map((a) => {
+        const metric = METRICS[a.metric];
+        return h(
+          "li",
+          { "data-metric": a.metric, "data-component": a.component },
+          h(
+            "div",
+            { class: "anomaly-meta" },
+            h("span", { class: "badge badge-score", title: "robust z-score" }, `z ${a.score.toFixed(1)}`),
+            time(a.at),
+            h("span", { class: "component" }, swatch(a.component), a.component),
+            h("span", { class: "muted" }, metric?.label ?? a.metric),
+            metric
+              ? h(
+                  "span",
+                  { class: "muted" },
+                  `${metric.value(a.value)} against a baseline of ${metric.value(a.baseline)}`,
+                )
+              : null,
+            a.sessionId
+              ? link(
+                  `/dashboard/session/${a.sessionId}`,
+                  { class: "mono", title: a.sessionId },
+                  shortId(a.sessionId),
+                )
+              : null,
+          ),
+          // The service's sentence, whole: it wraps, it is never cut.
+          h("p", { class: "anomaly-reason" }, a.reason),
+        );
+      }),
     );
   }
 
@@ -431,7 +512,24 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
     markReady("trends");
   }
 
-  const pending = new Set(["active", "ended", "trends", "count"]);
+  async function loadAnomalies() {
+    const data = await ctx
+      .query(DashboardAnomaliesQuery, { windowSeconds: ANOMALY_WINDOW_SECONDS, limit: ANOMALY_LIMIT })
+      .catch((err) => {
+        report(anomalyError, "the anomalies")(err);
+        return undefined;
+      });
+    if (!data || disposed) return;
+    anomalyError.replaceChildren();
+    renderAnomalies(
+      [...data.sessionDuration, ...data.commandsPerSession, ...data.sessionsPerHour, ...data.errorRate].sort(
+        (a, b) => b.score - a.score || b.at.localeCompare(a.at),
+      ),
+    );
+    markReady("anomalies");
+  }
+
+  const pending = new Set(["active", "ended", "trends", "count", "anomalies"]);
   function markReady(part: string) {
     pending.delete(part);
     if (pending.size === 0) root.dataset.ready = "overview";
@@ -479,6 +577,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
     ctx.live.onReconnect(() => {
       void loadActive();
       void loadEnded();
+      void loadAnomalies();
     }),
   );
 
@@ -487,12 +586,14 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   void loadActive().then(reconcile);
   void loadEnded();
   void loadTrends();
+  void loadAnomalies();
+  const anomalyTimer = setInterval(() => void loadAnomalies(), ANOMALY_REFRESH_MS);
 
   // Running-for cells tick every second; the chart window moves on the hour.
   const ticker = setInterval(() => {
     for (const [id, cell] of durationCells) {
       const s = active.get(id);
-      if (s) cell.textContent = formatDuration(secondsSince(s.startedAt));
+      if (s) cell.textContent = formatSeconds(secondsSince(s.startedAt));
     }
     if (trend.advance(Date.now())) renderCharts();
   }, 1000);
@@ -501,6 +602,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
     dispose() {
       disposed = true;
       clearInterval(ticker);
+      clearInterval(anomalyTimer);
       if (chartFrame) cancelAnimationFrame(chartFrame);
       for (const d of disposers) d();
       trendChartInstance?.destroy();

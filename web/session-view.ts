@@ -8,21 +8,12 @@ import {
   WatchEndedDocument as SessionEndedSubscription,
   WatchEventsDocument as SessionEventsSubscription,
 } from "../client/gql/graphql.js";
+import { formatDuration, formatSeconds } from "../contract/duration.js";
 import { CommandOutcomes, Scopes, SessionStatuses } from "../contract/enums.js";
+import { shortId } from "../contract/short-id.js";
 import type { AppContext, View } from "./app.js";
 import { canReadText } from "./auth.js";
-import {
-  badge,
-  type Child,
-  formatDuration,
-  h,
-  link,
-  replaceChildren,
-  secondsSince,
-  shortId,
-  statusBadge,
-  time,
-} from "./dom.js";
+import { badge, type Child, h, link, replaceChildren, secondsSince, statusBadge, time } from "./dom.js";
 import { ApiError } from "./graphql.js";
 
 const EVENT_PAGE = 500;
@@ -109,7 +100,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         h(
           "span",
           { id: "session-duration" },
-          formatDuration(running ? secondsSince(s.startedAt) : s.durationSeconds),
+          formatSeconds(running ? secondsSince(s.startedAt) : s.durationSeconds),
         ),
       ),
       row("Last seen", time(s.lastSeenAt)),
@@ -150,7 +141,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         time(e.at),
         badge(e.kind, "kind"),
         e.kind === "command" || e.outcome ? outcome : null,
-        e.durationMs != null ? h("span", { class: "muted" }, formatDuration(e.durationMs / 1000)) : null,
+        e.durationMs != null ? h("span", { class: "muted" }, formatDuration(e.durationMs)) : null,
         e.redactions > 0
           ? h("span", { class: "muted", title: "secrets masked at the source" }, `${e.redactions} redacted`)
           : null,
@@ -253,7 +244,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
   const ticker = setInterval(() => {
     if (session?.status !== SessionStatuses.ACTIVE) return;
     const el = details.querySelector("#session-duration");
-    if (el) el.textContent = formatDuration(secondsSince(session.startedAt));
+    if (el) el.textContent = formatSeconds(secondsSince(session.startedAt));
   }, 1000);
 
   void load();
