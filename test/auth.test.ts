@@ -1,23 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createVerifier, mintToken } from "../auth/jwt.js";
 import { Scopes } from "../contract/enums.js";
-import {
-  backends,
-  codeOf,
-  component,
-  gql,
-  readerToken,
-  startService,
-  TEST_SECRET,
-  type TestService,
-  tempDir,
-  token,
-  uuid,
-  wsConnect,
-} from "./harness.js";
+import { it, suiteTokens, useService } from "./fixture.js";
+import { backends, codeOf, component, gql, TEST_SECRET, token, uuid, wsConnect } from "./harness.js";
 import { END, event, RECORD, SESSION, SESSIONS, START, startInput } from "./ops.js";
 
 const key = new TextEncoder().encode(TEST_SECRET);
@@ -40,11 +28,7 @@ function signed(
 }
 
 describe.each(backends())("auth on %s", (backend) => {
-  let svc: TestService;
-  beforeAll(async () => {
-    svc = await startService(backend);
-  });
-  afterAll(() => svc.stop());
+  const svc = useService(backend);
 
   const query = "query { sessions(first: 1) { totalCount } }";
 
@@ -88,9 +72,8 @@ describe.each(backends())("auth on %s", (backend) => {
 
   it("enforces scopes, ownership and the components claim with FORBIDDEN", async () => {
     const c = component();
-    const alice = await token({ sub: "alice" });
+    const { writer: alice, reader } = await suiteTokens();
     const bob = await token({ sub: "bob" });
-    const reader = await readerToken();
     const limited = await token({ sub: "alice", components: ["only-this"] });
     const id = uuid();
     expect((await gql(svc.url, START, { input: startInput(c, id) }, alice)).body.errors).toBeUndefined();
@@ -135,7 +118,9 @@ describe.each(backends())("auth on %s", (backend) => {
     });
   });
 
-  it("closes a WebSocket with 4403 at connection_init when the token is bad, and when it expires", async () => {
+  it("closes a WebSocket with 4403 at connection_init when the token is bad, and when it expires", async ({
+    defer,
+  }) => {
     await expect(wsConnect(svc.wsUrl, "bad-token")).rejects.toMatchObject({ code: 4403 });
     await expect(wsConnect(svc.wsUrl, undefined)).rejects.toMatchObject({ code: 4403 });
     const expired = await signed({}, { exp: now() - 60 });
@@ -148,42 +133,37 @@ describe.each(backends())("auth on %s", (backend) => {
       ttlSeconds: 1,
     });
     const client = await wsConnect(svc.wsUrl, shortLived);
+    defer(() => client.dispose());
     const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
       client.on("closed", (e) => resolve(e as { code: number; reason: string })),
     );
     expect(closed.code).toBe(4403);
     expect(closed.reason).toMatch(/expired/);
-    await client.dispose();
   });
 });
 
 describe("asymmetric tokens from a JWKS", () => {
-  it("verifies EdDSA tokens against a JWKS file and refuses HS256 ones", async () => {
-    const dir = tempDir();
-    try {
-      const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
-      const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "EdDSA", use: "sig" };
-      const path = join(dir.path, "jwks.json");
-      writeFileSync(path, JSON.stringify({ keys: [jwk] }));
-      const verify = createVerifier({ jwks: path, issuers: ["https://idp.example"] });
-      const good = await new SignJWT({ scope: "sessions:read" })
-        .setProtectedHeader({ alg: "EdDSA", kid: "k1" })
-        .setSubject("svc")
-        .setAudience("session-buddy")
-        .setIssuer("https://idp.example")
-        .setExpirationTime("5m")
-        .sign(privateKey);
-      await expect(verify(good)).resolves.toMatchObject({ sub: "svc", scopes: new Set(["sessions:read"]) });
-      const hs = await new SignJWT({ scope: "admin" })
-        .setProtectedHeader({ alg: "HS256" })
-        .setSubject("x")
-        .setAudience("session-buddy")
-        .setIssuer("https://idp.example")
-        .setExpirationTime("5m")
-        .sign(key);
-      await expect(verify(hs)).rejects.toMatchObject({ code: "TOKEN_INVALID" });
-    } finally {
-      dir.remove();
-    }
+  it("verifies EdDSA tokens against a JWKS file and refuses HS256 ones", async ({ dir }) => {
+    const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+    const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "EdDSA", use: "sig" };
+    const path = join(dir, "jwks.json");
+    writeFileSync(path, JSON.stringify({ keys: [jwk] }));
+    const verify = createVerifier({ jwks: path, issuers: ["https://idp.example"] });
+    const good = await new SignJWT({ scope: "sessions:read" })
+      .setProtectedHeader({ alg: "EdDSA", kid: "k1" })
+      .setSubject("svc")
+      .setAudience("session-buddy")
+      .setIssuer("https://idp.example")
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    await expect(verify(good)).resolves.toMatchObject({ sub: "svc", scopes: new Set(["sessions:read"]) });
+    const hs = await new SignJWT({ scope: "admin" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("x")
+      .setAudience("session-buddy")
+      .setIssuer("https://idp.example")
+      .setExpirationTime("5m")
+      .sign(key);
+    await expect(verify(hs)).rejects.toMatchObject({ code: "TOKEN_INVALID" });
   });
 });

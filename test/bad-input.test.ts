@@ -1,27 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  backends,
-  codeOf,
-  component,
-  gql,
-  readerToken,
-  startService,
-  type TestService,
-  token,
-  uuid,
-} from "./harness.js";
+import { describe, expect } from "vitest";
+import { it, suiteTokens, useService } from "./fixture.js";
+import { backends, codeOf, component, gql, uuid } from "./harness.js";
 import { event, RECORD, SESSION, SESSIONS, START, startInput } from "./ops.js";
 
+const { writer, reader } = await suiteTokens();
+
 describe.each(backends())("bad input on %s", (backend) => {
-  let svc: TestService;
-  let writer: string;
-  let reader: string;
-  beforeAll(async () => {
-    svc = await startService(backend);
-    writer = await token({ sub: "alice" });
-    reader = await readerToken();
-  });
-  afterAll(() => svc.stop());
+  const svc = useService(backend);
 
   it("answers malformed GraphQL and unknown fields with BAD_USER_INPUT, never a 500", async () => {
     for (const query of ["{ sessions { totalCount ", "query { nope }", "mutation { startSession }", ""]) {

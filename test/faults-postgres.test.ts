@@ -9,22 +9,14 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createClient, type RecordedEvent, type SessionBuddyClient } from "../client/index.js";
 import { MIGRATION_LOCK_KEY, migrationsFolder, openDatabase } from "../db/connection.js";
-import { storedSession } from "./client-kit.js";
-import {
-  component,
-  gql,
-  readerToken,
-  type ServiceProcess,
-  spawnService,
-  tempDir,
-  token,
-  uuid,
-} from "./harness.js";
+import { countDelivery, drainJournals, until } from "./faults-kit.js";
+import { it, useForSuite } from "./fixture.js";
+import { component, gql, readerToken, type ServiceProcess, token, uuid } from "./harness.js";
 import { SESSIONS, START, startInput } from "./ops.js";
-import { type PgCluster, startPgCluster } from "./pg-cluster.js";
+import { startPgCluster } from "./pg-cluster.js";
 
 const PRODUCERS = 8;
 /** Open transactions at the moment the server goes (the crash needed six or more). */
@@ -32,27 +24,6 @@ const OPEN_TRANSACTIONS = 6;
 const PER_PHASE = 60;
 
 const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
-
-/**
- * Resolves once `check` holds, polling every `everyMs`; throws after `deadlineMs`, or at once when `abort`
- * returns a reason (the service process exited).
- */
-async function until(
-  what: string,
-  check: () => Promise<boolean>,
-  abort: () => string | undefined,
-  deadlineMs = 30_000,
-  everyMs = 25,
-) {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const reason = abort();
-    if (reason) throw new Error(`${reason} while waiting for ${what}`);
-    if (await check()) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const readyStatus = (origin: string) =>
   fetch(`${origin}/ready`).then(
@@ -79,38 +50,36 @@ function readinessRecorder(origin: string) {
   };
 }
 
-describe("the service under Postgres faults", () => {
-  let cluster: PgCluster;
-  const cleanups: (() => unknown)[] = [];
-  beforeAll(async () => {
-    cluster = await startPgCluster();
-  });
-  afterAll(async () => {
-    await cluster?.destroy();
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+/** A service process with its exit watched: `died()` says how it ended, while it runs it is undefined. */
+function watched(service: ServiceProcess) {
+  let exit: string | undefined;
+  service.child.once("exit", (code, signal) => (exit = `exit ${code ?? signal}`));
+  return {
+    service,
+    origin: new URL(service.url).origin,
+    died: () => exit && `the service process ended (${exit}):\n${service.output()}`,
+  };
+}
 
-  it.each([
+describe("the service under Postgres faults", () => {
+  const cluster = useForSuite(startPgCluster, (c) => c.destroy());
+  /** A new, empty database of the cluster; returns its name. */
+  const newDatabase = async () => {
+    const db = `sb_f_${randomBytes(4).toString("hex")}`;
+    await cluster.psql(`create database ${db}`);
+    return db;
+  };
+
+  it.for([
     ["a fast restart", "restart"],
     ["a stop, then a start", "stop-start"],
   ] as const)(
     "%s mid-ingest with transactions open: the process stays up, nothing is lost or duplicated",
-    async (_name, fault) => {
-      const db = `sb_f_${randomBytes(4).toString("hex")}`;
-      await cluster.psql(`create database ${db}`);
-      const dir = tempDir("sb-faults-pg-");
-      cleanups.push(dir.remove);
-      const service: ServiceProcess = await spawnService({
-        DATABASE_URL: cluster.urlOf(db),
-        SESSION_BUDDY_DATA_DIR: dir.path,
-      });
-      cleanups.push(() => service.stop());
-      let exit: string | undefined;
-      service.child.once("exit", (code, signal) => (exit = `exit ${code ?? signal}`));
-      const origin = new URL(service.url).origin;
-      const died = () => exit && `the service process ended (${exit}):\n${service.output()}`;
+    async ([_name, fault], { defer, dir, serve }) => {
+      const db = await newDatabase();
+      const { service, origin, died } = watched(
+        await serve({ DATABASE_URL: cluster.urlOf(db), SESSION_BUDDY_DATA_DIR: dir }),
+      );
 
       const writer = await token();
       const comp = component("pgf");
@@ -119,7 +88,7 @@ describe("the service under Postgres faults", () => {
         const client = createClient({
           url: service.url,
           token: writer,
-          dataDir: dir.path,
+          dataDir: dir,
           limits: {
             maxJournalEvents: 10_000,
             batchSize: 20,
@@ -130,7 +99,7 @@ describe("the service under Postgres faults", () => {
           },
         });
         clients.push(client);
-        cleanups.push(() => client.shutdown(0));
+        defer(() => client.shutdown(0));
       }
       const sessions = clients.map((c) => c.start({ component: comp, shellType: "FaultShell" }));
       const recorded: RecordedEvent[][] = sessions.map(() => []);
@@ -155,7 +124,7 @@ describe("the service under Postgres faults", () => {
         "BEGIN; LOCK TABLE session_events IN EXCLUSIVE MODE; SELECT pg_sleep(600);",
         db,
       );
-      cleanups.push(lock.kill);
+      defer(lock.kill);
       await until(
         "the test's lock on the events table",
         async () =>
@@ -212,36 +181,18 @@ describe("the service under Postgres faults", () => {
 
       await produce(PER_PHASE);
       for (const s of sessions) s.end("EXIT", 0);
-      for (const client of clients) {
-        for (let round = 0; client.journalStatus().depth > 0; round++) {
-          if (round > 100)
-            throw new Error(`journal did not drain: ${JSON.stringify(client.journalStatus())}`);
-          await client.flush({ force: true, timeoutMs: 20_000 });
-        }
-      }
+      await drainJournals(clients);
       const drainedAfterMs = Date.now() - upAt;
 
-      let sent = 0;
-      let stored = 0;
-      let lost = 0;
-      let duplicated = 0;
-      for (const [i, s] of sessions.entries()) {
-        const row = (await storedSession(service.url, s.id))!;
-        expect(row.status).toBe("ENDED");
-        const ids = row.events.map((e) => e.id);
-        const want = recorded[i]!.map((r) => r.eventId);
-        sent += want.length;
-        stored += ids.length;
-        duplicated += ids.length - new Set(ids).size;
-        lost += want.filter((id) => !ids.includes(id)).length;
-        expect(row.events.map((e) => e.seq)).toEqual(recorded[i]!.map((r) => r.seq));
-      }
+      const { sent, stored, lost, duplicated } = await countDelivery(service.url, sessions, recorded, {
+        inOrder: true,
+      });
       console.info(
         `postgres ${fault}: sent ${sent}, stored ${stored}, lost ${lost}, duplicated ${duplicated}; ` +
           `/ready 503 seen ${readiness.seen.filter((s) => s === 503).length}×, 200 ${readyAfterMs} ms after the database was back ` +
           `(down ${upAt - downAt} ms), journals drained ${drainedAfterMs} ms after`,
       );
-      expect(exit, service.output()).toBeUndefined();
+      expect(died(), service.output()).toBeUndefined();
       expect(readiness.seen).toContain(503);
       // Reconnecting is capped at about a second between attempts, however long the outage.
       expect(readyAfterMs).toBeLessThan(10_000);
@@ -249,36 +200,24 @@ describe("the service under Postgres faults", () => {
     },
   );
 
-  /** A service on a new database of the cluster, with its exit watched; the database is created first. */
-  async function serviceOn(start: () => Promise<ServiceProcess>) {
-    const service = await start();
-    cleanups.push(() => service.stop());
-    let exit: string | undefined;
-    service.child.once("exit", (code, signal) => (exit = `exit ${code ?? signal}`));
-    return {
-      service,
-      origin: new URL(service.url).origin,
-      died: () => exit && `the service process ended (${exit}):\n${service.output()}`,
-    };
-  }
-
   const readyBody = async (origin: string): Promise<Record<string, string | number>> => {
     const r = await fetch(`${origin}/ready`);
     return { http: r.status, ...((await r.json()) as Record<string, string>) };
   };
 
-  it("the database down when the service starts: it listens, answers 503 and SERVICE_UNAVAILABLE, and is ready once the database is", async () => {
-    const db = `sb_f_${randomBytes(4).toString("hex")}`;
-    await cluster.psql(`create database ${db}`);
+  it("the database down when the service starts: it listens, answers 503 and SERVICE_UNAVAILABLE, and is ready once the database is", async ({
+    defer,
+    dir,
+    serve,
+  }) => {
+    const db = await newDatabase();
     await cluster.stop();
     let restarted = false;
-    cleanups.push(async () => {
+    defer(async () => {
       if (!restarted) await cluster.start();
     });
-    const dir = tempDir("sb-faults-pg-");
-    cleanups.push(dir.remove);
-    const { service, origin, died } = await serviceOn(() =>
-      spawnService({ DATABASE_URL: cluster.urlOf(db), SESSION_BUDDY_DATA_DIR: dir.path }),
+    const { service, origin, died } = watched(
+      await serve({ DATABASE_URL: cluster.urlOf(db), SESSION_BUDDY_DATA_DIR: dir }),
     );
     expect((await fetch(`${origin}/health`)).status).toBe(200);
     const waiting = await readyBody(origin);
@@ -303,12 +242,15 @@ describe("the service under Postgres faults", () => {
     expect(died()).toBeUndefined();
   });
 
-  it("the database lost in the middle of the migrations: the service retries them and becomes ready, migrated once", async () => {
-    const db = `sb_f_${randomBytes(4).toString("hex")}`;
-    await cluster.psql(`create database ${db}`);
+  it("the database lost in the middle of the migrations: the service retries them and becomes ready, migrated once", async ({
+    defer,
+    dir,
+    serve,
+  }) => {
+    const db = await newDatabase();
     // Another replica is migrating: the service's own migration waits on the lock, its connection open.
     const lock = cluster.hold(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY}); SELECT pg_sleep(600);`, db);
-    cleanups.push(lock.kill);
+    defer(lock.kill);
     await until(
       "the test to hold the migration lock",
       async () =>
@@ -318,13 +260,9 @@ describe("the service under Postgres faults", () => {
         )) === "1",
       () => undefined,
     );
-    const dir = tempDir("sb-faults-pg-");
-    cleanups.push(dir.remove);
-    const starting = spawnService({ DATABASE_URL: cluster.urlOf(db), SESSION_BUDDY_DATA_DIR: dir.path });
-    starting.then(
-      (s) => cleanups.push(() => s.stop()),
-      () => {},
-    );
+    // Awaited once the database is back; `serve` stops it after the test.
+    const starting = serve({ DATABASE_URL: cluster.urlOf(db), SESSION_BUDDY_DATA_DIR: dir });
+    starting.catch(() => {});
     await until(
       "the service's migration to wait on the lock",
       async () =>
@@ -336,7 +274,7 @@ describe("the service under Postgres faults", () => {
     );
     await cluster.restart();
     const upAt = Date.now();
-    const { origin, died } = await serviceOn(() => starting);
+    const { origin, died } = watched(await starting);
     await until("/ready to answer 200", async () => (await readyStatus(origin)) === 200, died);
     const readyAfterMs = Date.now() - upAt;
     const applied = Number(await cluster.psql("select count(*) from drizzle.__drizzle_migrations", db));
@@ -350,9 +288,11 @@ describe("the service under Postgres faults", () => {
     expect(died()).toBeUndefined();
   });
 
-  it("a read on a pooled connection the server closed unnoticed runs again on a fresh one", async () => {
+  it("a read on a pooled connection the server closed unnoticed runs again on a fresh one", async ({
+    defer,
+  }) => {
     const database = await openDatabase({ url: cluster.url, maxConnections: 10 });
-    cleanups.push(() => database.close());
+    defer(() => database.close());
     const reads = (query: ReturnType<typeof sql>) =>
       Promise.allSettled(Array.from({ length: 10 }, () => database.db.execute(query)));
     // Ten queries at once open all ten connections of the pool.

@@ -9,41 +9,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createClient, type RecordedEvent, type SessionBuddyClient } from "../client/index.js";
-import { storedSession } from "./client-kit.js";
-import {
-  component,
-  DIST,
-  readerToken,
-  type ServiceProcess,
-  spawnService,
-  tempDir,
-  token,
-} from "./harness.js";
-import { type PgCluster, startPgCluster } from "./pg-cluster.js";
-import { type RedisServer, startRedis } from "./redis-server.js";
+import { trackChild } from "./children.js";
+import { countDelivery, drainJournals, until as poll } from "./faults-kit.js";
+import { it, useForSuite } from "./fixture.js";
+import { component, DIST, readerToken, type ServiceProcess, tempDir, token } from "./harness.js";
+import { startPgCluster } from "./pg-cluster.js";
+import { startRedis } from "./redis-server.js";
 
 const PRODUCERS_PER_REPLICA = 3;
 const WATCHERS_PER_REPLICA = 2;
 const EVENTS_PER_PHASE = 40;
 
-/** Resolves once `check` holds, polling; throws after `deadlineMs`, or at once when `abort` gives a reason. */
-async function until(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  abort: () => string | undefined,
-  deadlineMs = 45_000,
-) {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const reason = abort();
-    if (reason) throw new Error(`${reason} while waiting for ${what}`);
-    if (await check()) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** `until` of the kit, with the longer deadline two replicas and their watchers need. */
+const until = (what: string, check: () => boolean | Promise<boolean>, abort: () => string | undefined) =>
+  poll(what, check, abort, 45_000);
 
 interface Readiness {
   status: string;
@@ -67,6 +48,7 @@ function startWatcher(url: string, bearer: string, comp: string) {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  trackChild(child);
   const starts: string[] = [];
   const ends: string[] = [];
   let stderr = "";
@@ -96,20 +78,13 @@ function startWatcher(url: string, bearer: string, comp: string) {
 }
 
 describe("the service under a Redis outage", () => {
-  let cluster: PgCluster;
-  let redis: RedisServer;
-  const cleanups: (() => unknown)[] = [];
-  beforeAll(async () => {
-    [cluster, redis] = await Promise.all([startPgCluster(), startRedis()]);
-  });
-  afterAll(async () => {
-    await Promise.allSettled([cluster?.destroy(), redis?.destroy()]);
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const cluster = useForSuite(startPgCluster, (c) => c.destroy());
+  const redis = useForSuite(startRedis, (r) => r.destroy());
 
-  it("Redis killed under two replicas: writes go on, both stay up, every watcher gets every start and end once", async () => {
+  it("Redis killed under two replicas: writes go on, both stay up, every watcher gets every start and end once", async ({
+    defer,
+    serve,
+  }) => {
     const db = `sb_r_${randomBytes(4).toString("hex")}`;
     await cluster.psql(`create database ${db}`);
     const env = {
@@ -120,10 +95,8 @@ describe("the service under a Redis outage", () => {
     const replicas: ServiceProcess[] = [];
     for (let i = 0; i < 2; i++) {
       const dir = tempDir("sb-faults-redis-");
-      cleanups.push(dir.remove);
-      const svc = await spawnService({ ...env, SESSION_BUDDY_DATA_DIR: dir.path });
-      cleanups.push(() => svc.stop());
-      replicas.push(svc);
+      defer(dir.remove);
+      replicas.push(await serve({ ...env, SESSION_BUDDY_DATA_DIR: dir.path }));
     }
     const exits: string[] = [];
     for (const [i, r] of replicas.entries())
@@ -131,18 +104,24 @@ describe("the service under a Redis outage", () => {
     const died = () =>
       exits.length ? `${exits.join(", ")}:\n${replicas.map((r) => r.output()).join("\n")}` : undefined;
     const origins = replicas.map((r) => new URL(r.url).origin);
+    const bothReport = (feed: string, holds: (r: Readiness) => boolean) =>
+      until(
+        `both replicas to report the live feed ${feed}`,
+        async () => (await Promise.all(origins.map(readiness))).every(holds),
+        died,
+      );
 
     const comp = component("redisf");
     const reader = await readerToken();
     const watchers = replicas.flatMap((r) =>
       Array.from({ length: WATCHERS_PER_REPLICA }, () => startWatcher(r.url, reader, comp)),
     );
-    for (const w of watchers) cleanups.push(() => w.stop());
+    for (const w of watchers) defer(() => w.stop());
     await until("the watchers to subscribe", () => watchers.every((w) => /watching/.test(w.stderr())), died);
 
     const writer = await token();
     const dataDir = tempDir("sb-faults-redis-client-");
-    cleanups.push(dataDir.remove);
+    defer(dataDir.remove);
     const clients: SessionBuddyClient[] = replicas.flatMap((r) =>
       Array.from({ length: PRODUCERS_PER_REPLICA }, () =>
         createClient({
@@ -153,7 +132,7 @@ describe("the service under a Redis outage", () => {
         }),
       ),
     );
-    for (const c of clients) cleanups.push(() => c.shutdown(0));
+    for (const c of clients) defer(() => c.shutdown(0));
 
     type Producer = ReturnType<SessionBuddyClient["start"]>;
     const sessions: { session: Producer; recorded: RecordedEvent[]; ended: boolean }[] = [];
@@ -182,15 +161,7 @@ describe("the service under a Redis outage", () => {
         e.ended = true;
       }
     };
-    const drain = async () => {
-      for (const client of clients) {
-        for (let round = 0; client.journalStatus().depth > 0; round++) {
-          if (round > 100)
-            throw new Error(`journal did not drain: ${JSON.stringify(client.journalStatus())}`);
-          await client.flush({ force: true, timeoutMs: 20_000 });
-        }
-      }
-    };
+    const drain = () => drainJournals(clients);
     const seenByAll = (ids: string[], kind: "starts" | "ends") =>
       watchers.every((w) => ids.every((id) => w[kind].includes(id)));
 
@@ -215,11 +186,7 @@ describe("the service under a Redis outage", () => {
     // Redis dies. The replicas keep accepting sessions and events; /ready says the live feed is degraded.
     await redis.kill();
     const killedAt = Date.now();
-    await until(
-      "both replicas to report the live feed down",
-      async () => (await Promise.all(origins.map(readiness))).every((r) => r.liveFeed === "down"),
-      died,
-    );
+    await bothReport("down", (r) => r.liveFeed === "down");
     const degradedAfterMs = Date.now() - killedAt;
     const during = await phase(EVENTS_PER_PHASE);
     endAll(before.slice(before.length / 2));
@@ -235,11 +202,7 @@ describe("the service under a Redis outage", () => {
     // Redis comes back: the feed is ready again and the watchers catch up on what they missed.
     await redis.start();
     const backAt = Date.now();
-    await until(
-      "both replicas to report the live feed up",
-      async () => (await Promise.all(origins.map(readiness))).every((r) => r.status === "ready"),
-      died,
-    );
+    await bothReport("up", (r) => r.status === "ready");
     const readyAfterMs = Date.now() - backAt;
     const after = await phase(EVENTS_PER_PHASE);
     endAll(during.slice(during.length / 2));
@@ -259,20 +222,11 @@ describe("the service under a Redis outage", () => {
     const caughtUpMs = Date.now() - backAt;
 
     // Every event recorded is stored once; every watcher printed every start and every end exactly once.
-    let sent = 0;
-    let stored = 0;
-    let lost = 0;
-    let duplicated = 0;
-    for (const e of sessions) {
-      const row = (await storedSession(replicas[0]!.url, e.session.id))!;
-      expect(row.status).toBe("ENDED");
-      const ids = row.events.map((x) => x.id);
-      const want = e.recorded.map((r) => r.eventId);
-      sent += want.length;
-      stored += ids.length;
-      duplicated += ids.length - new Set(ids).size;
-      lost += want.filter((id) => !ids.includes(id)).length;
-    }
+    const { sent, stored, lost, duplicated } = await countDelivery(
+      replicas[0]!.url,
+      sessions.map((e) => e.session),
+      sessions.map((e) => e.recorded),
+    );
     const feedCounts = watchers.map((w) => ({
       starts: w.starts.length,
       distinctStarts: new Set(w.starts).size,

@@ -6,9 +6,11 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createClient, type RecordedEvent } from "../client/index.js";
-import { freePort, runIsolatedCli, serviceEnv, storedSession } from "./client-kit.js";
+import { serviceEnv, storedSession } from "./client-kit.js";
+import { countDelivery, drainJournals, journalFirst, until } from "./faults-kit.js";
+import { it } from "./fixture.js";
 import { backends, component, type ServiceProcess, spawnService, tempDir, token } from "./harness.js";
 
 const PAUSE_MS = 10_000;
@@ -21,22 +23,19 @@ const percentile = (values: number[], p: number) => {
 };
 
 describe.each(backends())("service faults on %s", (backend) => {
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  it("the service paused for 10 s mid-ingest: record() never waits, nothing lost or duplicated after it resumes", async () => {
+  it("the service paused for 10 s mid-ingest: record() never waits, nothing lost or duplicated after it resumes", async ({
+    defer,
+  }) => {
     const svcEnv = await serviceEnv(backend);
-    cleanups.push(svcEnv.cleanup);
+    defer(svcEnv.cleanup);
     const service: ServiceProcess = await spawnService(svcEnv.env);
     // A paused process cannot take SIGTERM: resume it first, whatever happened.
-    cleanups.push(async () => {
+    defer(async () => {
       service.child.kill("SIGCONT");
       await service.stop();
     });
     const dataDir = tempDir("sb-journal-");
-    cleanups.push(dataDir.remove);
+    defer(dataDir.remove);
     const writer = await token();
     const comp = component("paused");
     const clients = Array.from({ length: PRODUCERS }, () =>
@@ -53,7 +52,7 @@ describe.each(backends())("service faults on %s", (backend) => {
         },
       }),
     );
-    for (const c of clients) cleanups.push(() => c.shutdown(0));
+    for (const c of clients) defer(() => c.shutdown(0));
     const sessions = clients.map((c) => c.start({ component: comp, shellType: "PauseShell" }));
     const recorded: RecordedEvent[][] = sessions.map(() => []);
     const latencies: number[] = [];
@@ -71,16 +70,7 @@ describe.each(backends())("service faults on %s", (backend) => {
       );
     const delivered = () => clients.reduce((n, c) => n + c.stats().delivered, 0);
     const failures = () => clients.reduce((n, c) => n + c.stats().failures, 0);
-    const waitFor = (what: string, check: () => boolean, ms = 30_000) =>
-      new Promise<void>((resolve, reject) => {
-        const end = Date.now() + ms;
-        const tick = () => {
-          if (check()) return resolve();
-          if (Date.now() > end) return reject(new Error(`timed out waiting for ${what}`));
-          setTimeout(tick, 20);
-        };
-        tick();
-      });
+    const waitFor = (what: string, check: () => boolean) => until(what, check, undefined, 30_000, 20);
 
     await produce(PER_PHASE);
     await waitFor("the first events to be stored", () => delivered() >= PRODUCERS * 25);
@@ -96,29 +86,12 @@ describe.each(backends())("service faults on %s", (backend) => {
     const resumedAt = Date.now();
     await produce(PER_PHASE);
     for (const s of sessions) s.end("EXIT", 0);
-    for (const client of clients) {
-      for (let round = 0; client.journalStatus().depth > 0; round++) {
-        if (round > 100) throw new Error(`journal did not drain: ${JSON.stringify(client.journalStatus())}`);
-        await client.flush({ force: true, timeoutMs: 20_000 });
-      }
-    }
+    await drainJournals(clients);
     const drainedMs = Date.now() - resumedAt;
 
-    let sent = 0;
-    let stored = 0;
-    let lost = 0;
-    let duplicated = 0;
-    for (const [i, s] of sessions.entries()) {
-      const row = (await storedSession(service.url, s.id))!;
-      expect(row.status).toBe("ENDED");
-      const ids = row.events.map((e) => e.id);
-      const want = recorded[i]!.map((r) => r.eventId);
-      sent += want.length;
-      stored += ids.length;
-      duplicated += ids.length - new Set(ids).size;
-      lost += want.filter((id) => !ids.includes(id)).length;
-      expect(row.events.map((e) => e.seq)).toEqual(recorded[i]!.map((r) => r.seq));
-    }
+    const { sent, stored, lost, duplicated } = await countDelivery(service.url, sessions, recorded, {
+      inOrder: true,
+    });
     console.info(
       `service paused ${PAUSE_MS / 1000} s on ${backend}: sent ${sent}, stored ${stored}, lost ${lost}, duplicated ${duplicated}; ` +
         `record() p50 ${percentile(latencies, 50).toFixed(3)} ms, p99 ${percentile(latencies, 99).toFixed(3)} ms, ` +
@@ -128,13 +101,11 @@ describe.each(backends())("service faults on %s", (backend) => {
     expect({ lost, duplicated, stored }).toEqual({ lost: 0, duplicated: 0, stored: sent });
   }, 180_000);
 
-  it("a journal line corrupted by hand: the replay skips and counts it, stores every other record once", async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const dataDir = tempDir("sb-journal-");
-    cleanups.push(dataDir.remove);
-    const cwd = tempDir("sb-cwd-");
-    cleanups.push(cwd.remove);
+  it("a journal line corrupted by hand: the replay skips and counts it, stores every other record once", async ({
+    defer,
+    serve,
+  }) => {
+    const { port, url, dataDir, buffer } = await journalFirst(defer);
     const writer = await token();
     const comp = component("corrupt");
 
@@ -142,7 +113,7 @@ describe.each(backends())("service faults on %s", (backend) => {
     const producer = createClient({
       url,
       token: writer,
-      dataDir: dataDir.path,
+      dataDir,
       limits: { backoffBaseMs: 1, requestTimeoutMs: 1_000 },
     });
     const session = producer.start({ component: comp, shellType: "CorruptShell" });
@@ -152,7 +123,7 @@ describe.each(backends())("service faults on %s", (backend) => {
     await producer.shutdown(200);
 
     // Flip one character inside the 50th command's record: its checksum no longer matches.
-    const journalDir = join(dataDir.path, "journal");
+    const journalDir = join(dataDir, "journal");
     const files = readdirSync(journalDir).filter((f) => f.endsWith(".jnl"));
     expect(files).toHaveLength(1);
     const path = join(journalDir, files[0]!);
@@ -163,20 +134,14 @@ describe.each(backends())("service faults on %s", (backend) => {
     lines[at] = lines[at]!.replace("cmd 49", "cmd 4X");
     writeFileSync(path, lines.join("\n"));
 
-    const cli = (args: string[]) =>
-      runIsolatedCli(
-        ["buffer", ...args],
-        { SESSION_BUDDY_DATA_DIR: dataDir.path, SESSION_BUDDY_URL: url, SESSION_BUDDY_TOKEN: writer },
-        cwd.path,
-      );
+    const cli = (args: string[]) => buffer(args, writer);
     const status = await cli(["status", "--format", "json"]);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ corrupt: 1, depth: 1 + 99 + 1 });
 
     const svcEnv = await serviceEnv(backend);
-    cleanups.push(svcEnv.cleanup);
-    const service = await spawnService(svcEnv.env, port);
-    cleanups.push(() => service.stop());
+    defer(svcEnv.cleanup);
+    const service = await serve(svcEnv.env, port);
     const replay = await cli(["replay"]);
     expect(replay.code, `${replay.stdout}\n${replay.stderr}`).toBe(0);
     expect(replay.stdout).toMatch(/1 torn or corrupt line\(s\) skipped/);

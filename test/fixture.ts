@@ -4,10 +4,13 @@
  *
  * - `it`: vitest's `it` with per-test resources (`dir`, `serve`, `postgresDatabase`, `defer`), each
  *   released after the test, the last opened first.
- * - `useService` / `useSocket` / `useForSuite`: one resource for all tests of the enclosing `describe`,
- *   opened before its first test and closed after its last; the returned handle is live inside tests.
+ * - `useService` / `useDatabase` / `useSocket` / `useForSuite`: one resource for all tests of the
+ *   enclosing `describe`, opened before its first test and closed after its last; the returned handle is
+ *   live inside tests. They compose: one opened earlier (a database) may be passed to one opened later.
+ * - `suiteTokens`: the writer and reader tokens most files share, minted once at import.
  *
  * @example
+ * const { writer, reader } = await suiteTokens();
  * describe.each(backends())("sessions on %s", (backend) => {
  *   const svc = useService(backend);
  *   it("…", async () => { await gql(svc.url, START, { input }, writer); });
@@ -18,22 +21,34 @@ import { afterAll, it as base, beforeAll } from "vitest";
 import {
   type Backend,
   createPostgresDatabase,
+  openTestDatabase,
+  readerToken,
   type ServiceOptions,
   type ServiceProcess,
+  type SpawnOptions,
   spawnService,
   startService,
+  type TestDatabase,
   type TestService,
   tempDir,
+  token,
   wsConnect,
 } from "./harness.js";
 
 export interface TestResources {
-  /** Registers a cleanup that runs after the test, pass or fail (the last registered first). */
+  /**
+   * Registers a cleanup that runs after the test, pass or fail (the last registered first). One registered
+   * once the test's cleanups have run (by a step that finished after the test timed out) runs at once.
+   */
   defer(cleanup: () => unknown): void;
   /** A fresh temp directory, removed after the test. */
   dir: string;
   /** `session-buddy serve` as a child process (see `spawnService`), stopped after the test. */
-  serve(env: Record<string, string | undefined>, port?: number): Promise<ServiceProcess>;
+  serve(
+    env: Record<string, string | undefined>,
+    port?: number,
+    options?: SpawnOptions,
+  ): Promise<ServiceProcess>;
   /** A Postgres database cloned from the migrated template, dropped after the test. */
   postgresDatabase(): Promise<{ url: string }>;
 }
@@ -42,9 +57,12 @@ export const it = base.extend<TestResources>({
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
   defer: async ({}, use) => {
     const cleanups: (() => unknown)[] = [];
+    let done = false;
     await use((cleanup) => {
-      cleanups.push(cleanup);
+      if (done) void (async () => cleanup())().catch(() => {});
+      else cleanups.push(cleanup);
     });
+    done = true;
     const failures: unknown[] = [];
     for (const cleanup of cleanups.reverse()) {
       try {
@@ -61,8 +79,8 @@ export const it = base.extend<TestResources>({
     await use(dir.path);
   },
   serve: async ({ defer }, use) => {
-    await use(async (env, port) => {
-      const service = await spawnService(env, port);
+    await use(async (env, port, options) => {
+      const service = await spawnService(env, port, options);
       defer(() => service.stop());
       return service;
     });
@@ -105,11 +123,35 @@ export function useForSuite<T extends object>(open: () => Promise<T>, close: (re
   });
 }
 
-/** An in-process service (see `startService`) for the tests of the enclosing `describe`. */
+/**
+ * An in-process service (see `startService`) for the tests of the enclosing `describe`. Assigning to the
+ * handle writes through to the service object, so a test may swap in a restarted one (stopped after the
+ * suite): `await svc.stop(); Object.assign(svc, await startService(backend, sameOptions))`.
+ */
 export const useService = (backend: Backend, options?: ServiceOptions): TestService =>
   useForSuite(
     () => startService(backend, options),
     (svc) => svc.stop(),
+  );
+
+/**
+ * The tokens most suites share: `writer` (sessions:write, as "alice") and `reader` (sessions:read and
+ * audit, as "reader"). Valid an hour, so a file mints them once, at import:
+ * `const { writer, reader } = await suiteTokens();`
+ */
+export async function suiteTokens(): Promise<{ writer: string; reader: string }> {
+  return { writer: await token({ sub: "alice" }), reader: await readerToken() };
+}
+
+/**
+ * A fresh database (see `openTestDatabase`) for the tests of the enclosing `describe`. Given to a later
+ * `useService` as `database`, it can be seeded first (in a `beforeAll` between the two) and outlives the
+ * service, which is stopped before it is closed.
+ */
+export const useDatabase = (backend: Backend): TestDatabase =>
+  useForSuite(
+    () => openTestDatabase(backend),
+    (db) => db.close(),
   );
 
 /** A connected graphql-ws client of `svc` for the tests of the enclosing `describe`. */

@@ -17,6 +17,7 @@ import { openPubSub } from "../api/pubsub.js";
 import { createVerifier, mintToken } from "../auth/jwt.js";
 import { Scopes } from "../contract/enums.js";
 import { type Database, openDatabase } from "../db/connection.js";
+import { trackChild } from "./children.js";
 
 export type Backend = "pglite" | "postgres";
 
@@ -311,47 +312,122 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs a compiled script as a real process and collects its output. */
+export interface RunOptions {
+  cwd?: string;
+  /** How long the process may run before it is SIGKILLed and the call rejects with its output (60 s). */
+  timeoutMs?: number;
+  /**
+   * Output (stdout or stderr) that means the process will not end on its own: once it appears, the process
+   * is SIGKILLed and the call rejects with its output at once, instead of at the deadline.
+   */
+  failOn?: RegExp;
+}
+
+const RUN_TIMEOUT_MS = 60_000;
+
+/** The line `serve` prints once it accepts connections, with its URL and port. */
+const LISTENING = /listening on (http:\/\/[^\s]+:(\d+)\/graphql)/;
+
+/** Runs a compiled script as a real process and collects its output (see `RunOptions`). */
 export function runNode(
   file: string,
   args: string[],
   env: Record<string, string | undefined> = {},
-  cwd?: string,
+  cwdOrOptions?: string | RunOptions,
 ): Promise<CliResult> {
+  const options = typeof cwdOrOptions === "string" ? { cwd: cwdOrOptions } : (cwdOrOptions ?? {});
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [file, ...args], {
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
-      ...(cwd ? { cwd } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
+    trackChild(child);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    let failure: string | undefined;
+    const fail = (why: string) => {
+      if (failure) return;
+      failure = why;
+      child.kill("SIGKILL");
+    };
+    const timeoutMs = options.timeoutMs ?? RUN_TIMEOUT_MS;
+    const timer = setTimeout(() => fail(`did not exit within ${timeoutMs} ms`), timeoutMs);
+    const watch = () => {
+      if (options.failOn && (options.failOn.test(stderr) || options.failOn.test(stdout)))
+        fail(`printed ${options.failOn}, so it would not exit on its own`);
+    };
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      watch();
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      watch();
+    });
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (failure)
+        reject(
+          new Error(
+            `${[file, ...args].join(" ")} ${failure}; killed.\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+          ),
+        );
+      else resolve({ code, stdout, stderr });
+    });
   });
 }
 
-/** Runs the compiled `session-buddy` CLI as a real process. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return runNode(join(DIST, "cli", "session-buddy.js"), args, env);
+/**
+ * Runs the compiled `session-buddy` CLI as a real process. `serve` is run this way only where it is expected
+ * to exit: should it start listening instead, it is killed and the call rejects at once.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: RunOptions = {},
+): Promise<CliResult> {
+  const failOn = args[0] === "serve" ? LISTENING : undefined;
+  return runNode(join(DIST, "cli", "session-buddy.js"), args, env, {
+    ...(failOn ? { failOn } : {}),
+    ...options,
+  });
 }
 
 export interface ServiceProcess {
   child: ChildProcess;
   url: string;
   port: number;
-  /** Stops the process (SIGTERM, or SIGKILL when `kill` is true) and waits for it to exit. */
+  /**
+   * Stops the process (SIGTERM, or SIGKILL when `kill` is true) and waits for it to exit; one that has not
+   * exited 15 s after the SIGTERM is SIGKILLed.
+   */
   stop(kill?: boolean): Promise<void>;
   output(): string;
 }
 
+export interface SpawnOptions {
+  /** How long `serve` may take to say it listens before it is SIGKILLed and the call rejects (45 s). */
+  startupTimeoutMs?: number;
+}
+
+const STARTUP_TIMEOUT_MS = 45_000;
+const STOP_TIMEOUT_MS = 15_000;
+
 /**
  * Runs `session-buddy serve` as a real child process and resolves when it listens. With `port` 0 the
- * process picks a free port, read back from its start-up line.
+ * process picks a free port, read back from its start-up line. A process that neither listens nor exits
+ * within the start-up deadline is SIGKILLed, and the call rejects with what it printed.
  */
-export function spawnService(env: Record<string, string | undefined>, port = 0): Promise<ServiceProcess> {
+export function spawnService(
+  env: Record<string, string | undefined>,
+  port = 0,
+  options: SpawnOptions = {},
+): Promise<ServiceProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -367,11 +443,18 @@ export function spawnService(env: Record<string, string | undefined>, port = 0):
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
+    trackChild(child);
     let log = "";
+    const startupMs = options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`service did not listen within ${startupMs} ms; killed. Output:\n${log}`));
+    }, startupMs);
     const onData = (d: Buffer) => {
       log += d.toString();
-      const m = /listening on (http:\/\/[^\s]+:(\d+)\/graphql)/.exec(log);
+      const m = LISTENING.exec(log);
       if (m) {
+        clearTimeout(deadline);
         child.stderr!.off("data", onData);
         child.stderr!.on("data", (x: Buffer) => (log += x.toString()));
         const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -381,15 +464,20 @@ export function spawnService(env: Record<string, string | undefined>, port = 0):
           port: Number(m[2]),
           output: () => log,
           async stop(kill = false) {
-            if (child.exitCode === null && child.signalCode === null)
-              child.kill(kill ? "SIGKILL" : "SIGTERM");
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            child.kill(kill ? "SIGKILL" : "SIGTERM");
+            const escalate = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
             await exited;
+            clearTimeout(escalate);
           },
         });
       }
     };
     child.stderr!.on("data", onData);
     child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
-    child.once("exit", (code) => reject(new Error(`service exited with ${code} before listening:\n${log}`)));
+    child.once("exit", (code) => {
+      clearTimeout(deadline);
+      reject(new Error(`service exited with ${code} before listening:\n${log}`));
+    });
   });
 }

@@ -6,10 +6,11 @@
  */
 import { request as httpRequest } from "node:http";
 import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { WebSocket } from "ws";
 import { loginLink } from "../auth/local-login.js";
 import { createServiceLogger } from "../config/logger.js";
+import { it, suiteTokens, useService } from "./fixture.js";
 import {
   backends,
   codeOf,
@@ -17,16 +18,16 @@ import {
   component,
   gql,
   readerToken,
-  spawnService,
-  startService,
   TEST_SECRET,
-  type TestService,
-  tempDir,
   token,
   uuid,
   wsConnect,
 } from "./harness.js";
 import { START, SUB_STARTED, startInput } from "./ops.js";
+
+const { writer, reader } = await suiteTokens();
+/** The read token the local sign-in embeds in a signed-in browser's pages. */
+const pageToken = await readerToken("local-browser");
 
 /** A raw request, so the Host header is exactly what the test says. */
 function raw(
@@ -83,27 +84,18 @@ const INTROSPECT = "{ __schema { queryType { name } } }";
 const TYPO = "{ sesions { totalCount } }";
 
 describe.each(backends())("the HTTP surface on %s", (backend) => {
-  let svc: TestService;
-  let reader: string;
-  let writer: string;
   const log = memoryLog();
-
-  beforeAll(async () => {
-    svc = await startService(backend, {
-      authMode: "local-secret",
-      signIn: { secret: TEST_SECRET, pageToken: await readerToken("local-browser") },
-      app: {
-        allowedHosts: ["ops.example.com", ".corp.example"],
-        corsOrigins: ["https://ops.example.com"],
-        introspection: "authenticated",
-        suggestions: "authenticated",
-        logger: log.logger,
-      },
-    });
-    reader = await readerToken();
-    writer = await token({ sub: "alice" });
+  const svc = useService(backend, {
+    authMode: "local-secret",
+    signIn: { secret: TEST_SECRET, pageToken },
+    app: {
+      allowedHosts: ["ops.example.com", ".corp.example"],
+      corsOrigins: ["https://ops.example.com"],
+      introspection: "authenticated",
+      suggestions: "authenticated",
+      logger: log.logger,
+    },
   });
-  afterAll(() => svc?.stop());
 
   it("refuses foreign and malformed Host headers on every route, and serves loopback and configured names", async () => {
     const port = new URL(svc.origin).port;
@@ -226,29 +218,28 @@ describe.each(backends())("the HTTP surface on %s", (backend) => {
     );
   });
 
-  it("fails one over-limit operation on a socket and keeps the socket's other subscriptions alive", async () => {
+  it("fails one over-limit operation on a socket and keeps the socket's other subscriptions alive", async ({
+    defer,
+  }) => {
     const ws = await wsConnect(svc.wsUrl, reader);
-    try {
-      const c = component("ws");
-      const started = collect<{ sessionStarted: { id: string } }>(ws, SUB_STARTED, { c });
-      const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: activeSessionCount`).join(" ");
-      const tooMany = collect(ws, `subscription { ${aliases} }`);
-      const deep = collect(ws, `subscription { sessionStarted { ${"id ".repeat(6000)} } }`);
-      await tooMany.until(1);
-      await deep.until(1);
-      for (const sub of [tooMany, deep]) {
-        const errors = sub.errors[0] as { extensions?: { code?: string } }[];
-        expect(errors[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-      }
-      // The first subscription still delivers on the same socket.
-      const id = uuid();
-      const poke = () => gql(svc.url, START, { input: startInput(c, id) }, writer).then(() => undefined);
-      await poke();
-      expect((await started.when((s) => s.sessionStarted.id === id)).sessionStarted.id).toBe(id);
-      started.dispose();
-    } finally {
-      await ws.dispose();
+    defer(() => ws.dispose());
+    const c = component("ws");
+    const started = collect<{ sessionStarted: { id: string } }>(ws, SUB_STARTED, { c });
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: activeSessionCount`).join(" ");
+    const tooMany = collect(ws, `subscription { ${aliases} }`);
+    const deep = collect(ws, `subscription { sessionStarted { ${"id ".repeat(6000)} } }`);
+    await tooMany.until(1);
+    await deep.until(1);
+    for (const sub of [tooMany, deep]) {
+      const errors = sub.errors[0] as { extensions?: { code?: string } }[];
+      expect(errors[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     }
+    // The first subscription still delivers on the same socket.
+    const id = uuid();
+    const poke = () => gql(svc.url, START, { input: startInput(c, id) }, writer).then(() => undefined);
+    await poke();
+    expect((await started.when((s) => s.sessionStarted.id === id)).sessionStarted.id).toBe(id);
+    started.dispose();
   });
 
   it("logs a request id, the operation and the actor; a client's mistake at info, never error", async () => {
@@ -270,20 +261,14 @@ describe.each(backends())("the HTTP surface on %s", (backend) => {
 });
 
 describe("production defaults", () => {
-  it("turn anonymous introspection and suggestions off", async () => {
-    const dir = tempDir("prod-");
-    const svc = await spawnService({ NODE_ENV: "production", SESSION_BUDDY_DATA_DIR: dir.path });
-    try {
-      const anonymous = await gql(svc.url, INTROSPECT);
-      expect(anonymous.body.errors?.[0]?.message).toMatch(/introspection has been disabled/);
-      expect((await gql(svc.url, TYPO)).body.errors?.[0]?.message).not.toMatch(/Did you mean/);
-      const authed = await gql(svc.url, INTROSPECT, {}, await readerToken());
-      expect(authed.body.data).toEqual({ __schema: { queryType: { name: "Query" } } });
-      // No sign-in links outside the embedded local mode.
-      expect((await fetch(svc.url.replace("/graphql", "/login?key=x"))).status).toBe(404);
-    } finally {
-      await svc.stop();
-      dir.remove();
-    }
+  it("turn anonymous introspection and suggestions off", async ({ dir, serve }) => {
+    const svc = await serve({ NODE_ENV: "production", SESSION_BUDDY_DATA_DIR: dir });
+    const anonymous = await gql(svc.url, INTROSPECT);
+    expect(anonymous.body.errors?.[0]?.message).toMatch(/introspection has been disabled/);
+    expect((await gql(svc.url, TYPO)).body.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    const authed = await gql(svc.url, INTROSPECT, {}, await readerToken());
+    expect(authed.body.data).toEqual({ __schema: { queryType: { name: "Query" } } });
+    // No sign-in links outside the embedded local mode.
+    expect((await fetch(svc.url.replace("/graphql", "/login?key=x"))).status).toBe(404);
   });
 });

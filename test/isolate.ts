@@ -4,12 +4,17 @@
  * they choose the backends), and HOME and the working directory point at an empty directory, so neither an
  * oneiric.yaml in the checkout nor ~/.config/oneiric is read, in this process or in any child it spawns
  * (children inherit all three unless a test sets them on purpose).
+ *
+ * After the file's last test, and when the worker exits, every process a helper started that is still
+ * running is killed (see test/children.ts): a failed or timed-out test leaves no `serve`, shell or CLI
+ * behind.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { settingDefinitions } from "../config/settings.js";
+import { killTracked } from "./children.js";
 
 /** NODE_ENV is the runner's own (it sets "test"); every other setting's variable goes. */
 const SETTING_VARIABLES = new Set<string>(
@@ -26,7 +31,11 @@ const callerCwd = process.cwd();
 process.env.HOME = home;
 process.chdir(home);
 
+process.once("exit", killTracked);
+
 afterAll(() => {
+  const left = killTracked();
+  if (left > 0) console.warn(`killed ${left} process(es) still running after the file's tests`);
   process.chdir(callerCwd);
   if (callerHome === undefined) delete process.env.HOME;
   else process.env.HOME = callerHome;

@@ -8,6 +8,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { trackChild } from "./children.js";
 import { freePort } from "./client-kit.js";
 
 const run = promisify(execFile);
@@ -101,6 +102,7 @@ export async function startPgCluster(): Promise<PgCluster> {
       const child = spawn("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", urlOf(database)], {
         stdio: ["pipe", "ignore", "ignore"],
       });
+      trackChild(child);
       child.stdin!.end(sql);
       return {
         child,

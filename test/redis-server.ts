@@ -3,6 +3,7 @@
  * kill it under running services and start it again on the same port.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { trackChild } from "./children.js";
 import { freePort } from "./client-kit.js";
 
 export interface RedisServer {
@@ -34,6 +35,7 @@ function launch(port: number): Promise<ChildProcess> {
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
+    trackChild(child);
     let out = "";
     const onData = (d: Buffer) => {
       out += d.toString();
