@@ -105,6 +105,21 @@ describe("resolveConfig", () => {
     );
   });
 
+  it("reports an unknown YAML tag as a configuration error, not a process warning", () => {
+    writeFileSync(join(cwd, "oneiric.yaml"), "port: !!set 8678\n");
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    try {
+      expect(() => resolveConfig({ env: {}, cwd, homeDir: home })).toThrow(
+        /oneiric\.yaml: cannot parse: .*tag/i,
+      );
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it("masks secrets and passwords in URLs for display", () => {
     expect(displayValue("secret", "a".repeat(40))).toBe("**** (40 chars)");
     expect(displayValue("databaseUrl", "postgres://u:hunter2@db/x")).toBe("postgres://u:****@db/x");

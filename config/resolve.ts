@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseDocument } from "yaml";
 import { redactUrl } from "./redact-url.js";
 import { isSecretKey, type SettingKey, type Settings, settingDefinitions } from "./settings.js";
 
@@ -42,7 +42,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   const text = readFileSync(path, "utf8");
   let data: unknown;
   try {
-    data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    data = path.endsWith(".json") ? JSON.parse(text) : parseYamlFile(text);
   } catch (err) {
     throw new ConfigError([`${path}: cannot parse: ${(err as Error).message.split("\n")[0]}`]);
   }
@@ -51,6 +51,17 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigError([`${path}: must hold a mapping of settings`]);
   }
   return data as Record<string, unknown>;
+}
+
+/**
+ * YAML as data, or the first problem: an error or a warning (an unknown `!!tag`, say) is a configuration the
+ * operator should fix, said once as a ConfigError rather than printed as a process warning.
+ */
+function parseYamlFile(text: string): unknown {
+  const doc = parseDocument(text, { logLevel: "silent" });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw problem;
+  return doc.toJS({ maxAliasCount: 100 });
 }
 
 /** Files of the project and user layers, in the order they apply. */

@@ -449,7 +449,7 @@ describe.each(backends())("analytics on %s", (backend) => {
     expect(durations.map((a) => a.id)).toEqual([planted.long]);
     expect(commands.map((a) => a.id)).toEqual([planted.storm]);
     expect(found.session_duration![0]).toMatchObject({ component: "crackerjack", value: 19 * 3600 });
-    expect(found.session_duration![0].reason).toMatch(/lasted 19h 0m against a baseline median of/);
+    expect(found.session_duration![0].reason).toMatch(/lasted 19 h 00 min against a baseline median of/);
 
     // Hourly metrics: hours aligned to T over 7 days + the window.
     const hours = 7 * 24 + 24;

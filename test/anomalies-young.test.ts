@@ -54,7 +54,7 @@ describe.each(backends())("anomalies in a young deployment on %s", (backend) => 
       baseline: 600,
       sampleSize: 13,
       reason: expect.stringContaining(
-        `session ${long.id} of youngling lasted 40h 0m against a baseline median of 10m 0s over this window (too few earlier sessions) (robust z `,
+        `session ${long.id} of youngling lasted 1 d 16 h against a baseline median of 10 min 00 s over this window (too few earlier sessions) (robust z `,
       ),
     });
     expect(found[0]!.reason).toMatch(/\(robust z \d+\.\d\)$/);
@@ -66,7 +66,7 @@ describe.each(backends())("anomalies in a young deployment on %s", (backend) => 
     expect(again.map((a) => a.sessionId)).toEqual([long.id]);
     expect(again[0]).toMatchObject({ baselineSource: "BEFORE", sampleSize: 10 });
     expect(again[0]!.reason).toContain(
-      "against a baseline median of 10m 0s over the 7 days before (robust z ",
+      "against a baseline median of 10 min 00 s over the 7 days before (robust z ",
     );
   });
 

@@ -155,6 +155,7 @@ export class AkoshaShell extends AdminShell {
             score: a.score.toFixed(2),
             reason: a.reason,
           })),
+          { wrap: ["reason"] },
         );
       },
       {

@@ -8,12 +8,15 @@ export interface TableOptions {
   color?: boolean;
   /** Printed when there are no rows. Default `(no rows)`. */
   empty?: string;
+  /** Columns whose text is wrapped onto more lines instead of cut at 60 characters (a reason, a message). */
+  wrap?: readonly string[];
 }
 
 const MAX_CELL = 60;
 
-function cell(value: unknown): string {
+function cell(value: unknown, whole = false): string {
   if (value === null || value === undefined) return "";
+  if (whole && typeof value === "string") return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString();
   if (typeof value === "string") return value.length > MAX_CELL ? `${value.slice(0, MAX_CELL - 1)}…` : value;
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean")
@@ -26,13 +29,21 @@ function cell(value: unknown): string {
 export function formatTable(rows: readonly object[], options: TableOptions = {}): string {
   if (rows.length === 0) return options.empty ?? "(no rows)";
   const columns = options.columns ?? [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const wrap = new Set(options.wrap ?? []);
   const table = new Table({
     head: [...columns],
     style: options.color ? { head: ["cyan"], border: ["grey"] } : { head: [], border: [] },
+    ...(wrap.size > 0
+      ? {
+          wordWrap: true,
+          wrapOnWordBoundary: true,
+          colWidths: columns.map((c) => (wrap.has(c) ? MAX_CELL + 2 : null)),
+        }
+      : {}),
   });
   for (const row of rows) {
     const record = row as Record<string, unknown>;
-    table.push(columns.map((column) => cell(record[column])));
+    table.push(columns.map((column) => cell(record[column], wrap.has(column))));
   }
   return table.toString();
 }

@@ -1,5 +1,6 @@
 /** Outlier detection: modified z-scores per session and per hour. Definitions of the windows and states: ./shared.ts. */
 import { sql } from "drizzle-orm";
+import { formatSeconds } from "../../../contract/duration.js";
 import { QUERY_LIMITS } from "../../../contract/limits.js";
 import { badInput } from "../../errors.js";
 import {
@@ -15,7 +16,6 @@ import {
   epochMs,
   FAILED,
   FINISHED,
-  formatSeconds,
   hourLabel,
   num,
   pct,

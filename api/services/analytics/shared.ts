@@ -209,14 +209,6 @@ export const WORD_SNIPPET_OPTIONS =
 /** Query words a snippet makes sure to show (each may add one passage). */
 export const SNIPPET_WORDS = 8;
 
-export function formatSeconds(s: number): string {
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${Math.round(s % 60)}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h ${m % 60}m`;
-}
-
 export const pct = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
 export const hourLabel = (d: Date) => `${d.toISOString().slice(0, 16)}Z`;
 
