@@ -288,6 +288,25 @@ export async function untilLive(
 }
 
 /** Time-ordered UUID (v7) — what clients use for session and event ids. */
+/**
+ * Resolves with `read()`'s first value that `ok` accepts, asking every 50 ms; rejects after `ms` naming
+ * `what`. For state that has no event to await (a row in the database, a file a child writes).
+ */
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export function randomUUIDv7(): string {
   const bytes = randomBytes(16);
   const ms = BigInt(Date.now());

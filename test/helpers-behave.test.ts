@@ -12,29 +12,13 @@ import { shortId } from "../contract/short-id.js";
 import { seedDatabase } from "../db/seed/main.js";
 import { trackChild } from "./children.js";
 import { it, useService } from "./fixture.js";
-import { backends, gql, REPO, readerToken, runNode, TEST_SECRET } from "./harness.js";
+import { backends, eventually, gql, REPO, readerToken, runNode, TEST_SECRET } from "./harness.js";
 import { BINS, PtyProcess } from "./pty.js";
 
 const FIXTURES = join(REPO, "test", "fixtures");
 
 /** What an internal failure would look like: a stack frame, or a GraphQL coercion message. */
 const INTERNAL = /\n\s+at |String cannot represent|Int cannot represent|Variable "\$/;
-
-/** Resolves with `read()`'s first value that `ok` accepts, asking every 50 ms; bounded. */
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(backends())("shell helpers on %s", (backend) => {
   const svc = useService(backend);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { trackChild } from "./children.js";
 import { it, useService } from "./fixture.js";
-import { backends, gql, readerToken, TEST_SECRET } from "./harness.js";
+import { backends, eventually, gql, readerToken, TEST_SECRET } from "./harness.js";
 import { BINS, PtyProcess } from "./pty.js";
 
 const SESSIONS = `query($filter: SessionFilter) { sessions(filter: $filter, first: 20) { edges { node {
@@ -43,22 +43,6 @@ const slowCommand = (file: string) =>
   `node -e "require('fs').writeFileSync('${file}', String(process.pid)); setTimeout(() => console.log('finished'), 40000)"`;
 
 const pidIn = (file: string) => Number(readFileSync(file, "utf8"));
-
-/** Resolves with `read()`'s first value that `ok` accepts, asking every 50 ms; bounded. */
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(backends())("interrupting helpers on %s", (backend) => {
   const svc = useService(backend);

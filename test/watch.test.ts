@@ -15,39 +15,7 @@ import {
   uuid,
 } from "./harness.js";
 import { END, event, RECORD, START, startInput } from "./ops.js";
-
-/** Follows a child's output and resolves when a line matching `re` has appeared. */
-function follower(stream: NodeJS.ReadableStream) {
-  let text = "";
-  let waiters: { re: RegExp; resolve: () => void }[] = [];
-  stream.on("data", (d: Buffer) => {
-    text += d.toString();
-    waiters = waiters.filter((w) => {
-      if (!w.re.test(text)) return true;
-      w.resolve();
-      return false;
-    });
-  });
-  return {
-    text: () => text,
-    waitFor(re: RegExp, what: string, ms = 30_000): Promise<void> {
-      if (re.test(text)) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`timed out waiting for ${what}; output:\n${text}`)),
-          ms,
-        );
-        waiters.push({
-          re,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      });
-    },
-  };
-}
+import { follower } from "./watch-kit.js";
 
 describe.each(backends())("session-buddy watch on %s", (backend) => {
   it("shows starts, commands and ends once each, across a service restart", async () => {

@@ -45,34 +45,29 @@ builder.subscriptionFields((t) => {
     }),
     after: t.arg({ type: "DateTime", description: RESUME_DESCRIPTION }),
   });
+  /** A live feed of sessions of one kind, replayed from `after` first (see `replayThenLiveSessions`). */
+  const sessionFeed = (kind: SessionChange, description: string) =>
+    t.field({
+      type: Session,
+      description,
+      authScopes: { read: true },
+      args: sessionFeedArgs(),
+      subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, kind, args),
+      resolve: unlessInterrupted,
+    });
   return {
-    sessionStarted: t.field({
-      type: Session,
-      description:
-        "A new session was stored (not on a repeated start of a known id). With `after`, the ones stored since come first. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
-      authScopes: { read: true },
-      args: sessionFeedArgs(),
-      subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "started", args),
-      resolve: unlessInterrupted,
-    }),
-    sessionEnded: t.field({
-      type: Session,
-      description:
-        "A session ended, or the reaper abandoned it (and again if a late end corrects an abandon); not on a repeated end. With `after`, the ones ended since come first (each in its current state). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
-      authScopes: { read: true },
-      args: sessionFeedArgs(),
-      subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "ended", args),
-      resolve: unlessInterrupted,
-    }),
-    sessionResumed: t.field({
-      type: Session,
-      description:
-        "A session the reaper had ABANDONED came back: a heartbeat or an event from it made it ACTIVE again (its interruptions count and interruptedPeriods say when it was silent). With `after`, the ones that came back since come first (each once, in its current state, by its latest resumedAt). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
-      authScopes: { read: true },
-      args: sessionFeedArgs(),
-      subscribe: (_root, args, ctx) => replayThenLiveSessions(ctx, "resumed", args),
-      resolve: unlessInterrupted,
-    }),
+    sessionStarted: sessionFeed(
+      "started",
+      "A new session was stored (not on a repeated start of a known id). With `after`, the ones stored since come first. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
+    ),
+    sessionEnded: sessionFeed(
+      "ended",
+      "A session ended, or the reaper abandoned it (and again if a late end corrects an abandon); not on a repeated end. With `after`, the ones ended since come first (each in its current state). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
+    ),
+    sessionResumed: sessionFeed(
+      "resumed",
+      "A session the reaper had ABANDONED came back: a heartbeat or an event from it made it ACTIVE again (its interruptions count and interruptedPeriods say when it was silent). With `after`, the ones that came back since come first (each once, in its current state, by its latest resumedAt). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read.",
+    ),
     sessionEvents: t.field({
       type: SessionEvent,
       description:
