@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JOURNAL_BOUNDS } from "../contract/limits.js";
 
 /**
  * Every setting of the product, its environment name, its default and how it is validated.
@@ -162,12 +163,12 @@ export const settingDefinitions = {
   metricsEnabled: { env: "PROMETHEUS_METRICS_ENABLED", default: true, schema: bool },
   journalMaxEvents: {
     env: "SESSION_BUDDY_JOURNAL_MAX_EVENTS",
-    default: 1000,
+    default: JOURNAL_BOUNDS.maxEvents,
     schema: num(z.number().int().min(1).max(10_000_000)),
   },
   journalMaxAgeDays: {
     env: "SESSION_BUDDY_JOURNAL_MAX_AGE_DAYS",
-    default: 7,
+    default: JOURNAL_BOUNDS.maxAgeDays,
     schema: num(z.number().positive().max(3650)),
   },
   logLevel: {

@@ -91,3 +91,12 @@ export const QUERY_LIMITS = {
   /** Longest analytics window, in seconds. */
   windowSeconds: 366 * 86_400,
 } as const;
+
+/**
+ * The client journal's default bounds: records pending before the oldest are dropped, and their age. The
+ * configuration's `journalMaxEvents` / `journalMaxAgeDays` and the journal itself default to these.
+ */
+export const JOURNAL_BOUNDS = {
+  maxEvents: 1000,
+  maxAgeDays: 7,
+} as const;

@@ -43,6 +43,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { DROP_REASONS, type DropReason, DropReasons } from "../../contract/enums.js";
+import { JOURNAL_BOUNDS } from "../../contract/limits.js";
 import type { DropCounts, JournalStatus, Logger } from "../types.js";
 import { addDrops, subtractDrops, subtractTotal, totalDrops } from "./drops.js";
 import {
@@ -72,8 +73,8 @@ export const FsyncPolicies = { ALWAYS: "always", INTERVAL: "interval", NEVER: "n
 export type FsyncPolicy = (typeof FsyncPolicies)[keyof typeof FsyncPolicies];
 
 export const JOURNAL_DEFAULTS = {
-  maxPending: 1000,
-  maxAgeMs: 7 * 24 * 60 * 60 * 1000,
+  maxPending: JOURNAL_BOUNDS.maxEvents,
+  maxAgeMs: JOURNAL_BOUNDS.maxAgeDays * 24 * 60 * 60 * 1000,
   fsync: FsyncPolicies.INTERVAL,
   fsyncIntervalMs: 1000,
   syncKinds: ["end"],
