@@ -1,5 +1,5 @@
 /** Outlier detection: modified z-scores per session and per hour. Definitions of the windows and states: ./shared.ts. */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { formatSeconds } from "../../../contract/duration.js";
 import { QUERY_LIMITS } from "../../../contract/limits.js";
 import { badInput } from "../../errors.js";
@@ -69,6 +69,14 @@ export async function detectAnomalies(
 /** The fewest observations of a baseline drawn from the window itself. */
 const WINDOW_BASELINE_MIN = 10;
 
+/**
+ * The modified z-score of `x` against a median and its median absolute deviation (Iglewicz–Hoaglin:
+ * 1.4826·MAD estimates σ), falling back to 1.2533·mean absolute deviation when over half the values equal the
+ * median, and never dividing by less than `floor` (the noise a metric has anyway).
+ */
+const robustZ = (x: SQL, med: SQL, mad: SQL, meanAd: SQL, floor: SQL | number): SQL =>
+  sql`(${x} - ${med}) / greatest(case when ${mad} > 0 then 1.4826 * ${mad} else 1.2533 * ${meanAd} end, ${floor})`;
+
 /** How a reason names the baseline: `over the 7 days before` or `over this window (too few earlier …)`. */
 function baselineWords(source: AnomalyBaseline, beforeMs: number, what: string): string {
   if (source === "WINDOW") return `over this window (too few earlier ${what})`;
@@ -117,8 +125,7 @@ async function perSessionAnomalies(
     ),
     scored as (
       select o.id, o.component, o.started_at, o.v, exp(b.med) - 1 as med_v, b.n, b.cur as from_window,
-        (o.x - b.med) / greatest(case when s.mad > 0 then 1.4826 * s.mad else 1.2533 * s.mean_ad end, 0.25)
-          as score
+        ${robustZ(sql`o.x`, sql`b.med`, sql`s.mad`, sql`s.mean_ad`, sql`0.25`)} as score
       from obs o
       join base b on b.component = o.component and b.type = o.type
       join spread s on s.component = o.component and s.type = o.type
@@ -249,8 +256,7 @@ async function hourlyAnomalies(
     ),
     scored as (
       select c.component, c.bucket, c.x, c.n, c.med, c.from_window,
-        (c.x - c.med) / greatest(case when c.mad > 0 then 1.4826 * c.mad else 1.2533 * c.mean_ad end, ${noise})
-          as score
+        ${robustZ(sql`c.x`, sql`c.med`, sql`c.mad`, sql`c.mean_ad`, noise)} as score
       from candidates c
     )
     select component, ${epochMs(sql`bucket`)} as at, x, n::int as n, med, from_window, score
