@@ -31,6 +31,10 @@ const EXAMPLES: Record<string, string[]> = {
     "npx session-buddy show-session 0193c0de-0000-7000-8000-00000a1b2c3d --format json | jq .events",
   ],
   watch: ["npx session-buddy watch", "npx session-buddy watch --component mahavishnu --format json"],
+  search: [
+    'npx session-buddy search "drop table" --index commands --since 7d',
+    "npx session-buddy search deploy --component mahavishnu --actor alice --format json",
+  ],
   stats: ["npx session-buddy stats", "npx session-buddy stats --days 30 --format json"],
   buffer: ["npx session-buddy buffer status", "npx session-buddy buffer replay"],
   "buffer status": ["npx session-buddy buffer status", "npx session-buddy buffer status --format json"],

@@ -23,6 +23,7 @@ import { csv, type Format, Formats, shortTime, statusColour, table } from "../sh
 import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { addExamples, registerCompletionCommand } from "./help.js";
+import { registerSearchCommand } from "./search.js";
 import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
 import { registerStatsCommand } from "./stats.js";
 import { statusLine } from "./status-line.js";
@@ -432,6 +433,11 @@ export function buildProgram(): Command {
 
   registerBufferCommands(program, { config, out, fail: (message) => new UserError(message) });
   registerStatsCommand(program, { config, out });
+  registerSearchCommand(program, {
+    config,
+    out,
+    color: process.stdout.isTTY === true && pc.isColorSupported,
+  });
 
   program
     .command("shell")

@@ -180,6 +180,11 @@ const SearchHit = builder.objectRef<SearchHitData>("SearchHit").implement({
     sessionId: t.exposeID("sessionId", {
       description: "The session matched, or the session of the event matched.",
     }),
+    session: t.field({
+      type: Session,
+      description: "That session (who, which component, when), so a hit can be shown without another query.",
+      resolve: (h) => h.session,
+    }),
     eventId: t.exposeID("eventId", {
       nullable: true,
       description: "The event, for command (event text) hits; null for session hits.",
@@ -454,12 +459,22 @@ builder.queryFields((t) => ({
         defaultValue: 10,
         description: `At most this many hits, 1 … ${QUERY_LIMITS.searchHits} (default 10).`,
       }),
+      filter: t.arg({
+        type: SessionFilter,
+        description: "Only hits in sessions that match (component, actor, startedAfter, …); omit for all.",
+      }),
     },
     resolve: (_root, args, ctx) => {
       const index = args.index ?? "ALL";
       if (index === "COMMANDS" && !canAudit(ctx))
         throw forbidden("searching command text needs the audit:read scope", ForbiddenReasons.TOKEN_SCOPE);
-      return ctx.services.analytics.searchSessions(args.query, index, args.limit, canAudit(ctx));
+      return ctx.services.analytics.searchSessions(
+        args.query,
+        index,
+        args.limit,
+        canAudit(ctx),
+        parseFilter(args.filter),
+      );
     },
   }),
   detectAnomalies: t.field({

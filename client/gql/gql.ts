@@ -17,6 +17,7 @@ import * as types from './graphql.js';
 type Documents = {
     "\n  query SessionComponent($id: ID!) {\n    session(id: $id) {\n      id\n      component\n    }\n  }\n": typeof types.SessionComponentDocument,
     "\n  query SessionsByRef($ref: String!, $first: Int!) {\n    sessions(filter: { idRef: $ref }, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          actor\n        }\n      }\n    }\n  }\n": typeof types.SessionsByRefDocument,
+    "\n  query CliSearch($query: String!, $index: SearchIndex, $limit: Int, $filter: SessionFilter) {\n    searchSessions(query: $query, index: $index, limit: $limit, filter: $filter) {\n      index\n      sessionId\n      eventId\n      score\n      snippet\n      at\n      session {\n        id\n        component\n        actor\n        hostname\n        status\n        startedAt\n      }\n    }\n  }\n": typeof types.CliSearchDocument,
     "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": typeof types.StartSessionDocument,
     "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": typeof types.EndSessionDocument,
     "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": typeof types.HeartbeatDocument,
@@ -55,6 +56,7 @@ type Documents = {
 const documents: Documents = {
     "\n  query SessionComponent($id: ID!) {\n    session(id: $id) {\n      id\n      component\n    }\n  }\n": types.SessionComponentDocument,
     "\n  query SessionsByRef($ref: String!, $first: Int!) {\n    sessions(filter: { idRef: $ref }, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          actor\n        }\n      }\n    }\n  }\n": types.SessionsByRefDocument,
+    "\n  query CliSearch($query: String!, $index: SearchIndex, $limit: Int, $filter: SessionFilter) {\n    searchSessions(query: $query, index: $index, limit: $limit, filter: $filter) {\n      index\n      sessionId\n      eventId\n      score\n      snippet\n      at\n      session {\n        id\n        component\n        actor\n        hostname\n        status\n        startedAt\n      }\n    }\n  }\n": types.CliSearchDocument,
     "\n  mutation StartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      id\n      status\n      startedAt\n    }\n  }\n": types.StartSessionDocument,
     "\n  mutation EndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      id\n      status\n      endedAt\n      endReason\n    }\n  }\n": types.EndSessionDocument,
     "\n  mutation Heartbeat($ids: [ID!]!, $client: ClientHealthInput) {\n    heartbeat(ids: $ids, client: $client)\n  }\n": types.HeartbeatDocument,
@@ -99,6 +101,10 @@ export function graphql(source: "\n  query SessionComponent($id: ID!) {\n    ses
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SessionsByRef($ref: String!, $first: Int!) {\n    sessions(filter: { idRef: $ref }, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          component\n          status\n          startedAt\n          actor\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SessionsByRefDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CliSearch($query: String!, $index: SearchIndex, $limit: Int, $filter: SessionFilter) {\n    searchSessions(query: $query, index: $index, limit: $limit, filter: $filter) {\n      index\n      sessionId\n      eventId\n      score\n      snippet\n      at\n      session {\n        id\n        component\n        actor\n        hostname\n        status\n        startedAt\n      }\n    }\n  }\n"): typeof import('./graphql.js').CliSearchDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -410,6 +410,7 @@ export type QueryRecentEventsArgs = {
 
 /** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QuerySearchSessionsArgs = {
+  filter?: InputMaybe<SessionFilter>;
   index?: InputMaybe<SearchIndex>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   query: Scalars['String']['input'];
@@ -512,6 +513,8 @@ export type SearchHit = {
   index: SearchIndex;
   /** ts_rank of the match; higher is better. */
   score: Scalars['Float']['output'];
+  /** That session (who, which component, when), so a hit can be shown without another query. */
+  session: Session;
   /** The session matched, or the session of the event matched. */
   sessionId: Scalars['ID']['output'];
   /** The matching text around every query word it contains, each marked «like this»; passages far apart are joined with … . */
@@ -916,6 +919,16 @@ export type SessionsByRefQueryVariables = Exact<{
 
 export type SessionsByRefQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, component: string, status: SessionStatus, startedAt: string, actor: string } }> } };
 
+export type CliSearchQueryVariables = Exact<{
+  query: Scalars['String']['input'];
+  index?: InputMaybe<SearchIndex>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  filter?: InputMaybe<SessionFilter>;
+}>;
+
+
+export type CliSearchQuery = { __typename?: 'Query', searchSessions: Array<{ __typename?: 'SearchHit', index: SearchIndex, sessionId: string, eventId?: string | null, score: number, snippet: string, at: string, session: { __typename?: 'Session', id: string, component: string, actor: string, hostname?: string | null, status: SessionStatus, startedAt: string } }> };
+
 export type StartSessionMutationVariables = Exact<{
   input: StartSessionInput;
 }>;
@@ -1186,6 +1199,7 @@ export const SessionSummaryFieldsFragmentDoc = new TypedDocumentString(`fragment
 export const DashboardAnomalyFieldsFragmentDoc = new TypedDocumentString(`fragment DashboardAnomalyFields on Anomaly{metric at component sessionId value baseline score reason}`, {"fragmentName":"DashboardAnomalyFields"}) as unknown as TypedDocumentString<DashboardAnomalyFieldsFragment, unknown>;
 export const SessionComponentDocument = new TypedDocumentString(`query SessionComponent($id:ID!){session(id:$id){id component}}`) as unknown as TypedDocumentString<SessionComponentQuery, SessionComponentQueryVariables>;
 export const SessionsByRefDocument = new TypedDocumentString(`query SessionsByRef($ref:String!$first:Int!){sessions(filter:{idRef:$ref}first:$first){totalCount edges{node{id component status startedAt actor}}}}`) as unknown as TypedDocumentString<SessionsByRefQuery, SessionsByRefQueryVariables>;
+export const CliSearchDocument = new TypedDocumentString(`query CliSearch($query:String!$index:SearchIndex$limit:Int$filter:SessionFilter){searchSessions(query:$query index:$index limit:$limit filter:$filter){index sessionId eventId score snippet at session{id component actor hostname status startedAt}}}`) as unknown as TypedDocumentString<CliSearchQuery, CliSearchQueryVariables>;
 export const StartSessionDocument = new TypedDocumentString(`mutation StartSession($input:StartSessionInput!){startSession(input:$input){id status startedAt}}`) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
 export const EndSessionDocument = new TypedDocumentString(`mutation EndSession($input:EndSessionInput!){endSession(input:$input){id status endedAt endReason}}`) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
 export const HeartbeatDocument = new TypedDocumentString(`mutation Heartbeat($ids:[ID!]!$client:ClientHealthInput){heartbeat(ids:$ids client:$client)}`) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;

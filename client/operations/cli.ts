@@ -29,3 +29,25 @@ export const SessionsByRefQuery = graphql(`
     }
   }
 `);
+
+/** `session-buddy search`: ranked hits, each with the session it belongs to. */
+export const CliSearchQuery = graphql(`
+  query CliSearch($query: String!, $index: SearchIndex, $limit: Int, $filter: SessionFilter) {
+    searchSessions(query: $query, index: $index, limit: $limit, filter: $filter) {
+      index
+      sessionId
+      eventId
+      score
+      snippet
+      at
+      session {
+        id
+        component
+        actor
+        hostname
+        status
+        startedAt
+      }
+    }
+  }
+`);

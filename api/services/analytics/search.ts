@@ -1,11 +1,13 @@
 /** Full-text search over sessions and commands. Definitions of the windows and states: ./shared.ts. */
 import { type SQL, sql } from "drizzle-orm";
 import { QUERY_LIMITS } from "../../../contract/limits.js";
+import type { SessionFilter } from "../../../contract/models.js";
 import { eventSearchVector, sessionEvents, sessions } from "../../../db/schema.js";
 import { badInput } from "../../errors.js";
 import {
   type AnalyticsQuery,
   boundedInt,
+  checkFilter,
   checkText,
   epochMs,
   num,
@@ -39,6 +41,7 @@ export async function searchSessions(
   index: SearchIndex,
   limit: number | null | undefined,
   commandsAllowed: boolean,
+  filter?: SessionFilter | null,
 ): Promise<SearchHit[]> {
   const n = boundedInt("limit", limit, 10, 1, QUERY_LIMITS.searchHits);
   const q = checkText("query", query).trim();
@@ -49,17 +52,22 @@ export async function searchSessions(
   const tsq = sql`websearch_to_tsquery(${cfg}, ${q})`;
   const svec = sql`${sessions.searchVector}`;
   const evec = eventSearchVector(sessionEvents);
+  const narrowed = ctx.sessions.filterSql(checkFilter(filter));
+  const inSessions = narrowed ? sql` and ${narrowed}` : sql``;
+  const inSessionsOfEvents = narrowed
+    ? sql` and session_id in (select ${sessions.id} from ${sessions} where ${narrowed})`
+    : sql``;
   const parts: SQL[] = [];
   if (wantSessions) {
     parts.push(sql`(select 'SESSIONS'::text as idx, id as session_id, null::uuid as event_id,
         ts_rank(${svec}, ${tsq})::float8 as score, started_at as at
-      from sessions where ${svec} @@ ${tsq}
+      from sessions where ${svec} @@ ${tsq}${inSessions}
       order by score desc, at desc, session_id limit ${n})`);
   }
   if (wantCommands) {
     parts.push(sql`(select 'COMMANDS'::text as idx, session_id, id as event_id,
         ts_rank(${evec}, ${tsq})::float8 as score, at
-      from session_events where ${evec} @@ ${tsq}
+      from session_events where ${evec} @@ ${tsq}${inSessionsOfEvents}
       order by score desc, at desc, session_id, event_id limit ${n})`);
   }
   if (parts.length === 0) return [];
@@ -106,12 +114,26 @@ export async function searchSessions(
       where v.dv @@ w.q
     ) m
     order by d.score desc, d.at desc, d.session_id, d.event_id nulls first`);
-  return rows.map((r) => ({
+  const found = new Map(
+    (await ctx.sessions.getMany([...new Set(rows.map((r) => String(r.session_id)))])).map((row) => [
+      row.id,
+      row,
+    ]),
+  );
+  return rows.flatMap((r) => {
+    const session = found.get(String(r.session_id));
+    // A session purged between the two reads is no hit any more.
+    return session ? [{ ...hitOf(r), session }] : [];
+  });
+}
+
+function hitOf(r: Record<string, unknown>): Omit<SearchHit, "session"> {
+  return {
     index: r.idx === "COMMANDS" ? "COMMANDS" : "SESSIONS",
     sessionId: String(r.session_id),
     eventId: r.event_id == null ? null : String(r.event_id),
     score: num(r.score),
     snippet: String(r.snippet ?? ""),
     at: new Date(num(r.at)),
-  }));
+  };
 }

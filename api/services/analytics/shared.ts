@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { QUERY_LIMITS } from "../../../contract/limits.js";
 import { type SessionFilter, unstorableText } from "../../../contract/models.js";
 import type { Db } from "../../../db/connection.js";
+import type { SessionRow } from "../../../db/schema.js";
 import { badInput } from "../../errors.js";
 import type { SessionService } from "../sessions.js";
 
@@ -95,6 +96,8 @@ export interface AggregateRow {
 export interface SearchHit {
   index: "SESSIONS" | "COMMANDS";
   sessionId: string;
+  /** The session matched (or the session of the event matched), as stored. */
+  session: SessionRow;
   eventId: string | null;
   score: number;
   snippet: string;
