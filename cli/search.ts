@@ -3,7 +3,7 @@
  * [--limit N] [--format table|json]`: full-text search over sessions and command text, best first, each hit
  * with its snippet (the matched words highlighted), the session's short id, actor, component and time.
  */
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import pc from "picocolors";
 import type { SearchIndex } from "../client/gql/graphql.js";
 import { request } from "../client/graphql-http.js";
@@ -11,9 +11,9 @@ import { CliSearchQuery } from "../client/operations/cli.js";
 import type { SettingKey, Settings } from "../config/settings.js";
 import { QUERY_LIMITS } from "../contract/limits.js";
 import { shortId } from "../contract/short-id.js";
-import { parseDuration } from "../shells/core/args.js";
 import { shortTime, table } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
+import { since, wholeNumber } from "./options.js";
 
 /** What the search command borrows from the CLI around it. */
 export interface SearchCommandHelpers {
@@ -24,22 +24,6 @@ export interface SearchCommandHelpers {
 }
 
 const INDEXES = ["all", "sessions", "commands"] as const;
-
-/** `--since`: a duration back from now (`90m`, `7d`, `2w`) or a date (`2026-11-01`, ISO 8601). */
-export function sinceOption(value: string, now: number = Date.now()): Date {
-  const seconds = parseDuration(value);
-  if (seconds !== undefined) return new Date(now - seconds * 1000);
-  const at = Date.parse(value);
-  if (/^\d{4}-\d{2}-\d{2}/.test(value) && Number.isFinite(at)) return new Date(at);
-  throw new InvalidArgumentError("must be a duration back from now (90m, 7d, 2w) or a date (2026-11-01)");
-}
-
-function limit(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > QUERY_LIMITS.searchHits)
-    throw new InvalidArgumentError(`must be a whole number, 1–${QUERY_LIMITS.searchHits}`);
-  return n;
-}
 
 /** A snippet on one line, its «marks» bold on a terminal (and kept as marks elsewhere, so they show). */
 export function highlight(snippet: string, color: boolean): string {
@@ -67,10 +51,13 @@ export function registerSearchCommand(program: Command, helpers: SearchCommandHe
     )
     .option("--component <name>", "only sessions of this component")
     .option("--actor <subject>", "only sessions of this actor (the token subject that opened them)")
-    .option("--since <when>", "only sessions started since: a duration back (7d) or a date", (v) =>
-      sinceOption(v),
+    .option("--since <when>", "only sessions started since: a duration back (7d) or a date", (v) => since(v))
+    .option(
+      "--limit <n>",
+      `at most this many hits, 1–${QUERY_LIMITS.searchHits}`,
+      wholeNumber(1, QUERY_LIMITS.searchHits),
+      20,
     )
-    .option("--limit <n>", `at most this many hits, 1–${QUERY_LIMITS.searchHits}`, limit, 20)
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(
       async (

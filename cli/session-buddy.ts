@@ -23,6 +23,7 @@ import { csv, type Format, Formats, shortTime, statusColour, table } from "../sh
 import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { addExamples, registerCompletionCommand } from "./help.js";
+import { isoDate } from "./options.js";
 import { registerSearchCommand } from "./search.js";
 import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
 import { registerStatsCommand } from "./stats.js";
@@ -81,13 +82,6 @@ function scopeList(value: string): string[] {
     );
   }
   return scopes;
-}
-
-function isoDate(value: string): string {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime()))
-    throw new InvalidArgumentError("must be a date, e.g. 2026-11-24 or 2026-11-24T10:00:00Z");
-  return d.toISOString();
 }
 
 const sessionColumns: [string, (s: SessionFieldsFragment) => unknown][] = [

@@ -1,5 +1,5 @@
 /** `session-buddy stats [--days N] [--format table|json]`: per-component analytics of a window (SPEC §8, §11). */
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import pc from "picocolors";
 import { request } from "../client/graphql-http.js";
 import { StatsQuery } from "../client/operations/sessions.js";
@@ -8,6 +8,7 @@ import { formatSeconds } from "../contract/duration.js";
 import { QUERY_LIMITS } from "../contract/limits.js";
 import { shortTime, table } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
+import { wholeNumber } from "./options.js";
 
 /** What the stats command borrows from the CLI around it. */
 export interface StatsCommandHelpers {
@@ -15,13 +16,6 @@ export interface StatsCommandHelpers {
   config(flags?: Partial<Record<SettingKey, unknown>>): Settings;
   /** Writes one line to stdout. */
   out(text: string): void;
-}
-
-function days(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > QUERY_LIMITS.days)
-    throw new InvalidArgumentError(`must be a whole number of days, 1–${QUERY_LIMITS.days}`);
-  return n;
 }
 
 const percent = (x: number | null | undefined) => (x == null ? null : `${(100 * x).toFixed(1)}%`);
@@ -39,7 +33,12 @@ export function registerStatsCommand(program: Command, helpers: StatsCommandHelp
   return program
     .command("stats")
     .description("per-component session analytics over the last N days")
-    .option("--days <n>", "window: sessions started in the last N × 24 h", days, 7)
+    .option(
+      "--days <n>",
+      "window: sessions started in the last N × 24 h",
+      wholeNumber(1, QUERY_LIMITS.days, "days"),
+      7,
+    )
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (opts: { days: number; format: "table" | "json" }) => {
       const settings = helpers.config();
