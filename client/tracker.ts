@@ -1,9 +1,12 @@
 /**
  * One tracked session: assigns eventIds (UUID v7) and `seq`, stamps capture times, and journals every
- * record before it is sent. Nothing here waits on the network in BUFFERED mode.
+ * record before it is sent. Nothing here waits on the network in BUFFERED mode. Every record is
+ * hash-chained at capture (contract/chain.ts): the start is the root, each event carries its hash and the
+ * previous one, a completion carries a hash chained to its command's, and the end names the last seq.
  */
 
 import { v7 as uuidv7 } from "uuid";
+import { completionHash, endHash, eventHash, startHash } from "../contract/chain.js";
 import type { CommandOutcome } from "../contract/enums.js";
 import { LIMITS } from "../contract/limits.js";
 import { StrictNotAcknowledgedError } from "./errors.js";
@@ -49,10 +52,14 @@ export class Tracker implements TrackedSession {
   private ended = false;
   private failure: Error | null = null;
   private readonly incomplete = new Map<string, SessionEventInput>();
+  /** The hash of the last record chained: the start's, then each event's. */
+  private lastHash: string;
 
-  constructor(host: TrackerHost, input: StartSessionInput) {
+  constructor(host: TrackerHost, start: StartSessionInput) {
     this.host = host;
-    this.id = input.id;
+    this.id = start.id;
+    const input: StartSessionInput = { ...start, hash: startHash(start) };
+    this.lastHash = input.hash!;
     this.startInput = input;
     this.startedAtMs = Date.parse(input.startedAt ?? "") || host.now();
     const key = recordKeys.start(this.id);
@@ -108,6 +115,9 @@ export class Tracker implements TrackedSession {
       ...(event.redactions !== undefined ? { redactions: event.redactions } : {}),
       ...(event.payload !== undefined ? { payload: event.payload } : {}),
     };
+    body.prevHash = this.lastHash;
+    body.hash = eventHash(this.lastHash, body);
+    this.lastHash = body.hash;
     if (event.outcome === undefined) {
       this.incomplete.set(recorded.eventId, body);
       if (this.incomplete.size > MAX_INCOMPLETE) {
@@ -123,8 +133,10 @@ export class Tracker implements TrackedSession {
 
   /**
    * Completes an event recorded earlier with its duration and outcome: the same eventId and seq are
-   * journaled again with the result, and the service completes the stored event (or stores the completed
-   * one, if the first version was not sent yet). Never waits on the network.
+   * journaled again with the result and a completion hash chained to the event's own, and the service
+   * completes the stored event (or stores the completed one, if the first version was not sent yet). The
+   * event's payload stays as captured; what the completion adds travels as `result`. Never waits on the
+   * network.
    *
    * @example
    * ```ts
@@ -150,16 +162,16 @@ export class Tracker implements TrackedSession {
       kind: "command",
       at: recorded.at,
     };
-    const payload =
-      result.payload !== undefined
-        ? { ...((base.payload as Record<string, unknown> | undefined) ?? {}), ...result.payload }
-        : base.payload;
+    const completion = {
+      outcome: result.outcome,
+      durationMs: Number.isFinite(result.durationMs) ? Math.max(0, result.durationMs) : null,
+      ...(result.errorClass !== undefined ? { errorClass: result.errorClass } : {}),
+      ...(result.payload !== undefined ? { result: result.payload } : {}),
+    };
     const body: SessionEventInput = {
       ...base,
-      durationMs: Number.isFinite(result.durationMs) ? Math.max(0, result.durationMs) : null,
-      outcome: result.outcome,
-      ...(result.errorClass !== undefined ? { errorClass: result.errorClass } : {}),
-      ...(payload !== undefined ? { payload } : {}),
+      ...completion,
+      ...(base.hash ? { completionHash: completionHash(base.hash, completion) } : {}),
     };
     this.host.append(recordKeys.event(recorded.eventId), RecordKinds.EVENT, Date.parse(base.at), body);
   }
@@ -192,7 +204,10 @@ export class Tracker implements TrackedSession {
       endReason: reason,
       ...(validCode ? { exitCode } : {}),
       ...(extra !== undefined ? { metadata: extra } : {}),
+      lastSeq: this.seq,
+      prevHash: this.lastHash,
     };
+    body.hash = endHash(this.lastHash, { ...body, lastSeq: this.seq });
     this.host.append(recordKeys.end(this.id), RecordKinds.END, at, body);
   }
 }

@@ -73,3 +73,13 @@ export const Scopes = {
 } as const;
 export type Scope = (typeof Scopes)[keyof typeof Scopes];
 export const SCOPES = Object.values(Scopes) as readonly Scope[];
+
+/**
+ * How complete a session's record is (`Session.completeness`): `IN_PROGRESS` — live, nothing missing
+ * so far; `COMPLETE` — ended, every seq up to the end's is stored and every link matches; `GAPPED` — a
+ * seq is missing; `TRUNCATED` — abandoned, so the end is unknown; `BROKEN` — a chain link does not match
+ * (an event, the start or the end is not what the shell hashed). The worst applies: BROKEN, then GAPPED.
+ */
+export const COMPLETENESS = ["IN_PROGRESS", "COMPLETE", "GAPPED", "TRUNCATED", "BROKEN"] as const;
+export type Completeness = (typeof COMPLETENESS)[number];
+export const Completenesses = keyed(COMPLETENESS);

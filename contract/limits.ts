@@ -61,6 +61,8 @@ export const PATTERNS = {
   componentName: "^[a-zA-Z0-9_-]{1,64}$",
   sessionType: "^[a-zA-Z0-9_.-]{1,64}$",
   eventKind: "^[a-z][a-z0-9_]{0,63}$",
+  /** A hash of the chain (contract/chain.ts): SHA-256 as 64 lowercase hex digits. */
+  hash: "^[0-9a-f]{64}$",
   uuid: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
 } as const;
 

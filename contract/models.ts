@@ -3,6 +3,7 @@ import {
   CAPTURE_MODES,
   CaptureModes,
   COMMAND_OUTCOMES,
+  COMPLETENESS,
   DROP_REASONS,
   END_REASONS,
   EndReasons,
@@ -110,6 +111,8 @@ const jsonObject = (maxBytes: number, what: string) =>
 
 export const componentName = matching(PATTERNS.componentName);
 
+const chainHashModel = matching(PATTERNS.hash);
+
 export const sessionStartModel = z
   .object({
     id: uuidModel,
@@ -137,6 +140,7 @@ export const sessionStartModel = z
         error: `unsupported version; this service speaks ${EVENT_MODEL_VERSION}`,
       })
       .default(EVENT_MODEL_VERSION),
+    hash: chainHashModel.nullish(),
   })
   .meta({ title: "SessionStart", description: "A session starting: sent once, idempotent by id." });
 
@@ -147,6 +151,9 @@ export const sessionEndModel = z
     endReason: z.enum(END_REASONS).default(EndReasons.EXIT),
     exitCode: z.number().int().min(-LIMITS.exitCodeMax).max(LIMITS.exitCodeMax).nullish(),
     metadata: jsonObject(LIMITS.metadataBytes, "metadata").nullish(),
+    lastSeq: z.number().int().min(0).max(LIMITS.seqMax).nullish(),
+    hash: chainHashModel.nullish(),
+    prevHash: chainHashModel.nullish(),
   })
   .meta({ title: "SessionEnd", description: "A session ending: ending twice is idempotent." });
 
@@ -168,6 +175,10 @@ export const sessionEventModel = z
     errorClass: shortText(256).nullish(),
     redactions: z.number().int().min(0).nullish(),
     payload: jsonObject(LIMITS.payloadBytes, "payload").nullish(),
+    hash: chainHashModel.nullish(),
+    prevHash: chainHashModel.nullish(),
+    result: jsonObject(LIMITS.payloadBytes, "result").nullish(),
+    completionHash: chainHashModel.nullish(),
   })
   .meta({
     title: "SessionEvent",
@@ -229,6 +240,7 @@ export const sessionFilterModel = z.object({
   type: filterText.nullish(),
   component: filterText.nullish(),
   status: z.enum(SESSION_STATUSES).nullish(),
+  completeness: z.enum(COMPLETENESS).nullish(),
   actor: filterText.nullish(),
   username: filterText.nullish(),
   hostname: filterText.nullish(),

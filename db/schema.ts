@@ -122,6 +122,18 @@ export const sessions = pgTable(
     interruptedPeriods: jsonb("interrupted_periods").$type<InterruptionRecord[]>().notNull().default([]),
     /** When it last came back from ABANDONED (service clock); the resume point of `sessionResumed`. */
     resumedAt: ts("resumed_at"),
+    /** The root of its hash chain as the shell sent it (see contract/chain.ts); null for an unchained client. */
+    startHash: text("start_hash"),
+    /** The service's hash over the identity it stored and the root: what checkpoints sign for it. */
+    sessionHash: text("session_hash"),
+    /** The end's chain hash as the shell sent it. */
+    endHash: text("end_hash"),
+    /** The hash the end was chained to (its last event's, or the start's), as the shell sent it. */
+    endPrevHash: text("end_prev_hash"),
+    /** The last seq the shell recorded, as its end says; null until it ended (or when it did not say). */
+    lastSeq: integer("last_seq"),
+    /** The first place its chain did not match at ingest: 0 the start, n event n, -1 the end; null: none. */
+    brokenSeq: integer("broken_seq"),
     searchVector: tsvector("search_vector")
       .notNull()
       .generatedAlwaysAs((): SQL => sessionSearchVector(sessions)),
@@ -184,6 +196,19 @@ export const sessionEvents = pgTable(
     redactions: integer("redactions").notNull().default(0),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
     receivedAt: ts("received_at").notNull().defaultNow(),
+    /** Its chain hash as the shell computed it; null for an unchained client. */
+    hash: text("hash"),
+    /** The hash it was chained to (the previous event's, or the start's for seq 1), as the shell sent it. */
+    prevHash: text("prev_hash"),
+    /** Whether `hash` is what its content and `prevHash` hash to, checked at ingest; null when unchained. */
+    hashOk: boolean("hash_ok"),
+    /**
+     * For a command completed after capture: the hash of its completion (outcome, duration, error class
+     * and result) chained to the command's own hash, as the shell sent it.
+     */
+    completionHash: text("completion_hash"),
+    /** The payload as captured, when a completion added to it (`payload` is then the merged one). */
+    capturePayload: jsonb("capture_payload").$type<Record<string, unknown>>(),
   },
   (t) => [
     uniqueIndex("session_events_session_seq_idx").on(t.sessionId, t.seq),
