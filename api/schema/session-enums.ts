@@ -1,5 +1,11 @@
 import { settingDefinitions } from "../../config/settings.js";
-import { CAPTURE_MODES, COMMAND_OUTCOMES, END_REASONS, SESSION_STATUSES } from "../../contract/enums.js";
+import {
+  CAPTURE_MODES,
+  COMMAND_OUTCOMES,
+  COMPLETENESS,
+  END_REASONS,
+  SESSION_STATUSES,
+} from "../../contract/enums.js";
 import { builder } from "../builder.js";
 
 /**
@@ -51,5 +57,18 @@ export const CommandOutcome = builder.enumType("CommandOutcome", {
     error: "It failed; counted in the session's errorCount.",
     interrupted:
       "The operator cancelled it before it finished (Ctrl-C in a shell); not an error: counted in neither errorCount nor any failure rate.",
+  }),
+});
+
+export const Completeness = builder.enumType("Completeness", {
+  description:
+    "How complete a session's record is, the worst that applies (BROKEN, then GAPPED). See the README's Trust section.",
+  values: describedValues(COMPLETENESS, {
+    IN_PROGRESS: "ACTIVE, and nothing is missing so far.",
+    COMPLETE: "ENDED; every seq up to the end's lastSeq is stored and every chain link matches.",
+    GAPPED: "A seq is missing (missingSeqRanges names them): not delivered yet, or lost.",
+    TRUNCATED: "ABANDONED: the end is unknown, so events after the last one stored may exist.",
+    BROKEN:
+      "A chain link does not match (brokenSeq names the first: 0 the start, -1 the end): a record is not what the shell hashed, or events lie beyond the end.",
   }),
 });

@@ -15,7 +15,7 @@ import { builder } from "../builder.js";
 import { badInput } from "../errors.js";
 import { checkText } from "../services/analytics/index.js";
 import type { InvalidEvent } from "../services/sessions.js";
-import { CaptureMode, EndReason, SessionStatus } from "./session-enums.js";
+import { CaptureMode, Completeness, EndReason, SessionStatus } from "./session-enums.js";
 
 /** The GraphQL form of {@link sessionFilterModel}; its fields are type-checked against the model's type. */
 export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter").implement({
@@ -24,6 +24,10 @@ export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter"
     type: t.string({ description: "Only this session type (admin_shell, workflow, cli, …)." }),
     component: t.string({ description: "Only this component." }),
     status: t.field({ type: SessionStatus, description: "Only sessions in this status." }),
+    completeness: t.field({
+      type: Completeness,
+      description: "Only sessions whose record is this complete (see Session.completeness).",
+    }),
     actor: t.string({ description: "Only sessions started by this token subject." }),
     username: t.string({ description: "Only sessions reporting this OS user." }),
     hostname: t.string({ description: "Only sessions reporting this host." }),
@@ -107,6 +111,10 @@ export const StartSessionInput = builder.inputType("StartSessionInput", {
       defaultValue: EVENT_MODEL_VERSION,
       description: `Version of the event models the client speaks; only ${EVENT_MODEL_VERSION} is accepted.`,
     }),
+    hash: t.string({
+      description:
+        "The root of the session's hash chain: SHA-256 (64 hex digits) over the canonical start (see the README's Trust section). The service recomputes it; a mismatch marks the session BROKEN. Omit for an unchained client.",
+    }),
   }),
 });
 
@@ -134,6 +142,17 @@ export const EndSessionInput = builder.inputType("EndSessionInput", {
     metadata: t.field({
       type: "JSON",
       description: `A JSON object (at most ${LIMITS.metadataBytes / 1024} KiB serialised, ${LIMITS.jsonDepth} levels deep) merged into the session's metadata; its keys replace the start's.`,
+    }),
+    lastSeq: t.int({
+      description:
+        "The last seq the client recorded (0 when none): every seq up to it must be stored for the session to be COMPLETE.",
+    }),
+    hash: t.string({
+      description:
+        "The end's chain hash, over prevHash and the canonical end (64 hex digits). Omit for an unchained client.",
+    }),
+    prevHash: t.string({
+      description: "The hash the end is chained to: seq lastSeq's hash, or the start's when lastSeq is 0.",
     }),
   }),
 });
@@ -176,7 +195,22 @@ export const SessionEventInput = builder.inputType("SessionEventInput", {
     redactions: t.int({ description: "How many secrets the client masked in text, ≥ 0 (default 0)." }),
     payload: t.field({
       type: "JSON",
-      description: `A JSON object of details, at most ${LIMITS.payloadBytes / 1024} KiB serialised and ${LIMITS.jsonDepth} levels deep; a completion's payload is merged into the stored one.`,
+      description: `A JSON object of details, at most ${LIMITS.payloadBytes / 1024} KiB serialised and ${LIMITS.jsonDepth} levels deep; a legacy completion's payload is merged into the stored one.`,
+    }),
+    hash: t.string({
+      description:
+        "The event's chain hash: SHA-256 (64 hex digits) over prevHash and the canonical event. The service recomputes it; a mismatch is stored and marks the session BROKEN.",
+    }),
+    prevHash: t.string({
+      description: "The hash this event is chained to: the previous seq's hash, or the start's for seq 1.",
+    }),
+    result: t.field({
+      type: "JSON",
+      description: `With a completion: what it adds to the command's payload (a JSON object, at most ${LIMITS.payloadBytes / 1024} KiB serialised), so payload stays as captured.`,
+    }),
+    completionHash: t.string({
+      description:
+        "With a completion of a chained command: SHA-256 (64 hex digits) over the command's hash and the canonical completion (outcome, durationMs, errorClass, result). A mismatch is stored and marks the session BROKEN.",
     }),
   }),
 });

@@ -7,10 +7,11 @@ import type { InterruptionRecord, SessionEventRow, SessionRow } from "../../db/s
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { badInput } from "../errors.js";
+import { completenessOf } from "../services/chain.js";
 import { eventCursor } from "../services/cursors.js";
 import { type ComponentQuality as ComponentQualityData, DELAY_THRESHOLD_MS } from "../services/sessions.js";
 import { canAudit } from "./access.js";
-import { CaptureMode, CommandOutcome, EndReason, SessionStatus } from "./session-enums.js";
+import { CaptureMode, CommandOutcome, Completeness, EndReason, SessionStatus } from "./session-enums.js";
 
 const PageInfo = builder
   .objectRef<{
@@ -95,6 +96,33 @@ export const SessionEvent = builder.objectRef<SessionEventRow>("SessionEvent").i
       type: "DateTime",
       description: "When the service stored the event (service clock).",
     }),
+    hash: t.exposeString("hash", {
+      nullable: true,
+      description:
+        "Its chain hash as the shell computed it at capture (SHA-256, hex); null for an unchained client.",
+    }),
+    prevHash: t.exposeString("prevHash", {
+      nullable: true,
+      description: "The hash it is chained to: the previous seq's, or the session's startHash for seq 1.",
+    }),
+    hashOk: t.exposeBoolean("hashOk", {
+      nullable: true,
+      description:
+        "Whether its content and prevHash hash to hash, checked when stored; false marks the session BROKEN; null when unchained.",
+    }),
+    completionHash: t.exposeString("completionHash", {
+      nullable: true,
+      description:
+        "For a command completed after capture: the hash of its completion (outcome, duration, error class, result), chained to hash; null otherwise.",
+    }),
+  }),
+});
+
+const SeqRange = builder.objectRef<{ from: number; to: number }>("SeqRange").implement({
+  description: "A stretch of missing seqs, both ends included.",
+  fields: (t) => ({
+    from: t.exposeInt("from", { description: "The first missing seq." }),
+    to: t.exposeInt("to", { description: "The last missing seq (equal to from for one)." }),
   }),
 });
 
@@ -245,6 +273,45 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
       nullable: true,
       description:
         "When it last came back from ABANDONED (service clock), the resume point of sessionResumed; null when it never did.",
+    }),
+    completeness: t.field({
+      type: Completeness,
+      description:
+        "How complete its record is: IN_PROGRESS, COMPLETE, GAPPED, TRUNCATED or BROKEN (the worst that applies).",
+      resolve: (s) => completenessOf(s),
+    }),
+    missingSeqRanges: t.field({
+      type: [SeqRange],
+      description:
+        "The seqs missing up to the end's lastSeq (or the highest seq stored), as ranges; empty when none.",
+      resolve: (s, _a, ctx) => ctx.services.sessions.missingSeqRanges(s),
+    }),
+    chained: t.boolean({
+      description:
+        "Whether its shell hash-chained the record (startHash sent); an unchained session is checked for gaps only.",
+      resolve: (s) => s.startHash !== null,
+    }),
+    brokenSeq: t.exposeInt("brokenSeq", {
+      nullable: true,
+      description:
+        "Where its chain first failed to match: 0 the start, n event n, -1 the end; null when every link matched.",
+    }),
+    lastSeq: t.exposeInt("lastSeq", {
+      nullable: true,
+      description: "The last seq its end names; null until ended (or for a client that does not say).",
+    }),
+    startHash: t.exposeString("startHash", {
+      nullable: true,
+      description: "The root of its hash chain as the shell sent it; null when unchained.",
+    }),
+    sessionHash: t.exposeString("sessionHash", {
+      nullable: true,
+      description:
+        "The service's hash over the identity it stored (id, component, type, actor, start time, user, host, pid) and startHash.",
+    }),
+    endHash: t.exposeString("endHash", {
+      nullable: true,
+      description: "The end's chain hash as the shell sent it; null until ended or when unchained.",
     }),
     durationSeconds: t.float({
       nullable: true,

@@ -38,6 +38,18 @@ import type { Db, Tx } from "../../db/connection.js";
 import { type SessionEventRow, type SessionRow, sessionEvents, sessions, sqlText } from "../../db/schema.js";
 import { badInput, conflict, forbidden, notFound } from "../errors.js";
 import { eventToWire, type PubSub, sessionToWire } from "../pubsub.js";
+import {
+  BROKEN_AT_END,
+  brokenAt,
+  checkLinks,
+  completenessSql,
+  completionMatches,
+  endChain,
+  eventChain,
+  missingSeqRanges,
+  payloadOf,
+  startChain,
+} from "./chain.js";
 import { sessionCursor } from "./cursors.js";
 import type { Metrics } from "./metrics.js";
 
@@ -199,6 +211,7 @@ export class SessionService {
         metadata: input.metadata ?? {},
         startEventId: input.eventId ?? null,
         eventVersion: input.eventVersion,
+        ...startChain(input, who.sub, startedAt),
       })
       .onConflictDoNothing({ target: sessions.id })
       .returning();
@@ -226,9 +239,12 @@ export class SessionService {
     const endedAt = input.endedAt ?? now;
     if (endedAt.getTime() < existing.startedAt.getTime()) throw badInput("endedAt is before startedAt");
     const late = now.getTime() - endedAt.getTime() > DELAY_THRESHOLD_MS;
+    const { endOk, ...chain } = endChain(input);
     const updated = await this.db
       .update(sessions)
       .set({
+        ...chain,
+        ...(endOk ? {} : { brokenSeq: brokenAt(BROKEN_AT_END) }),
         status: SessionStatuses.ENDED,
         endedAt,
         endReason: input.endReason,
@@ -240,8 +256,12 @@ export class SessionService {
       })
       .where(and(eq(sessions.id, input.id), ne(sessions.status, SessionStatuses.ENDED)))
       .returning();
-    const row = updated[0];
+    let row = updated[0];
     if (!row) return (await this.get(input.id)) ?? existing;
+    if (chain.endHash) {
+      await checkLinks(this.db, [row.id], []);
+      row = (await this.get(row.id)) ?? row;
+    }
     this.metrics?.sessionEnded(row, existing.status);
     await this.pubsub.publish("session:ended", sessionToWire(row));
     if (existing.status === SessionStatuses.ACTIVE)
@@ -412,8 +432,9 @@ export class SessionService {
             outcome: e.outcome ?? null,
             errorClass: e.errorClass ?? null,
             redactions: e.redactions ?? 0,
-            payload: e.payload ?? {},
+            ...payloadOf(e.payload ?? {}, e),
             receivedAt: now,
+            ...eventChain(e),
           })),
         )
         .onConflictDoNothing()
@@ -424,6 +445,7 @@ export class SessionService {
       // What was not inserted, then the repeats: each a re-send of an event stored before or just now.
       const rest = [...firsts.filter((e) => !insertedIds.has(e.eventId)), ...repeats];
       const completed: SessionEventRow[] = [];
+      const brokenCompletions: { sessionId: string; seq: number }[] = [];
       if (rest.length > 0) {
         const existing = await tx
           .select()
@@ -460,13 +482,20 @@ export class SessionService {
             continue;
           }
           seen.add(e.eventId);
+          // A chained command's completion must carry a hash chained to the command's own: one that does
+          // not match is stored all the same, and its session says BROKEN at that seq.
+          const chained = stored.hash !== null;
+          if (chained && (e.hash !== stored.hash || !completionMatches(stored.hash!, e)))
+            brokenCompletions.push({ sessionId: stored.sessionId, seq: stored.seq });
           const [row] = await tx
             .update(sessionEvents)
             .set({
               outcome: e.outcome ?? null,
               durationMs: e.durationMs ?? stored.durationMs,
               errorClass: e.errorClass ?? stored.errorClass,
-              payload: { ...stored.payload, ...(e.payload ?? {}) },
+              ...(chained
+                ? { ...payloadOf(stored.payload, e), completionHash: e.completionHash ?? null }
+                : { payload: { ...stored.payload, ...(e.payload ?? {}) } }),
             })
             .where(and(eq(sessionEvents.id, e.eventId), sql`${sessionEvents.outcome} is null`))
             .returning();
@@ -476,6 +505,17 @@ export class SessionService {
       }
       published.push(...completed);
       result.accepted += inserted.length + completed.length;
+      for (const b of brokenCompletions)
+        await tx
+          .update(sessions)
+          .set({ brokenSeq: brokenAt(b.seq) })
+          .where(eq(sessions.id, b.sessionId));
+      const chained = inserted.filter((r) => r.hash !== null || r.prevHash !== null);
+      await checkLinks(
+        tx,
+        [...new Set(chained.map((r) => r.sessionId))],
+        chained.map((r) => r.id),
+      );
 
       // Counters per session, from exactly what this transaction changed.
       const perSession = new Map<
@@ -591,6 +631,7 @@ export class SessionService {
     if (filter.type) parts.push(eq(sessions.type, filter.type));
     if (filter.component) parts.push(eq(sessions.component, filter.component));
     if (filter.status) parts.push(eq(sessions.status, filter.status));
+    if (filter.completeness) parts.push(sql`${completenessSql} = ${filter.completeness}`);
     if (filter.actor) parts.push(eq(sessions.actor, filter.actor));
     if (filter.username) parts.push(eq(sessions.username, filter.username));
     if (filter.hostname) parts.push(eq(sessions.hostname, filter.hostname));
@@ -787,6 +828,11 @@ export class SessionService {
         qualityScore: finished ? (100 * Number(r.cleanNoGap)) / finished : null,
       };
     });
+  }
+
+  /** The seqs missing from a session's record (see `Session.missingSeqRanges`). */
+  missingSeqRanges(s: SessionRow) {
+    return missingSeqRanges(this.db, s);
   }
 
   async eventCount(sessionId: string): Promise<number> {

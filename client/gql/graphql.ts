@@ -116,6 +116,19 @@ export type CommandOutcome =
   /** It completed without an error. */
   | 'ok';
 
+/** How complete a session's record is, the worst that applies (BROKEN, then GAPPED). See the README's Trust section. */
+export type Completeness =
+  /** A chain link does not match (brokenSeq names the first: 0 the start, -1 the end): a record is not what the shell hashed, or events lie beyond the end. */
+  | 'BROKEN'
+  /** ENDED; every seq up to the end's lastSeq is stored and every chain link matches. */
+  | 'COMPLETE'
+  /** A seq is missing (missingSeqRanges names them): not delivered yet, or lost. */
+  | 'GAPPED'
+  /** ACTIVE, and nothing is missing so far. */
+  | 'IN_PROGRESS'
+  /** ABANDONED: the end is unknown, so events after the last one stored may exist. */
+  | 'TRUNCATED';
+
 /** Mean duration of a component's finished sessions in the window. */
 export type ComponentDuration = {
   __typename?: 'ComponentDuration';
@@ -222,10 +235,16 @@ export type EndSessionInput = {
   endedAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** The process's exit code, −255 … 255. */
   exitCode?: InputMaybe<Scalars['Int']['input']>;
+  /** The end's chain hash, over prevHash and the canonical end (64 hex digits). Omit for an unchained client. */
+  hash?: InputMaybe<Scalars['String']['input']>;
   /** The session's UUID; it must exist and belong to the token's subject. */
   id: Scalars['ID']['input'];
+  /** The last seq the client recorded (0 when none): every seq up to it must be stored for the session to be COMPLETE. */
+  lastSeq?: InputMaybe<Scalars['Int']['input']>;
   /** A JSON object (at most 16 KiB serialised, 32 levels deep) merged into the session's metadata; its keys replace the start's. */
   metadata?: InputMaybe<Scalars['JSON']['input']>;
+  /** The hash the end is chained to: seq lastSeq's hash, or the start's when lastSeq is 0. */
+  prevHash?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The text format of an export; both carry the fields of Session, oldest session first. */
@@ -530,6 +549,15 @@ export type SearchIndex =
   /** Each session's identity (component, componentType, shellType, type, actor, username, hostname) and its metadata's string values. */
   | 'SESSIONS';
 
+/** A stretch of missing seqs, both ends included. */
+export type SeqRange = {
+  __typename?: 'SeqRange';
+  /** The first missing seq. */
+  from: Scalars['Int']['output'];
+  /** The last missing seq (equal to from for one). */
+  to: Scalars['Int']['output'];
+};
+
 /** One session of a producer (an admin shell, a workflow run, a CLI run). */
 export type Session = {
   __typename?: 'Session';
@@ -537,12 +565,18 @@ export type Session = {
   actor: Scalars['String']['output'];
   /** Adapters the component reported (e.g. postgres); empty when none. */
   adapters: Array<Scalars['String']['output']>;
+  /** Where its chain first failed to match: 0 the start, n event n, -1 the end; null when every link matched. */
+  brokenSeq?: Maybe<Scalars['Int']['output']>;
   /** The capture mode the producer ran in (BUFFERED unless the start said STRICT). */
   captureMode: CaptureMode;
+  /** Whether its shell hash-chained the record (startHash sent); an unchained session is checked for gaps only. */
+  chained: Scalars['Boolean']['output'];
   /** The delivery health its client last reported with a heartbeat (the fields of ClientHealthInput, and reportedAt, service clock); null when never reported. */
   clientHealth?: Maybe<Scalars['JSON']['output']>;
   /** Stored events of kind command. */
   commandCount: Scalars['Int']['output'];
+  /** How complete its record is: IN_PROGRESS, COMPLETE, GAPPED, TRUNCATED or BROKEN (the worst that applies). */
+  completeness: Completeness;
   /** The reporting component, e.g. crackerjack (letters, digits, _ and -, at most 64). */
   component: Scalars['String']['output'];
   /** The component's role (orchestrator, manager, foundation, inspector, diviner, builder, …); null when not reported. */
@@ -553,6 +587,8 @@ export type Session = {
   delayed: Scalars['Boolean']['output'];
   /** endedAt − startedAt in seconds, for ENDED and ABANDONED sessions (for ABANDONED ones: start to last sign of life), interruptions included; null while ACTIVE. */
   durationSeconds?: Maybe<Scalars['Float']['output']>;
+  /** The end's chain hash as the shell sent it; null until ended or when unchained. */
+  endHash?: Maybe<Scalars['String']['output']>;
   /** How it ended; null while ACTIVE. */
   endReason?: Maybe<EndReason>;
   /** When the service learned of the end, or abandoned the session (service clock); null while ACTIVE. */
@@ -579,16 +615,24 @@ export type Session = {
   interruptions: Scalars['Int']['output'];
   /** Its last sign of life, never moving back: the service's receipt of its start, a heartbeat or its end, or the latest moment an event received from it describes (capture time, plus a completed command's duration; at most the event's receipt). Capture time rather than receipt, so that events delivered late (a journal replayed after the shell died) date its life truly. */
   lastSeenAt: Scalars['DateTime']['output'];
+  /** The last seq its end names; null until ended (or for a client that does not say). */
+  lastSeq?: Maybe<Scalars['Int']['output']>;
   /** Free-form JSON object from the start (at most 16 KiB serialised), with the end's metadata merged in (its keys win); {} when none. */
   metadata: Scalars['JSON']['output'];
+  /** The seqs missing up to the end's lastSeq (or the highest seq stored), as ranges; empty when none. */
+  missingSeqRanges: Array<SeqRange>;
   /** The producer's process id (1 … 4194304); null when not reported. */
   pid?: Maybe<Scalars['Int']['output']>;
   /** When the service first learned of the session (service clock). */
   receivedAt: Scalars['DateTime']['output'];
   /** When it last came back from ABANDONED (service clock), the resume point of sessionResumed; null when it never did. */
   resumedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The service's hash over the identity it stored (id, component, type, actor, start time, user, host, pid) and startHash. */
+  sessionHash?: Maybe<Scalars['String']['output']>;
   /** The shell's class name, e.g. CrackerjackShell; null when not reported. */
   shellType?: Maybe<Scalars['String']['output']>;
+  /** The root of its hash chain as the shell sent it; null when unchained. */
+  startHash?: Maybe<Scalars['String']['output']>;
   /** Capture time of the start on the client (the service's receipt time when the start carried none); never re-stamped. */
   startedAt: Scalars['DateTime']['output'];
   /** ACTIVE, ENDED or ABANDONED. */
@@ -632,10 +676,16 @@ export type SessionEvent = {
   __typename?: 'SessionEvent';
   /** Capture time on the client (when the command was typed), never re-stamped. */
   at: Scalars['DateTime']['output'];
+  /** For a command completed after capture: the hash of its completion (outcome, duration, error class, result), chained to hash; null otherwise. */
+  completionHash?: Maybe<Scalars['String']['output']>;
   /** How long it ran, in milliseconds; null while a command runs or when not reported. */
   durationMs?: Maybe<Scalars['Float']['output']>;
   /** The error's class or code (e.g. TypeError, Exit3), at most 256 characters; null when none. */
   errorClass?: Maybe<Scalars['String']['output']>;
+  /** Its chain hash as the shell computed it at capture (SHA-256, hex); null for an unchained client. */
+  hash?: Maybe<Scalars['String']['output']>;
+  /** Whether its content and prevHash hash to hash, checked when stored; false marks the session BROKEN; null when unchained. */
+  hashOk?: Maybe<Scalars['Boolean']['output']>;
   /** The eventId the client chose (a UUID); the event is stored once under it. */
   id: Scalars['ID']['output'];
   /** What happened: command, error, note, workflow_step, check, … (lower-case, at most 64 characters). */
@@ -644,6 +694,8 @@ export type SessionEvent = {
   outcome?: Maybe<CommandOutcome>;
   /** Producer-specific details as a JSON object (at most 16 KiB serialised; {} when none), e.g. a workflow step's exit code and stderr tail. */
   payload: Scalars['JSON']['output'];
+  /** The hash it is chained to: the previous seq's, or the session's startHash for seq 1. */
+  prevHash?: Maybe<Scalars['String']['output']>;
   /** When the service stored the event (service clock). */
   receivedAt: Scalars['DateTime']['output'];
   /** How many secrets were masked in text (0 when none). */
@@ -682,20 +734,28 @@ export type SessionEventEdge = {
 export type SessionEventInput = {
   /** Capture time on the client. */
   at: Scalars['DateTime']['input'];
+  /** With a completion of a chained command: SHA-256 (64 hex digits) over the command's hash and the canonical completion (outcome, durationMs, errorClass, result). A mismatch is stored and marks the session BROKEN. */
+  completionHash?: InputMaybe<Scalars['String']['input']>;
   /** How long it ran, in milliseconds (≥ 0); usually sent with the completion. */
   durationMs?: InputMaybe<Scalars['Float']['input']>;
   /** The error's class or code, at most 256 characters. */
   errorClass?: InputMaybe<Scalars['String']['input']>;
   /** A UUID the client chooses; sending it again is a duplicate, or completes a command recorded without an outcome. */
   eventId: Scalars['ID']['input'];
+  /** The event's chain hash: SHA-256 (64 hex digits) over prevHash and the canonical event. The service recomputes it; a mismatch is stored and marks the session BROKEN. */
+  hash?: InputMaybe<Scalars['String']['input']>;
   /** What happened, matching ^[a-z][a-z0-9_]{0,63}$: command, error, note, workflow_step, …; command counts in commandCount. */
   kind: Scalars['String']['input'];
   /** ok, error or interrupted (a CommandOutcome); anything else rejects this event. */
   outcome?: InputMaybe<Scalars['String']['input']>;
-  /** A JSON object of details, at most 16 KiB serialised and 32 levels deep; a completion's payload is merged into the stored one. */
+  /** A JSON object of details, at most 16 KiB serialised and 32 levels deep; a legacy completion's payload is merged into the stored one. */
   payload?: InputMaybe<Scalars['JSON']['input']>;
+  /** The hash this event is chained to: the previous seq's hash, or the start's for seq 1. */
+  prevHash?: InputMaybe<Scalars['String']['input']>;
   /** How many secrets the client masked in text, ≥ 0 (default 0). */
   redactions?: InputMaybe<Scalars['Int']['input']>;
+  /** With a completion: what it adds to the command's payload (a JSON object, at most 16 KiB serialised), so payload stays as captured. */
+  result?: InputMaybe<Scalars['JSON']['input']>;
   /** Position in the session, 1 … 2147483647; another event claiming a taken seq is rejected with CONFLICT. */
   seq: Scalars['Int']['input'];
   /** The session's UUID; it must have started (else NOT_FOUND), belong to the token's subject and be of a component its claim allows. */
@@ -710,6 +770,8 @@ export type SessionFilter = {
   actor?: InputMaybe<Scalars['String']['input']>;
   /** Only sessions whose start or end the service received, or that came back from ABANDONED, after this time (catch-up of live feeds). */
   changedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only sessions whose record is this complete (see Session.completeness). */
+  completeness?: InputMaybe<Completeness>;
   /** Only this component. */
   component?: InputMaybe<Scalars['String']['input']>;
   /** Only sessions whose delayed flag is this value. */
@@ -787,6 +849,8 @@ export type StartSessionInput = {
   eventId?: InputMaybe<Scalars['ID']['input']>;
   /** Version of the event models the client speaks; only 1.0 is accepted. */
   eventVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The root of the session's hash chain: SHA-256 (64 hex digits) over the canonical start (see the README's Trust section). The service recomputes it; a mismatch marks the session BROKEN. Omit for an unchained client. */
+  hash?: InputMaybe<Scalars['String']['input']>;
   /** The host, at most 256 characters. */
   hostname?: InputMaybe<Scalars['String']['input']>;
   /** A UUID the client chooses (v7 recommended); the session's identity, so retries never duplicate it. */
@@ -958,9 +1022,9 @@ export type RecordEventsMutationVariables = Exact<{
 
 export type RecordEventsMutation = { __typename?: 'Mutation', recordEvents: { __typename?: 'RecordEventsResult', accepted: number, duplicates: number, rejected: Array<{ __typename?: 'RejectedEvent', eventId: string, code: string, reason?: string | null, message: string }> } };
 
-export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number };
+export type SessionFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null };
 
-export type SessionEventFieldsFragment = { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number };
+export type SessionEventFieldsFragment = { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null };
 
 export type ListSessionsQueryVariables = Exact<{
   filter?: InputMaybe<SessionFilter>;
@@ -969,7 +1033,7 @@ export type ListSessionsQueryVariables = Exact<{
 }>;
 
 
-export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } }> } };
+export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null } }> } };
 
 export type ShowSessionQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -978,14 +1042,14 @@ export type ShowSessionQueryVariables = Exact<{
 }>;
 
 
-export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } }> } } | null };
+export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null, missingSeqRanges: Array<{ __typename?: 'SeqRange', from: number, to: number }>, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> } } | null };
 
 export type ActiveSessionsQueryVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number }> };
+export type ActiveSessionsQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null }> };
 
 export type WatchStartedSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
@@ -993,7 +1057,7 @@ export type WatchStartedSubscriptionVariables = Exact<{
 }>;
 
 
-export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
+export type WatchStartedSubscription = { __typename?: 'Subscription', sessionStarted: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null } };
 
 export type WatchEndedSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
@@ -1001,7 +1065,7 @@ export type WatchEndedSubscriptionVariables = Exact<{
 }>;
 
 
-export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
+export type WatchEndedSubscription = { __typename?: 'Subscription', sessionEnded: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null } };
 
 export type WatchEventsSubscriptionVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -1009,14 +1073,14 @@ export type WatchEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type WatchEventsSubscription = { __typename?: 'Subscription', sessionEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } };
+export type WatchEventsSubscription = { __typename?: 'Subscription', sessionEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } };
 
 export type LiveEventsSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type LiveEventsSubscription = { __typename?: 'Subscription', liveEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } };
+export type LiveEventsSubscription = { __typename?: 'Subscription', liveEvents: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } };
 
 export type SessionEventsAfterQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1024,7 +1088,7 @@ export type SessionEventsAfterQueryVariables = Exact<{
 }>;
 
 
-export type SessionEventsAfterQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string, events: { __typename?: 'SessionEventConnection', edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } }> } } | null };
+export type SessionEventsAfterQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string, events: { __typename?: 'SessionEventConnection', edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> } } | null };
 
 export type StatsQueryVariables = Exact<{
   days?: InputMaybe<Scalars['Int']['input']>;
@@ -1106,7 +1170,7 @@ export type InsightsQueryVariables = Exact<{
 
 export type InsightsQuery = { __typename?: 'Query', mostActiveComponents: Array<{ __typename?: 'ComponentUsage', component: string, sessionCount: number, totalDurationSeconds: number, qualityScore?: number | null, lastActiveAt: string }>, aggregateSessions: Array<{ __typename?: 'AggregateRow', key: unknown, count: number }>, sessionErrorRate: Array<{ __typename?: 'ComponentErrorRate', component: string, totalSessions: number, failedSessions: number, errorRate: number, mostCommonError?: string | null }> };
 
-export type SessionSummaryFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number };
+export type SessionSummaryFieldsFragment = { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number, completeness: Completeness };
 
 export type DashboardProbeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1116,14 +1180,14 @@ export type DashboardProbeQuery = { __typename?: 'Query', activeSessions: Array<
 export type DashboardActiveQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DashboardActiveQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number }> };
+export type DashboardActiveQuery = { __typename?: 'Query', activeSessions: Array<{ __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number, completeness: Completeness }> };
 
 export type DashboardRecentEndedQueryVariables = Exact<{
   first: Scalars['Int']['input'];
 }>;
 
 
-export type DashboardRecentEndedQuery = { __typename?: 'Query', ended: { __typename?: 'SessionConnection', edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number } }> }, abandoned: { __typename?: 'SessionConnection', edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number } }> } };
+export type DashboardRecentEndedQuery = { __typename?: 'Query', ended: { __typename?: 'SessionConnection', edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number, completeness: Completeness } }> }, abandoned: { __typename?: 'SessionConnection', edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, type: string, component: string, status: SessionStatus, actor: string, username?: string | null, hostname?: string | null, startedAt: string, endedAt?: string | null, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, commandCount: number, errorCount: number, completeness: Completeness } }> } };
 
 export type DashboardStartedSinceQueryVariables = Exact<{
   after: Scalars['DateTime']['input'];
@@ -1141,7 +1205,7 @@ export type DashboardSessionQueryVariables = Exact<{
 }>;
 
 
-export type DashboardSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, events: { __typename?: 'SessionEventConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number } }> } } | null };
+export type DashboardSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null, events: { __typename?: 'SessionEventConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> } } | null };
 
 export type DashboardActiveCountSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
@@ -1166,14 +1230,14 @@ export type TestStartSessionMutationVariables = Exact<{
 }>;
 
 
-export type TestStartSessionMutation = { __typename?: 'Mutation', startSession: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
+export type TestStartSessionMutation = { __typename?: 'Mutation', startSession: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null } };
 
 export type TestEndSessionMutationVariables = Exact<{
   input: EndSessionInput;
 }>;
 
 
-export type TestEndSessionMutation = { __typename?: 'Mutation', endSession: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number } };
+export type TestEndSessionMutation = { __typename?: 'Mutation', endSession: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1193,9 +1257,9 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const SessionFieldsFragmentDoc = new TypedDocumentString(`fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
-export const SessionEventFieldsFragmentDoc = new TypedDocumentString(`fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`, {"fragmentName":"SessionEventFields"}) as unknown as TypedDocumentString<SessionEventFieldsFragment, unknown>;
-export const SessionSummaryFieldsFragmentDoc = new TypedDocumentString(`fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount}`, {"fragmentName":"SessionSummaryFields"}) as unknown as TypedDocumentString<SessionSummaryFieldsFragment, unknown>;
+export const SessionFieldsFragmentDoc = new TypedDocumentString(`fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
+export const SessionEventFieldsFragmentDoc = new TypedDocumentString(`fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`, {"fragmentName":"SessionEventFields"}) as unknown as TypedDocumentString<SessionEventFieldsFragment, unknown>;
+export const SessionSummaryFieldsFragmentDoc = new TypedDocumentString(`fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount completeness}`, {"fragmentName":"SessionSummaryFields"}) as unknown as TypedDocumentString<SessionSummaryFieldsFragment, unknown>;
 export const DashboardAnomalyFieldsFragmentDoc = new TypedDocumentString(`fragment DashboardAnomalyFields on Anomaly{metric at component sessionId value baseline score reason}`, {"fragmentName":"DashboardAnomalyFields"}) as unknown as TypedDocumentString<DashboardAnomalyFieldsFragment, unknown>;
 export const SessionComponentDocument = new TypedDocumentString(`query SessionComponent($id:ID!){session(id:$id){id component}}`) as unknown as TypedDocumentString<SessionComponentQuery, SessionComponentQueryVariables>;
 export const SessionsByRefDocument = new TypedDocumentString(`query SessionsByRef($ref:String!$first:Int!){sessions(filter:{idRef:$ref}first:$first){totalCount edges{node{id component status startedAt actor}}}}`) as unknown as TypedDocumentString<SessionsByRefQuery, SessionsByRefQueryVariables>;
@@ -1204,14 +1268,14 @@ export const StartSessionDocument = new TypedDocumentString(`mutation StartSessi
 export const EndSessionDocument = new TypedDocumentString(`mutation EndSession($input:EndSessionInput!){endSession(input:$input){id status endedAt endReason}}`) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
 export const HeartbeatDocument = new TypedDocumentString(`mutation Heartbeat($ids:[ID!]!$client:ClientHealthInput){heartbeat(ids:$ids client:$client)}`) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;
 export const RecordEventsDocument = new TypedDocumentString(`mutation RecordEvents($events:[SessionEventInput!]!){recordEvents(events:$events){accepted duplicates rejected{eventId code reason message}}}`) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;
-export const ListSessionsDocument = new TypedDocumentString(`query ListSessions($filter:SessionFilter$first:Int$after:String){sessions(filter:$filter first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionFields}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
-export const ShowSessionDocument = new TypedDocumentString(`query ShowSession($id:ID!$first:Int$after:String){session(id:$id){...SessionFields clientHealth events(first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields payload}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
-export const ActiveSessionsDocument = new TypedDocumentString(`query ActiveSessions($component:String){activeSessions(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
-export const WatchStartedDocument = new TypedDocumentString(`subscription WatchStarted($component:String$after:DateTime){sessionStarted(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
-export const WatchEndedDocument = new TypedDocumentString(`subscription WatchEnded($component:String$after:DateTime){sessionEnded(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
-export const WatchEventsDocument = new TypedDocumentString(`subscription WatchEvents($sessionId:ID!$afterSeq:Int){sessionEvents(sessionId:$sessionId afterSeq:$afterSeq){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
-export const LiveEventsDocument = new TypedDocumentString(`subscription LiveEvents($component:String){liveEvents(component:$component){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
-export const SessionEventsAfterDocument = new TypedDocumentString(`query SessionEventsAfter($id:ID!$afterSeq:Int){session(id:$id){id component events(first:1000 afterSeq:$afterSeq){edges{node{...SessionEventFields}}}}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
+export const ListSessionsDocument = new TypedDocumentString(`query ListSessions($filter:SessionFilter$first:Int$after:String){sessions(filter:$filter first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionFields}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
+export const ShowSessionDocument = new TypedDocumentString(`query ShowSession($id:ID!$first:Int$after:String){session(id:$id){...SessionFields clientHealth missingSeqRanges{from to}events(first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields payload}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
+export const ActiveSessionsDocument = new TypedDocumentString(`query ActiveSessions($component:String){activeSessions(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
+export const WatchStartedDocument = new TypedDocumentString(`subscription WatchStarted($component:String$after:DateTime){sessionStarted(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
+export const WatchEndedDocument = new TypedDocumentString(`subscription WatchEnded($component:String$after:DateTime){sessionEnded(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
+export const WatchEventsDocument = new TypedDocumentString(`subscription WatchEvents($sessionId:ID!$afterSeq:Int){sessionEvents(sessionId:$sessionId afterSeq:$afterSeq){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
+export const LiveEventsDocument = new TypedDocumentString(`subscription LiveEvents($component:String){liveEvents(component:$component){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
+export const SessionEventsAfterDocument = new TypedDocumentString(`query SessionEventsAfter($id:ID!$afterSeq:Int){session(id:$id){id component events(first:1000 afterSeq:$afterSeq){edges{node{...SessionEventFields}}}}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
 export const StatsDocument = new TypedDocumentString(`query Stats($days:Int){sessionStats(days:$days){component totalSessions activeSessions endedSessions failedSessions avgDurationSeconds p95DurationSeconds errorRate}mostActiveComponents(days:$days limit:1000){component totalDurationSeconds qualityScore lastActiveAt}sessionErrorRate(days:$days){component mostCommonError}}`) as unknown as TypedDocumentString<StatsQuery, StatsQueryVariables>;
 export const SessionQualityDocument = new TypedDocumentString(`query SessionQuality($days:Int$component:String){sessionQuality(days:$days component:$component){component totalSessions activeSessions finishedSessions cleanEndRate abandonedRate delayedRate qualityScore}}`) as unknown as TypedDocumentString<SessionQualityQuery, SessionQualityQueryVariables>;
 export const RecentEventsDocument = new TypedDocumentString(`query RecentEvents($component:String$type:String$kind:String$outcome:CommandOutcome$limit:Int){recentEvents(component:$component type:$type kind:$kind outcome:$outcome limit:$limit){id sessionId seq kind at text durationMs outcome errorClass payload}}`) as unknown as TypedDocumentString<RecentEventsQuery, RecentEventsQueryVariables>;
@@ -1222,11 +1286,11 @@ export const GraphDocument = new TypedDocumentString(`query Graph($query:String$
 export const TrendsDocument = new TypedDocumentString(`query Trends($metric:String!$windowSeconds:Int!$granularitySeconds:Int!$component:String){sessionTrends(metric:$metric windowSeconds:$windowSeconds granularitySeconds:$granularitySeconds component:$component){metric direction slope points{bucketStart value}}}`) as unknown as TypedDocumentString<TrendsQuery, TrendsQueryVariables>;
 export const InsightsDocument = new TypedDocumentString(`query Insights($days:Int){mostActiveComponents(days:$days limit:50){component sessionCount totalDurationSeconds qualityScore lastActiveAt}aggregateSessions(groupBy:[ACTOR]limit:5){key count}sessionErrorRate(days:$days){component totalSessions failedSessions errorRate mostCommonError}}`) as unknown as TypedDocumentString<InsightsQuery, InsightsQueryVariables>;
 export const DashboardProbeDocument = new TypedDocumentString(`query DashboardProbe{activeSessions{id}}`) as unknown as TypedDocumentString<DashboardProbeQuery, DashboardProbeQueryVariables>;
-export const DashboardActiveDocument = new TypedDocumentString(`query DashboardActive{activeSessions{...SessionSummaryFields}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount}`) as unknown as TypedDocumentString<DashboardActiveQuery, DashboardActiveQueryVariables>;
-export const DashboardRecentEndedDocument = new TypedDocumentString(`query DashboardRecentEnded($first:Int!){ended:sessions(filter:{status:ENDED}first:$first){edges{node{...SessionSummaryFields}}}abandoned:sessions(filter:{status:ABANDONED}first:$first){edges{node{...SessionSummaryFields}}}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount}`) as unknown as TypedDocumentString<DashboardRecentEndedQuery, DashboardRecentEndedQueryVariables>;
+export const DashboardActiveDocument = new TypedDocumentString(`query DashboardActive{activeSessions{...SessionSummaryFields}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount completeness}`) as unknown as TypedDocumentString<DashboardActiveQuery, DashboardActiveQueryVariables>;
+export const DashboardRecentEndedDocument = new TypedDocumentString(`query DashboardRecentEnded($first:Int!){ended:sessions(filter:{status:ENDED}first:$first){edges{node{...SessionSummaryFields}}}abandoned:sessions(filter:{status:ABANDONED}first:$first){edges{node{...SessionSummaryFields}}}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount completeness}`) as unknown as TypedDocumentString<DashboardRecentEndedQuery, DashboardRecentEndedQueryVariables>;
 export const DashboardStartedSinceDocument = new TypedDocumentString(`query DashboardStartedSince($after:DateTime!$first:Int!$cursor:String){sessions(filter:{startedAfter:$after}first:$first after:$cursor){totalCount pageInfo{hasNextPage endCursor}edges{node{id component status startedAt durationSeconds}}}}`) as unknown as TypedDocumentString<DashboardStartedSinceQuery, DashboardStartedSinceQueryVariables>;
-export const DashboardSessionDocument = new TypedDocumentString(`query DashboardSession($id:ID!$first:Int!$after:String){session(id:$id){...SessionFields events(first:$first after:$after){pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions}`) as unknown as TypedDocumentString<DashboardSessionQuery, DashboardSessionQueryVariables>;
+export const DashboardSessionDocument = new TypedDocumentString(`query DashboardSession($id:ID!$first:Int!$after:String){session(id:$id){...SessionFields events(first:$first after:$after){pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<DashboardSessionQuery, DashboardSessionQueryVariables>;
 export const DashboardActiveCountDocument = new TypedDocumentString(`subscription DashboardActiveCount($component:String$after:DateTime){activeSessionCount(component:$component after:$after)}`) as unknown as TypedDocumentString<DashboardActiveCountSubscription, DashboardActiveCountSubscriptionVariables>;
 export const DashboardAnomaliesDocument = new TypedDocumentString(`query DashboardAnomalies($windowSeconds:Int!$limit:Int!){sessionDuration:detectAnomalies(metric:"session_duration" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}commandsPerSession:detectAnomalies(metric:"commands_per_session" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}sessionsPerHour:detectAnomalies(metric:"sessions_per_hour" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}errorRate:detectAnomalies(metric:"error_rate" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}}fragment DashboardAnomalyFields on Anomaly{metric at component sessionId value baseline score reason}`) as unknown as TypedDocumentString<DashboardAnomaliesQuery, DashboardAnomaliesQueryVariables>;
-export const TestStartSessionDocument = new TypedDocumentString(`mutation TestStartSession($input:StartSessionInput!){startSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<TestStartSessionMutation, TestStartSessionMutationVariables>;
-export const TestEndSessionDocument = new TypedDocumentString(`mutation TestEndSession($input:EndSessionInput!){endSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount}`) as unknown as TypedDocumentString<TestEndSessionMutation, TestEndSessionMutationVariables>;
+export const TestStartSessionDocument = new TypedDocumentString(`mutation TestStartSession($input:StartSessionInput!){startSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<TestStartSessionMutation, TestStartSessionMutationVariables>;
+export const TestEndSessionDocument = new TypedDocumentString(`mutation TestEndSession($input:EndSessionInput!){endSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<TestEndSessionMutation, TestEndSessionMutationVariables>;

@@ -34,6 +34,10 @@ export const SessionFieldsFragment = graphql(`
     commandCount
     errorCount
     eventCount
+    completeness
+    chained
+    brokenSeq
+    lastSeq
   }
 `);
 
@@ -50,6 +54,8 @@ export const SessionEventFieldsFragment = graphql(`
     outcome
     errorClass
     redactions
+    hashOk
+    completionHash
   }
 `);
 
@@ -75,6 +81,10 @@ export const ShowSessionQuery = graphql(`
     session(id: $id) {
       ...SessionFields
       clientHealth
+      missingSeqRanges {
+        from
+        to
+      }
       events(first: $first, after: $after) {
         totalCount
         pageInfo {

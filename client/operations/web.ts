@@ -26,6 +26,7 @@ export const SessionSummaryFieldsFragment = graphql(`
     exitCode
     commandCount
     errorCount
+    completeness
   }
 `);
 
