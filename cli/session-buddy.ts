@@ -16,10 +16,19 @@ import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
 import { formatDuration, formatSeconds } from "../contract/duration.js";
-import { SCOPES, Scopes, SESSION_STATUSES } from "../contract/enums.js";
+import { COMPLETENESS, type Completeness, SCOPES, Scopes, SESSION_STATUSES } from "../contract/enums.js";
 import { QUERY_LIMITS } from "../contract/limits.js";
 import { shortId } from "../contract/short-id.js";
-import { csv, type Format, Formats, shortTime, statusColour, table } from "../shells/core/output.js";
+import {
+  completenessColour,
+  csv,
+  describeCompleteness,
+  type Format,
+  Formats,
+  shortTime,
+  statusColour,
+  table,
+} from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { addExamples, registerCompletionCommand } from "./help.js";
@@ -89,6 +98,7 @@ const sessionColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
   ["type", (s) => s.type],
   ["component", (s) => s.component],
   ["status", (s) => statusColour(s.status)],
+  ["record", (s) => completenessColour(s.completeness)],
   ["actor", (s) => s.actor],
   ["user@host", (s) => (s.username || s.hostname ? `${s.username ?? "?"}@${s.hostname ?? "?"}` : null)],
   ["started", (s) => shortTime(s.startedAt)],
@@ -243,6 +253,12 @@ export function buildProgram(): Command {
     .option("--type <type>", "session type, e.g. admin_shell, workflow, cli")
     .option("--component <name>", "component name")
     .addOption(new Option("--status <status>", "session status").choices(SESSION_STATUSES))
+    .addOption(
+      new Option(
+        "--completeness <value>",
+        "how complete the record is (see the README's Trust section)",
+      ).choices(COMPLETENESS),
+    )
     .option("--user <username>", "OS user reported by the shell")
     .option("--actor <subject>", "token subject that reported the session")
     .option("--host <hostname>", "host the session ran on")
@@ -255,6 +271,7 @@ export function buildProgram(): Command {
         type?: string;
         component?: string;
         status?: SessionStatus;
+        completeness?: Completeness;
         user?: string;
         actor?: string;
         host?: string;
@@ -269,6 +286,7 @@ export function buildProgram(): Command {
           type: opts.type,
           component: opts.component,
           status: opts.status,
+          completeness: opts.completeness,
           username: opts.user,
           actor: opts.actor,
           hostname: opts.host,
@@ -367,6 +385,7 @@ export function buildProgram(): Command {
         ["capture", session.captureMode],
         ["delayed", session.delayed ? pc.yellow("yes") : "no"],
         ["commands", `${session.commandCount} (${session.errorCount} errors)`],
+        ["record", describeCompleteness(session)],
       ];
       for (const [k, v] of fields)
         out(`${pc.bold(k.padEnd(11))} ${v == null || v === "" ? pc.dim("—") : String(v)}`);

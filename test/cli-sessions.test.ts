@@ -81,6 +81,12 @@ describe("session-buddy session commands", () => {
     expect(csv.stdout).toContain(id);
     const shown = await runCli(["show-session", shortId(id)], env);
     expect(shown.stdout).toMatch(/duration\s+3 min 00 s/);
+    // The record's completeness: shown, and a filter of the list.
+    expect(shown.stdout).toMatch(/record\s+complete \(no gaps; not hash-chained\)/);
+    const complete = await runCli(["list-sessions", "--component", c, "--completeness", "COMPLETE"], env);
+    expect(complete.stdout).toContain(shortId(id));
+    const gapped = await runCli(["list-sessions", "--component", c, "--completeness", "GAPPED"], env);
+    expect(gapped.stdout).not.toContain(shortId(id));
     const stats = await runCli(["stats", "--days", "1"], env);
     expect(stats.stdout.split("\n").find((l) => l.includes(c))).toContain("3 min 00 s");
   });

@@ -105,6 +105,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
       ),
       row("Last seen", time(s.lastSeenAt)),
       row("Commands", String(s.commandCount), s.errorCount ? ` · ${s.errorCount} failed` : ""),
+      row("Record", ...completenessView(s)),
       row("Capture", s.captureMode.toLowerCase(), s.delayed ? " · delayed" : ""),
       row("Adapters", s.adapters.join(", ")),
       row(
@@ -256,4 +257,41 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
       for (const d of disposers) d();
     },
   };
+}
+
+/** A session's completeness as a badge and what it means, with where it failed or what is missing. */
+function completenessView(s: {
+  completeness: string;
+  chained: boolean;
+  brokenSeq?: number | null;
+  missingSeqRanges?: readonly { from: number; to: number }[];
+}): Child[] {
+  const label = badge(
+    s.completeness.toLowerCase().replace("_", " "),
+    `record-${s.completeness.toLowerCase()}`,
+  );
+  const ranges = (s.missingSeqRanges ?? []).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}–${r.to}`));
+  const where =
+    s.brokenSeq === 0
+      ? "the start"
+      : s.brokenSeq === -1
+        ? "the end"
+        : s.brokenSeq != null
+          ? `seq ${s.brokenSeq}`
+          : "";
+  switch (s.completeness) {
+    case "COMPLETE":
+      return [
+        label,
+        s.chained ? " every seq stored, hash chain matches" : " every seq stored (not hash-chained)",
+      ];
+    case "GAPPED":
+      return [label, ranges.length ? ` missing seq ${ranges.join(", ")}` : " a seq is missing"];
+    case "TRUNCATED":
+      return [label, " abandoned: the end is unknown"];
+    case "BROKEN":
+      return [label, ` the hash chain does not match${where ? ` at ${where}` : ""}`];
+    default:
+      return [label];
+  }
 }

@@ -4,6 +4,7 @@ import type { ClientHealth } from "../../contract/models.js";
 import type { Db } from "../../db/connection.js";
 import { type Rows, rowsOf } from "../../db/rows.js";
 import type { SessionRow } from "../../db/schema.js";
+import { completenessSql } from "./chain.js";
 
 const DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800];
 const EMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -83,6 +84,22 @@ export class Metrics {
           where started_at > now() - interval '24 hours' and status <> 'ACTIVE'
           group by component`)) as unknown as Rows<{ component: string; score: number }>;
         for (const r of rowsOf(rows)) this.set({ component_name: r.component }, Number(r.score));
+      },
+    });
+    new Gauge({
+      name: "session_record_completeness",
+      help: "Sessions started in the last 24 h by the completeness of their record (IN_PROGRESS, COMPLETE, GAPPED, TRUNCATED, BROKEN)",
+      labelNames: ["component_name", "completeness"],
+      registers,
+      async collect() {
+        this.reset();
+        const rows = (await db.execute(sql`
+          select component, ${completenessSql} as completeness, count(*)::int as n
+          from sessions
+          where started_at > now() - interval '24 hours'
+          group by 1, 2`)) as unknown as Rows<{ component: string; completeness: string; n: number }>;
+        for (const r of rowsOf(rows))
+          this.set({ component_name: r.component, completeness: r.completeness }, Number(r.n));
       },
     });
     this.emitSuccess = new Counter({

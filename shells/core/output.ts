@@ -46,6 +46,47 @@ export function statusColour(status: string): string {
   return status;
 }
 
+/** A completeness value, coloured by how bad it is. */
+export function completenessColour(value: string): string {
+  const word = value.toLowerCase().replace("_", " ");
+  if (value === "BROKEN") return pc.red(word);
+  if (value === "GAPPED" || value === "TRUNCATED") return pc.yellow(word);
+  return word;
+}
+
+/** What a session's `completeness` says, in words, with where it failed or what is missing. */
+export function describeCompleteness(s: {
+  completeness: string;
+  chained?: boolean | null;
+  brokenSeq?: number | null;
+  missingSeqRanges?: readonly { from: number; to: number }[] | null;
+}): string {
+  const ranges = (s.missingSeqRanges ?? []).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}–${r.to}`));
+  switch (s.completeness) {
+    case "COMPLETE":
+      return `${pc.green("complete")}${s.chained ? " (hash chain matches)" : pc.dim(" (no gaps; not hash-chained)")}`;
+    case "IN_PROGRESS":
+      return "in progress";
+    case "GAPPED":
+      return pc.yellow(`gapped${ranges.length ? `: missing seq ${ranges.join(", ")}` : ""}`);
+    case "TRUNCATED":
+      return pc.yellow("truncated: abandoned, the end is unknown");
+    case "BROKEN": {
+      const where =
+        s.brokenSeq === 0
+          ? " at the start"
+          : s.brokenSeq === -1
+            ? " at the end"
+            : s.brokenSeq != null
+              ? ` at seq ${s.brokenSeq}`
+              : "";
+      return pc.red(`BROKEN: the hash chain does not match${where}`);
+    }
+    default:
+      return s.completeness;
+  }
+}
+
 export function shortTime(iso: string | null | undefined): string {
   if (!iso) return "";
   return iso.replace("T", " ").replace(/\.\d+Z$/, "Z");

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { decodeJwt } from "jose";
 import type { DashboardBuildResult } from "../../api/dashboard/build.js";
 import type { ShowSessionQuery as ShowSessionResult } from "../../client/gql/graphql.js";
@@ -11,7 +12,7 @@ import { shortId } from "../../contract/short-id.js";
 import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
 import { spawnWatched, stopGroup } from "../core/child.js";
 import { currentSignal } from "../core/context.js";
-import { formatDuration } from "../core/output.js";
+import { describeCompleteness, formatDuration } from "../core/output.js";
 import type { ShellRuntime } from "../core/runtime.js";
 import { resolveSessionRef } from "../core/session-ref.js";
 
@@ -52,6 +53,7 @@ export function renderSessionReport(s: ShownSession, generatedAt = new Date()): 
     ["Duration", s.durationSeconds == null ? "running" : formatDuration(s.durationSeconds)],
     ["Commands", `${s.commandCount} (${s.errorCount} errors)`],
     ["Capture", `${s.captureMode}${s.delayed ? ", delayed" : ""}`],
+    ["Record", stripVTControlCharacters(describeCompleteness(s))],
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Session ${esc(s.id)} — ${esc(s.component)}</title>
