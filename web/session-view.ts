@@ -8,6 +8,7 @@ import {
   WatchEndedDocument as SessionEndedSubscription,
   WatchEventsDocument as SessionEventsSubscription,
 } from "../client/gql/graphql.js";
+import { breakPlace, seqRangesText } from "../contract/completeness.js";
 import { formatDuration, formatSeconds } from "../contract/duration.js";
 import { CommandOutcomes, Scopes, SessionStatuses } from "../contract/enums.js";
 import { shortId } from "../contract/short-id.js";
@@ -270,15 +271,8 @@ function completenessView(s: {
     s.completeness.toLowerCase().replace("_", " "),
     `record-${s.completeness.toLowerCase()}`,
   );
-  const ranges = (s.missingSeqRanges ?? []).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}–${r.to}`));
-  const where =
-    s.brokenSeq === 0
-      ? "the start"
-      : s.brokenSeq === -1
-        ? "the end"
-        : s.brokenSeq != null
-          ? `seq ${s.brokenSeq}`
-          : "";
+  const ranges = seqRangesText(s.missingSeqRanges);
+  const where = breakPlace(s.brokenSeq);
   switch (s.completeness) {
     case "COMPLETE":
       return [
@@ -286,7 +280,7 @@ function completenessView(s: {
         s.chained ? " every seq stored, hash chain matches" : " every seq stored (not hash-chained)",
       ];
     case "GAPPED":
-      return [label, ranges.length ? ` missing seq ${ranges.join(", ")}` : " a seq is missing"];
+      return [label, ranges ? ` missing seq ${ranges}` : " a seq is missing"];
     case "TRUNCATED":
       return [label, " abandoned: the end is unknown"];
     case "BROKEN":

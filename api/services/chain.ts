@@ -9,20 +9,17 @@
 
 import { type SQL, sql } from "drizzle-orm";
 import { completionHash, endHash, eventHash, sessionHash, startHash } from "../../contract/chain.js";
+import { BROKEN_AT_END } from "../../contract/completeness.js";
 import { Completenesses, SessionStatuses } from "../../contract/enums.js";
 import type { SessionEnd, SessionEventIn, SessionStart } from "../../contract/models.js";
 import type { Db, Tx } from "../../db/connection.js";
 import { type Rows, rowsOf } from "../../db/rows.js";
 import { sessionEvents, sessions, sqlText } from "../../db/schema.js";
 
-/** Where `broken_seq` says the end did not match. */
-export const BROKEN_AT_END = -1;
-
 /** The chain columns of a session starting. */
 export function startChain(input: SessionStart, actor: string, startedAt: Date) {
-  const claimed = input.hash ?? null;
-  const root = claimed ?? null;
-  const ok = claimed === null || startHash(input) === claimed;
+  const root = input.hash ?? null;
+  const ok = root === null || startHash(input) === root;
   return {
     startHash: root,
     sessionHash: sessionHash({

@@ -16,6 +16,7 @@ import {
   sql,
 } from "drizzle-orm";
 import type { Identity } from "../../auth/jwt.js";
+import { BROKEN_AT_END } from "../../contract/completeness.js";
 import {
   type CommandOutcome,
   CommandOutcomes,
@@ -39,7 +40,6 @@ import { type SessionEventRow, type SessionRow, sessionEvents, sessions, sqlText
 import { badInput, conflict, forbidden, notFound } from "../errors.js";
 import { eventToWire, type PubSub, sessionToWire } from "../pubsub.js";
 import {
-  BROKEN_AT_END,
   brokenAt,
   checkLinks,
   completenessSql,

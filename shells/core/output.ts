@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import pc from "picocolors";
+import { breakPlace, seqRangesText } from "../../contract/completeness.js";
 import { csvCell } from "../../contract/csv.js";
 import { formatSeconds } from "../../contract/duration.js";
 
@@ -61,26 +62,19 @@ export function describeCompleteness(s: {
   brokenSeq?: number | null;
   missingSeqRanges?: readonly { from: number; to: number }[] | null;
 }): string {
-  const ranges = (s.missingSeqRanges ?? []).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}–${r.to}`));
+  const ranges = seqRangesText(s.missingSeqRanges);
   switch (s.completeness) {
     case "COMPLETE":
       return `${pc.green("complete")}${s.chained ? " (hash chain matches)" : pc.dim(" (no gaps; not hash-chained)")}`;
     case "IN_PROGRESS":
       return "in progress";
     case "GAPPED":
-      return pc.yellow(`gapped${ranges.length ? `: missing seq ${ranges.join(", ")}` : ""}`);
+      return pc.yellow(`gapped${ranges ? `: missing seq ${ranges}` : ""}`);
     case "TRUNCATED":
       return pc.yellow("truncated: abandoned, the end is unknown");
     case "BROKEN": {
-      const where =
-        s.brokenSeq === 0
-          ? " at the start"
-          : s.brokenSeq === -1
-            ? " at the end"
-            : s.brokenSeq != null
-              ? ` at seq ${s.brokenSeq}`
-              : "";
-      return pc.red(`BROKEN: the hash chain does not match${where}`);
+      const where = breakPlace(s.brokenSeq);
+      return pc.red(`BROKEN: the hash chain does not match${where ? ` at ${where}` : ""}`);
     }
     default:
       return s.completeness;
