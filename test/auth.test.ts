@@ -130,7 +130,8 @@ describe.each(backends())("auth on %s", (backend) => {
       secret: TEST_SECRET,
       sub: "r",
       scopes: [Scopes.READ],
-      ttlSeconds: 1,
+      // exp is whole seconds: a 1 s lifetime can be over before connection_init on a busy machine
+      ttlSeconds: 3,
     });
     const client = await wsConnect(svc.wsUrl, shortLived);
     defer(() => client.dispose());
