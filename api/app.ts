@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { JSONWebKeySet } from "jose";
 import type { Verifier } from "../auth/jwt.js";
 import { type Logger, silentLogger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
@@ -48,6 +49,8 @@ export interface AppOptions {
   authMode?: "local-secret" | "secret" | "jwks";
   /** The built dashboard served at /dashboard; default `<repo>/dist/web`. */
   dashboardDir?: string;
+  /** The public keys of the trail-signing key, served at /.well-known/jwks.json. */
+  signingKeys?: JSONWebKeySet;
   now?: () => Date;
 }
 
@@ -114,6 +117,7 @@ export function createApp(options: AppOptions): App {
     verify: options.verify,
     dashboard,
     signIn: options.signIn,
+    signingKeys: options.signingKeys,
   });
   const route = createRouter(routes);
 

@@ -3,6 +3,7 @@ import { createVerifier, mintToken } from "../auth/jwt.js";
 import { LOGIN_TTL_SECONDS, loginLink } from "../auth/local-login.js";
 import { ensureLocalSecret } from "../auth/local-secret.js";
 import type { Logger } from "../config/logger.js";
+import { dataPaths } from "../config/paths.js";
 import { redactUrl } from "../config/redact-url.js";
 import type { Settings } from "../config/settings.js";
 import { Scopes } from "../contract/enums.js";
@@ -11,6 +12,7 @@ import { type App, createApp } from "./app.js";
 import { defaultExposure } from "./exposure.js";
 import { openPubSub } from "./pubsub.js";
 import type { LocalSignIn } from "./routes/login.js";
+import { loadSigningKey, type SigningKey } from "./trust/signing-key.js";
 
 export interface RunningService {
   app: App;
@@ -67,6 +69,16 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     authMode = "local-secret";
   }
   const verify = createVerifier({ secret, jwks: settings.jwks, issuers: settings.issuers });
+  let signingKey: SigningKey;
+  try {
+    signingKey = await loadSigningKey({
+      configured: settings.signingKey,
+      defaultPath: dataPaths(settings.dataDir).signingKey,
+    });
+  } catch (err) {
+    throw new StartupError((err as Error).message);
+  }
+  logger.info(`trail signing key ${signingKey.kid} (${signingKey.path})`);
 
   const opened = performance.now();
   if (settings.databaseUrl) {
@@ -113,6 +125,7 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     introspection: settings.introspection ?? defaultExposure(production),
     suggestions: settings.suggestions ?? defaultExposure(production),
     authMode,
+    signingKeys: signingKey.jwks,
   });
   let bound: { url: string; port: number };
   try {

@@ -97,6 +97,8 @@ export const settingDefinitions = {
   dataDir: { env: "SESSION_BUDDY_DATA_DIR", default: "~/.session-buddy", schema: z.string().min(1) },
   secret: { env: "SESSION_BUDDY_SECRET", default: undefined, schema: secretSchema.optional(), secret: true },
   jwks: { env: "SESSION_BUDDY_JWKS", default: undefined, schema: z.string().min(1).optional() },
+  /** A private Ed25519 JWK file the service signs its trail with; default `<dataDir>/signing-key.jwk`. */
+  signingKey: { env: "SESSION_BUDDY_SIGNING_KEY", default: undefined, schema: z.string().min(1).optional() },
   issuers: {
     env: "SESSION_BUDDY_ISSUERS",
     default: ["session-buddy"],

@@ -73,6 +73,17 @@ export function routeTable(o: RouterOptions): Route[] {
           } satisfies Route,
         ]
       : []),
+    ...(o.signingKeys
+      ? [
+          {
+            method: "GET",
+            path: "/.well-known/jwks.json",
+            description: "public keys the service signs its trail with (Ed25519, RFC 7517)",
+            matches: exact("/.well-known/jwks.json"),
+            handle: (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, o.signingKeys),
+          } satisfies Route,
+        ]
+      : []),
     {
       method: "GET",
       path: "/schemas",

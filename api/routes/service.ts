@@ -3,6 +3,7 @@
  * the event models' JSON Schemas.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { JSONWebKeySet } from "jose";
 import { z } from "zod";
 import type { Logger } from "../../config/logger.js";
 import { VERSION } from "../../config/version.js";
@@ -21,6 +22,8 @@ export interface ServiceRouteOptions {
   logger: Logger;
   metricsEnabled: boolean;
   authMode: "local-secret" | "secret" | "jwks";
+  /** The public half of the service's trail-signing key; absent when the app was built without one. */
+  signingKeys?: JSONWebKeySet | undefined;
 }
 
 export const health = (_req: IncomingMessage, res: ServerResponse) =>
