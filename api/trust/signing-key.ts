@@ -78,10 +78,10 @@ export async function loadSigningKey(o: {
   let jwk: JWK;
   if (o.configured || existsSync(path)) {
     jwk = parseKeyFile(path);
-    const mode = statSync(path).mode & 0o077;
-    if (mode !== 0)
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0)
       throw new SigningKeyError(
-        `the signing key ${path} is readable by others (mode ${(statSync(path).mode & 0o777).toString(8)}); chmod 600 it`,
+        `the signing key ${path} is readable by others (mode ${mode.toString(8)}); chmod 600 it`,
       );
   } else {
     jwk = await createKeyFile(path);
