@@ -1,0 +1,179 @@
+/**
+ * What a signed checkpoint covers: the leaves of its Merkle tree (contract/merkle.ts), one per stored
+ * record, in an order anyone holding the records can rebuild. A record is covered once, by the first
+ * checkpoint after it was stored:
+ *
+ *   session     its identity as stored (immutable): id, component, type, actor, start time, user, host,
+ *               pid, the shell's root hash and the service's session hash
+ *   event       its content as captured (immutable) and its chain hashes; with its completion when the
+ *               command was already completed when the event was covered
+ *   completion  a command's outcome, duration, error class and payload, when it arrived after its event
+ *               was covered
+ *   end         the shell's end: time, reason, exit code, last seq and its chain hashes
+ *
+ * Leaves are ordered by session id, then session < events by seq < completions by seq < end. Each leaf
+ * is the RFC 8785 canonical JSON of its fields, hashed as RFC 6962 leaf.
+ */
+import canonicalize from "canonicalize";
+import { leafHash } from "./merkle.js";
+
+export const LEAF_KINDS = ["session", "event", "completion", "end"] as const;
+export type LeafKind = (typeof LEAF_KINDS)[number];
+
+const iso = (value: Date | string | null | undefined): string | null =>
+  value === null || value === undefined ? null : new Date(value).toISOString();
+const orNull = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
+
+/** A stored session's columns that a session or end leaf covers. */
+export interface StoredSession {
+  id: string;
+  component: string;
+  type: string;
+  actor: string;
+  startedAt: Date | string;
+  username?: string | null;
+  hostname?: string | null;
+  pid?: number | null;
+  startHash?: string | null;
+  sessionHash?: string | null;
+  endedAt?: Date | string | null;
+  endReason?: string | null;
+  exitCode?: number | null;
+  lastSeq?: number | null;
+  endHash?: string | null;
+  endPrevHash?: string | null;
+}
+
+/** A stored event's columns that an event or completion leaf covers. */
+export interface StoredEvent {
+  id: string;
+  sessionId: string;
+  seq: number;
+  kind: string;
+  at: Date | string;
+  text?: string | null;
+  redactions?: number | null;
+  hash?: string | null;
+  prevHash?: string | null;
+  outcome?: string | null;
+  durationMs?: number | null;
+  errorClass?: string | null;
+  payload?: Record<string, unknown> | null;
+  /** The payload as captured, when a later completion added to it. */
+  capturePayload?: Record<string, unknown> | null;
+  completionHash?: string | null;
+}
+
+export interface Leaf {
+  kind: LeafKind;
+  sessionId: string;
+  /** The event's seq for event and completion leaves; null for session and end leaves. */
+  seq: number | null;
+  /** The canonical JSON hashed. */
+  data: string;
+}
+
+const json = (fields: Record<string, unknown>): string => {
+  const text = canonicalize(fields);
+  if (text === undefined) throw new TypeError("leaf fields must be JSON");
+  return text;
+};
+
+export function sessionLeaf(s: StoredSession): Leaf {
+  const id = s.id.toLowerCase();
+  return {
+    kind: "session",
+    sessionId: id,
+    seq: null,
+    data: json({
+      leaf: "session",
+      id,
+      component: s.component,
+      type: s.type,
+      actor: s.actor,
+      startedAt: iso(s.startedAt),
+      username: orNull(s.username),
+      hostname: orNull(s.hostname),
+      pid: orNull(s.pid),
+      startHash: orNull(s.startHash),
+      sessionHash: orNull(s.sessionHash),
+    }),
+  };
+}
+
+const completionFields = (e: StoredEvent) => ({
+  outcome: orNull(e.outcome),
+  durationMs: orNull(e.durationMs),
+  errorClass: orNull(e.errorClass),
+  payload: e.payload ?? {},
+  completionHash: orNull(e.completionHash),
+});
+
+/**
+ * An event's leaf. `withCompletion` when its completion is covered by the same checkpoint (it was
+ * completed when covered); otherwise the leaf holds the event as captured, before any completion.
+ */
+export function eventLeaf(e: StoredEvent, withCompletion: boolean): Leaf {
+  const sessionId = e.sessionId.toLowerCase();
+  const base = {
+    leaf: "event",
+    id: e.id.toLowerCase(),
+    sessionId,
+    seq: e.seq,
+    kind: e.kind,
+    at: iso(e.at),
+    text: orNull(e.text),
+    redactions: e.redactions ?? 0,
+    hash: orNull(e.hash),
+    prevHash: orNull(e.prevHash),
+  };
+  const data = withCompletion
+    ? json({ ...base, completion: completionFields(e) })
+    : json({ ...base, completion: null, payload: e.capturePayload ?? e.payload ?? {} });
+  return { kind: "event", sessionId, seq: e.seq, data };
+}
+
+/** The leaf of a command's completion that arrived after its event was covered. */
+export function completionLeaf(e: StoredEvent): Leaf {
+  const sessionId = e.sessionId.toLowerCase();
+  return {
+    kind: "completion",
+    sessionId,
+    seq: e.seq,
+    data: json({ leaf: "completion", id: e.id.toLowerCase(), sessionId, seq: e.seq, ...completionFields(e) }),
+  };
+}
+
+export function endLeaf(s: StoredSession): Leaf {
+  const id = s.id.toLowerCase();
+  return {
+    kind: "end",
+    sessionId: id,
+    seq: null,
+    data: json({
+      leaf: "end",
+      id,
+      endedAt: iso(s.endedAt),
+      endReason: orNull(s.endReason),
+      exitCode: orNull(s.exitCode),
+      lastSeq: orNull(s.lastSeq),
+      endHash: orNull(s.endHash),
+      endPrevHash: orNull(s.endPrevHash),
+    }),
+  };
+}
+
+const KIND_ORDER: Record<LeafKind, number> = { session: 0, event: 1, completion: 2, end: 3 };
+
+/** Leaves in checkpoint order: by session id, then kind, then seq. */
+export function orderLeaves(leaves: readonly Leaf[]): Leaf[] {
+  return [...leaves].sort(
+    (a, b) =>
+      (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0) ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      (a.seq ?? 0) - (b.seq ?? 0),
+  );
+}
+
+/** The RFC 6962 leaf hashes of leaves, in the order given. */
+export const leafHashes = (leaves: readonly Leaf[]): Buffer[] => leaves.map((l) => leafHash(l.data));
