@@ -6,7 +6,6 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { JSONWebKeySet } from "jose";
 import type { Verifier } from "../auth/jwt.js";
 import { type Logger, silentLogger } from "../config/logger.js";
 import { ErrorCodes } from "../contract/errors.js";
@@ -21,6 +20,8 @@ import { sendJson } from "./routes/http.js";
 import { createRouter, describeRoutes, routeTable } from "./routes/index.js";
 import { type LocalSignIn, pageTokenFor } from "./routes/login.js";
 import { createServices, type Services } from "./services/index.js";
+import { Checkpointer } from "./trust/checkpoints.js";
+import type { SigningKey } from "./trust/signing-key.js";
 import { attachSubscriptions } from "./ws.js";
 import { createGraphQL, type GraphQLServer } from "./yoga.js";
 
@@ -49,8 +50,10 @@ export interface AppOptions {
   authMode?: "local-secret" | "secret" | "jwks";
   /** The built dashboard served at /dashboard; default `<repo>/dist/web`. */
   dashboardDir?: string;
-  /** The public keys of the trail-signing key, served at /.well-known/jwks.json. */
-  signingKeys?: JSONWebKeySet;
+  /** The trail-signing key: checkpoints are signed with it, its public half served at /.well-known/jwks.json. */
+  signingKey?: SigningKey;
+  /** Seconds between signed checkpoints (with a signing key); default 60. */
+  checkpointIntervalSeconds?: number;
   now?: () => Date;
 }
 
@@ -58,6 +61,8 @@ export interface App {
   yoga: GraphQLServer;
   services: Services;
   reaper: Reaper;
+  /** Signs checkpoints of the trail; absent without a signing key. */
+  checkpointer: Checkpointer | undefined;
   server: Server;
   /** The routes served, as `/about` lists them. */
   routes: { method: string; path: string; description: string }[];
@@ -88,6 +93,13 @@ export function createApp(options: AppOptions): App {
     intervalMs: options.reapIntervalMs ?? Math.min(10_000, Math.max(100, (abandonAfter * 1000) / 3)),
     logger,
   });
+  const checkpointer = options.signingKey
+    ? new Checkpointer(options.database.db, options.signingKey, {
+        intervalMs: (options.checkpointIntervalSeconds ?? 60) * 1000,
+        logger,
+      })
+    : undefined;
+  if (checkpointer) services.sessions.onEnded = () => checkpointer.nudge();
   const policyFor = (listenHost: string) =>
     createHostPolicy({ listenHost, allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins });
   let hosts: HostPolicy = policyFor("127.0.0.1");
@@ -117,7 +129,7 @@ export function createApp(options: AppOptions): App {
     verify: options.verify,
     dashboard,
     signIn: options.signIn,
-    signingKeys: options.signingKeys,
+    signingKeys: options.signingKey?.jwks,
   });
   const route = createRouter(routes);
 
@@ -154,6 +166,7 @@ export function createApp(options: AppOptions): App {
     yoga,
     services,
     reaper,
+    checkpointer,
     server,
     routes: describeRoutes(routes),
     async start(port, host) {
@@ -167,12 +180,14 @@ export function createApp(options: AppOptions): App {
       });
       started = true;
       reaper.start();
+      checkpointer?.start();
       const address = server.address() as AddressInfo;
       const h = address.family === "IPv6" ? `[${address.address}]` : address.address;
       return { url: `http://${h}:${address.port}/graphql`, port: address.port };
     },
     async stop() {
       reaper.stop();
+      checkpointer?.stop();
       await subscriptions.dispose();
       if (started) {
         server.closeAllConnections();

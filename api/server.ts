@@ -125,7 +125,8 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     introspection: settings.introspection ?? defaultExposure(production),
     suggestions: settings.suggestions ?? defaultExposure(production),
     authMode,
-    signingKeys: signingKey.jwks,
+    signingKey,
+    checkpointIntervalSeconds: settings.checkpointInterval,
   });
   let bound: { url: string; port: number };
   try {

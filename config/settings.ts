@@ -160,6 +160,12 @@ export const settingDefinitions = {
     default: 90,
     schema: num(z.number().positive().max(86400)),
   },
+  /** Seconds between signed checkpoints of the trail (and a checkpoint soon after sessions end). */
+  checkpointInterval: {
+    env: "SESSION_BUDDY_CHECKPOINT_INTERVAL",
+    default: 60,
+    schema: num(z.number().positive().max(86400)),
+  },
   tracking: { env: "SESSION_BUDDY_TRACKING", default: true, schema: bool },
   trackCommands: { env: "SESSION_BUDDY_TRACK_COMMANDS", default: true, schema: bool },
   metricsEnabled: { env: "PROMETHEUS_METRICS_ENABLED", default: true, schema: bool },

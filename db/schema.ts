@@ -134,6 +134,10 @@ export const sessions = pgTable(
     lastSeq: integer("last_seq"),
     /** The first place its chain did not match at ingest: 0 the start, n event n, -1 the end; null: none. */
     brokenSeq: integer("broken_seq"),
+    /** The checkpoint that signed its identity (api/trust/checkpoints.ts); null until one did. */
+    checkpoint: integer("checkpoint"),
+    /** The checkpoint that signed its end; null until one did (or while it has not ended). */
+    endCheckpoint: integer("end_checkpoint"),
     searchVector: tsvector("search_vector")
       .notNull()
       .generatedAlwaysAs((): SQL => sessionSearchVector(sessions)),
@@ -174,6 +178,11 @@ export const sessions = pgTable(
     index("sessions_short_id_idx").on(sql`right((${t.id})::text, 8)`),
     // Few sessions ever come back; the replay of sessionResumed reads only those.
     index("sessions_resumed_at_idx").on(t.resumedAt).where(sql`${t.resumedAt} is not null`),
+    // What the next checkpoint signs: a partial index keeps finding it small whatever the history.
+    index("sessions_unsigned_idx").on(t.id).where(sql`${t.checkpoint} is null`),
+    index("sessions_unsigned_end_idx")
+      .on(t.id)
+      .where(sql`${t.endCheckpoint} is null and ${t.status} = ${sqlText(SessionStatuses.ENDED)}`),
     check("sessions_pid_range", sql`${t.pid} is null or (${t.pid} between 1 and ${sqlText(LIMITS.pidMax)})`),
     check("sessions_component_pattern", sql`${t.component} ~ ${sqlText(PATTERNS.componentName)}`),
   ],
@@ -209,6 +218,10 @@ export const sessionEvents = pgTable(
     completionHash: text("completion_hash"),
     /** The payload as captured, when a completion added to it (`payload` is then the merged one). */
     capturePayload: jsonb("capture_payload").$type<Record<string, unknown>>(),
+    /** The checkpoint that signed it; null until one did. */
+    checkpoint: integer("checkpoint"),
+    /** The checkpoint that signed its completion (the same one when it was completed when signed). */
+    completionCheckpoint: integer("completion_checkpoint"),
   },
   (t) => [
     uniqueIndex("session_events_session_seq_idx").on(t.sessionId, t.seq),
@@ -219,6 +232,10 @@ export const sessionEvents = pgTable(
     index("session_events_error_class_idx")
       .on(t.sessionId, t.errorClass)
       .where(sql`${t.errorClass} is not null`),
+    index("session_events_unsigned_idx").on(t.sessionId, t.seq).where(sql`${t.checkpoint} is null`),
+    index("session_events_unsigned_completion_idx")
+      .on(t.id)
+      .where(sql`${t.completionCheckpoint} is null and ${t.outcome} is not null`),
     check(
       "session_events_outcome_known",
       sql`${t.outcome} is null or ${t.outcome} in (${literals(COMMAND_OUTCOMES)})`,
@@ -226,5 +243,28 @@ export const sessionEvents = pgTable(
   ],
 );
 
+/**
+ * Signed checkpoints, a chain of their own: checkpoint n signs the Merkle root of the records stored since
+ * n − 1 (contract/trail.ts) and n − 1's hash. Append-only, like the records.
+ */
+export const checkpoints = pgTable("checkpoints", {
+  seq: integer("seq").primaryKey(),
+  at: ts("at").notNull(),
+  kid: text("kid").notNull(),
+  /** SHA-256 (hex) of the previous checkpoint's JWS; "" for the first. */
+  prevHash: text("prev_hash").notNull(),
+  root: text("root").notNull(),
+  size: integer("size").notNull(),
+  sessions: integer("sessions").notNull(),
+  events: integer("events").notNull(),
+  completions: integer("completions").notNull(),
+  ends: integer("ends").notNull(),
+  /** The compact JWS (EdDSA) over the canonical JSON of the fields above. */
+  jws: text("jws").notNull(),
+  /** SHA-256 (hex) of `jws`: what the next checkpoint chains to. */
+  hash: text("hash").notNull(),
+});
+
+export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type SessionEventRow = typeof sessionEvents.$inferSelect;

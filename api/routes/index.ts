@@ -8,6 +8,7 @@ import type { Verifier } from "../../auth/jwt.js";
 import { ErrorCodes } from "../../contract/errors.js";
 import { LIMITS } from "../../contract/limits.js";
 import type { GraphQLServer } from "../yoga.js";
+import { listCheckpoints } from "./checkpoints.js";
 import type { DashboardHandler } from "./dashboard.js";
 import { handleExport } from "./export.js";
 import { sendJson } from "./http.js";
@@ -84,6 +85,13 @@ export function routeTable(o: RouterOptions): Route[] {
           } satisfies Route,
         ]
       : []),
+    {
+      method: "GET",
+      path: "/checkpoints",
+      description: "signed checkpoints of the trail, oldest first (?after=SEQ&limit=N)",
+      matches: exact("/checkpoints"),
+      handle: (req, res) => listCheckpoints(req, res, o),
+    },
     {
       method: "GET",
       path: "/schemas",

@@ -168,12 +168,23 @@ export const signOfLife = (e: Pick<SessionEventIn, "at" | "durationMs">, receive
  * subscriber never hears of something a reader cannot yet see. Input arrives checked against the
  * contract models (at the GraphQL boundary); what is left here are the rules that need stored state.
  */
+/** An unchained command's completion merges its payload; the payload as captured is kept when it changes. */
+const unchainedCompletionPayload = (
+  stored: Record<string, unknown>,
+  adds: Record<string, unknown> | null | undefined,
+) =>
+  adds && Object.keys(adds).length > 0
+    ? { payload: { ...stored, ...adds }, capturePayload: stored }
+    : { payload: stored };
+
 export class SessionService {
   private readonly db: Db;
   private readonly pubsub: PubSub;
   private readonly metrics: Metrics | undefined;
   /** The service clock (receipt times, the reaper's cutoff); tests pin it. */
   readonly now: () => Date;
+  /** Called when a session ends (the service asks for a checkpoint soon). */
+  onEnded: (() => void) | undefined;
 
   constructor(options: SessionServiceOptions) {
     this.db = options.db;
@@ -263,6 +274,7 @@ export class SessionService {
       row = (await this.get(row.id)) ?? row;
     }
     this.metrics?.sessionEnded(row, existing.status);
+    this.onEnded?.();
     await this.pubsub.publish("session:ended", sessionToWire(row));
     if (existing.status === SessionStatuses.ACTIVE)
       await this.pubsub.publish("sessions:changed", { component: row.component });
@@ -495,7 +507,7 @@ export class SessionService {
               errorClass: e.errorClass ?? stored.errorClass,
               ...(chained
                 ? { ...payloadOf(stored.payload, e), completionHash: e.completionHash ?? null }
-                : { payload: { ...stored.payload, ...(e.payload ?? {}) } }),
+                : unchainedCompletionPayload(stored.payload, e.payload)),
             })
             .where(and(eq(sessionEvents.id, e.eventId), sql`${sessionEvents.outcome} is null`))
             .returning();

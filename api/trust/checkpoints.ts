@@ -1,0 +1,218 @@
+/**
+ * Signed checkpoints: every interval (and soon after sessions end) the service signs the Merkle root of
+ * the records stored since the previous checkpoint (contract/trail.ts), chained to that checkpoint's hash,
+ * and marks each record with the checkpoint that signed it. Safe with several replicas: a transaction-level
+ * advisory lock lets one of them sign at a time, and the others skip that round.
+ */
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { SessionStatuses } from "../../contract/enums.js";
+import { merkleRoot } from "../../contract/merkle.js";
+import {
+  completionLeaf,
+  endLeaf,
+  eventLeaf,
+  type Leaf,
+  leafHashes,
+  orderLeaves,
+  sessionLeaf,
+} from "../../contract/trail.js";
+import type { Db } from "../../db/connection.js";
+import { type Rows, rowsOf } from "../../db/rows.js";
+import { type CheckpointRow, checkpoints, sessionEvents, sessions } from "../../db/schema.js";
+import type { SigningKey } from "./signing-key.js";
+
+/** The version of the signed payload's form. */
+export const CHECKPOINT_VERSION = 1;
+/** Records of each kind one checkpoint signs at most; a backlog is signed by several in a row. */
+export const CHECKPOINT_BATCH = 5_000;
+/** Key of the advisory lock the replicas take to sign. */
+const LOCK_KEY = 0x5b_c4_ec_01;
+
+/** What a checkpoint's JWS signs, as canonical JSON. */
+export interface CheckpointPayload {
+  v: number;
+  seq: number;
+  at: string;
+  prev: string;
+  root: string;
+  size: number;
+  sessions: number;
+  events: number;
+  completions: number;
+  ends: number;
+}
+
+export const checkpointHash = (jws: string) => createHash("sha256").update(jws).digest("hex");
+
+export interface CheckpointerOptions {
+  intervalMs: number;
+  /** How long after a session ends its end is signed (ends close together share one checkpoint). */
+  endDelayMs?: number;
+  batch?: number;
+  now?: () => Date;
+  logger?: { error(message: string, err?: unknown): void };
+}
+
+export class Checkpointer {
+  private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
+  private running: Promise<CheckpointRow[]> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly key: SigningKey,
+    private readonly options: CheckpointerOptions,
+  ) {}
+
+  start() {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.run(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
+    this.timer = this.soon = undefined;
+  }
+
+  /** Asks for a checkpoint shortly (a session ended); calls close together share it. */
+  nudge() {
+    if (this.soon || !this.timer) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.run();
+    }, this.options.endDelayMs ?? 1_000);
+    this.soon.unref();
+  }
+
+  /**
+   * Signs checkpoints until nothing is left unsigned; concurrent calls share the run in flight. Resolves
+   * with the checkpoints this replica signed (none when another one holds the lock, or on failure, which
+   * is logged: what was not signed is signed by the next run).
+   */
+  run(): Promise<CheckpointRow[]> {
+    if (this.running) return this.running;
+    this.running = (async () => {
+      const signed: CheckpointRow[] = [];
+      for (;;) {
+        const c = await this.checkpoint();
+        if (!c) return signed;
+        signed.push(c);
+      }
+    })()
+      .catch((err) => {
+        this.options.logger?.error("checkpoint failed", err);
+        return [];
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  /** Signs one checkpoint over what is unsigned now; null when nothing is, or another replica is signing. */
+  async checkpoint(): Promise<CheckpointRow | null> {
+    const limit = this.options.batch ?? CHECKPOINT_BATCH;
+    return this.db.transaction(async (tx) => {
+      const locked = await tx.execute(sql`select pg_try_advisory_xact_lock(${LOCK_KEY}) as ok`);
+      const lock = rowsOf(locked as Rows<{ ok: boolean }>);
+      if (!lock[0]?.ok) return null;
+      const newSessions = await tx.select().from(sessions).where(isNull(sessions.checkpoint)).limit(limit);
+      const newEvents = await tx
+        .select()
+        .from(sessionEvents)
+        .where(isNull(sessionEvents.checkpoint))
+        .orderBy(sessionEvents.sessionId, sessionEvents.seq)
+        .limit(limit);
+      const completions = await tx
+        .select()
+        .from(sessionEvents)
+        .where(
+          and(
+            isNotNull(sessionEvents.checkpoint),
+            isNull(sessionEvents.completionCheckpoint),
+            isNotNull(sessionEvents.outcome),
+          ),
+        )
+        .limit(limit);
+      const ends = await tx
+        .select()
+        .from(sessions)
+        .where(and(isNull(sessions.endCheckpoint), eq(sessions.status, SessionStatuses.ENDED)))
+        .limit(limit);
+      if (newSessions.length + newEvents.length + completions.length + ends.length === 0) return null;
+
+      const leaves: Leaf[] = [
+        ...newSessions.map(sessionLeaf),
+        ...newEvents.map((e) => eventLeaf(e, e.outcome !== null)),
+        ...completions.map(completionLeaf),
+        ...ends.map(endLeaf),
+      ];
+      const [last] = await tx.select().from(checkpoints).orderBy(desc(checkpoints.seq)).limit(1);
+      const payload: CheckpointPayload = {
+        v: CHECKPOINT_VERSION,
+        seq: (last?.seq ?? 0) + 1,
+        at: (this.options.now?.() ?? new Date()).toISOString(),
+        prev: last?.hash ?? "",
+        root: merkleRoot(leafHashes(orderLeaves(leaves))),
+        size: leaves.length,
+        sessions: newSessions.length,
+        events: newEvents.length,
+        completions: completions.length,
+        ends: ends.length,
+      };
+      const jws = await this.key.sign(new TextEncoder().encode(canonicalize(payload)));
+      const [row] = await tx
+        .insert(checkpoints)
+        .values({
+          seq: payload.seq,
+          at: new Date(payload.at),
+          kid: this.key.kid,
+          prevHash: payload.prev,
+          root: payload.root,
+          size: payload.size,
+          sessions: payload.sessions,
+          events: payload.events,
+          completions: payload.completions,
+          ends: payload.ends,
+          jws,
+          hash: checkpointHash(jws),
+        })
+        .returning();
+      const seq = payload.seq;
+      const ids = <T extends { id: string }>(rows: readonly T[]) => rows.map((r) => r.id);
+      if (newSessions.length > 0)
+        await tx
+          .update(sessions)
+          .set({ checkpoint: seq })
+          .where(inArray(sessions.id, ids(newSessions)));
+      // Only what was read completed is signed completed: a completion stored since is signed next time.
+      const completed = newEvents.filter((e) => e.outcome !== null);
+      const open = newEvents.filter((e) => e.outcome === null);
+      if (completed.length > 0)
+        await tx
+          .update(sessionEvents)
+          .set({ checkpoint: seq, completionCheckpoint: seq })
+          .where(inArray(sessionEvents.id, ids(completed)));
+      if (open.length > 0)
+        await tx
+          .update(sessionEvents)
+          .set({ checkpoint: seq })
+          .where(inArray(sessionEvents.id, ids(open)));
+      if (completions.length > 0)
+        await tx
+          .update(sessionEvents)
+          .set({ completionCheckpoint: seq })
+          .where(inArray(sessionEvents.id, ids(completions)));
+      if (ends.length > 0)
+        await tx
+          .update(sessions)
+          .set({ endCheckpoint: seq })
+          .where(inArray(sessions.id, ids(ends)));
+      return row ?? null;
+    });
+  }
+}
