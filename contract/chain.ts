@@ -30,13 +30,15 @@ import { DEFAULT_SESSION_TYPE } from "./limits.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const iso = (value: Date | string | null | undefined): string | null => {
+/** A time in its hashed form: UTC ISO 8601 with milliseconds; null when absent. */
+export const iso = (value: Date | string | null | undefined): string | null => {
   if (value === null || value === undefined) return null;
   const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 };
 
-const orNull = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
+/** `undefined` as `null`, as hashed content spells an absent value. */
+export const orNull = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
 
 /** SHA-256 (hex) over the previous hash and the canonical form of `content`. */
 export function chainHash(previous: string, content: Json | Record<string, unknown>): string {

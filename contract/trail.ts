@@ -15,14 +15,11 @@
  * is the RFC 8785 canonical JSON of its fields, hashed as RFC 6962 leaf.
  */
 import canonicalize from "canonicalize";
+import { iso, orNull } from "./chain.js";
 import { leafHash } from "./merkle.js";
 
 export const LEAF_KINDS = ["session", "event", "completion", "end"] as const;
 export type LeafKind = (typeof LEAF_KINDS)[number];
-
-const iso = (value: Date | string | null | undefined): string | null =>
-  value === null || value === undefined ? null : new Date(value).toISOString();
-const orNull = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
 
 /** A stored session's columns that a session or end leaf covers. */
 export interface StoredSession {
