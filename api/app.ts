@@ -129,7 +129,7 @@ export function createApp(options: AppOptions): App {
     verify: options.verify,
     dashboard,
     signIn: options.signIn,
-    signingKeys: options.signingKey?.jwks,
+    signingKey: options.signingKey,
   });
   const route = createRouter(routes);
 

@@ -40,6 +40,15 @@ const EXAMPLES: Record<string, string[]> = {
   "buffer status": ["npx session-buddy buffer status", "npx session-buddy buffer status --format json"],
   "buffer replay": ["npx session-buddy buffer replay"],
   shell: ["npx session-buddy shell"],
+  export: [
+    "npx session-buddy export --signed --session 0a1b2c3d -o session.bundle.json",
+    "npx session-buddy export --signed --session 0193c0de-0000-7000-8000-00000a1b2c3d > bundle.json",
+  ],
+  verify: [
+    "npx session-buddy verify session.bundle.json --key jwks.json   # offline, with a copy of the keys",
+    "npx session-buddy verify --all",
+    "npx session-buddy verify --all --since 7d --format json",
+  ],
   completion: [
     "npx session-buddy completion bash > ~/.local/share/bash-completion/completions/session-buddy",
     'eval "$(npx session-buddy completion zsh)"',

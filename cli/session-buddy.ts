@@ -37,6 +37,7 @@ import { registerSearchCommand } from "./search.js";
 import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
 import { registerStatsCommand } from "./stats.js";
 import { statusLine } from "./status-line.js";
+import { registerTrailCommands } from "./trail.js";
 import { WatchError, type WatchStop, watch } from "./watch.js";
 
 /** A failure the user can act on: printed as one line, exit 1. */
@@ -460,6 +461,12 @@ export function buildProgram(): Command {
       await runSessionBuddyShell();
     });
 
+  registerTrailCommands(program, {
+    config,
+    out,
+    fail: (m) => new UserError(m),
+    exit: (code) => new ExitCode(code),
+  });
   registerCompletionCommand(program, out);
   addExamples(program);
   return program;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inclusionProof, leafHash, merkleRoot, rootFromProof } from "./merkle.js";
+import { inclusionProof, leafHash, MerkleTree, merkleRoot, rootFromProof } from "./merkle.js";
 
 // The reference inputs and roots of Certificate Transparency's Merkle tree tests (RFC 6962).
 const INPUTS = [
@@ -62,5 +62,17 @@ describe("RFC 6962 Merkle trees", () => {
     expect(rootFromProof(leaves[3]!, 3, 8, [...path, path[0]!])).toBeNull();
     expect(rootFromProof(leaves[3]!, 8, 8, path)).toBeNull();
     expect(() => inclusionProof(leaves, 8)).toThrow(RangeError);
+  });
+
+  it("builds the same roots and audit paths level by level, for trees of 0 to 70 leaves", () => {
+    expect(new MerkleTree([]).root).toBe(merkleRoot([]));
+    expect(new MerkleTree(leaves).proof(5)).toEqual(inclusionProof(leaves, 5));
+    for (let size = 1; size <= 70; size++) {
+      const hashes = Array.from({ length: size }, (_, i) => leafHash(`leaf ${i}`));
+      const tree = new MerkleTree(hashes);
+      expect(tree.root).toBe(merkleRoot(hashes));
+      for (let i = 0; i < size; i++) expect(tree.proof(i)).toEqual(inclusionProof(hashes, i));
+    }
+    expect(() => new MerkleTree(leaves).proof(8)).toThrow(RangeError);
   });
 });

@@ -86,3 +86,52 @@ export function rootFromProof(leaf: Uint8Array, index: number, size: number, pat
   }
   return sn === 0 ? r.toString("hex") : null;
 }
+
+/**
+ * A tree built once, level by level, to prove many of its leaves: each proof is a walk up the levels
+ * (O(log n)) instead of a walk over the tree. Bottom-up pairing with the odd last node carried up
+ * unchanged builds exactly RFC 6962's tree, so roots and paths equal {@link merkleRoot} and
+ * {@link inclusionProof}.
+ *
+ * @example
+ * const tree = new MerkleTree(leafHashes(leaves));
+ * const path = tree.proof(5); // rootFromProof(leafHashes(leaves)[5], 5, tree.size, path) === tree.root
+ */
+export class MerkleTree {
+  private readonly levels: Buffer[][];
+
+  constructor(leafHashes: readonly Uint8Array[]) {
+    const levels: Buffer[][] = [leafHashes.map((h) => Buffer.from(h))];
+    for (let level = levels[0]!; level.length > 1; ) {
+      const up: Buffer[] = [];
+      for (let i = 0; i < level.length; i += 2)
+        up.push(i + 1 < level.length ? node(level[i]!, level[i + 1]!) : level[i]!);
+      levels.push(up);
+      level = up;
+    }
+    this.levels = levels;
+  }
+
+  get size(): number {
+    return this.levels[0]!.length;
+  }
+
+  /** The root (hex); the empty tree's is SHA-256 of nothing. */
+  get root(): string {
+    return this.size === 0 ? sha256().toString("hex") : this.levels.at(-1)![0]!.toString("hex");
+  }
+
+  /** The audit path (hex, leaf to root) of leaf `index`. */
+  proof(index: number): string[] {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size)
+      throw new RangeError(`leaf ${index} is not in a tree of ${this.size}`);
+    const path: string[] = [];
+    let i = index;
+    for (const level of this.levels.slice(0, -1)) {
+      const sibling = i ^ 1;
+      if (sibling < level.length) path.push(level[sibling]!.toString("hex"));
+      i >>= 1;
+    }
+    return path;
+  }
+}

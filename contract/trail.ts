@@ -13,10 +13,15 @@
  *
  * Leaves are ordered by session id, then session < events by seq < completions by seq < end. Each leaf
  * is the RFC 8785 canonical JSON of its fields, hashed as RFC 6962 leaf.
+ *
+ * A checkpoint also signs one span per session it covers: how many of its leaves and their own Merkle
+ * root. A session's leaves are contiguous in the order, so a verifier can name the session whose records
+ * were deleted or altered after signing, not only say that a root differs.
  */
+import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { iso, orNull } from "./chain.js";
-import { leafHash } from "./merkle.js";
+import { leafHash, merkleRoot } from "./merkle.js";
 
 export const LEAF_KINDS = ["session", "event", "completion", "end"] as const;
 export type LeafKind = (typeof LEAF_KINDS)[number];
@@ -174,3 +179,43 @@ export function orderLeaves(leaves: readonly Leaf[]): Leaf[] {
 
 /** The RFC 6962 leaf hashes of leaves, in the order given. */
 export const leafHashes = (leaves: readonly Leaf[]): Buffer[] => leaves.map((l) => leafHash(l.data));
+
+/** A session's part of a checkpoint: its leaves' count and Merkle root. */
+export interface Span {
+  session: string;
+  size: number;
+  root: string;
+}
+
+/** The spans of leaves already in checkpoint order (one per session, in that order). */
+export function spansOf(ordered: readonly Leaf[]): Span[] {
+  const spans: Span[] = [];
+  for (let i = 0; i < ordered.length; ) {
+    const session = ordered[i]!.sessionId;
+    let j = i;
+    while (j < ordered.length && ordered[j]!.sessionId === session) j++;
+    spans.push({ session, size: j - i, root: merkleRoot(leafHashes(ordered.slice(i, j))) });
+    i = j;
+  }
+  return spans;
+}
+
+/** The version of the signed payload's form: 2 adds the per-session spans (1 had none). */
+export const CHECKPOINT_VERSION = 2;
+/** What a checkpoint's JWS signs, as canonical JSON. */
+export interface CheckpointPayload {
+  v: number;
+  seq: number;
+  at: string;
+  prev: string;
+  root: string;
+  size: number;
+  sessions: number;
+  events: number;
+  completions: number;
+  ends: number;
+  /** Per session covered, in leaf order: its leaves' count and root (since v2). */
+  spans?: Span[];
+}
+
+export const checkpointHash = (jws: string) => createHash("sha256").update(jws).digest("hex");

@@ -183,6 +183,8 @@ export const sessions = pgTable(
     index("sessions_unsigned_end_idx")
       .on(t.id)
       .where(sql`${t.endCheckpoint} is null and ${t.status} = ${sqlText(SessionStatuses.ENDED)}`),
+    index("sessions_checkpoint_idx").on(t.checkpoint),
+    index("sessions_end_checkpoint_idx").on(t.endCheckpoint),
     check("sessions_pid_range", sql`${t.pid} is null or (${t.pid} between 1 and ${sqlText(LIMITS.pidMax)})`),
     check("sessions_component_pattern", sql`${t.component} ~ ${sqlText(PATTERNS.componentName)}`),
   ],
@@ -218,6 +220,8 @@ export const sessionEvents = pgTable(
     completionHash: text("completion_hash"),
     /** The payload as captured, when a completion added to it (`payload` is then the merged one). */
     capturePayload: jsonb("capture_payload").$type<Record<string, unknown>>(),
+    /** What a chained command's completion added (its `result`) as sent: what its completion hash covers. */
+    completionResult: jsonb("completion_result").$type<Record<string, unknown>>(),
     /** The checkpoint that signed it; null until one did. */
     checkpoint: integer("checkpoint"),
     /** The checkpoint that signed its completion (the same one when it was completed when signed). */
@@ -233,6 +237,11 @@ export const sessionEvents = pgTable(
       .on(t.sessionId, t.errorClass)
       .where(sql`${t.errorClass} is not null`),
     index("session_events_unsigned_idx").on(t.sessionId, t.seq).where(sql`${t.checkpoint} is null`),
+    // What a checkpoint signed, read back to verify it or prove a record's inclusion.
+    index("session_events_checkpoint_idx").on(t.checkpoint),
+    index("session_events_completion_checkpoint_idx")
+      .on(t.completionCheckpoint)
+      .where(sql`${t.completionCheckpoint} is distinct from ${t.checkpoint}`),
     index("session_events_unsigned_completion_idx")
       .on(t.id)
       .where(sql`${t.completionCheckpoint} is null and ${t.outcome} is not null`),

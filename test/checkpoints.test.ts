@@ -6,10 +6,12 @@ import { join } from "node:path";
 import canonicalize from "canonicalize";
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Checkpointer, type CheckpointPayload, checkpointHash } from "../api/trust/checkpoints.js";
-import { loadSigningKey, type SigningKey, verifySigned } from "../api/trust/signing-key.js";
+import { Checkpointer } from "../api/trust/checkpoints.js";
+import { loadSigningKey, type SigningKey } from "../api/trust/signing-key.js";
 import { merkleRoot } from "../contract/merkle.js";
 import {
+  type CheckpointPayload,
+  checkpointHash,
   completionLeaf,
   endLeaf,
   eventLeaf,
@@ -17,6 +19,7 @@ import {
   orderLeaves,
   sessionLeaf,
 } from "../contract/trail.js";
+import { verifySigned } from "../contract/verify.js";
 import { checkpoints, sessionEvents, sessions } from "../db/schema.js";
 import {
   backends,
@@ -89,7 +92,7 @@ describe.each(backends())("signed checkpoints on %s", (backend) => {
     expect(more).toEqual([]);
     const payload = await signedPayload(first!.jws);
     expect(payload).toMatchObject({
-      v: 1,
+      v: 2,
       seq: 1,
       prev: "",
       size: 3,
@@ -98,6 +101,8 @@ describe.each(backends())("signed checkpoints on %s", (backend) => {
       completions: 0,
       ends: 0,
     });
+    // One session: its span is the whole tree.
+    expect(payload.spans).toEqual([{ session, size: 3, root: payload.root }]);
     expect(first).toMatchObject({
       seq: 1,
       root: payload.root,

@@ -2,7 +2,8 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet } from "jose";
 import { describe, expect } from "vitest";
-import { loadSigningKey, verifySigned } from "../api/trust/signing-key.js";
+import { loadSigningKey } from "../api/trust/signing-key.js";
+import { verifySigned } from "../contract/verify.js";
 import { it } from "./fixture.js";
 
 const bytes = (s: string) => new TextEncoder().encode(s);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
-import { AuthFailure, bearerToken, type Verifier } from "../../auth/jwt.js";
+import type { Verifier } from "../../auth/jwt.js";
 import type { Logger } from "../../config/logger.js";
 import { Scopes } from "../../contract/enums.js";
 import { ErrorCodes } from "../../contract/errors.js";
@@ -16,7 +16,8 @@ import {
   streamSessions,
 } from "../services/export.js";
 import type { Services } from "../services/index.js";
-import { sendJson } from "./http.js";
+import { bearerScopes } from "./bearer.js";
+import { sendJson, streamTo } from "./http.js";
 
 /**
  * `GET /export/sessions.ndjson` and `GET /export/sessions.csv`: every session matching the SessionFilter
@@ -54,8 +55,8 @@ function rowsCounter(registry: Registry): Counter<"format"> {
   return c;
 }
 
-function fail(res: ServerResponse, status: number, code: string, message: string, headers = {}) {
-  sendJson(res, status, { error: message, code }, headers);
+function fail(res: ServerResponse, status: number, code: string, message: string) {
+  sendJson(res, status, { error: message, code });
 }
 
 export async function handleExport(req: IncomingMessage, res: ServerResponse, o: ExportRouteOptions) {
@@ -64,19 +65,14 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, o:
   const format = m ? formats[m[1]!] : undefined;
   if (!format) return fail(res, 404, ErrorCodes.NOT_FOUND, `no route ${url.pathname}`);
 
-  const token = bearerToken(req.headers.authorization);
-  const challenge = { "www-authenticate": 'Bearer realm="session-buddy"' };
-  if (!token)
-    return fail(res, 401, ErrorCodes.UNAUTHENTICATED, "a valid bearer token is required", challenge);
-  let scopes: ReadonlySet<string>;
-  try {
-    scopes = (await o.verify(token)).scopes;
-  } catch (err) {
-    if (err instanceof AuthFailure) return fail(res, 401, ErrorCodes.UNAUTHENTICATED, err.message, challenge);
-    throw err;
-  }
-  if (!scopes.has(Scopes.READ) && !scopes.has(Scopes.ADMIN))
-    return fail(res, 403, ErrorCodes.FORBIDDEN, "exports need the sessions:read scope");
+  const scopes = await bearerScopes(
+    req,
+    res,
+    o.verify,
+    [Scopes.READ, Scopes.ADMIN],
+    "exports need the sessions:read scope",
+  );
+  if (!scopes) return;
 
   const parsed = exportParams.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) return fail(res, 400, ErrorCodes.BAD_USER_INPUT, describeIssues(parsed.error));
@@ -92,22 +88,8 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, o:
   });
   if (req.method === "HEAD") return res.end();
 
-  let closed = false;
-  res.once("close", () => {
-    closed = true;
-  });
-  /** Resolves when the response can take more (or the client went away). */
-  const write = (chunk: string) =>
-    new Promise<void>((resolve) => {
-      if (res.write(chunk) || closed) return resolve();
-      const done = () => {
-        res.off("drain", done);
-        res.off("close", done);
-        resolve();
-      };
-      res.on("drain", done);
-      res.on("close", done);
-    });
+  const stream = streamTo(res);
+  const write = stream.write;
 
   const counter = rowsCounter(o.services.metrics.registry).labels({ format: m![1]! });
   const line = format === "CSV" ? csvLine : ndjsonLine;
@@ -125,14 +107,14 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, o:
     };
     for await (const page of streamSessions(o.database, where, { limit })) {
       for (const row of page) {
-        if (closed) break;
+        if (stream.closed) break;
         chunk += line(row);
         rows++;
         if (chunk.length >= 65_536) await flush();
       }
-      if (closed) break;
+      if (stream.closed) break;
     }
-    if (chunk && !closed) await flush();
+    if (chunk && !stream.closed) await flush();
     res.end();
   } catch (err) {
     // Headers are gone: the only honest signal left is a broken (unterminated) response.

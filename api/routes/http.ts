@@ -16,3 +16,34 @@ export function sendJson(
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(JSON.stringify(body));
 }
+
+/**
+ * Writes to a streaming response with backpressure: `write` resolves when the response can take more,
+ * or at once when the client went away (`closed`), so memory stays flat whatever the size.
+ *
+ * @example
+ * const out = streamTo(res);
+ * for (const line of lines) { if (out.closed) break; await out.write(line); }
+ */
+export function streamTo(res: ServerResponse) {
+  let closed = false;
+  res.once("close", () => {
+    closed = true;
+  });
+  return {
+    get closed() {
+      return closed;
+    },
+    write: (chunk: string) =>
+      new Promise<void>((resolve) => {
+        if (res.write(chunk) || closed) return resolve();
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      }),
+  };
+}

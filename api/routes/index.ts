@@ -14,6 +14,7 @@ import { handleExport } from "./export.js";
 import { sendJson } from "./http.js";
 import { handleLogin, handleLogout, type LocalSignIn } from "./login.js";
 import { about, health, metrics, ready, type ServiceRouteOptions, schemaIndex, schemaOf } from "./service.js";
+import { BUNDLE_PATH, handleBundle, handleTrailStream } from "./trail.js";
 
 export interface RouterOptions extends ServiceRouteOptions {
   yoga: GraphQLServer;
@@ -74,14 +75,14 @@ export function routeTable(o: RouterOptions): Route[] {
           } satisfies Route,
         ]
       : []),
-    ...(o.signingKeys
+    ...(o.signingKey
       ? [
           {
             method: "GET",
             path: "/.well-known/jwks.json",
             description: "public keys the service signs its trail with (Ed25519, RFC 7517)",
             matches: exact("/.well-known/jwks.json"),
-            handle: (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, o.signingKeys),
+            handle: (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, o.signingKey?.jwks),
           } satisfies Route,
         ]
       : []),
@@ -91,6 +92,21 @@ export function routeTable(o: RouterOptions): Route[] {
       description: "signed checkpoints of the trail, oldest first (?after=SEQ&limit=N)",
       matches: exact("/checkpoints"),
       handle: (req, res) => listCheckpoints(req, res, o),
+    },
+    {
+      method: "GET",
+      path: "/trail.ndjson",
+      description:
+        "every checkpoint with the records it signed, then the unsigned ones (?since=DATE; audit:read)",
+      matches: exact("/trail.ndjson"),
+      handle: (req, res) => handleTrailStream(req, res, o),
+    },
+    {
+      method: "GET",
+      path: "/trail/sessions/<id>",
+      description: "one session's signed bundle, verifiable offline (audit:read)",
+      matches: (p) => BUNDLE_PATH.test(p),
+      handle: (req, res, p) => handleBundle(req, res, p, o),
     },
     {
       method: "GET",

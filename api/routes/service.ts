@@ -3,7 +3,6 @@
  * the event models' JSON Schemas.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { JSONWebKeySet } from "jose";
 import { z } from "zod";
 import type { Logger } from "../../config/logger.js";
 import { VERSION } from "../../config/version.js";
@@ -13,6 +12,7 @@ import { publishedModels } from "../../contract/models.js";
 import type { Database } from "../../db/connection.js";
 import type { PubSubHandle } from "../pubsub.js";
 import type { Services } from "../services/index.js";
+import type { SigningKey } from "../trust/signing-key.js";
 import { sendJson } from "./http.js";
 
 export interface ServiceRouteOptions {
@@ -22,8 +22,8 @@ export interface ServiceRouteOptions {
   logger: Logger;
   metricsEnabled: boolean;
   authMode: "local-secret" | "secret" | "jwks";
-  /** The public half of the service's trail-signing key; absent when the app was built without one. */
-  signingKeys?: JSONWebKeySet | undefined;
+  /** The service's trail-signing key (its public half is served); absent when the app has none. */
+  signingKey?: SigningKey | undefined;
 }
 
 export const health = (_req: IncomingMessage, res: ServerResponse) =>

@@ -49,10 +49,16 @@ export function completionMatches(commandHash: string, e: SessionEventIn): boole
   return !!c && !!e.completionHash && completionHash(commandHash, c) === e.completionHash;
 }
 
-/** The payload stored for an event: as captured, with what a completion adds (and the captured one kept). */
+/**
+ * The payload stored for an event: as captured, with what a completion adds (and the captured one kept),
+ * and a chained completion's result as sent (what its completion hash covers).
+ */
 export function payloadOf(stored: Record<string, unknown>, e: SessionEventIn) {
   const adds = e.result && Object.keys(e.result).length > 0 ? e.result : null;
-  return adds ? { payload: { ...stored, ...adds }, capturePayload: stored } : { payload: stored };
+  const completionResult = e.completionHash ? (e.result ?? null) : null;
+  return adds
+    ? { payload: { ...stored, ...adds }, capturePayload: stored, completionResult }
+    : { payload: stored, completionResult };
 }
 
 /**

@@ -4,12 +4,14 @@
  * and marks each record with the checkpoint that signed it. Safe with several replicas: a transaction-level
  * advisory lock lets one of them sign at a time, and the others skip that round.
  */
-import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { SessionStatuses } from "../../contract/enums.js";
 import { merkleRoot } from "../../contract/merkle.js";
 import {
+  CHECKPOINT_VERSION,
+  type CheckpointPayload,
+  checkpointHash,
   completionLeaf,
   endLeaf,
   eventLeaf,
@@ -17,34 +19,17 @@ import {
   leafHashes,
   orderLeaves,
   sessionLeaf,
+  spansOf,
 } from "../../contract/trail.js";
 import type { Db } from "../../db/connection.js";
 import { type Rows, rowsOf } from "../../db/rows.js";
 import { type CheckpointRow, checkpoints, sessionEvents, sessions } from "../../db/schema.js";
 import type { SigningKey } from "./signing-key.js";
 
-/** The version of the signed payload's form. */
-export const CHECKPOINT_VERSION = 1;
 /** Records of each kind one checkpoint signs at most; a backlog is signed by several in a row. */
 export const CHECKPOINT_BATCH = 5_000;
 /** Key of the advisory lock the replicas take to sign. */
 const LOCK_KEY = 0x5b_c4_ec_01;
-
-/** What a checkpoint's JWS signs, as canonical JSON. */
-export interface CheckpointPayload {
-  v: number;
-  seq: number;
-  at: string;
-  prev: string;
-  root: string;
-  size: number;
-  sessions: number;
-  events: number;
-  completions: number;
-  ends: number;
-}
-
-export const checkpointHash = (jws: string) => createHash("sha256").update(jws).digest("hex");
 
 export interface CheckpointerOptions {
   intervalMs: number;
@@ -151,18 +136,20 @@ export class Checkpointer {
         ...completions.map(completionLeaf),
         ...ends.map(endLeaf),
       ];
+      const ordered = orderLeaves(leaves);
       const [last] = await tx.select().from(checkpoints).orderBy(desc(checkpoints.seq)).limit(1);
       const payload: CheckpointPayload = {
         v: CHECKPOINT_VERSION,
         seq: (last?.seq ?? 0) + 1,
         at: (this.options.now?.() ?? new Date()).toISOString(),
         prev: last?.hash ?? "",
-        root: merkleRoot(leafHashes(orderLeaves(leaves))),
+        root: merkleRoot(leafHashes(ordered)),
         size: leaves.length,
         sessions: newSessions.length,
         events: newEvents.length,
         completions: completions.length,
         ends: ends.length,
+        spans: spansOf(ordered),
       };
       const jws = await this.key.sign(new TextEncoder().encode(canonicalize(payload)));
       const [row] = await tx

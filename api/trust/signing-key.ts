@@ -10,16 +10,13 @@ import { dirname } from "node:path";
 import {
   CompactSign,
   calculateJwkThumbprint,
-  compactVerify,
-  createLocalJWKSet,
   exportJWK,
   generateKeyPair,
   importJWK,
   type JSONWebKeySet,
   type JWK,
 } from "jose";
-
-export const SIGNING_ALG = "EdDSA";
+import { SIGNING_ALG } from "../../contract/verify.js";
 
 export interface SigningKey {
   /** RFC 7638 thumbprint of the public key: names the key in every signature's header. */
@@ -95,10 +92,4 @@ export async function loadSigningKey(o: {
     sign: (payload) =>
       new CompactSign(payload).setProtectedHeader({ alg: SIGNING_ALG, kid }).sign(privateKey),
   };
-}
-
-/** Verifies a compact JWS against a key set (the service's /.well-known/jwks.json, or a copy of it). */
-export async function verifySigned(jws: string, jwks: JSONWebKeySet): Promise<Uint8Array> {
-  const { payload } = await compactVerify(jws, createLocalJWKSet(jwks), { algorithms: [SIGNING_ALG] });
-  return payload;
 }

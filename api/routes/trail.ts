@@ -1,0 +1,112 @@
+/**
+ * The trail for verifiers, needing `audit:read` (they carry the command text):
+ *   GET /trail.ndjson[?since=DATE]  every checkpoint with the records it signed, then the unsigned ones,
+ *                                   then `{"type":"done"}`; NDJSON, streamed with backpressure
+ *   GET /trail/sessions/<id>        one session's signed bundle (JSON), verifiable offline
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import type { Verifier } from "../../auth/jwt.js";
+import type { Logger } from "../../config/logger.js";
+import { Scopes } from "../../contract/enums.js";
+import { ErrorCodes } from "../../contract/errors.js";
+import { PATTERNS } from "../../contract/limits.js";
+import { describeIssues } from "../../contract/models.js";
+import { type Database, unreachable } from "../../db/connection.js";
+import type { SigningKey } from "../trust/signing-key.js";
+import { buildBundle, streamTrail } from "../trust/trail.js";
+import { bearerScopes } from "./bearer.js";
+import { sendJson, streamTo } from "./http.js";
+
+export interface TrailRouteOptions {
+  database: Database;
+  verify: Verifier;
+  logger: Logger;
+  signingKey?: SigningKey | undefined;
+}
+
+const AUDITORS = [Scopes.AUDIT, Scopes.ADMIN];
+const REFUSAL = "the trail carries command text: it needs the audit:read scope";
+const trailParams = z
+  .object({ since: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }).optional() })
+  .strict();
+export const BUNDLE_PATH = /^\/trail\/sessions\/([^/]+)$/;
+const UUID = new RegExp(PATTERNS.uuid);
+
+const unavailable = (res: ServerResponse) =>
+  sendJson(res, 503, { error: "the database is unreachable", code: ErrorCodes.SERVICE_UNAVAILABLE });
+
+export async function handleTrailStream(req: IncomingMessage, res: ServerResponse, o: TrailRouteOptions) {
+  if (!(await bearerScopes(req, res, o.verify, AUDITORS, REFUSAL))) return;
+  const url = new URL(req.url ?? "/", "http://local");
+  const parsed = trailParams.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success)
+    return sendJson(res, 400, { error: describeIssues(parsed.error), code: ErrorCodes.BAD_USER_INPUT });
+  const since = parsed.data.since ? new Date(parsed.data.since) : undefined;
+  const lines = streamTrail(o.database.db, since ? { since } : {});
+  // The first line is read before the headers go, so a database that is down is a 503, not a cut stream.
+  let first: IteratorResult<unknown>;
+  try {
+    first = await lines.next();
+  } catch (err) {
+    if (unreachable(err)) return unavailable(res);
+    throw err;
+  }
+  res.writeHead(200, {
+    "content-type": "application/x-ndjson; charset=utf-8",
+    "cache-control": "no-store",
+  });
+  if (req.method === "HEAD") {
+    await lines.return(undefined);
+    return res.end();
+  }
+  const out = streamTo(res);
+  try {
+    let chunk = first.done ? "" : `${JSON.stringify(first.value)}\n`;
+    for await (const line of lines) {
+      if (out.closed) break;
+      chunk += `${JSON.stringify(line)}\n`;
+      if (chunk.length >= 65_536) {
+        await out.write(chunk);
+        chunk = "";
+      }
+    }
+    if (chunk && !out.closed) await out.write(chunk);
+    res.end();
+  } catch (err) {
+    // Headers are gone: a cut stream (no `done` line) is the honest signal; the verifier names it.
+    o.logger.error({ err }, "trail stream failed");
+    res.destroy(err as Error);
+  }
+}
+
+export async function handleBundle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  o: TrailRouteOptions,
+) {
+  if (!(await bearerScopes(req, res, o.verify, AUDITORS, REFUSAL))) return;
+  const id = decodeURIComponent(BUNDLE_PATH.exec(path)?.[1] ?? "");
+  if (!UUID.test(id))
+    return sendJson(res, 400, {
+      error: `${JSON.stringify(id)} is not a session id (a UUID)`,
+      code: ErrorCodes.BAD_USER_INPUT,
+    });
+  if (!o.signingKey)
+    return sendJson(res, 404, {
+      error: "this service signs no trail (it has no signing key)",
+      code: ErrorCodes.NOT_FOUND,
+    });
+  try {
+    const bundle = await buildBundle(o.database.db, o.signingKey, id.toLowerCase());
+    if (!bundle) return sendJson(res, 404, { error: `no session ${id}`, code: ErrorCodes.NOT_FOUND });
+    sendJson(res, 200, bundle, {
+      "cache-control": "no-store",
+      "content-disposition": `attachment; filename="session-${id.toLowerCase()}.bundle.json"`,
+    });
+  } catch (err) {
+    if (unreachable(err)) return unavailable(res);
+    throw err;
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * `session-buddy export --signed --session ID [-o FILE]` and `session-buddy verify FILE [--key JWKS]` /
+ * `session-buddy verify --all [--since DATE] [--key JWKS]`: one session's signed bundle, checked offline,
+ * and the whole store checked against its signed checkpoints through the service (README, "Trust").
+ */
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { type Command, Option } from "commander";
+import type { JSONWebKeySet } from "jose";
+import pc from "picocolors";
+import type { SettingKey, Settings } from "../config/settings.js";
+import { Scopes } from "../contract/enums.js";
+import { shortId } from "../contract/short-id.js";
+import {
+  type Bundle,
+  describeProblem,
+  type TrailLine,
+  TrailVerifier,
+  type VerifyReport,
+  verifyBundle,
+} from "../contract/verify.js";
+import { resolveToken } from "./auth.js";
+import { since } from "./options.js";
+import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
+
+export interface TrailCommandHelpers {
+  config(flags?: Partial<Record<SettingKey, unknown>>): Settings;
+  out(text: string): void;
+  /** An error the user can act on: printed as one line, exit 1. */
+  fail(message: string): Error;
+  /** An end with this exit code and nothing more to print. */
+  exit(code: number): Error;
+}
+
+const err = (text: string) => process.stderr.write(`${text}\n`);
+
+/** A service route's URL, from the GraphQL URL the settings name. */
+const routeUrl = (settings: Settings, path: string) => new URL(path, settings.url).toString();
+
+async function get(url: string, token: string | undefined, helpers: TrailCommandHelpers): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw helpers.fail(`cannot reach ${url}${cause ? ` (${cause.code ?? cause.message})` : ""}`);
+  }
+  if (response.ok) return response;
+  let message = `${response.status} ${response.statusText}`;
+  try {
+    const body = (await response.json()) as { error?: string; code?: string };
+    if (body.error) message = `${body.error}${body.code ? ` [${body.code}]` : ""}`;
+  } catch {
+    // not JSON: the status says it
+  }
+  throw helpers.fail(`${url}: ${message}`);
+}
+
+function readJson(path: string, what: string, helpers: TrailCommandHelpers): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw helpers.fail(
+      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw helpers.fail(`${what} ${path} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** `--key`: a JWKS file, or the URL of one (a service's /.well-known/jwks.json). */
+async function loadKeys(ref: string, helpers: TrailCommandHelpers): Promise<JSONWebKeySet> {
+  const jwks = /^https?:\/\//.test(ref)
+    ? await (await get(ref, undefined, helpers)).json().catch(() => null)
+    : readJson(ref, "key set", helpers);
+  const keys = (jwks as JSONWebKeySet | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw helpers.fail(
+      `${ref} is not a JSON Web Key Set (expected {"keys": [...]}, as /.well-known/jwks.json serves)`,
+    );
+  return jwks as JSONWebKeySet;
+}
+
+function report(r: VerifyReport, what: string, helpers: TrailCommandHelpers, format: "text" | "json") {
+  if (format === "json") {
+    helpers.out(
+      JSON.stringify(
+        {
+          intact: r.problems.length === 0,
+          ...r,
+          problems: r.problems.map((p) => ({ ...p, line: describeProblem(p) })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const p of r.problems) helpers.out(describeProblem(p));
+    for (const n of r.notes) err(pc.dim(`note: ${n}`));
+    const c = r.counts;
+    const read = `${c.checkpoints} checkpoint${c.checkpoints === 1 ? "" : "s"}, ${c.sessions} session${c.sessions === 1 ? "" : "s"}, ${c.events} event${c.events === 1 ? "" : "s"}`;
+    err(
+      r.problems.length === 0
+        ? pc.green(`intact: ${what} (${read})`)
+        : pc.red(`${r.problems.length} problem${r.problems.length === 1 ? "" : "s"} in ${what} (${read})`),
+    );
+  }
+  if (r.problems.length > 0) throw helpers.exit(1);
+}
+
+/**
+ * Adds `export` (a session's signed bundle) and `verify` (a bundle offline, or the whole store).
+ *
+ * @example
+ * registerTrailCommands(program, { config, out, fail: (m) => new UserError(m), exit: (c) => new ExitCode(c) });
+ */
+export function registerTrailCommands(program: Command, helpers: TrailCommandHelpers) {
+  program
+    .command("export")
+    .description(
+      "write one session's signed bundle: its record, inclusion proofs and the checkpoints that sign it",
+    )
+    .requiredOption("--session <id>", `the session: ${SESSION_REF_FORMS}`)
+    .option("--signed", "a signed bundle (what `verify FILE` checks offline)")
+    .option("-o, --output <file>", "write to this file (mode 0600: it holds command text) instead of stdout")
+    .action(async (opts: { session: string; signed?: boolean; output?: string }) => {
+      if (!opts.signed)
+        throw helpers.fail(
+          "export writes a signed bundle: add --signed (session lists: list-sessions --format json|csv)",
+        );
+      const typed = sessionRefText(opts.session);
+      if (!typed) throw helpers.fail(`--session must be ${SESSION_REF_FORMS}`);
+      const settings = helpers.config();
+      const token = await resolveToken(settings, [Scopes.READ, Scopes.AUDIT]);
+      const found = await findSession({ url: settings.url, token }, typed);
+      if (found.kind === "none") throw helpers.fail(`no session matches ${typed}`);
+      if (found.kind === "many")
+        throw helpers.fail(`${typed} matches ${found.total} sessions: give more digits or the full id`);
+      const response = await get(routeUrl(settings, `/trail/sessions/${found.id}`), token, helpers);
+      const text = await response.text();
+      const bundle = JSON.parse(text) as Bundle;
+      if (opts.output) {
+        const partial = `${opts.output}.partial`;
+        writeFileSync(partial, text, { mode: 0o600 });
+        renameSync(partial, opts.output);
+      } else process.stdout.write(`${text}\n`);
+      const unsigned =
+        (bundle.session.checkpoint === null ? 1 : 0) +
+        bundle.events.filter((e) => e.checkpoint === null).length;
+      err(
+        pc.dim(
+          `session ${shortId(found.id)}: ${bundle.events.length} events, ${bundle.proofs.length} inclusion proofs, ${bundle.checkpoints.length} checkpoints${unsigned ? `; ${unsigned} records not signed yet (export again after the next checkpoint to cover them)` : ""}${opts.output ? ` → ${opts.output}` : ""}`,
+        ),
+      );
+    });
+
+  program
+    .command("verify")
+    .description(
+      "check a signed bundle offline, or (--all) everything the service stores against its signed checkpoints; exit 1 with one line per problem",
+    )
+    .argument("[file]", "a bundle written by `export --signed`")
+    .option("--all", "verify the whole store through the service (needs audit:read)")
+    .option(
+      "--since <when>",
+      "with --all: from the first checkpoint signed at or after this (7d, 2026-11-01)",
+      (v) => since(v),
+    )
+    .option(
+      "--key <jwks>",
+      "the service's public keys: a JWKS file or URL (a copy of /.well-known/jwks.json kept elsewhere)",
+    )
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(
+      async (
+        file: string | undefined,
+        opts: { all?: boolean; since?: Date; key?: string; format: "text" | "json" },
+      ) => {
+        if (!file === !opts.all)
+          throw helpers.fail("give a bundle FILE, or --all to verify the whole store (not both)");
+        if (opts.since && !opts.all) throw helpers.fail("--since goes with --all");
+        const keys = opts.key ? await loadKeys(opts.key, helpers) : undefined;
+        if (file) {
+          const r = await verifyBundle(readJson(file, "bundle", helpers), keys);
+          return report(r, `bundle ${file}`, helpers, opts.format);
+        }
+        const settings = helpers.config();
+        const token = await resolveToken(settings, [Scopes.AUDIT]);
+        const jwks = keys ?? (await loadKeys(routeUrl(settings, "/.well-known/jwks.json"), helpers));
+        const query = opts.since ? `?since=${encodeURIComponent(opts.since.toISOString())}` : "";
+        const response = await get(routeUrl(settings, `/trail.ndjson${query}`), token, helpers);
+        const verifier = new TrailVerifier(jwks, { partial: !!opts.since });
+        const progress = process.stderr.isTTY && opts.format === "text";
+        let lines = 0;
+        let shown = Date.now();
+        const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+        try {
+          for await (const text of createInterface({ input: body, crlfDelay: Number.POSITIVE_INFINITY })) {
+            if (!text) continue;
+            await verifier.line(JSON.parse(text) as TrailLine);
+            lines++;
+            if (progress && Date.now() - shown > 500) {
+              shown = Date.now();
+              process.stderr.write(`\r${pc.dim(`verifying… ${lines.toLocaleString("en")} records read`)}`);
+            }
+          }
+        } catch (e) {
+          // A cut connection: what was read is checked and the report says the stream ended early.
+          err(pc.yellow(`the trail's stream broke off: ${(e as Error).message}`));
+        }
+        if (progress) process.stderr.write("\r\x1b[K");
+        const r = await verifier.finish();
+        if (!keys)
+          r.notes.push(
+            "checked against the keys the service serves now: pass --key with a copy of /.well-known/jwks.json kept elsewhere to check them independently",
+          );
+        return report(
+          r,
+          opts.since ? `the trail since ${opts.since.toISOString()}` : "the whole trail",
+          helpers,
+          opts.format,
+        );
+      },
+    );
+}
