@@ -193,7 +193,10 @@ describe.each(backends())("the tamper corpus on %s", (backend) => {
       const row = await eventRow(s, s.a, seq);
       const text = seq === 2 ? "drop table users" : row.text;
       // Its completion hash dropped, the event is hashed with its outcome as if captured complete.
-      const hash = eventHash(prev, { ...capturedContent({ ...row, text, completionHash: null }), eventId: row.id });
+      const hash = eventHash(prev, {
+        ...capturedContent({ ...row, text, completionHash: null }),
+        eventId: row.id,
+      });
       await s.tamper(
         sql`update session_events set text = ${text}, prev_hash = ${prev}, hash = ${hash}, completion_hash = null
           where session_id = ${s.a}::uuid and seq = ${seq}`,
@@ -273,7 +276,10 @@ describe.each(backends())("the tamper corpus on %s", (backend) => {
       await s.exec(sql`select id, component, type, actor, started_at as "startedAt", username, hostname,
       pid, start_hash as "startHash" from sessions where id = ${s.c}::uuid`);
     const moved = new Date(Date.parse(String(new Date(row!.startedAt as string).toISOString())) - 3_600_000);
-    const rehashed = sessionHash({ ...(row as unknown as Parameters<typeof sessionHash>[0]), startedAt: moved });
+    const rehashed = sessionHash({
+      ...(row as unknown as Parameters<typeof sessionHash>[0]),
+      startedAt: moved,
+    });
     await s.tamper(
       sql`update sessions set started_at = ${moved.toISOString()}::timestamptz, session_hash = ${rehashed} where id = ${s.c}::uuid`,
     );
