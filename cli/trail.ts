@@ -35,6 +35,7 @@ export interface TrailCommandHelpers {
 }
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
+const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /** A service route's URL, from the GraphQL URL the settings name. */
 const routeUrl = (settings: Settings, path: string) => new URL(path, settings.url).toString();
@@ -104,11 +105,11 @@ function report(r: VerifyReport, what: string, helpers: TrailCommandHelpers, for
     for (const p of r.problems) helpers.out(describeProblem(p));
     for (const n of r.notes) err(pc.dim(`note: ${n}`));
     const c = r.counts;
-    const read = `${c.checkpoints} checkpoint${c.checkpoints === 1 ? "" : "s"}, ${c.sessions} session${c.sessions === 1 ? "" : "s"}, ${c.events} event${c.events === 1 ? "" : "s"}`;
+    const read = `${count(c.checkpoints, "checkpoint")}, ${count(c.sessions, "session")}, ${count(c.events, "event")}`;
     err(
       r.problems.length === 0
         ? pc.green(`intact: ${what} (${read})`)
-        : pc.red(`${r.problems.length} problem${r.problems.length === 1 ? "" : "s"} in ${what} (${read})`),
+        : pc.red(`${count(r.problems.length, "problem")} in ${what} (${read})`),
     );
   }
   if (r.problems.length > 0) throw helpers.exit(1);
@@ -155,7 +156,7 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
         bundle.events.filter((e) => e.checkpoint === null).length;
       err(
         pc.dim(
-          `session ${shortId(found.id)}: ${bundle.events.length} events, ${bundle.proofs.length} inclusion proofs, ${bundle.checkpoints.length} checkpoints${unsigned ? `; ${unsigned} records not signed yet (export again after the next checkpoint to cover them)` : ""}${opts.output ? ` → ${opts.output}` : ""}`,
+          `session ${shortId(found.id)}: ${count(bundle.events.length, "event")}, ${count(bundle.proofs.length, "inclusion proof")}, ${count(bundle.checkpoints.length, "checkpoint")}${unsigned ? `; ${unsigned} records not signed yet (export again after the next checkpoint to cover them)` : ""}${opts.output ? ` → ${opts.output}` : ""}`,
         ),
       );
     });

@@ -205,5 +205,17 @@ describe.each(backends())("checkpoints through the service on %s", (backend) => 
     expect(page.status).toBe(400);
     expect(await page.json()).toMatchObject({ code: "BAD_USER_INPUT" });
     expect((await fetch(`${service.origin}/checkpoints?since=yesterday`)).status).toBe(400);
+
+    // The same pages through GraphQL, for any reader.
+    const reader = await token({ scopes: ["sessions:read"] });
+    const q = `query C($after: Int, $first: Int) { checkpoints(after: $after, first: $first) {
+      checkpoints { seq at kid prevHash root size sessions events completions ends jws hash } next } }`;
+    const all = await gql(service.url, q, {}, reader);
+    expect(all.body.data?.checkpoints).toEqual({ checkpoints: listed.checkpoints, next: null });
+    const bad = await gql(service.url, q, { first: 0 }, reader);
+    expect(bad.body.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+    expect((await gql(service.url, q, {}, undefined)).body.errors?.[0]?.extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 });

@@ -4,19 +4,18 @@
  * checkpoint holds only hashes and counts, and anyone should be able to keep a copy to witness the trail.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { asc, gt } from "drizzle-orm";
 import { z } from "zod";
 import { ErrorCodes } from "../../contract/errors.js";
 import { describeIssues } from "../../contract/models.js";
 import { unreachable } from "../../db/connection.js";
-import { checkpoints } from "../../db/schema.js";
+import { CHECKPOINT_PAGE_MAX, checkpointPage } from "../trust/checkpoints.js";
 import { sendJson } from "./http.js";
 import type { ServiceRouteOptions } from "./service.js";
 
 const params = z
   .object({
     after: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    limit: z.coerce.number().int().min(1).max(CHECKPOINT_PAGE_MAX).default(100),
   })
   .strict();
 
@@ -30,16 +29,10 @@ export async function listCheckpoints(req: IncomingMessage, res: ServerResponse,
     });
   const { after, limit } = parsed.data;
   try {
-    const rows = await o.database.db
-      .select()
-      .from(checkpoints)
-      .where(gt(checkpoints.seq, after))
-      .orderBy(asc(checkpoints.seq))
-      .limit(limit + 1);
-    const page = rows.slice(0, limit);
+    const page = await checkpointPage(o.database.db, after, limit);
     sendJson(res, 200, {
-      checkpoints: page.map((c) => ({ ...c, at: c.at.toISOString() })),
-      next: rows.length > limit ? (page.at(-1)?.seq ?? null) : null,
+      ...page,
+      checkpoints: page.checkpoints.map((c) => ({ ...c, at: c.at.toISOString() })),
     });
   } catch (err) {
     if (!unreachable(err)) throw err;

@@ -3,6 +3,7 @@ import { builder } from "../builder.js";
 import "./sessions.js";
 import "./session-subscriptions.js";
 import "./analytics.js";
+import "./trail.js";
 
 export const schema = builder.toSchema();
 

@@ -5,7 +5,7 @@
  * advisory lock lets one of them sign at a time, and the others skip that round.
  */
 import canonicalize from "canonicalize";
-import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { SessionStatuses } from "../../contract/enums.js";
 import { merkleRoot } from "../../contract/merkle.js";
 import {
@@ -202,4 +202,25 @@ export class Checkpointer {
       return row ?? null;
     });
   }
+}
+
+/** Checkpoints a page holds at most (GET /checkpoints and the `checkpoints` query). */
+export const CHECKPOINT_PAGE_MAX = 1_000;
+
+/**
+ * A page of checkpoints after seq `after`, oldest first; `next` is the `after` of the next page (null at
+ * the end).
+ *
+ * @example
+ * const { checkpoints, next } = await checkpointPage(db, 0, 100);
+ */
+export async function checkpointPage(db: Db, after: number, limit: number) {
+  const rows = await db
+    .select()
+    .from(checkpoints)
+    .where(gt(checkpoints.seq, after))
+    .orderBy(asc(checkpoints.seq))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return { checkpoints: page, next: rows.length > limit ? (page.at(-1)?.seq ?? null) : null };
 }

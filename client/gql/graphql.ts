@@ -91,6 +91,43 @@ export type CaptureMode =
   /** The producer refuses to start, or to run a command, until the service has acknowledged its record. */
   | 'STRICT';
 
+/** A signed checkpoint: the Merkle root of the records stored since the previous one, chained to that one's hash, signed by the service (EdDSA; keys at /.well-known/jwks.json). */
+export type Checkpoint = {
+  __typename?: 'Checkpoint';
+  /** When it was signed (ISO 8601). */
+  at: Scalars['String']['output'];
+  /** Command completions it signed after their events. */
+  completions: Scalars['Int']['output'];
+  /** Session ends it signed. */
+  ends: Scalars['Int']['output'];
+  /** Events it signed. */
+  events: Scalars['Int']['output'];
+  /** SHA-256 (hex) of jws: what the next checkpoint chains to. */
+  hash: Scalars['String']['output'];
+  /** The compact JWS over the canonical JSON of the fields above. */
+  jws: Scalars['String']['output'];
+  /** The signing key's id (RFC 7638 thumbprint), as in the JWKS. */
+  kid: Scalars['String']['output'];
+  /** SHA-256 (hex) of the previous checkpoint's JWS; empty for the first. */
+  prevHash: Scalars['String']['output'];
+  /** RFC 6962 Merkle root (hex) of the records it signed. */
+  root: Scalars['String']['output'];
+  /** Its place in the chain, from 1. */
+  seq: Scalars['Int']['output'];
+  /** Sessions whose identity it signed. */
+  sessions: Scalars['Int']['output'];
+  /** How many records (leaves) it signed. */
+  size: Scalars['Int']['output'];
+};
+
+/** A page of checkpoints, oldest first. */
+export type CheckpointPage = {
+  __typename?: 'CheckpointPage';
+  checkpoints: Array<Checkpoint>;
+  /** The after of the next page; null when this is the last. */
+  next?: Maybe<Scalars['Int']['output']>;
+};
+
 /** How the client's own delivery is doing; stored on the heartbeat's sessions as clientHealth and exported as metrics. */
 export type ClientHealthInput = {
   /** The client's circuit-breaker state, e.g. closed, open or half-open. */
@@ -342,6 +379,8 @@ export type Query = {
   aggregateSessions: Array<AggregateRow>;
   /** Per component (alphabetical), the mean duration of the window's finished (ENDED or ABANDONED) sessions; components with none are left out. Needs sessions:read. */
   averageSessionDuration: Array<ComponentDuration>;
+  /** The trail's signed checkpoints, oldest first, a page at a time (as GET /checkpoints). Verify them with `session-buddy verify --all`. Needs sessions:read. */
+  checkpoints: CheckpointPage;
   /** Outliers by robust (modified) z-score against the metric's own baseline, highest score first; only values above the baseline count. Candidates are the last windowSeconds, the baseline the max(7 days, window) before them — or, where that holds too few observations (a young deployment), the window itself (see baselineSource). Needs sessions:read. */
   detectAnomalies: Array<Anomaly>;
   /** Sessions matching the filter, oldest first, as NDJSON or CSV; at most 10000 (default 1000). Stream larger exports from GET /export/sessions.ndjson or .csv. Needs sessions:read. */
@@ -389,6 +428,13 @@ export type QueryAggregateSessionsArgs = {
 export type QueryAverageSessionDurationArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
+export type QueryCheckpointsArgs = {
+  after?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
