@@ -16,7 +16,10 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/db/migrations ./db/migrations
 COPY --from=build /app/package.json ./package.json
-RUN mkdir -p /var/lib/session-buddy && chown node:node /var/lib/session-buddy
+# The keys directory: a volume mounted here starts owned by node, so the signing key made in it is too.
+RUN mkdir -p /var/lib/session-buddy /var/lib/session-buddy-keys \
+  && chown node:node /var/lib/session-buddy /var/lib/session-buddy-keys \
+  && chmod 700 /var/lib/session-buddy-keys
 USER node
 EXPOSE 8678
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \

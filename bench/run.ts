@@ -1,12 +1,13 @@
 /**
  * `npm run bench [-- section…]`: runs the benchmarks and prints Markdown ready for bench/RESULTS.md.
- * Sections: analytics, client, fanout, ingest, shells (default: all). Postgres from BENCH_DATABASE_URL, TEST_DATABASE_URL or the local server.
+ * Sections: analytics, client, fanout, ingest, shells, trail (default: all). Postgres from BENCH_DATABASE_URL, TEST_DATABASE_URL or the local server.
  */
 import { benchAnalytics } from "./analytics.js";
 import { benchClient } from "./client.js";
 import { benchFanout } from "./fanout.js";
 import { benchIngest } from "./ingest.js";
 import { benchShells } from "./shells.js";
+import { benchTrail } from "./trail.js";
 import { machine } from "./util.js";
 
 const sections: Record<string, (dbUrl: string) => Promise<string[]>> = {
@@ -28,6 +29,13 @@ const sections: Record<string, (dbUrl: string) => Promise<string[]>> = {
   fanout: (databaseUrl) =>
     benchFanout(databaseUrl, (process.env.BENCH_FANOUT_SIZES ?? "100,1000,5000").split(",").map(Number)),
   shells: () => benchShells(Number(process.env.BENCH_SHELL_ROUNDS ?? 15)),
+  trail: (databaseUrl) =>
+    benchTrail({
+      databaseUrl,
+      events: Number(process.env.BENCH_TRAIL_EVENTS ?? 1_000_000),
+      perSession: Number(process.env.BENCH_TRAIL_PER_SESSION ?? 100),
+      batches: Number(process.env.BENCH_TRAIL_BATCHES ?? 100),
+    }),
   ingest: (databaseUrl) =>
     benchIngest({ databaseUrl, requests: Number(process.env.BENCH_REQUESTS ?? 4000), concurrency: 16 }),
 };

@@ -17,6 +17,10 @@ const EXAMPLES: Record<string, string[]> = {
     'xdg-open "$(npx session-buddy login-link)"',
   ],
   migrate: ["DATABASE_URL=postgres://u:p@db/sb npx session-buddy migrate"],
+  "signing-key": [
+    "npx session-buddy signing-key",
+    "npx session-buddy signing-key --out /run/secrets/sb-signing.jwk   # then SESSION_BUDDY_SIGNING_KEY=that path",
+  ],
   token: [
     "npx session-buddy token --scope sessions:write --ttl 1h",
     'npx session-buddy token --sub ana --scope "sessions:read audit:read" --ttl 8h',

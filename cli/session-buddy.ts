@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 
+import { existsSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { installProcessGuard } from "../api/guard.js";
@@ -206,6 +207,31 @@ export function buildProgram(): Command {
         );
       } finally {
         await database.close();
+      }
+    });
+
+  program
+    .command("signing-key")
+    .description(
+      "create the trail-signing key (Ed25519 JWK, mode 0600) if it does not exist, and print its id and path",
+    )
+    .option(
+      "--out <file>",
+      "where the key is (default: SESSION_BUDDY_SIGNING_KEY, else <data dir>/signing-key.jwk)",
+    )
+    .option("--data-dir <dir>", "data directory (SESSION_BUDDY_DATA_DIR)")
+    .action(async (opts: { out?: string; dataDir?: string }) => {
+      const settings = config({ dataDir: opts.dataDir });
+      const { loadSigningKey, SigningKeyError } = await import("../api/trust/signing-key.js");
+      const { dataPaths } = await import("../config/paths.js");
+      const path = opts.out ?? settings.signingKey ?? dataPaths(settings.dataDir).signingKey;
+      const existed = existsSync(path);
+      try {
+        const key = await loadSigningKey({ configured: existed ? path : undefined, defaultPath: path });
+        out(`${existed ? "signing key" : "created signing key"} ${key.kid} (${key.path})`);
+      } catch (err) {
+        if (err instanceof SigningKeyError) throw new UserError(err.message);
+        throw err;
       }
     });
 

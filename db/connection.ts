@@ -100,6 +100,28 @@ export function migrationsFolder(): string {
 
 export const MIGRATION_LOCK_KEY = 86780001;
 
+/**
+ * Whether every migration of the folder is recorded as applied, as drizzle's migrator decides it (the
+ * newest applied one is at least as recent as the newest in the journal). False when there is no record.
+ */
+async function allApplied(sql: postgres.Sql): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(), "meta", "_journal.json"), "utf8")) as {
+    entries: { when: number }[];
+  };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const [row] = await sql<
+      { at: string | null }[]
+    >`select max(created_at)::text as at from drizzle.__drizzle_migrations`;
+    return row?.at != null && Number(row.at) >= newest;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // No migrations table yet (42P01) or schema (3F000): not applied.
+    if (code === "42P01" || code === "3F000") return false;
+    throw err;
+  }
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -279,9 +301,11 @@ async function openPostgres(url: string, max: number, gated: boolean): Promise<D
       try {
         await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.catch(noting);
         try {
-          await migratePostgres(drizzlePostgres(single, { schema }), {
-            migrationsFolder: migrationsFolder(),
-          }).catch(noting);
+          // Nothing to apply: no DDL is sent, so a role without DDL rights (db/optional/roles.sql) can serve.
+          if (!(await allApplied(single).catch(noting)))
+            await migratePostgres(drizzlePostgres(single, { schema }), {
+              migrationsFolder: migrationsFolder(),
+            }).catch(noting);
         } finally {
           if (!lost) await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
         }

@@ -53,9 +53,14 @@ function parseKeyFile(path: string): JWK {
 async function createKeyFile(path: string): Promise<JWK> {
   const { privateKey } = await generateKeyPair(SIGNING_ALG, { crv: "Ed25519", extractable: true });
   const jwk = await exportJWK(privateKey);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(path, `${JSON.stringify(jwk)}\n`, { mode: 0o600, flag: "wx" });
-  chmodSync(path, 0o600);
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, `${JSON.stringify(jwk)}\n`, { mode: 0o600, flag: "wx" });
+    chmodSync(path, 0o600);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new SigningKeyError(`cannot create the signing key ${path}: ${e.code ?? e.message}`);
+  }
   return jwk;
 }
 

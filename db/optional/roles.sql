@@ -1,0 +1,53 @@
+-- Optional: separate database roles for Session-Buddy, so that the service's own credentials cannot
+-- rewrite or delete the record even if stolen. Apply as the owner of the tables, after `session-buddy
+-- migrate`, on Postgres (PGlite is one process's database: it has no roles to separate):
+--
+--   psql "$OWNER_DATABASE_URL" -f db/optional/roles.sql
+--   psql "$OWNER_DATABASE_URL" -c "create role sb_service login password '…' in role session_buddy_ingest"
+--   psql "$OWNER_DATABASE_URL" -c "create role sb_auditor login password '…' in role session_buddy_reader"
+--
+-- then run the service with DATABASE_URL naming sb_service, and keep the owner's credentials (and the
+-- purge role's) away from the hosts that run it. Safe to apply again (after a migration adds a column).
+--
+--   session_buddy_ingest  what the service needs: read; insert sessions, events and checkpoints; update only
+--                         what changes after a record is stored (a session's status, end, counters and
+--                         chain flags; a command's completion once; the checkpoint marks). No DELETE, no
+--                         TRUNCATE, no DDL: a session's identity and an event's content are not even
+--                         writable by it, whatever the triggers.
+--   session_buddy_reader  read only: auditors' own SQL, reporting replicas.
+--   session_buddy_purge   read, and DELETE through the purge path (the triggers refuse a delete in a
+--                         transaction that has not `set local session_buddy.purge = 'on'`).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'session_buddy_ingest') THEN
+    CREATE ROLE session_buddy_ingest NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'session_buddy_reader') THEN
+    CREATE ROLE session_buddy_reader NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'session_buddy_purge') THEN
+    CREATE ROLE session_buddy_purge NOLOGIN;
+  END IF;
+END
+$$;
+
+GRANT USAGE ON SCHEMA public TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
+GRANT SELECT ON sessions, session_events, checkpoints TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
+
+-- The service checks at start that every migration was applied (it applies none itself without DDL rights).
+GRANT USAGE ON SCHEMA drizzle TO session_buddy_ingest;
+GRANT SELECT ON drizzle.__drizzle_migrations TO session_buddy_ingest;
+
+GRANT INSERT ON sessions, session_events, checkpoints TO session_buddy_ingest;
+GRANT UPDATE (
+  component_type, component_version, shell_type, adapters, status, ended_at, last_seen_at, end_received_at,
+  delayed, end_reason, exit_code, capture_mode, environment, metadata, command_count, error_count,
+  event_count, max_seq, start_event_id, event_version, client_health, interruptions, interrupted_periods,
+  resumed_at, end_hash, end_prev_hash, last_seq, broken_seq, checkpoint, end_checkpoint
+) ON sessions TO session_buddy_ingest;
+GRANT UPDATE (
+  outcome, duration_ms, error_class, payload, capture_payload, completion_hash, completion_result,
+  checkpoint, completion_checkpoint
+) ON session_events TO session_buddy_ingest;
+
+GRANT DELETE ON sessions, session_events TO session_buddy_purge;

@@ -1,0 +1,143 @@
+/**
+ * db/optional/roles.sql on Postgres: the service runs as a member of session_buddy_ingest — it starts
+ * (no DDL needed once migrated), records a real client's session and signs checkpoints — while that role
+ * cannot rewrite an event's content or a session's identity, nor delete anything, even with the triggers
+ * off; the reader only reads; the purge role deletes only through the purge path.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSigningKey } from "../api/trust/signing-key.js";
+import { createClient } from "../client/index.js";
+import { openDatabase } from "../db/connection.js";
+import { memoryLogger } from "./client-kit.js";
+import {
+  component,
+  createPostgresDatabase,
+  REPO,
+  startService,
+  type TestService,
+  tempDir,
+  token,
+} from "./harness.js";
+
+describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optional/roles.sql)", () => {
+  const suffix = randomBytes(4).toString("hex");
+  const users = { ingest: `sb_ingest_${suffix}`, reader: `sb_reader_${suffix}`, purge: `sb_purge_${suffix}` };
+  const dir = tempDir("sb-roles-");
+  let scratch: { url: string; drop(): Promise<void> };
+  let owner: postgres.Sql;
+  let svc: TestService | undefined;
+  const as = (user: string) => {
+    const u = new URL(scratch.url);
+    u.username = user;
+    return u.toString();
+  };
+  /** The error a statement run as `user` fails with (SQLSTATE and message). */
+  const refusal = async (user: string, statement: string) => {
+    const c = postgres(as(user), { max: 1, onnotice: () => {} });
+    try {
+      await c.unsafe(statement);
+      return "allowed";
+    } catch (err) {
+      const e = err as { code?: string; message: string };
+      return `${e.code} ${e.message}`;
+    } finally {
+      await c.end();
+    }
+  };
+
+  beforeAll(async () => {
+    scratch = await createPostgresDatabase();
+    owner = postgres(scratch.url, { max: 1, onnotice: () => {} });
+    await owner.unsafe(readFileSync(join(REPO, "db", "optional", "roles.sql"), "utf8"));
+    // Applying it again is harmless.
+    await owner.unsafe(readFileSync(join(REPO, "db", "optional", "roles.sql"), "utf8"));
+    await owner.unsafe(`create role ${users.ingest} login in role session_buddy_ingest`);
+    await owner.unsafe(`create role ${users.reader} login in role session_buddy_reader`);
+    await owner.unsafe(`create role ${users.purge} login in role session_buddy_purge`);
+  });
+  afterAll(async () => {
+    await svc?.stop();
+    await owner?.end();
+    await scratch?.drop();
+    const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    for (const u of Object.values(users)) await admin.unsafe(`drop role if exists ${u}`);
+    await admin.end();
+    dir.remove();
+  });
+
+  it("serves as the ingest role: starts, records a client's session and signs it", async () => {
+    const database = await openDatabase({ url: as(users.ingest), maxConnections: 4 });
+    await database.migrate();
+    const signingKey = await loadSigningKey({
+      configured: undefined,
+      defaultPath: join(dir.path, "key.jwk"),
+    });
+    svc = await startService("postgres", {
+      database: { database, url: as(users.ingest), close: () => database.close() },
+      app: { signingKey, checkpointIntervalSeconds: 3600 },
+    });
+    const { logger } = memoryLogger();
+    const client = createClient({
+      url: svc.url,
+      token: await token({ sub: "alice" }),
+      dataDir: join(dir.path, "journal"),
+      logger,
+    });
+    const s = client.start({ component: component("roles"), shellType: "TestShell" });
+    await s.started;
+    const r = await s.record({ kind: "command", text: "orders.refund(7)" });
+    s.complete(r, { durationMs: 4, outcome: "ok", payload: { refunded: 1 } });
+    s.end("EXIT", 0);
+    expect((await client.flush()).pending).toBe(0);
+    await client.shutdown(0);
+    const signed = await svc.app.checkpointer!.run();
+    expect(signed.map((c) => c.size)).toEqual([3]);
+    const [row] =
+      await owner`select status, broken_seq, checkpoint, end_checkpoint from sessions where id = ${s.id}::uuid`;
+    expect(row).toEqual({ status: "ENDED", broken_seq: null, checkpoint: 1, end_checkpoint: 1 });
+  });
+
+  it("refuses the ingest role what it must never do, even with the triggers off", async () => {
+    for (const statement of [
+      "update session_events set text = 'x'",
+      "update sessions set actor = 'mallory'",
+      "update sessions set started_at = now()",
+      "delete from session_events",
+      "delete from sessions",
+      "delete from checkpoints",
+      "update checkpoints set root = ''",
+      "truncate session_events",
+      "alter table session_events disable trigger user",
+      "create table mine (x int)",
+    ])
+      expect(await refusal(users.ingest, statement), statement).toMatch(
+        /^42501 (permission denied|must be owner)/,
+      );
+  });
+
+  it("lets the reader only read, and the purge role delete only through the purge path", async () => {
+    expect(await refusal(users.reader, "select count(*) from session_events")).toBe("allowed");
+    for (const statement of [
+      "insert into checkpoints (seq) values (99)",
+      "update sessions set status = 'ENDED'",
+      "delete from sessions",
+    ])
+      expect(await refusal(users.reader, statement), statement).toMatch(/^42501 permission denied/);
+    expect(await refusal(users.purge, "update session_events set text = 'x'")).toMatch(
+      /^42501 permission denied/,
+    );
+    expect(await refusal(users.purge, "delete from session_events")).toMatch(
+      /^42501 DELETE on session_events refused: session_events is append-only; rows are removed only by a purge/,
+    );
+    expect(
+      await refusal(
+        users.purge,
+        "begin; set local session_buddy.purge = 'on'; delete from session_events where false; commit",
+      ),
+    ).toBe("allowed");
+  });
+});
