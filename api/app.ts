@@ -194,6 +194,7 @@ export function createApp(options: AppOptions): App {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       await yoga.dispose?.();
+      await services.access.stop();
     },
   };
 }

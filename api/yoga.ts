@@ -175,9 +175,11 @@ function requestLifecycle(
         entry.op = op && "operation" in op ? (op.name?.value ?? op.operation) : undefined;
       }
     },
-    onResultProcess({ request, result, setResult, serverContext }) {
+    async onResultProcess({ request, result, setResult, serverContext }) {
       if (Array.isArray(result) || !result || typeof result !== "object" || Symbol.asyncIterator in result)
         return;
+      // Who read command text is stored before the text goes out.
+      await options.services.access.flush();
       const entry = requests.get(request);
       const errors = (result as { errors?: GraphQLError[] }).errors;
       if (errors?.length && !suggestionsAllowed(exposure, { request })) {

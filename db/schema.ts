@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   customType,
@@ -274,6 +275,27 @@ export const checkpoints = pgTable("checkpoints", {
   hash: text("hash").notNull(),
 });
 
+/**
+ * Who read command text: one row per reader, session and route (or GraphQL operation) and flush, with how
+ * many events' text it revealed. `session_id` is null for a read of the whole trail. Append-only.
+ */
+export const accessLog = pgTable(
+  "access_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ts("at").notNull().defaultNow(),
+    subject: text("subject").notNull(),
+    sessionId: uuid("session_id"),
+    route: text("route").notNull(),
+    events: integer("events").notNull(),
+  },
+  (t) => [
+    index("access_log_session_idx").on(t.sessionId, t.id),
+    index("access_log_subject_idx").on(t.subject, t.id),
+  ],
+);
+
 export type CheckpointRow = typeof checkpoints.$inferSelect;
+export type AccessLogRow = typeof accessLog.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type SessionEventRow = typeof sessionEvents.$inferSelect;

@@ -16,7 +16,7 @@ import {
   streamSessions,
 } from "../services/export.js";
 import type { Services } from "../services/index.js";
-import { bearerScopes } from "./bearer.js";
+import { bearerIdentity } from "./bearer.js";
 import { sendJson, streamTo } from "./http.js";
 
 /**
@@ -65,14 +65,14 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, o:
   const format = m ? formats[m[1]!] : undefined;
   if (!format) return fail(res, 404, ErrorCodes.NOT_FOUND, `no route ${url.pathname}`);
 
-  const scopes = await bearerScopes(
+  const who = await bearerIdentity(
     req,
     res,
     o.verify,
     [Scopes.READ, Scopes.ADMIN],
     "exports need the sessions:read scope",
   );
-  if (!scopes) return;
+  if (!who) return;
 
   const parsed = exportParams.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) return fail(res, 400, ErrorCodes.BAD_USER_INPUT, describeIssues(parsed.error));

@@ -13,13 +13,15 @@ import { ErrorCodes } from "../../contract/errors.js";
 import { PATTERNS } from "../../contract/limits.js";
 import { describeIssues } from "../../contract/models.js";
 import { type Database, unreachable } from "../../db/connection.js";
+import type { Services } from "../services/index.js";
 import type { SigningKey } from "../trust/signing-key.js";
 import { buildBundle, streamTrail } from "../trust/trail.js";
-import { bearerScopes } from "./bearer.js";
+import { bearerIdentity } from "./bearer.js";
 import { sendJson, streamTo } from "./http.js";
 
 export interface TrailRouteOptions {
   database: Database;
+  services: Services;
   verify: Verifier;
   logger: Logger;
   signingKey?: SigningKey | undefined;
@@ -37,7 +39,8 @@ const unavailable = (res: ServerResponse) =>
   sendJson(res, 503, { error: "the database is unreachable", code: ErrorCodes.SERVICE_UNAVAILABLE });
 
 export async function handleTrailStream(req: IncomingMessage, res: ServerResponse, o: TrailRouteOptions) {
-  if (!(await bearerScopes(req, res, o.verify, AUDITORS, REFUSAL))) return;
+  const who = await bearerIdentity(req, res, o.verify, AUDITORS, REFUSAL);
+  if (!who) return;
   const url = new URL(req.url ?? "/", "http://local");
   const parsed = trailParams.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success)
@@ -61,10 +64,13 @@ export async function handleTrailStream(req: IncomingMessage, res: ServerRespons
     return res.end();
   }
   const out = streamTo(res);
+  // Every event line carries its text: the read is recorded (as the whole trail's) with what was sent.
+  let revealed = 0;
   try {
     let chunk = first.done ? "" : `${JSON.stringify(first.value)}\n`;
     for await (const line of lines) {
       if (out.closed) break;
+      if (line.type === "event" && line.event.text != null) revealed++;
       chunk += `${JSON.stringify(line)}\n`;
       if (chunk.length >= 65_536) {
         await out.write(chunk);
@@ -72,8 +78,11 @@ export async function handleTrailStream(req: IncomingMessage, res: ServerRespons
       }
     }
     if (chunk && !out.closed) await out.write(chunk);
+    o.services.access.note(who.sub, null, "/trail.ndjson", "trail", revealed);
+    await o.services.access.flush();
     res.end();
   } catch (err) {
+    o.services.access.note(who.sub, null, "/trail.ndjson", "trail", revealed);
     // Headers are gone: a cut stream (no `done` line) is the honest signal; the verifier names it.
     o.logger.error({ err }, "trail stream failed");
     res.destroy(err as Error);
@@ -86,8 +95,14 @@ export async function handleBundle(
   path: string,
   o: TrailRouteOptions,
 ) {
-  if (!(await bearerScopes(req, res, o.verify, AUDITORS, REFUSAL))) return;
-  const id = decodeURIComponent(BUNDLE_PATH.exec(path)?.[1] ?? "");
+  const who = await bearerIdentity(req, res, o.verify, AUDITORS, REFUSAL);
+  if (!who) return;
+  let id: string;
+  try {
+    id = decodeURIComponent(BUNDLE_PATH.exec(path)?.[1] ?? "");
+  } catch {
+    id = BUNDLE_PATH.exec(path)?.[1] ?? "";
+  }
   if (!UUID.test(id))
     return sendJson(res, 400, {
       error: `${JSON.stringify(id)} is not a session id (a UUID)`,
@@ -101,6 +116,14 @@ export async function handleBundle(
   try {
     const bundle = await buildBundle(o.database.db, o.signingKey, id.toLowerCase());
     if (!bundle) return sendJson(res, 404, { error: `no session ${id}`, code: ErrorCodes.NOT_FOUND });
+    o.services.access.note(
+      who.sub,
+      bundle.session.id,
+      "/trail/sessions/<id>",
+      "bundle",
+      bundle.events.filter((e) => e.text != null).length,
+    );
+    await o.services.access.flush();
     sendJson(res, 200, bundle, {
       "cache-control": "no-store",
       "content-disposition": `attachment; filename="session-${id.toLowerCase()}.bundle.json"`,

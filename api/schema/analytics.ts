@@ -464,17 +464,23 @@ builder.queryFields((t) => ({
         description: "Only hits in sessions that match (component, actor, startedAfter, …); omit for all.",
       }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const index = args.index ?? "ALL";
       if (index === "COMMANDS" && !canAudit(ctx))
         throw forbidden("searching command text needs the audit:read scope", ForbiddenReasons.TOKEN_SCOPE);
-      return ctx.services.analytics.searchSessions(
+      const hits = await ctx.services.analytics.searchSessions(
         args.query,
         index,
         args.limit,
         canAudit(ctx),
         parseFilter(args.filter),
       );
+      // A command hit's snippet is command text: who saw it is recorded like any other read of it.
+      if (ctx.identity)
+        for (const h of hits)
+          if (h.index === "COMMANDS")
+            ctx.services.access.note(ctx.identity.sub, h.sessionId, "graphql searchSessions", "search");
+      return hits;
     },
   }),
   detectAnomalies: t.field({

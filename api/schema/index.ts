@@ -4,6 +4,7 @@ import "./sessions.js";
 import "./session-subscriptions.js";
 import "./analytics.js";
 import "./trail.js";
+import "./access-log.js";
 
 export const schema = builder.toSchema();
 

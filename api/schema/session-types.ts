@@ -64,7 +64,19 @@ export const SessionEvent = builder.objectRef<SessionEventRow>("SessionEvent").i
     text: t.string({
       nullable: true,
       description: `What was typed (at most ${LIMITS.textBytes / 1024} KiB UTF-8), secrets masked at the source. Null without audit:read (then textHidden is true) or when the event carries no text.`,
-      resolve: (e, _args, ctx) => (canAudit(ctx) ? e.text : null),
+      resolve: (e, _args, ctx, info) => {
+        if (!canAudit(ctx)) return null;
+        if (e.text != null && ctx.identity) {
+          const op = info.operation;
+          ctx.services.access.note(
+            ctx.identity.sub,
+            e.sessionId,
+            `graphql ${op.operation} ${op.name?.value ?? "(anonymous)"}`,
+            op.operation,
+          );
+        }
+        return e.text;
+      },
     }),
     textHidden: t.boolean({
       description: "True when the event has text this token may not read (no audit:read); false otherwise.",

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/connection.js";
 import type { PubSub } from "../pubsub.js";
+import { AccessLog } from "./access-log.js";
 import { AnalyticsService } from "./analytics/index.js";
 import { Metrics } from "./metrics.js";
 import { SessionService } from "./sessions.js";
@@ -10,6 +11,8 @@ export interface Services {
   sessions: SessionService;
   metrics: Metrics;
   analytics: AnalyticsService;
+  /** Who read command text. */
+  access: AccessLog;
 }
 
 export function createServices(db: Db, pubsub: PubSub, options: { now?: () => Date } = {}): Services {
@@ -22,5 +25,6 @@ export function createServices(db: Db, pubsub: PubSub, options: { now?: () => Da
     metrics,
     sessions,
     analytics: new AnalyticsService({ db, sessions, ...now }),
+    access: new AccessLog(db, metrics.registry),
   };
 }

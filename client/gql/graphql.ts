@@ -20,6 +20,44 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** Which access records; every field given must match. */
+export type AccessLogFilter = {
+  /** Reads of this session. */
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Recorded at or after. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Reads by this token subject. */
+  subject?: InputMaybe<Scalars['String']['input']>;
+  /** Recorded before. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A read of command text: who, which session, by which route or GraphQL operation, how many events, when (reads close together are summed in one record). */
+export type AccessRecord = {
+  __typename?: 'AccessRecord';
+  /** When it was recorded. */
+  at: Scalars['DateTime']['output'];
+  /** Events whose text it returned. */
+  events: Scalars['Int']['output'];
+  /** Its place in the log; newer is larger. */
+  id: Scalars['ID']['output'];
+  /** How: `graphql <operation type> <operation name>`, or the HTTP route. */
+  route: Scalars['String']['output'];
+  /** The session read; null for a read of the whole trail (GET /trail.ndjson). */
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  /** The reader: the token's subject. */
+  subject: Scalars['String']['output'];
+};
+
+/** A page of the access log, newest first. */
+export type AccessRecordPage = {
+  __typename?: 'AccessRecordPage';
+  /** Pass as after for the next page; null when the page is empty. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  records: Array<AccessRecord>;
+};
+
 /** A dimension to group sessions by; DAY and HOUR are UTC, of startedAt. */
 export type AggregateKey =
   /** The token subject that started it (key name actor). */
@@ -373,6 +411,8 @@ export type PageInfo = {
 /** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type Query = {
   __typename?: 'Query';
+  /** Who read command text, newest first, a page at a time. Needs admin. */
+  accessLog: AccessRecordPage;
   /** Sessions still ACTIVE, newest first (at most 10000). Needs sessions:read. */
   activeSessions: Array<Session>;
   /** Sessions matching the filter grouped by the keys, largest groups first: count, mean duration, error events, failed sessions. Needs sessions:read. */
@@ -407,6 +447,14 @@ export type Query = {
   sessions: SessionConnection;
   /** Sessions started in [start, end), oldest first. Needs sessions:read. */
   sessionsByTimeRange: Array<Session>;
+};
+
+
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
+export type QueryAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AccessLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -687,6 +735,8 @@ export type Session = {
   type: Scalars['String']['output'];
   /** The OS user the producer reported (not verified, unlike actor); null when not reported. */
   username?: Maybe<Scalars['String']['output']>;
+  /** Who read this session's command text, the latest reader first. Needs audit:read. */
+  viewedBy: Array<SessionViewer>;
 };
 
 
@@ -876,6 +926,19 @@ export type SessionStatus =
   | 'ACTIVE'
   /** An end was received (also a late end after the session was abandoned). */
   | 'ENDED';
+
+/** Someone who read a session's command text. */
+export type SessionViewer = {
+  __typename?: 'SessionViewer';
+  /** Events' text returned to them, over all their reads. */
+  events: Scalars['Int']['output'];
+  firstAt: Scalars['DateTime']['output'];
+  lastAt: Scalars['DateTime']['output'];
+  /** Access records (reads close together are one). */
+  reads: Scalars['Int']['output'];
+  /** The reader: the token's subject. */
+  subject: Scalars['String']['output'];
+};
 
 /** A session starting. Sent once per session; sending it again with the same id changes nothing. */
 export type StartSessionInput = {

@@ -32,13 +32,15 @@ END
 $$;
 
 GRANT USAGE ON SCHEMA public TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
-GRANT SELECT ON sessions, session_events, checkpoints TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
+GRANT SELECT ON sessions, session_events, checkpoints, access_log
+  TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
 
 -- The service checks at start that every migration was applied (it applies none itself without DDL rights).
 GRANT USAGE ON SCHEMA drizzle TO session_buddy_ingest;
 GRANT SELECT ON drizzle.__drizzle_migrations TO session_buddy_ingest;
 
-GRANT INSERT ON sessions, session_events, checkpoints TO session_buddy_ingest;
+GRANT INSERT ON sessions, session_events, checkpoints, access_log TO session_buddy_ingest;
+GRANT USAGE ON SEQUENCE access_log_id_seq TO session_buddy_ingest;
 GRANT UPDATE (
   component_type, component_version, shell_type, adapters, status, ended_at, last_seen_at, end_received_at,
   delayed, end_reason, exit_code, capture_mode, environment, metadata, command_count, error_count,
@@ -50,4 +52,4 @@ GRANT UPDATE (
   checkpoint, completion_checkpoint
 ) ON session_events TO session_buddy_ingest;
 
-GRANT DELETE ON sessions, session_events TO session_buddy_purge;
+GRANT DELETE ON sessions, session_events, access_log TO session_buddy_purge;
