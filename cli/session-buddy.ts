@@ -11,7 +11,7 @@ import { localSubject } from "../auth/local-token.js";
 import { parseTtl } from "../auth/ttl.js";
 import type { SessionFieldsFragment, SessionStatus } from "../client/gql/graphql.js";
 import { GraphQLRequestError, request } from "../client/graphql-http.js";
-import { ListSessionsQuery, ShowSessionQuery } from "../client/operations/sessions.js";
+import { ListSessionsQuery, SessionViewersQuery, ShowSessionQuery } from "../client/operations/sessions.js";
 import { createServiceLogger } from "../config/logger.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
@@ -414,6 +414,26 @@ export function buildProgram(): Command {
         ["commands", `${session.commandCount} (${session.errorCount} errors)`],
         ["record", describeCompleteness(session)],
       ];
+      // Who read its command text (this read included), for a token that may read it.
+      const viewers = await request({ url: settings.url, token }, SessionViewersQuery, { id }).then(
+        (d) => d.session?.viewedBy ?? null,
+        (err) => {
+          if (err instanceof GraphQLRequestError && err.code === "FORBIDDEN") return null;
+          throw err;
+        },
+      );
+      if (viewers)
+        fields.push([
+          "viewed by",
+          viewers.length
+            ? viewers
+                .map(
+                  (v) =>
+                    `${v.subject} (${v.events} event${v.events === 1 ? "" : "s"}, last ${shortTime(String(v.lastAt))})`,
+                )
+                .join(", ")
+            : null,
+        ]);
       for (const [k, v] of fields)
         out(`${pc.bold(k.padEnd(11))} ${v == null || v === "" ? pc.dim("—") : String(v)}`);
       if (events.length === 0) return out(pc.dim("\nno events"));

@@ -2,12 +2,12 @@
  * The CLI's session commands as a user sees them: short ids in tables, `show-session` by id, prefix or
  * short id, durations printed the product's one way, and exit codes (2 for bad usage, 1 for a failure).
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
 import { shortId } from "../contract/short-id.js";
 import { it, useService } from "./fixture.js";
 import { component, gql, readerToken, runCli, token } from "./harness.js";
-import { END, START, startInput } from "./ops.js";
+import { END, RECORD, START, startInput } from "./ops.js";
 
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 const STACK = /^\s+at |UnhandledPromiseRejection/m;
@@ -36,6 +36,19 @@ describe("session-buddy session commands", () => {
     const table = await runCli(["show-session", shortId(b)], env);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(`${b} (${shortId(b)})`);
+    expect(table.stdout).toMatch(/^viewed by\s+—$/m);
+    // Once its text was shown (by this very command), the reader is named.
+    const typed = {
+      eventId: randomUUID(),
+      sessionId: b,
+      seq: 1,
+      kind: "command",
+      at: new Date().toISOString(),
+      text: "ps()",
+    };
+    expect((await gql(svc.url, RECORD, { events: [typed] }, writer)).body.errors).toBeUndefined();
+    const read = await runCli(["show-session", shortId(b)], env);
+    expect(read.stdout).toMatch(/^viewed by\s+reader \(1 event, last .+\)$/m);
 
     const ambiguous = await runCli(["show-session", head.slice(0, 8)], env);
     expect(ambiguous.code).toBe(1);

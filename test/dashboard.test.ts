@@ -306,6 +306,9 @@ describe.each(backends())("dashboard on %s", (backend) => {
       expect(await page.locator('#timeline li[data-seq="2"]').textContent()).toContain("TypeError");
       expect(await page.locator("#timeline").textContent()).not.toContain(HIDDEN);
       expect(await page.locator("#session-details").textContent()).toContain(c);
+      // This page's own read of the two commands is the first on record.
+      await page.locator("#viewed-by").waitFor(WAIT);
+      expect(await page.locator("#viewed-by").textContent()).toMatch(/^\S+ \(2 events, last .+\)$/);
 
       // Live: a command typed now appears, and completes, without a reload.
       const third = uuid();
@@ -380,6 +383,8 @@ describe.each(backends())("dashboard on %s", (backend) => {
       expect(await item.locator(".hidden-text").textContent()).toBe(HIDDEN);
       expect(await page.locator("main").textContent()).not.toContain("secretHelper");
       await page.locator("#text-hidden-note").waitFor(WAIT);
+      // Who read the text is not shown to a token that cannot read it.
+      expect(await page.locator("#viewed-by").count()).toBe(0);
 
       // A session that does not exist.
       await page.goto(`${asking.origin}/dashboard/session/${uuid()}`);

@@ -5,6 +5,7 @@ import type {
 } from "../client/gql/graphql.js";
 import {
   DashboardSessionDocument as DashboardSessionQuery,
+  DashboardViewersDocument as DashboardViewersQuery,
   WatchEndedDocument as SessionEndedSubscription,
   WatchEventsDocument as SessionEventsSubscription,
 } from "../client/gql/graphql.js";
@@ -28,6 +29,8 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
   const disposers: (() => void)[] = [];
   const events = new Map<string, SessionEvent>();
   let session: SessionDetail | undefined;
+  /** Who read its command text (loaded for a token that may read it; this page's own read included). */
+  let viewers: { subject: string; events: number; reads: number; lastAt: string }[] | null = null;
   let disposed = false;
 
   const title = h("h1", { id: "session-title" }, "Session ", h("code", { title: id }, shortId(id)));
@@ -114,6 +117,25 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         [env.nodeVersion, env.platform].filter((v) => typeof v === "string").join(" / "),
       ),
       row("Working directory", typeof env.cwd === "string" ? h("code", {}, env.cwd) : null),
+      ...(viewers
+        ? [
+            row(
+              "Viewed by",
+              viewers.length
+                ? h(
+                    "span",
+                    { id: "viewed-by" },
+                    viewers
+                      .map(
+                        (v) =>
+                          `${v.subject} (${v.events} event${v.events === 1 ? "" : "s"}, last ${new Date(v.lastAt).toLocaleString()})`,
+                      )
+                      .join(" · "),
+                  )
+                : h("span", { id: "viewed-by" }, "nobody has read its command text"),
+            ),
+          ]
+        : []),
     );
   }
 
@@ -206,6 +228,16 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     } catch (err) {
       fail(err);
       return;
+    }
+    if (canReadText(ctx.claims)) {
+      try {
+        const v = await ctx.query(DashboardViewersQuery, { id });
+        if (disposed) return;
+        viewers = (v.session?.viewedBy ?? []).map((x) => ({ ...x, lastAt: String(x.lastAt) }));
+        renderDetails();
+      } catch (err) {
+        fail(err);
+      }
     }
     if (events.size === 0)
       timeline.append(h("li", { class: "empty" }, "No events yet. Commands appear here as they are typed."));

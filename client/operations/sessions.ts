@@ -76,6 +76,19 @@ export const ListSessionsQuery = graphql(`
   }
 `);
 
+export const SessionViewersQuery = graphql(`
+  query SessionViewers($id: ID!) {
+    session(id: $id) {
+      viewedBy {
+        subject
+        events
+        reads
+        lastAt
+      }
+    }
+  }
+`);
+
 export const ShowSessionQuery = graphql(`
   query ShowSession($id: ID!, $first: Int, $after: String) {
     session(id: $id) {
