@@ -133,6 +133,42 @@ describe("export --signed and verify, run as processes", () => {
       expect(`${r.stdout}${r.stderr}`, args.join(" ")).toMatch(message);
       expect(r.stderr, args.join(" ")).not.toMatch(/\n\s+at /);
     }
+    // The routes behind them, asked wrongly: a clear status and body, never a 500.
+    const auditor = env.SESSION_BUDDY_TOKEN!;
+    const ask = async (path: string, bearer?: string) => {
+      const res = await fetch(
+        new URL(path, svc.url),
+        bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {},
+      );
+      return { status: res.status, body: (await res.json()) as { code?: string } };
+    };
+    expect(await ask("/trail.ndjson")).toMatchObject({ status: 401, body: { code: "UNAUTHENTICATED" } });
+    expect(await ask("/trail.ndjson", "not.a.token")).toMatchObject({
+      status: 401,
+      body: { code: "UNAUTHENTICATED" },
+    });
+    expect(await ask("/trail.ndjson?since=yesterday", auditor)).toMatchObject({
+      status: 400,
+      body: { code: "BAD_USER_INPUT" },
+    });
+    expect(await ask("/trail.ndjson?limit=5", auditor)).toMatchObject({
+      status: 400,
+      body: { code: "BAD_USER_INPUT" },
+    });
+    expect(await ask("/trail/sessions/nope", auditor)).toMatchObject({
+      status: 400,
+      body: { code: "BAD_USER_INPUT" },
+    });
+    expect(await ask("/trail/sessions/%zz", auditor)).toMatchObject({
+      status: 400,
+      body: { code: "BAD_USER_INPUT" },
+    });
+    expect(
+      await ask(`/trail/sessions/${"0".repeat(8)}-0000-7000-8000-${"0".repeat(12)}`, auditor),
+    ).toMatchObject({
+      status: 404,
+      body: { code: "NOT_FOUND" },
+    });
     const reader = { ...env, SESSION_BUDDY_TOKEN: await token({ sub: "r", scopes: [Scopes.READ] }) };
     const refused = await runCli(["verify", "--all"], reader);
     expect(refused.code).toBe(1);
