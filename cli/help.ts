@@ -52,6 +52,7 @@ const EXAMPLES: Record<string, string[]> = {
     "npx session-buddy verify session.bundle.json --key jwks.json   # offline, with a copy of the keys",
     "npx session-buddy verify --all",
     "npx session-buddy verify --all --since 7d --format json",
+    "curl -s http://127.0.0.1:8678/checkpoints > witness.json; npx session-buddy verify --all --witness witness.json",
   ],
   completion: [
     "npx session-buddy completion bash > ~/.local/share/bash-completion/completions/session-buddy",

@@ -16,6 +16,7 @@ import { shortId } from "../contract/short-id.js";
 import {
   type Bundle,
   describeProblem,
+  type TrailCheckpoint,
   type TrailLine,
   TrailVerifier,
   type VerifyReport,
@@ -73,6 +74,41 @@ function readJson(path: string, what: string, helpers: TrailCommandHelpers): unk
   } catch (e) {
     throw helpers.fail(`${what} ${path} is not JSON: ${(e as Error).message}`);
   }
+}
+
+/** `--witness`: saved GET /checkpoints pages — one JSON page, an array of checkpoints, or pages one per line. */
+function readWitness(path: string, helpers: TrailCommandHelpers): TrailCheckpoint[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw helpers.fail(
+      `cannot read the witness copy ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  const pages: unknown[] = [];
+  try {
+    pages.push(JSON.parse(text));
+  } catch {
+    try {
+      for (const line of text.split("\n")) if (line.trim()) pages.push(JSON.parse(line));
+    } catch (e) {
+      throw helpers.fail(
+        `the witness copy ${path} is not JSON (GET /checkpoints pages): ${(e as Error).message}`,
+      );
+    }
+  }
+  const checkpoints = pages.flatMap((p) =>
+    Array.isArray(p) ? p : ((p as { checkpoints?: unknown[] } | null)?.checkpoints ?? []),
+  ) as TrailCheckpoint[];
+  if (
+    checkpoints.length === 0 ||
+    !checkpoints.every((c) => typeof c?.seq === "number" && typeof c?.jws === "string")
+  )
+    throw helpers.fail(
+      `the witness copy ${path} holds no checkpoints (expected what GET /checkpoints answers)`,
+    );
+  return checkpoints;
 }
 
 /** `--key`: a JWKS file, or the URL of one (a service's /.well-known/jwks.json). */
@@ -177,15 +213,20 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
       "--key <jwks>",
       "the service's public keys: a JWKS file or URL (a copy of /.well-known/jwks.json kept elsewhere)",
     )
+    .option(
+      "--witness <file>",
+      "with --all: a copy of GET /checkpoints saved earlier (a page as JSON, or pages one per line); each checkpoint in it must still be stored as it was",
+    )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(
       async (
         file: string | undefined,
-        opts: { all?: boolean; since?: Date; key?: string; format: "text" | "json" },
+        opts: { all?: boolean; since?: Date; key?: string; witness?: string; format: "text" | "json" },
       ) => {
         if (!file === !opts.all)
           throw helpers.fail("give a bundle FILE, or --all to verify the whole store (not both)");
         if (opts.since && !opts.all) throw helpers.fail("--since goes with --all");
+        if (opts.witness && !opts.all) throw helpers.fail("--witness goes with --all");
         const keys = opts.key ? await loadKeys(opts.key, helpers) : undefined;
         if (file) {
           const r = await verifyBundle(readJson(file, "bundle", helpers), keys);
@@ -197,6 +238,8 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
         const query = opts.since ? `?since=${encodeURIComponent(opts.since.toISOString())}` : "";
         const response = await get(routeUrl(settings, `/trail.ndjson${query}`), token, helpers);
         const verifier = new TrailVerifier(jwks, { partial: !!opts.since });
+        if (opts.witness)
+          await verifier.witness(readWitness(opts.witness, helpers), `the witness copy ${opts.witness}`);
         const progress = process.stderr.isTTY && opts.format === "text";
         let lines = 0;
         let shown = Date.now();

@@ -466,11 +466,32 @@ export class TrailVerifier {
   private unsignedMode = false;
   private readonly spanProblems: { session: string; checkpoint: number; what: string }[] = [];
   private done = false;
+  /** Checkpoint hashes a witness kept (a copy of GET /checkpoints taken earlier), by seq. */
+  private readonly witnessed = new Map<number, string>();
+  private readonly seen = new Set<number>();
 
   constructor(
     private readonly jwks: JSONWebKeySet,
     private readonly o: { partial?: boolean } = {},
   ) {}
+
+  /**
+   * Copies of checkpoints a witness kept (from GET /checkpoints, earlier): each must still be stored as
+   * it was. Catches what the store alone cannot: records rewritten with the newest checkpoints deleted and
+   * signed afresh. Call before the stream's lines.
+   */
+  async witness(copies: readonly TrailCheckpoint[], label = "the witness copy") {
+    for (const c of copies) {
+      const before = this.problems.length;
+      const payload = await checkCheckpoint(c, this.jwks, this.problems);
+      // A copy that does not verify says nothing about the store; it is reported as the copy's own problem.
+      for (const p of this.problems.splice(before))
+        this.problems.push({ ...p, what: `in ${label}: ${p.what}` });
+      if (payload) this.witnessed.set(c.seq, checkpointHash(c.jws));
+    }
+    this.witnessLabel = label;
+  }
+  private witnessLabel = "the witness copy";
 
   /** One line of the stream, parsed. */
   async line(line: TrailLine): Promise<void> {
@@ -537,6 +558,7 @@ export class TrailVerifier {
           what: "missing: the checkpoint after it chains past it (deleted)",
         });
     if (!row) {
+      this.seen.add(seq);
       this.problems.push({
         checkpoint: seq,
         what: `missing: ${plural(records.sessions.length + records.events.length + records.ends.length, "stored record")} name it as their checkpoint, but it is not stored (deleted)`,
@@ -557,6 +579,13 @@ export class TrailVerifier {
       for (let missing = 1; missing < seq; missing++)
         this.problems.push({ checkpoint: missing, what: "missing: checkpoints start later (deleted)" });
     this.previous = { seq, hash: checkpointHash(row.jws) };
+    this.seen.add(seq);
+    const kept = this.witnessed.get(seq);
+    if (kept !== undefined && kept !== this.previous.hash)
+      this.problems.push({
+        checkpoint: seq,
+        what: `differs from ${this.witnessLabel}: replaced after it was witnessed (the records it signed may have been rewritten)`,
+      });
     if (!this.latest || seq > this.latest.seq) this.latest = { seq, at: new Date(row.at) };
 
     const leaves = checkpointLeaves(seq, records);
@@ -583,6 +612,13 @@ export class TrailVerifier {
       this.problems.push({
         what: "the trail's stream ended early: what follows the last record was not checked",
       });
+    const first = Math.min(...this.seen);
+    for (const seq of this.witnessed.keys())
+      if (!this.seen.has(seq) && !(this.o.partial && !(seq > first)))
+        this.problems.push({
+          checkpoint: seq,
+          what: `in ${this.witnessLabel}, but not stored any more (deleted)`,
+        });
     const chainProblems = this.chain.finish({ partial: this.o.partial ?? false });
     // A session whose own records say what is wrong needs no second line saying its span differs.
     for (const s of this.spanProblems)

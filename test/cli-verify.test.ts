@@ -74,6 +74,10 @@ describe("export --signed and verify, run as processes", () => {
     const all = await runCli(["verify", "--all"], env);
     expect(all).toMatchObject({ code: 0, stdout: "" });
     expect(all.stderr).toMatch(/intact: the whole trail \(1 checkpoint, 1 session, 2 events\)/);
+    const witness = join(dir.path, "checkpoints.json");
+    writeFileSync(witness, await (await fetch(new URL("/checkpoints", svc.url))).text());
+    const witnessed = await runCli(["verify", "--all", "--witness", witness], env);
+    expect(witnessed).toMatchObject({ code: 0, stdout: "" });
     const json = await runCli(
       ["verify", "--all", "--since", "1d", "--format", "json", "--key", jwksFile],
       env,
@@ -119,6 +123,8 @@ describe("export --signed and verify, run as processes", () => {
       [["verify", jwksFile], {}, /^bundle: not a Session-Buddy bundle/m],
       [["verify", jwksFile, "--key", join(dir.path, "key.jwk")], {}, /is not a JSON Web Key Set/],
       [["verify", "--since", "7d", jwksFile], {}, /--since goes with --all/],
+      [["verify", jwksFile, "--witness", jwksFile], {}, /--witness goes with --all/],
+      [["verify", "--all", "--witness", jwksFile], env, /holds no checkpoints/],
       [["export", "--session", session], env, /add --signed/],
       [["export", "--signed", "--session", "0000000000ff"], env, /no session matches 0000000000ff/],
       [

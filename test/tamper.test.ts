@@ -14,6 +14,7 @@ import { eventHash, sessionHash } from "../contract/chain.js";
 import {
   capturedContent,
   describeProblem,
+  type TrailCheckpoint,
   type TrailLine,
   TrailVerifier,
   verifyBundle,
@@ -38,8 +39,8 @@ interface Store {
   exec(q: SQL): Promise<Record<string, unknown>[]>;
   /** Runs statements with the append-only triggers off, as a table owner could. */
   tamper(...qs: SQL[]): Promise<void>;
-  /** The problems `verify --all` would print. */
-  verify(): Promise<string[]>;
+  /** The problems `verify --all` would print (with `--witness`, given a copy of GET /checkpoints). */
+  verify(witness?: TrailCheckpoint[]): Promise<string[]>;
   bundle(id: string): Promise<Record<string, unknown>>;
 }
 
@@ -102,12 +103,13 @@ async function openStore(backend: Parameters<typeof startService>[0], defer: (f:
         for (const t of TABLES) await tx.execute(sql.raw(`alter table ${t} enable trigger user`));
       });
     },
-    async verify() {
+    async verify(witness?: TrailCheckpoint[]) {
       const res = await fetch(new URL("/trail.ndjson", svc.url), {
         headers: { authorization: `Bearer ${reader}` },
       });
       expect(res.status).toBe(200);
       const v = new TrailVerifier(signingKey.jwks);
+      if (witness) await v.witness(witness);
       for (const line of (await res.text()).split("\n").filter(Boolean))
         await v.line(JSON.parse(line) as TrailLine);
       const report = await v.finish();
@@ -131,6 +133,29 @@ async function eventRow(s: Store, id: string, seq: number) {
       capture_payload as "capturePayload", completion_hash as "completionHash"
     from session_events where session_id = ${id}::uuid and seq = ${seq}`);
   return row as unknown as Parameters<typeof capturedContent>[0] & { prevHash: string };
+}
+
+/**
+ * Rewrites session `id`'s events `from`..`to` consistently: the first one's text changed, every hash from
+ * there recomputed (completion hashes dropped, each event hashed with its outcome as if captured
+ * complete), and the end chained to the new last hash, so the chain itself holds.
+ */
+async function rewriteChain(s: Store, id: string, from: number, to: number, text: string) {
+  let prev = (await eventRow(s, id, from)).prevHash;
+  for (let seq = from; seq <= to; seq++) {
+    const row = await eventRow(s, id, seq);
+    const t = seq === from ? text : row.text;
+    const hash = eventHash(prev, {
+      ...capturedContent({ ...row, text: t, completionHash: null }),
+      eventId: row.id,
+    });
+    await s.tamper(
+      sql`update session_events set text = ${t}, prev_hash = ${prev}, hash = ${hash}, completion_hash = null
+        where session_id = ${id}::uuid and seq = ${seq}`,
+    );
+    prev = hash;
+  }
+  await s.tamper(sql`update sessions set end_prev_hash = ${prev} where id = ${id}::uuid`);
 }
 
 describe.each(backends())("the tamper corpus on %s", (backend) => {
@@ -187,25 +212,31 @@ describe.each(backends())("the tamper corpus on %s", (backend) => {
 
   it("names the session when its whole chain was rewritten consistently, from the checkpoint that signed it", async () => {
     const s = await open();
-    // Every hash from seq 2 on recomputed, and the end chained to the new last hash: the chain holds.
-    let prev = (await eventRow(s, s.a, 2)).prevHash;
-    for (let seq = 2; seq <= 4; seq++) {
-      const row = await eventRow(s, s.a, seq);
-      const text = seq === 2 ? "drop table users" : row.text;
-      // Its completion hash dropped, the event is hashed with its outcome as if captured complete.
-      const hash = eventHash(prev, {
-        ...capturedContent({ ...row, text, completionHash: null }),
-        eventId: row.id,
-      });
-      await s.tamper(
-        sql`update session_events set text = ${text}, prev_hash = ${prev}, hash = ${hash}, completion_hash = null
-          where session_id = ${s.a}::uuid and seq = ${seq}`,
-      );
-      prev = hash;
-    }
-    await s.tamper(sql`update sessions set end_prev_hash = ${prev} where id = ${s.a}::uuid`);
+    await rewriteChain(s, s.a, 2, 4, "drop table users");
     expect(await s.verify()).toEqual([
       `checkpoint 1 session ${s.a}: checkpoint 1 signed 6 records of it, 6 are stored and they differ from what was signed (altered, deleted or inserted after signing)`,
+    ]);
+  });
+
+  it("needs a witness copy of the checkpoints to catch a rewrite signed afresh after its checkpoint was deleted", async () => {
+    const s = await open();
+    const witness = (
+      (await (await fetch(new URL("/checkpoints", s.svc.url))).json()) as { checkpoints: TrailCheckpoint[] }
+    ).checkpoints;
+    // Session C's chain rewritten, its checkpoint (the newest) deleted and its marks cleared: the service
+    // signs the rewritten records afresh as checkpoint 2.
+    await rewriteChain(s, s.c, 1, 2, "grant all to mallory");
+    await s.tamper(
+      sql`delete from checkpoints where seq = 2`,
+      sql`update sessions set checkpoint = null where checkpoint = 2`,
+      sql`update sessions set end_checkpoint = null where end_checkpoint = 2`,
+      sql`update session_events set checkpoint = null, completion_checkpoint = null where checkpoint = 2`,
+    );
+    expect(await s.svc.app.checkpointer!.run()).toHaveLength(1);
+    // The store alone is consistent again: what the README's Trust section says verifying cannot tell.
+    expect(await s.verify()).toEqual([]);
+    expect(await s.verify(witness)).toEqual([
+      "checkpoint 2: differs from the witness copy: replaced after it was witnessed (the records it signed may have been rewritten)",
     ]);
   });
 
