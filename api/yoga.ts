@@ -178,8 +178,8 @@ function requestLifecycle(
     async onResultProcess({ request, result, setResult, serverContext }) {
       if (Array.isArray(result) || !result || typeof result !== "object" || Symbol.asyncIterator in result)
         return;
-      // Who read command text is stored before the text goes out.
-      await options.services.access.flush();
+      // Who read command text is stored before the text goes out (requests that revealed none do not wait).
+      await options.services.access.flushFor(request);
       const entry = requests.get(request);
       const errors = (result as { errors?: GraphQLError[] }).errors;
       if (errors?.length && !suggestionsAllowed(exposure, { request })) {

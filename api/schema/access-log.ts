@@ -34,8 +34,12 @@ const AccessRecordPage = builder
   .implement({
     description: "A page of the access log, newest first.",
     fields: (t) => ({
-      records: t.field({ type: [AccessRecord], resolve: (p) => p.rows }),
-      hasNextPage: t.exposeBoolean("hasNextPage"),
+      records: t.field({
+        type: [AccessRecord],
+        description: "The records of this page.",
+        resolve: (p) => p.rows,
+      }),
+      hasNextPage: t.exposeBoolean("hasNextPage", { description: "True when older records follow." }),
       endCursor: t.string({
         nullable: true,
         description: "Pass as after for the next page; null when the page is empty.",
@@ -60,8 +64,8 @@ const SessionViewer = builder.objectRef<Viewer>("SessionViewer").implement({
     subject: t.exposeString("subject", { description: "The reader: the token's subject." }),
     events: t.exposeInt("events", { description: "Events' text returned to them, over all their reads." }),
     reads: t.exposeInt("reads", { description: "Access records (reads close together are one)." }),
-    firstAt: t.field({ type: "DateTime", resolve: (v) => v.firstAt }),
-    lastAt: t.field({ type: "DateTime", resolve: (v) => v.lastAt }),
+    firstAt: t.field({ type: "DateTime", description: "Their first read of it.", resolve: (v) => v.firstAt }),
+    lastAt: t.field({ type: "DateTime", description: "Their latest read of it.", resolve: (v) => v.lastAt }),
   }),
 });
 
@@ -80,7 +84,7 @@ builder.queryFields((t) => ({
     description: "Who read command text, newest first, a page at a time. Needs admin.",
     authScopes: { admin: true },
     args: {
-      filter: t.arg({ type: AccessLogFilter }),
+      filter: t.arg({ type: AccessLogFilter, description: "Which records; omit for all." }),
       first: t.arg.int({
         defaultValue: 50,
         description: `Records per page, 1 … ${ACCESS_PAGE_MAX} (default 50).`,

@@ -479,7 +479,14 @@ builder.queryFields((t) => ({
       if (ctx.identity)
         for (const h of hits)
           if (h.index === "COMMANDS")
-            ctx.services.access.note(ctx.identity.sub, h.sessionId, "graphql searchSessions", "search");
+            ctx.services.access.note(
+              ctx.identity.sub,
+              h.sessionId,
+              "graphql searchSessions",
+              "search",
+              1,
+              ctx.request,
+            );
       return hits;
     },
   }),

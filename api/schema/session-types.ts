@@ -73,6 +73,8 @@ export const SessionEvent = builder.objectRef<SessionEventRow>("SessionEvent").i
             e.sessionId,
             `graphql ${op.operation} ${op.name?.value ?? "(anonymous)"}`,
             op.operation,
+            1,
+            ctx.request,
           );
         }
         return e.text;

@@ -43,7 +43,11 @@ const CheckpointPage = builder
   .implement({
     description: "A page of checkpoints, oldest first.",
     fields: (t) => ({
-      checkpoints: t.field({ type: [Checkpoint], resolve: (p) => p.checkpoints }),
+      checkpoints: t.field({
+        type: [Checkpoint],
+        description: "The checkpoints of this page, oldest first.",
+        resolve: (p) => p.checkpoints,
+      }),
       next: t.exposeInt("next", {
         nullable: true,
         description: "The after of the next page; null when this is the last.",

@@ -42,6 +42,8 @@ export class AccessLog {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly reveals: Counter<"kind">;
+  /** Requests that revealed text (so only they wait for the write before answering). */
+  private readonly revealing = new WeakSet<object>();
 
   constructor(
     private readonly db: Db,
@@ -61,9 +63,20 @@ export class AccessLog {
     this.reveals = c;
   }
 
-  /** Notes that `subject` was shown the text of `events` events of a session (null: the whole trail). */
-  note(subject: string, sessionId: string | null, route: string, kind: RevealKind, events = 1) {
+  /**
+   * Notes that `subject` was shown the text of `events` events of a session (null: the whole trail).
+   * `origin`: the request it was shown in, for {@link flushFor}.
+   */
+  note(
+    subject: string,
+    sessionId: string | null,
+    route: string,
+    kind: RevealKind,
+    events = 1,
+    origin?: object,
+  ) {
     if (events <= 0) return;
+    if (origin) this.revealing.add(origin);
     const key = `${subject}\u0000${sessionId ?? ""}\u0000${route}`;
     const p = this.pending.get(key);
     if (p) p.events += events;
@@ -97,6 +110,11 @@ export class AccessLog {
       }
     });
     return this.writing;
+  }
+
+  /** Waits for the write of what `origin` revealed; at once for a request that revealed nothing. */
+  flushFor(origin: object | undefined): Promise<void> {
+    return origin && this.revealing.has(origin) ? this.flush() : Promise.resolve();
   }
 
   async stop() {

@@ -54,7 +54,9 @@ export type AccessRecordPage = {
   __typename?: 'AccessRecordPage';
   /** Pass as after for the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when older records follow. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** The records of this page. */
   records: Array<AccessRecord>;
 };
 
@@ -161,6 +163,7 @@ export type Checkpoint = {
 /** A page of checkpoints, oldest first. */
 export type CheckpointPage = {
   __typename?: 'CheckpointPage';
+  /** The checkpoints of this page, oldest first. */
   checkpoints: Array<Checkpoint>;
   /** The after of the next page; null when this is the last. */
   next?: Maybe<Scalars['Int']['output']>;
@@ -932,7 +935,9 @@ export type SessionViewer = {
   __typename?: 'SessionViewer';
   /** Events' text returned to them, over all their reads. */
   events: Scalars['Int']['output'];
+  /** Their first read of it. */
   firstAt: Scalars['DateTime']['output'];
+  /** Their latest read of it. */
   lastAt: Scalars['DateTime']['output'];
   /** Access records (reads close together are one). */
   reads: Scalars['Int']['output'];
