@@ -23,6 +23,7 @@ import { mintToken } from "../auth/jwt.js";
 import { type EventContent, endHash, eventHash, sessionHash, startHash } from "../contract/chain.js";
 import { Scopes } from "../contract/enums.js";
 import { openDatabase } from "../db/connection.js";
+import { copyLines } from "../db/seed/copy.js";
 import { DIST, drive, fmt, scratchDatabase, spawnNode, spawnService } from "./util.js";
 
 const SECRET = `bench-${randomUUID()}-${randomUUID()}`;
@@ -75,20 +76,7 @@ const copyField = (v: string | number | boolean | null) => (v === null ? "\\N" :
 async function loadChained(url: string, total: number, perSession: number) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const conn = await sql.reserve();
-  const pump = async (statement: string, rows: Iterable<string>) => {
-    const stream = await conn.unsafe(`${statement} from stdin`).writable();
-    let buffer = "";
-    for (const line of rows) {
-      buffer += line;
-      if (buffer.length >= 1 << 16) {
-        if (!stream.write(buffer)) await once(stream, "drain");
-        buffer = "";
-      }
-    }
-    if (buffer) stream.write(buffer);
-    stream.end();
-    await once(stream, "finish");
-  };
+  const pump = (statement: string, rows: Iterable<string>) => copyLines(conn, statement, rows);
   const t0 = Date.now() - 86_400_000;
   const sessions = Math.ceil(total / perSession);
   const chunk = 200;

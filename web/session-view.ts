@@ -5,9 +5,9 @@ import type {
 } from "../client/gql/graphql.js";
 import {
   DashboardSessionDocument as DashboardSessionQuery,
-  DashboardViewersDocument as DashboardViewersQuery,
   WatchEndedDocument as SessionEndedSubscription,
   WatchEventsDocument as SessionEventsSubscription,
+  SessionViewersDocument as SessionViewersQuery,
 } from "../client/gql/graphql.js";
 import { breakPlace, seqRangesText } from "../contract/completeness.js";
 import { formatDuration, formatSeconds } from "../contract/duration.js";
@@ -231,7 +231,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     }
     if (canReadText(ctx.claims)) {
       try {
-        const v = await ctx.query(DashboardViewersQuery, { id });
+        const v = await ctx.query(SessionViewersQuery, { id });
         if (disposed) return;
         viewers = (v.session?.viewedBy ?? []).map((x) => ({ ...x, lastAt: String(x.lastAt) }));
         renderDetails();

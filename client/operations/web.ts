@@ -106,19 +106,6 @@ export const DashboardSessionQuery = graphql(`
   }
 `);
 
-export const DashboardViewersQuery = graphql(`
-  query DashboardViewers($id: ID!) {
-    session(id: $id) {
-      viewedBy {
-        subject
-        events
-        reads
-        lastAt
-      }
-    }
-  }
-`);
-
 export const DashboardActiveCountSubscription = graphql(`
   subscription DashboardActiveCount($component: String, $after: DateTime) {
     activeSessionCount(component: $component, after: $after)

@@ -4,7 +4,7 @@
  */
 import { once } from "node:events";
 import { getTableName, sql } from "drizzle-orm";
-import type { Sql } from "postgres";
+import type { ReservedSql, Sql } from "postgres";
 import type { Database } from "../connection.js";
 import { sessionEvents, sessions } from "../schema.js";
 import { generateSeed, type SeedEvent, type SeedOptions, type SeedSession } from "./world.js";
@@ -133,23 +133,32 @@ interface Sink {
   close(): Promise<void>;
 }
 
+/**
+ * Sends text-format COPY lines to `statement` (`copy t (cols)`) FROM STDIN on a reserved postgres.js
+ * connection, in ~64 KiB writes with backpressure.
+ *
+ * @example
+ * await copyLines(conn, "copy sessions (id, component)", ["0193…\tcrackerjack\n"]);
+ */
+export async function copyLines(conn: ReservedSql, statement: string, lines: Iterable<string>) {
+  const stream = await conn.unsafe(`${statement} from stdin`).writable();
+  let buffer = "";
+  for (const line of lines) {
+    buffer += line;
+    if (buffer.length >= 1 << 16) {
+      if (!stream.write(buffer)) await once(stream, "drain");
+      buffer = "";
+    }
+  }
+  if (buffer) stream.write(buffer);
+  stream.end();
+  await once(stream, "finish");
+}
+
 /** postgres.js COPY … FROM STDIN, written with backpressure, on one reserved connection. */
 async function postgresSink(client: Sql): Promise<Sink> {
   const conn = await client.reserve();
-  const pump = async (statement: string, lines: Iterable<string>) => {
-    const stream = await conn.unsafe(`${statement} from stdin`).writable();
-    let buffer = "";
-    for (const line of lines) {
-      buffer += line;
-      if (buffer.length >= 1 << 16) {
-        if (!stream.write(buffer)) await once(stream, "drain");
-        buffer = "";
-      }
-    }
-    if (buffer) stream.write(buffer);
-    stream.end();
-    await once(stream, "finish");
-  };
+  const pump = (statement: string, rows: Iterable<string>) => copyLines(conn, statement, rows);
   return {
     async write(ss, es) {
       await pump(copySessions, lines(ss, sessionCopyLine));
