@@ -20,23 +20,14 @@
  */
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import { iso, orNull } from "./chain.js";
+import { iso, orNull, type SessionIdentity } from "./chain.js";
 import { leafHash, merkleRoot } from "./merkle.js";
 
 export const LEAF_KINDS = ["session", "event", "completion", "end"] as const;
 export type LeafKind = (typeof LEAF_KINDS)[number];
 
-/** A stored session's columns that a session or end leaf covers. */
-export interface StoredSession {
-  id: string;
-  component: string;
-  type: string;
-  actor: string;
-  startedAt: Date | string;
-  username?: string | null;
-  hostname?: string | null;
-  pid?: number | null;
-  startHash?: string | null;
+/** A stored session's columns that a session or end leaf covers: its identity, its hashes and its end. */
+export interface StoredSession extends SessionIdentity {
   sessionHash?: string | null;
   endedAt?: Date | string | null;
   endReason?: string | null;

@@ -519,11 +519,14 @@ export class TrailVerifier {
   private record<K extends keyof Records>(kind: K, r: Records[K][number]) {
     if (this.unsignedMode) {
       this.counts.unsigned++;
-      if (kind === "sessions") this.chain.identity(r as TrailSession);
-      else if (kind === "ends") this.chain.end(r as TrailSession);
-      else this.chain.event(r as TrailEvent);
-      if (kind === "sessions") this.counts.sessions++;
-      if (kind === "events") this.counts.events++;
+      if (kind === "sessions") {
+        this.chain.identity(r as TrailSession);
+        this.counts.sessions++;
+      } else if (kind === "ends") this.chain.end(r as TrailSession);
+      else {
+        this.chain.event(r as TrailEvent);
+        this.counts.events++;
+      }
       return;
     }
     if (!this.current) throw new TypeError(`a ${kind} record before any checkpoint`);
