@@ -1,6 +1,6 @@
 /** Parsers of the CLI's option values: each throws commander's InvalidArgumentError with the accepted forms. */
 import { InvalidArgumentError } from "commander";
-import { parseDuration } from "../shells/core/args.js";
+import { parseDuration } from "../contract/duration.js";
 
 /**
  * A whole number from `min` to `max`, of `unit` when given.

@@ -6,10 +6,11 @@ import {
   SearchQuery,
   TrendsQuery,
 } from "../../client/operations/shells.js";
+import { durationText, parseDuration } from "../../contract/duration.js";
 import { PATTERNS, QUERY_LIMITS } from "../../contract/limits.js";
 import { shortId } from "../../contract/short-id.js";
 import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
-import { durationText, parseDuration, UsageError } from "../core/args.js";
+import { UsageError } from "../core/args.js";
 import { bars, formatNumber, sparkline } from "../core/charts.js";
 import { fields, summarised } from "../core/result.js";
 import type { ShellRuntime } from "../core/runtime.js";

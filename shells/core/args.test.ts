@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { type ArgSpec, checkArgs, parseDuration, UsageError } from "./args.js";
+import { parseDuration } from "../../contract/duration.js";
+import { type ArgSpec, checkArgs, UsageError } from "./args.js";
 import { summarised } from "./result.js";
 
 const refused = (signature: string, specs: ArgSpec[], args: unknown[]): string => {

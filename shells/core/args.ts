@@ -10,7 +10,9 @@
  * });
  * // ps('abc') → UsageError: ps(limit = 20) — limit must be a whole number from 1 to 1000; got 'abc'
  */
+
 import { inspect } from "node:util";
+import { durationText, parseDuration } from "../../contract/duration.js";
 import { ID_REF_FORMS, parseIdRef } from "../../contract/short-id.js";
 
 interface BaseArg {
@@ -61,40 +63,6 @@ export type ArgSpec = BaseArg &
 /** A call refused because of its arguments. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
-}
-
-const UNITS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
-const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?$/;
-
-/**
- * A duration in seconds from a number (seconds) or text such as `'90s'`, `'15m'`, `'2h'`, `'7d'`, `'2w'`;
- * `undefined` when it is neither.
- *
- * @example
- * parseDuration("90d"); // 7776000
- * parseDuration(3600);  // 3600
- * parseDuration("2x");  // undefined
- */
-export function parseDuration(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) && value > 0 ? value : undefined;
-  if (typeof value !== "string") return undefined;
-  const m = DURATION.exec(value.trim().toLowerCase());
-  if (!m) return undefined;
-  const seconds = Math.round(Number(m[1]) * UNITS[(m[2] ?? "s") as keyof typeof UNITS]);
-  return seconds > 0 ? seconds : undefined;
-}
-
-/** Seconds in the largest unit that divides them: 60 → `1m`, 2592000 → `30d`, 90 → `90s`. */
-export function durationText(seconds: number): string {
-  for (const [unit, size] of [
-    ["w", UNITS.w],
-    ["d", UNITS.d],
-    ["h", UNITS.h],
-    ["m", UNITS.m],
-  ] as const) {
-    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
 }
 
 /** A value as an operator typed it, short: `'abc'`, `42`, `-3`, `null`, `a function`. */
