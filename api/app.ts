@@ -21,6 +21,7 @@ import { createRouter, describeRoutes, routeTable } from "./routes/index.js";
 import { type LocalSignIn, pageTokenFor } from "./routes/login.js";
 import { createServices, type Services } from "./services/index.js";
 import { Checkpointer } from "./trust/checkpoints.js";
+import type { RetentionPolicy } from "./trust/retention.js";
 import type { SigningKey } from "./trust/signing-key.js";
 import { attachSubscriptions } from "./ws.js";
 import { createGraphQL, type GraphQLServer } from "./yoga.js";
@@ -54,6 +55,12 @@ export interface AppOptions {
   signingKey?: SigningKey;
   /** Seconds between signed checkpoints (with a signing key); default 60. */
   checkpointIntervalSeconds?: number;
+  /** How long ended sessions are kept, and the minimum age below which none is purged. */
+  retention?: RetentionPolicy;
+  /** The database purges delete through (a session_buddy_purge member); default `database`. */
+  purgeDatabase?: Database | undefined;
+  /** Seconds between retention passes (with a signing key); default 3600. */
+  retentionIntervalSeconds?: number;
   now?: () => Date;
 }
 
@@ -82,23 +89,29 @@ export interface App {
  */
 export function createApp(options: AppOptions): App {
   const logger = options.logger ?? silentLogger;
-  const services = createServices(
-    options.database.db,
-    options.pubsub.pubsub,
-    options.now ? { now: options.now } : {},
-  );
-  const abandonAfter = options.abandonAfterSeconds ?? 90;
-  const reaper = new Reaper(services.sessions, {
-    abandonAfterSeconds: abandonAfter,
-    intervalMs: options.reapIntervalMs ?? Math.min(10_000, Math.max(100, (abandonAfter * 1000) / 3)),
-    logger,
-  });
   const checkpointer = options.signingKey
     ? new Checkpointer(options.database.db, options.signingKey, {
         intervalMs: (options.checkpointIntervalSeconds ?? 60) * 1000,
         logger,
       })
     : undefined;
+  const services = createServices(options.database.db, options.pubsub.pubsub, {
+    ...(options.now ? { now: options.now } : {}),
+    signingKey: options.signingKey,
+    ...(options.retention ? { retention: options.retention } : {}),
+    ...(options.retentionIntervalSeconds
+      ? { retentionIntervalMs: options.retentionIntervalSeconds * 1000 }
+      : {}),
+    ...(checkpointer ? { checkpoint: () => checkpointer.run() } : {}),
+    purgeDb: options.purgeDatabase?.db,
+    logger,
+  });
+  const abandonAfter = options.abandonAfterSeconds ?? 90;
+  const reaper = new Reaper(services.sessions, {
+    abandonAfterSeconds: abandonAfter,
+    intervalMs: options.reapIntervalMs ?? Math.min(10_000, Math.max(100, (abandonAfter * 1000) / 3)),
+    logger,
+  });
   if (checkpointer) services.sessions.onEnded = () => checkpointer.nudge();
   const policyFor = (listenHost: string) =>
     createHostPolicy({ listenHost, allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins });
@@ -181,6 +194,7 @@ export function createApp(options: AppOptions): App {
       started = true;
       reaper.start();
       checkpointer?.start();
+      services.retention.start();
       const address = server.address() as AddressInfo;
       const h = address.family === "IPv6" ? `[${address.address}]` : address.address;
       return { url: `http://${h}:${address.port}/graphql`, port: address.port };
@@ -188,6 +202,7 @@ export function createApp(options: AppOptions): App {
     async stop() {
       reaper.stop();
       checkpointer?.stop();
+      await services.retention.stop();
       await subscriptions.dispose();
       if (started) {
         server.closeAllConnections();

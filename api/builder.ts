@@ -44,13 +44,29 @@ export const builder = new SchemaBuilder<{
           ctx.authFailure?.message ?? "a valid bearer token is required",
           ctx.authFailure?.code,
         );
+      const field = info.parentType.getFields()[info.fieldName];
+      const wanted = (field?.extensions?.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes;
+      const needs =
+        wanted && typeof wanted === "object"
+          ? Object.keys(wanted)
+              .map((k) => SCOPE_NAMES[k as keyof typeof SCOPE_NAMES])
+              .filter(Boolean)
+          : [];
       return forbidden(
-        `the token's scopes do not allow ${info.parentType.name}.${info.fieldName}`,
+        `the token's scopes do not allow ${info.parentType.name}.${info.fieldName}${needs.length ? ` (it needs ${needs.join(" or ")})` : ""}`,
         ForbiddenReasons.TOKEN_SCOPE,
       );
     },
   },
 });
+
+/** The token scope each auth scope of the schema stands for (admin holds them all). */
+const SCOPE_NAMES = {
+  read: Scopes.READ,
+  write: Scopes.WRITE,
+  audit: Scopes.AUDIT,
+  admin: Scopes.ADMIN,
+} as const;
 
 builder.addScalarType("DateTime", DateTimeResolver, {
   description:
@@ -66,7 +82,7 @@ builder.queryType({
 });
 builder.mutationType({
   description:
-    "Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any).",
+    "Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin.",
 });
 builder.subscriptionType({
   description:

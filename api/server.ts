@@ -7,11 +7,13 @@ import { dataPaths } from "../config/paths.js";
 import { redactUrl } from "../config/redact-url.js";
 import type { Settings } from "../config/settings.js";
 import { Scopes } from "../contract/enums.js";
+import { openDatabase } from "../db/connection.js";
 import { embeddedDbDir, openServiceDatabase } from "../db/open.js";
 import { type App, createApp } from "./app.js";
 import { defaultExposure } from "./exposure.js";
 import { openPubSub } from "./pubsub.js";
 import type { LocalSignIn } from "./routes/login.js";
+import { checkPolicy, type RetentionPolicy } from "./trust/retention.js";
 import { loadSigningKey, type SigningKey } from "./trust/signing-key.js";
 
 export interface RunningService {
@@ -79,6 +81,16 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     throw new StartupError((err as Error).message);
   }
   logger.info(`trail signing key ${signingKey.kid} (${signingKey.path})`);
+  const retention: RetentionPolicy = {
+    defaultSeconds: settings.retention.default,
+    components: settings.retention.components,
+    minDays: settings.retentionMinDays,
+  };
+  try {
+    checkPolicy(retention);
+  } catch (err) {
+    throw new StartupError((err as Error).message);
+  }
 
   const opened = performance.now();
   if (settings.databaseUrl) {
@@ -111,9 +123,22 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     await database.close();
     throw new StartupError((err as Error).message);
   }
+  if (settings.purgeDatabaseUrl && !settings.databaseUrl) {
+    await pubsub.close();
+    await database.close();
+    throw new StartupError(
+      "SESSION_BUDDY_PURGE_DATABASE_URL needs DATABASE_URL (the embedded database has no roles to separate)",
+    );
+  }
+  // Connects on first use (a purge), so a purge role that cannot log in yet does not stop the service.
+  const purgeDatabase = settings.purgeDatabaseUrl
+    ? await openDatabase({ url: settings.purgeDatabaseUrl, maxConnections: 2 })
+    : undefined;
+  if (settings.purgeDatabaseUrl) logger.info(`purges delete through ${redactUrl(settings.purgeDatabaseUrl)}`);
   const signIn = authMode === "local-secret" && secret ? await localSignIn(secret) : undefined;
   const app = createApp({
     database,
+    purgeDatabase,
     pubsub,
     verify,
     logger,
@@ -127,6 +152,8 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     authMode,
     signingKey,
     checkpointIntervalSeconds: settings.checkpointInterval,
+    retention,
+    retentionIntervalSeconds: settings.retentionInterval,
   });
   let bound: { url: string; port: number };
   try {
@@ -135,6 +162,7 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     signIn?.close();
     await app.stop();
     await pubsub.close();
+    await purgeDatabase?.close();
     await database.close();
     const e = err as NodeJS.ErrnoException;
     throw new StartupError(
@@ -163,6 +191,7 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
         signIn?.close();
         await app.stop();
         await pubsub.close();
+        await purgeDatabase?.close();
         await database.close();
       })();
       return stopping;

@@ -54,6 +54,12 @@ const EXAMPLES: Record<string, string[]> = {
     "npx session-buddy verify --all --since 7d --format json",
     "curl -s http://127.0.0.1:8678/checkpoints > witness.json; npx session-buddy verify --all --witness witness.json",
   ],
+  purge: [
+    "npx session-buddy purge --before 90d                      # a dry run: what would go, what is kept",
+    "npx session-buddy purge --before 2026-01-01 --component crackerjack --yes",
+  ],
+  hold: ['npx session-buddy hold 0a1b2c3d --reason "OPS-1234 litigation"'],
+  release: ["npx session-buddy release 0a1b2c3d"],
   completion: [
     "npx session-buddy completion bash > ~/.local/share/bash-completion/completions/session-buddy",
     'eval "$(npx session-buddy completion zsh)"',

@@ -34,6 +34,7 @@ import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { addExamples, registerCompletionCommand } from "./help.js";
 import { isoDate } from "./options.js";
+import { registerRetentionCommands } from "./retention.js";
 import { registerSearchCommand } from "./search.js";
 import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
 import { registerStatsCommand } from "./stats.js";
@@ -413,6 +414,14 @@ export function buildProgram(): Command {
         ["delayed", session.delayed ? pc.yellow("yes") : "no"],
         ["commands", `${session.commandCount} (${session.errorCount} errors)`],
         ["record", describeCompleteness(session)],
+        [
+          "legal hold",
+          session.legalHold
+            ? pc.yellow(
+                `${session.legalHold.reason} (by ${session.legalHold.heldBy} since ${shortTime(String(session.legalHold.heldAt))})`,
+              )
+            : null,
+        ],
       ];
       // Who read its command text (this read included), for a token that may read it.
       const viewers = await request({ url: settings.url, token }, SessionViewersQuery, { id }).then(
@@ -513,6 +522,7 @@ export function buildProgram(): Command {
     fail: (m) => new UserError(m),
     exit: (code) => new ExitCode(code),
   });
+  registerRetentionCommands(program, { config, out, fail: (m) => new UserError(m) });
   registerCompletionCommand(program, out);
   addExamples(program);
   return program;

@@ -141,7 +141,7 @@ function report(r: VerifyReport, what: string, helpers: TrailCommandHelpers, for
     for (const p of r.problems) helpers.out(describeProblem(p));
     for (const n of r.notes) err(pc.dim(`note: ${n}`));
     const c = r.counts;
-    const read = `${count(c.checkpoints, "checkpoint")}, ${count(c.sessions, "session")}, ${count(c.events, "event")}`;
+    const read = `${count(c.checkpoints, "checkpoint")}, ${count(c.sessions, "session")}, ${count(c.events, "event")}${c.purged > 0 ? `, ${count(c.purged, "purged session")} accounted for by tombstones` : ""}`;
     err(
       r.problems.length === 0
         ? pc.green(`intact: ${what} (${read})`)

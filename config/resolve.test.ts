@@ -98,6 +98,33 @@ describe("resolveConfig", () => {
     expect(lines.find((l) => l.startsWith("heartbeatInterval"))).toMatch(/SESSION_BUDDY_HEARTBEAT_INTERVAL/);
   });
 
+  it("reads retention per component from a file, the default from the environment, and refuses a bad period", () => {
+    expect(resolveConfig({ env: {}, cwd, homeDir: home }).settings.retention).toEqual({
+      default: 365 * 86_400,
+      components: {},
+    });
+    writeFileSync(
+      join(cwd, "oneiric.yaml"),
+      "retention:\n  default: 52w\n  components:\n    crackerjack: 90d\n    akosha: never\n    oneiric: 400\n",
+    );
+    const { settings } = resolveConfig({
+      env: { SESSION_BUDDY_RETENTION_MIN_DAYS: "7" },
+      cwd,
+      homeDir: home,
+    });
+    expect(settings.retention).toEqual({
+      default: 52 * 7 * 86_400,
+      components: { crackerjack: 90 * 86_400, akosha: null, oneiric: 400 * 86_400 },
+    });
+    expect(settings.retentionMinDays).toBe(7);
+    expect(
+      resolveConfig({ env: { SESSION_BUDDY_RETENTION: "30d" }, cwd: home, homeDir: home }).settings.retention,
+    ).toEqual({ default: 30 * 86_400, components: {} });
+    expect(() =>
+      resolveConfig({ env: { SESSION_BUDDY_RETENTION: "soon" }, cwd: home, homeDir: home }),
+    ).toThrow(/retention.*must be a duration such as 365d, 52w or 90d, or never/s);
+  });
+
   it("refuses short secrets and reports unparsable files", () => {
     writeFileSync(join(cwd, "oneiric.yaml"), "port: [1, 2\n");
     expect(() => resolveConfig({ env: { SESSION_BUDDY_SECRET: "short" }, cwd, homeDir: home })).toThrow(

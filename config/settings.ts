@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDuration } from "../contract/duration.js";
 import { JOURNAL_BOUNDS } from "../contract/limits.js";
 
 /**
@@ -77,6 +78,17 @@ const exposure = z.enum(["public", "authenticated", "off"], {
   error: "must be public, authenticated or off",
 });
 
+/**
+ * How long sessions are kept, in seconds (null: for ever): `365d`, `52w`, `90d`, a bare number of days, or
+ * `never`.
+ */
+const retentionPeriod = z.preprocess((v) => {
+  if (typeof v === "number") return v > 0 ? v * 86_400 : v;
+  if (typeof v !== "string") return v;
+  if (/^(never|forever|off)$/i.test(v.trim())) return null;
+  return parseDuration(v) ?? v;
+}, z.number({ error: "must be a duration such as 365d, 52w or 90d, or never" }).positive().nullable());
+
 const workflowStep = z.object({
   name: z.string().min(1),
   run: z.string().min(1),
@@ -139,6 +151,16 @@ export const settingDefinitions = {
     schema: url(["postgres:", "postgresql:"]).optional(),
     secret: true,
   },
+  /**
+   * A second Postgres URL, for purges only: a member of `session_buddy_purge` (db/optional/roles.sql) when
+   * the service itself runs as `session_buddy_ingest`, which may not delete.
+   */
+  purgeDatabaseUrl: {
+    env: "SESSION_BUDDY_PURGE_DATABASE_URL",
+    default: undefined,
+    schema: url(["postgres:", "postgresql:"]).optional(),
+    secret: true,
+  },
   redisUrl: {
     env: "REDIS_URL",
     default: undefined,
@@ -165,6 +187,41 @@ export const settingDefinitions = {
     env: "SESSION_BUDDY_CHECKPOINT_INTERVAL",
     default: 60,
     schema: num(z.number().positive().max(86400)),
+  },
+  /**
+   * How long ended sessions are kept before the retention pass purges them: a default and per-component
+   * periods (`retention: { default: 365d, components: { crackerjack: 90d } }`); the environment sets the
+   * default only.
+   */
+  retention: {
+    env: "SESSION_BUDDY_RETENTION",
+    default: { default: "365d", components: {} },
+    schema: z.preprocess(
+      (v) => (typeof v === "string" || typeof v === "number" ? { default: v } : v),
+      z
+        .object({
+          default: retentionPeriod.default(365 * 86_400),
+          components: z.record(z.string(), retentionPeriod).default({}),
+        })
+        .strict(),
+    ),
+  },
+  /** Days since its end below which no session is purged, by any path (0 turns the guard off). */
+  retentionMinDays: {
+    env: "SESSION_BUDDY_RETENTION_MIN_DAYS",
+    default: 30,
+    schema: num(z.number().min(0).max(36_500)),
+  },
+  /** Seconds between the service's retention passes (one replica purges at a time). */
+  retentionInterval: {
+    env: "SESSION_BUDDY_RETENTION_INTERVAL",
+    default: 3600,
+    schema: num(
+      z
+        .number()
+        .positive()
+        .max(30 * 86_400),
+    ),
   },
   tracking: { env: "SESSION_BUDDY_TRACKING", default: true, schema: bool },
   trackCommands: { env: "SESSION_BUDDY_TRACK_COMMANDS", default: true, schema: bool },

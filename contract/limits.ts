@@ -18,6 +18,8 @@ export const LIMITS = {
   batchEvents: 1000,
   /** Session ids in one `heartbeat` call. */
   heartbeatIds: 1000,
+  /** A legal hold's reason, characters. */
+  holdReason: 500,
   /** `environment.cwd` of a start. */
   cwdChars: 500,
   /** Serialised `environment` of a start. */

@@ -168,6 +168,35 @@ export function orderLeaves(leaves: readonly Leaf[]): Leaf[] {
   );
 }
 
+/** The leaves a session's records make in each checkpoint that signed them. */
+export function sessionLeaves(
+  session: StoredSession & { checkpoint: number | null; endCheckpoint: number | null },
+  events: readonly (StoredEvent & { checkpoint: number | null; completionCheckpoint: number | null })[],
+) {
+  const byCheckpoint = new Map<number, { leaf: Leaf; seq: number | null }[]>();
+  const add = (checkpoint: number | null, leaf: Leaf) => {
+    if (checkpoint === null) return;
+    const list = byCheckpoint.get(checkpoint) ?? [];
+    list.push({ leaf, seq: leaf.seq });
+    byCheckpoint.set(checkpoint, list);
+  };
+  add(session.checkpoint, sessionLeaf(session));
+  for (const e of events) {
+    add(e.checkpoint, eventLeaf(e, e.checkpoint !== null && e.completionCheckpoint === e.checkpoint));
+    if (e.completionCheckpoint !== null && e.completionCheckpoint !== e.checkpoint)
+      add(e.completionCheckpoint, completionLeaf(e));
+  }
+  if (session.endCheckpoint !== null) add(session.endCheckpoint, endLeaf(session));
+  for (const [c, list] of byCheckpoint) {
+    const ordered = orderLeaves(list.map((l) => l.leaf));
+    byCheckpoint.set(
+      c,
+      ordered.map((leaf) => ({ leaf, seq: leaf.seq })),
+    );
+  }
+  return byCheckpoint;
+}
+
 /** The RFC 6962 leaf hashes of leaves, in the order given. */
 export const leafHashes = (leaves: readonly Leaf[]): Buffer[] => leaves.map((l) => leafHash(l.data));
 

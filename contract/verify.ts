@@ -21,6 +21,7 @@ import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from "jose";
 import { completionHash, eventHash, sessionHash } from "./chain.js";
 import { SessionStatuses } from "./enums.js";
 import { leafHash, merkleRoot, rootFromProof } from "./merkle.js";
+import type { TombstonePayload, TombstoneSpan, TrailTombstone } from "./tombstone.js";
 import {
   type CheckpointPayload,
   checkpointHash,
@@ -35,6 +36,7 @@ import {
   type StoredEvent,
   type StoredSession,
   sessionLeaf,
+  sessionLeaves,
   spansOf,
 } from "./trail.js";
 
@@ -396,8 +398,30 @@ export async function checkCheckpoint(
   for (const [name, mine, signed] of stored)
     if (mine !== signed)
       at(`its stored ${name} (${String(mine)}) differs from the signed one (${String(signed)})`);
-  if (c.hash !== checkpointHash(c.jws)) at("its stored hash is not the hash of its signed form");
   return payload;
+}
+
+/**
+ * A stored tombstone's signed payload, or the reason it does not verify (not signed by the service's
+ * keys, not a tombstone, or signed for another session than the row it is stored as).
+ */
+export async function readTombstone(
+  t: TrailTombstone,
+  jwks: JSONWebKeySet,
+): Promise<{ payload: TombstonePayload } | { problem: string }> {
+  let payload: TombstonePayload;
+  try {
+    payload = JSON.parse(new TextDecoder().decode(await verifySigned(t.jws, jwks))) as TombstonePayload;
+  } catch (err) {
+    return {
+      problem: `its tombstone's signature does not verify with the service's keys (${(err as Error).message}): forged or altered`,
+    };
+  }
+  if (payload.type !== "tombstone" || !Array.isArray(payload.spans))
+    return { problem: "its tombstone's signed form is not a tombstone" };
+  if (payload.session !== t.sessionId.toLowerCase())
+    return { problem: `its tombstone was signed for session ${payload.session}` };
+  return { payload };
 }
 
 /** How a checkpoint's spans compare with the leaves stored for it; problems for sessions that differ. */
@@ -424,6 +448,12 @@ function compareSpans(
   return differ;
 }
 
+/** What is wrong with a session whose records in checkpoint `seq` differ from its signed span. */
+const spanDiffers = (seq: number) => (_session: string, signed: number, stored: number) =>
+  stored === 0
+    ? `deleted: checkpoint ${seq} signed ${plural(signed, "record")} of it, none is stored as signed`
+    : `checkpoint ${seq} signed ${plural(signed, "record")} of it, ${stored} ${stored === 1 ? "is" : "are"} stored and they differ from what was signed (altered, deleted or inserted after signing)`;
+
 /** What a verification read, for its summary line. */
 export interface VerifyCounts {
   checkpoints: number;
@@ -431,6 +461,8 @@ export interface VerifyCounts {
   events: number;
   /** Records not signed by any checkpoint yet (stored since the latest one). */
   unsigned: number;
+  /** Sessions purged, each accounted for by a valid tombstone. */
+  purged: number;
 }
 
 export interface VerifyReport {
@@ -457,7 +489,15 @@ export class TrailVerifier {
   private readonly chain = new ChainChecker();
   private readonly problems: Problem[] = [];
   private readonly notes: string[] = [];
-  private readonly counts: VerifyCounts = { checkpoints: 0, sessions: 0, events: 0, unsigned: 0 };
+  private readonly counts: VerifyCounts = {
+    checkpoints: 0,
+    sessions: 0,
+    events: 0,
+    unsigned: 0,
+    purged: 0,
+  };
+  /** The spans valid tombstones give purged sessions, by checkpoint, then session. */
+  private readonly purgedSpans = new Map<number, Map<string, TombstoneSpan & { at: string }>>();
   private current: { seq: number; row: TrailCheckpoint | null; records: Records } | null = null;
   private previous: { seq: number; hash: string } | null = null;
   /** Whether any checkpoint (or the mark of a missing one) was read yet. */
@@ -506,6 +546,8 @@ export class TrailVerifier {
         return this.record("ends", line.session);
       case "event":
         return this.record("events", line.event);
+      case "tombstone":
+        return this.tombstone(line.tombstone);
       case "unsigned":
         await this.close();
         this.unsignedMode = true;
@@ -513,6 +555,22 @@ export class TrailVerifier {
       case "done":
         this.done = true;
         return;
+    }
+  }
+
+  /** A purged session's tombstone (the stream sends them before the checkpoints). */
+  private async tombstone(t: TrailTombstone) {
+    const read = await readTombstone(t, this.jwks);
+    const session = t.sessionId.toLowerCase();
+    if ("problem" in read) {
+      this.problems.push({ session, what: read.problem });
+      return;
+    }
+    this.counts.purged++;
+    for (const span of read.payload.spans) {
+      const spans = this.purgedSpans.get(span.checkpoint) ?? new Map();
+      spans.set(session, { ...span, at: read.payload.purgedAt });
+      this.purgedSpans.set(span.checkpoint, spans);
     }
   }
 
@@ -593,13 +651,50 @@ export class TrailVerifier {
 
     const leaves = checkpointLeaves(seq, records);
     const root = payload?.root ?? row.root;
-    if (merkleRoot(leafHashes(leaves)) === root) return;
+    const purged = this.purgedSpans.get(seq);
+    if (!purged && merkleRoot(leafHashes(leaves)) === root) return;
+    if (purged && payload) {
+      if (!payload.spans) {
+        for (const session of purged.keys())
+          this.problems.push({
+            checkpoint: seq,
+            session,
+            what: "purged, but this checkpoint (form 1) signed no per-session spans, so its tombstone cannot show what it removed",
+          });
+        return;
+      }
+      // A purged session's signed span must be exactly what its tombstone kept, and nothing of it stored.
+      const signedBy = new Map(payload.spans.map((sp) => [sp.session, sp]));
+      for (const [session, kept] of purged) {
+        const signed = signedBy.get(session);
+        const stored = leaves.filter((l) => l.sessionId === session).length;
+        if (!signed)
+          this.problems.push({
+            checkpoint: seq,
+            session,
+            what: `its tombstone names checkpoint ${seq}, which signed none of this session's records`,
+          });
+        else if (signed.size !== kept.size || signed.root !== kept.root)
+          this.problems.push({
+            checkpoint: seq,
+            session,
+            what: `purged at ${kept.at}, but what it removed differs from what checkpoint ${seq} signed (${plural(signed.size, "record")} signed, ${kept.size} purged): altered before the purge`,
+          });
+        else if (stored > 0)
+          this.problems.push({
+            checkpoint: seq,
+            session,
+            what: `purged at ${kept.at}, but ${plural(stored, "record")} of it ${stored === 1 ? "is" : "are"} stored again`,
+          });
+      }
+      const spans = payload.spans.filter((sp) => !purged.has(sp.session));
+      const rest = leaves.filter((l) => !purged.has(l.sessionId));
+      const differ = compareSpans(seq, spans, rest, spanDiffers(seq));
+      for (const [session, what] of differ) this.spanProblems.push({ session, checkpoint: seq, what });
+      return;
+    }
     if (payload?.spans) {
-      const differ = compareSpans(seq, payload.spans, leaves, (_session, signed, stored) =>
-        stored === 0
-          ? `deleted: checkpoint ${seq} signed ${plural(signed, "record")} of it, none is stored as signed`
-          : `checkpoint ${seq} signed ${plural(signed, "record")} of it, ${stored} ${stored === 1 ? "is" : "are"} stored and they differ from what was signed (altered, deleted or inserted after signing)`,
-      );
+      const differ = compareSpans(seq, payload.spans, leaves, spanDiffers(seq));
       for (const [session, what] of differ) this.spanProblems.push({ session, checkpoint: seq, what });
       if (differ.size > 0) return;
     }
@@ -642,6 +737,7 @@ export type TrailLine =
   | { type: "session"; session: TrailSession }
   | { type: "end"; session: TrailSession }
   | { type: "event"; event: TrailEvent }
+  | { type: "tombstone"; tombstone: TrailTombstone }
   | { type: "unsigned" }
   | { type: "done"; checkpoints: number; records: number };
 
@@ -706,32 +802,6 @@ export function seqRanges(seqs: Iterable<number>): [number, number][] {
   return r.toJSON();
 }
 
-/** The leaves a session's records make in each checkpoint that signed them. */
-export function sessionLeaves(session: TrailSession, events: readonly TrailEvent[]) {
-  const byCheckpoint = new Map<number, { leaf: Leaf; seq: number | null }[]>();
-  const add = (checkpoint: number | null, leaf: Leaf) => {
-    if (checkpoint === null) return;
-    const list = byCheckpoint.get(checkpoint) ?? [];
-    list.push({ leaf, seq: leaf.seq });
-    byCheckpoint.set(checkpoint, list);
-  };
-  add(session.checkpoint, sessionLeaf(session));
-  for (const e of events) {
-    add(e.checkpoint, eventLeaf(e, e.checkpoint !== null && e.completionCheckpoint === e.checkpoint));
-    if (e.completionCheckpoint !== null && e.completionCheckpoint !== e.checkpoint)
-      add(e.completionCheckpoint, completionLeaf(e));
-  }
-  if (session.endCheckpoint !== null) add(session.endCheckpoint, endLeaf(session));
-  for (const [c, list] of byCheckpoint) {
-    const ordered = orderLeaves(list.map((l) => l.leaf));
-    byCheckpoint.set(
-      c,
-      ordered.map((leaf) => ({ leaf, seq: leaf.seq })),
-    );
-  }
-  return byCheckpoint;
-}
-
 const isBundle = (b: unknown): b is Bundle => {
   const x = b as Partial<Bundle> | null;
   return (
@@ -765,7 +835,7 @@ const leafName = (kind: LeafKind) =>
 export async function verifyBundle(input: unknown, keys?: JSONWebKeySet): Promise<VerifyReport> {
   const problems: Problem[] = [];
   const notes: string[] = [];
-  const counts: VerifyCounts = { checkpoints: 0, sessions: 0, events: 0, unsigned: 0 };
+  const counts: VerifyCounts = { checkpoints: 0, sessions: 0, events: 0, unsigned: 0, purged: 0 };
   if (!isBundle(input)) {
     problems.push({
       bundle: true,

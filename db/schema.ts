@@ -295,7 +295,51 @@ export const accessLog = pgTable(
   ],
 );
 
+/**
+ * Legal holds: a held session is never purged (a trigger refuses its delete even in a purge). One active
+ * hold per session; releasing sets `released_at` / `released_by` once, so the table keeps every hold ever
+ * placed and who lifted it.
+ */
+export const legalHolds = pgTable(
+  "legal_holds",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    sessionId: uuid("session_id").notNull(),
+    reason: text("reason").notNull(),
+    heldBy: text("held_by").notNull(),
+    heldAt: ts("held_at").notNull().defaultNow(),
+    releasedBy: text("released_by"),
+    releasedAt: ts("released_at"),
+  },
+  (t) => [
+    uniqueIndex("legal_holds_active_idx").on(t.sessionId).where(sql`${t.releasedAt} is null`),
+    check("legal_holds_reason_len", sql`length(${t.reason}) between 1 and ${sqlText(LIMITS.holdReason)}`),
+  ],
+);
+
+/**
+ * What a purge leaves of a session: a JWS (the trail's key) over its id, hashes, counts and, per
+ * checkpoint that signed its records, the span it had there (contract/tombstone.ts), with who purged it
+ * and when. A verifier accepts a checkpoint's missing records when a valid tombstone accounts for them.
+ * Never updated or deleted; a session id with a tombstone is never stored again.
+ */
+export const tombstones = pgTable(
+  "tombstones",
+  {
+    sessionId: uuid("session_id").primaryKey(),
+    component: text("component").notNull(),
+    events: integer("events").notNull(),
+    purgedBy: text("purged_by").notNull(),
+    purgedAt: ts("purged_at").notNull(),
+    kid: text("kid").notNull(),
+    jws: text("jws").notNull(),
+  },
+  (t) => [index("tombstones_purged_at_idx").on(t.purgedAt)],
+);
+
 export type CheckpointRow = typeof checkpoints.$inferSelect;
+export type LegalHoldRow = typeof legalHolds.$inferSelect;
+export type TombstoneRow = typeof tombstones.$inferSelect;
 export type AccessLogRow = typeof accessLog.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type SessionEventRow = typeof sessionEvents.$inferSelect;

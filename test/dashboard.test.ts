@@ -290,6 +290,14 @@ describe.each(backends())("dashboard on %s", (backend) => {
         durationMs: 340,
       }),
     ]);
+    const legal = await token({ sub: "legal", scopes: [Scopes.ADMIN] });
+    const held = await gql(
+      local.url,
+      `mutation ($id: ID!) { holdSession(id: $id, reason: "case 9") { reason } }`,
+      { id },
+      legal,
+    );
+    expect(held.body.errors).toBeUndefined();
     const { context, page, problems } = await newPage();
     try {
       await page.goto(loginLink(local.origin, TEST_SECRET));
@@ -309,6 +317,9 @@ describe.each(backends())("dashboard on %s", (backend) => {
       // This page's own read of the two commands is the first on record.
       await page.locator("#viewed-by").waitFor(WAIT);
       expect(await page.locator("#viewed-by").textContent()).toMatch(/^\S+ \(2 events, last .+\)$/);
+      expect(await page.locator("#legal-hold").textContent()).toMatch(
+        /^held: case 9 \(by legal since .+\); no purge removes it$/,
+      );
 
       // Live: a command typed now appears, and completes, without a reload.
       const third = uuid();

@@ -11,11 +11,14 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSigningKey } from "../api/trust/signing-key.js";
 import { createClient } from "../client/index.js";
+import { Scopes } from "../contract/enums.js";
 import { openDatabase } from "../db/connection.js";
 import { memoryLogger } from "./client-kit.js";
 import {
+  codeOf,
   component,
   createPostgresDatabase,
+  gql,
   REPO,
   startService,
   type TestService,
@@ -113,6 +116,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
       "truncate session_events",
       "alter table session_events disable trigger user",
       "create table mine (x int)",
+      "update legal_holds set reason = 'x'",
+      "delete from legal_holds",
+      "delete from tombstones",
+      "insert into tombstones (session_id, component, events, purged_by, purged_at, kid, jws) values (gen_random_uuid(), 'x', 0, 'x', now(), 'x', 'x')",
     ])
       expect(await refusal(users.ingest, statement), statement).toMatch(
         /^42501 (permission denied|must be owner)/,
@@ -139,5 +146,61 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
         "begin; set local session_buddy.purge = 'on'; delete from session_events where false; commit",
       ),
     ).toBe("allowed");
+  });
+
+  it("holds and releases as the ingest role; purges only through the purge role's connection, and says so", async () => {
+    const signingKey = await loadSigningKey({
+      configured: undefined,
+      defaultPath: join(dir.path, "key.jwk"),
+    });
+    const retention = { defaultSeconds: null, components: {}, minDays: 0 };
+    const admin = await token({ sub: "root-admin", scopes: [Scopes.ADMIN] });
+    const PURGE = `mutation ($before: DateTime!) { purgeSessions(before: $before, dryRun: false) { count events } }`;
+    const before = new Date(Date.now() + 60_000).toISOString();
+    const ingest = await openDatabase({ url: as(users.ingest), maxConnections: 2 });
+    const purger = await openDatabase({ url: as(users.purge), maxConnections: 2 });
+    const services: TestService[] = [];
+    try {
+      const plain = await startService("postgres", {
+        database: { database: ingest, url: as(users.ingest), close: async () => {} },
+        app: { signingKey, retention },
+      });
+      services.push(plain);
+      const [first] = await owner`select id from sessions limit 1`;
+      const id = first!.id as string;
+      const held = await gql(
+        plain.url,
+        `mutation ($id: ID!) { holdSession(id: $id, reason: "audit") { heldBy } }`,
+        { id },
+        admin,
+      );
+      expect(held.body.data).toEqual({ holdSession: { heldBy: "root-admin" } });
+      const released = await gql(
+        plain.url,
+        `mutation ($id: ID!) { releaseHold(id: $id) { releasedBy } }`,
+        { id },
+        admin,
+      );
+      expect(released.body.data).toEqual({ releaseHold: { releasedBy: "root-admin" } });
+      const refused = await gql(plain.url, PURGE, { before }, admin);
+      expect(codeOf(refused.body)).toBe("CONFLICT");
+      expect(refused.body.errors![0]!.message).toMatch(
+        /may not purge \(permission denied for table .*\): set SESSION_BUDDY_PURGE_DATABASE_URL to a member of session_buddy_purge/,
+      );
+      const withPurge = await startService("postgres", {
+        database: { database: ingest, url: as(users.ingest), close: async () => {} },
+        app: { signingKey, retention, purgeDatabase: purger },
+      });
+      services.push(withPurge);
+      const done = await gql(withPurge.url, PURGE, { before }, admin);
+      expect(done.body).toEqual({ data: { purgeSessions: { count: 1, events: 1 } } });
+      const [left] =
+        await owner`select (select count(*)::int from sessions) as sessions, (select count(*)::int from tombstones) as tombstones`;
+      expect(left).toEqual({ sessions: 0, tombstones: 1 });
+    } finally {
+      for (const s of services) await s.stop();
+      await purger.close();
+      await ingest.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type {
-  SessionFieldsFragment as SessionDetail,
   SessionEventFieldsFragment as SessionEvent,
+  SessionFieldsFragment,
   DashboardSessionQuery as SessionPage,
 } from "../client/gql/graphql.js";
 import {
@@ -10,6 +10,7 @@ import {
   SessionViewersDocument as SessionViewersQuery,
 } from "../client/gql/graphql.js";
 import { breakPlace, seqRangesText } from "../contract/completeness.js";
+
 import { formatDuration, formatSeconds } from "../contract/duration.js";
 import { CommandOutcomes, Scopes, SessionStatuses } from "../contract/enums.js";
 import { shortId } from "../contract/short-id.js";
@@ -17,6 +18,11 @@ import type { AppContext, View } from "./app.js";
 import { canReadText } from "./auth.js";
 import { badge, type Child, h, link, replaceChildren, secondsSince, statusBadge, time } from "./dom.js";
 import { ApiError } from "./graphql.js";
+
+/** A session as its page shows it: its fields, and its legal hold when the page's own read found one. */
+type SessionDetail = SessionFieldsFragment & {
+  legalHold?: NonNullable<SessionPage["session"]>["legalHold"];
+};
 
 const EVENT_PAGE = 500;
 /** The timeline loads at most this many stored events before going live. */
@@ -110,6 +116,16 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
       row("Last seen", time(s.lastSeenAt)),
       row("Commands", String(s.commandCount), s.errorCount ? ` · ${s.errorCount} failed` : ""),
       row("Record", ...completenessView(s)),
+      row(
+        "Legal hold",
+        s.legalHold
+          ? h(
+              "span",
+              { id: "legal-hold" },
+              `held: ${s.legalHold.reason} (by ${s.legalHold.heldBy} since ${new Date(String(s.legalHold.heldAt)).toLocaleString()}); no purge removes it`,
+            )
+          : h("span", { id: "legal-hold" }, "none"),
+      ),
       row("Capture", s.captureMode.toLowerCase(), s.delayed ? " · delayed" : ""),
       row("Adapters", s.adapters.join(", ")),
       row(

@@ -14,6 +14,7 @@ import { PATTERNS } from "../../contract/limits.js";
 import { describeIssues } from "../../contract/models.js";
 import { type Database, unreachable } from "../../db/connection.js";
 import type { Services } from "../services/index.js";
+import { tombstoneOf } from "../trust/retention.js";
 import type { SigningKey } from "../trust/signing-key.js";
 import { buildBundle, streamTrail } from "../trust/trail.js";
 import { bearerIdentity } from "./bearer.js";
@@ -115,7 +116,15 @@ export async function handleBundle(
     });
   try {
     const bundle = await buildBundle(o.database.db, o.signingKey, id.toLowerCase());
-    if (!bundle) return sendJson(res, 404, { error: `no session ${id}`, code: ErrorCodes.NOT_FOUND });
+    if (!bundle) {
+      const purged = await tombstoneOf(o.database.db, id.toLowerCase());
+      return sendJson(res, 404, {
+        error: purged
+          ? `session ${id} was purged at ${purged.purgedAt.toISOString()} by ${purged.purgedBy}; its tombstone is in GET /trail.ndjson`
+          : `no session ${id}`,
+        code: ErrorCodes.NOT_FOUND,
+      });
+    }
     o.services.access.note(
       who.sub,
       bundle.session.id,

@@ -5,6 +5,7 @@ import "./session-subscriptions.js";
 import "./analytics.js";
 import "./trail.js";
 import "./access-log.js";
+import "./retention.js";
 
 export const schema = builder.toSchema();
 

@@ -1,5 +1,7 @@
 import type { Db } from "../../db/connection.js";
 import type { PubSub } from "../pubsub.js";
+import { Retention, type RetentionPolicy } from "../trust/retention.js";
+import type { SigningKey } from "../trust/signing-key.js";
 import { AccessLog } from "./access-log.js";
 import { AnalyticsService } from "./analytics/index.js";
 import { Metrics } from "./metrics.js";
@@ -13,9 +15,25 @@ export interface Services {
   analytics: AnalyticsService;
   /** Who read command text. */
   access: AccessLog;
+  /** Retention, purge and legal holds. */
+  retention: Retention;
 }
 
-export function createServices(db: Db, pubsub: PubSub, options: { now?: () => Date } = {}): Services {
+export interface ServiceOptions {
+  now?: () => Date;
+  /** Signs the tombstones a purge leaves; without it nothing can be purged (holds still work). */
+  signingKey?: SigningKey | undefined;
+  retention?: RetentionPolicy;
+  /** Milliseconds between retention passes. */
+  retentionIntervalMs?: number;
+  /** The connection purges delete through; default `db`. */
+  purgeDb?: Db | undefined;
+  /** Signs what is unsigned (the checkpointer), run before a purge. */
+  checkpoint?: () => Promise<unknown>;
+  logger?: { info(o: object, message: string): void; error(message: string, err?: unknown): void };
+}
+
+export function createServices(db: Db, pubsub: PubSub, options: ServiceOptions = {}): Services {
   const metrics = new Metrics(db);
   const now = options.now ? { now: options.now } : {};
   const sessions = new SessionService({ db, pubsub, metrics, ...now });
@@ -26,5 +44,14 @@ export function createServices(db: Db, pubsub: PubSub, options: { now?: () => Da
     sessions,
     analytics: new AnalyticsService({ db, sessions, ...now }),
     access: new AccessLog(db, metrics.registry),
+    retention: new Retention(db, options.signingKey, {
+      ...now,
+      ...(options.retention ? { policy: options.retention } : {}),
+      ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(options.purgeDb ? { purgeDb: options.purgeDb } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      onPurged: (component, by, n) => metrics.sessionsPurged(component, by, n),
+    }),
   };
 }

@@ -26,6 +26,7 @@ export class Metrics {
   private readonly journalDepth: Gauge<"component_name">;
   private readonly clientDropped: Gauge<"component_name">;
   readonly graphqlRequests: Counter<"operation_type" | "outcome">;
+  private readonly purgedTotal: Counter<"component_name" | "by">;
   readonly graphqlDuration: Histogram<"operation_type">;
 
   constructor(db: Db, options: { defaultMetrics?: boolean } = {}) {
@@ -133,6 +134,23 @@ export class Metrics {
       labelNames: ["component_name"],
       registers,
     });
+    this.purgedTotal = new Counter({
+      name: "sessions_purged_total",
+      help: "Sessions purged (each left a signed tombstone), by the retention pass or an admin",
+      labelNames: ["component_name", "by"],
+      registers,
+    });
+    new Gauge({
+      name: "legal_holds_active",
+      help: "Sessions under a legal hold (never purged), from the database",
+      registers,
+      async collect() {
+        const rows = (await db.execute(
+          sql`select count(*)::int as n from legal_holds where released_at is null`,
+        )) as unknown as Rows<{ n: number }>;
+        this.set(Number(rowsOf(rows)[0]?.n ?? 0));
+      },
+    });
     this.graphqlRequests = new Counter({
       name: "graphql_requests_total",
       help: "GraphQL operations executed",
@@ -147,6 +165,11 @@ export class Metrics {
       registers,
     });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** `by`: `retention` for the scheduled pass, `admin` for a purge asked for. */
+  sessionsPurged(component: string, by: "retention" | "admin", n = 1) {
+    this.purgedTotal.inc({ component_name: component, by }, n);
   }
 
   sessionStarted(row: SessionRow) {

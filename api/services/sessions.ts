@@ -225,7 +225,13 @@ export class SessionService {
         ...startChain(input, who.sub, startedAt),
       })
       .onConflictDoNothing({ target: sessions.id })
-      .returning();
+      .returning()
+      .catch((err: unknown) => {
+        // The tombstone trigger: a purged session's id is never stored again.
+        if (/it was purged/.test(String((err as { cause?: Error }).cause?.message ?? (err as Error).message)))
+          throw conflict(`session ${input.id} was purged; its id is not used again`);
+        throw err;
+      });
     const row = inserted[0];
     if (row) {
       this.metrics?.sessionStarted(row);

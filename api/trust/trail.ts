@@ -9,7 +9,7 @@ import canonicalize from "canonicalize";
 import { type AnyColumn, and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { SessionStatuses } from "../../contract/enums.js";
 import { MerkleTree } from "../../contract/merkle.js";
-import { leafHashes } from "../../contract/trail.js";
+import { leafHashes, sessionLeaves } from "../../contract/trail.js";
 import {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
@@ -19,18 +19,17 @@ import {
   bundleDigest,
   checkpointLeaves,
   seqRanges,
-  sessionLeaves,
   type TrailCheckpoint,
   type TrailEvent,
   type TrailLine,
   type TrailSession,
 } from "../../contract/verify.js";
 import type { Db } from "../../db/connection.js";
-import { checkpoints, sessionEvents, sessions } from "../../db/schema.js";
+import { checkpoints, sessionEvents, sessions, tombstones } from "../../db/schema.js";
 import type { SigningKey } from "./signing-key.js";
 
 /** The session columns a trail line carries (not the environment, metadata or counters). */
-const sessionColumns = {
+export const sessionColumns = {
   id: sessions.id,
   component: sessions.component,
   type: sessions.type,
@@ -53,7 +52,7 @@ const sessionColumns = {
   receivedAt: sessions.receivedAt,
 };
 
-const eventColumns = {
+export const eventColumns = {
   id: sessionEvents.id,
   sessionId: sessionEvents.sessionId,
   seq: sessionEvents.seq,
@@ -140,15 +139,25 @@ function* linesOf(seq: number, row: TrailCheckpoint | null, g: ReturnType<typeof
 }
 
 /**
- * The whole trail, as the lines of `GET /trail.ndjson`: each checkpoint in order (or the mark of a seq
- * records name but no stored checkpoint has) followed by the records it signed; then the records not
- * signed yet; then a `done` line, so a reader can tell a complete stream from a cut one. `since`: start at
+ * The whole trail, as the lines of `GET /trail.ndjson`: the tombstones of purged sessions; each checkpoint
+ * in order (or the mark of a seq records name but no stored checkpoint has) followed by the records it
+ * signed; then the records not signed yet; then a `done` line, so a reader can tell a complete stream from a cut one. `since`: start at
  * the first checkpoint signed at or after that time (the verifier then checks only what it reads).
  *
  * @example
  * for await (const line of streamTrail(db)) res.write(`${JSON.stringify(line)}\n`);
  */
 export async function* streamTrail(db: Db, o: { since?: Date } = {}): AsyncGenerator<TrailLine> {
+  // Purged sessions first, so the verifier knows what each checkpoint lost to a purge.
+  for await (const tombstone of pages<{ sessionId: string; jws: string }>((last) =>
+    db
+      .select({ sessionId: tombstones.sessionId, jws: tombstones.jws })
+      .from(tombstones)
+      .where(last ? gt(tombstones.sessionId, last.sessionId) : undefined)
+      .orderBy(asc(tombstones.sessionId))
+      .limit(UNSIGNED_PAGE),
+  ))
+    yield { type: "tombstone", tombstone };
   let after = 0;
   if (o.since) {
     const [before] = await db

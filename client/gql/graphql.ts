@@ -360,40 +360,84 @@ export type GraphNode = {
   weight: Scalars['Float']['output'];
 };
 
-/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
+/** A legal hold: a purge never removes a session while it is held. */
+export type LegalHold = {
+  __typename?: 'LegalHold';
+  /** When it was placed. */
+  heldAt: Scalars['DateTime']['output'];
+  /** Who placed it: the token's subject. */
+  heldBy: Scalars['String']['output'];
+  /** Why, as given when it was placed. */
+  reason: Scalars['String']['output'];
+  /** When it was released; null while it holds. */
+  releasedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who released it; null while it holds. */
+  releasedBy?: Maybe<Scalars['String']['output']>;
+  /** The session held. */
+  sessionId: Scalars['ID']['output'];
+};
+
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Records a session's end and returns the session. Ending an ENDED session returns it unchanged; a late end turns an ABANDONED one into ENDED with its true end time. NOT_FOUND for an unknown id, FORBIDDEN for another subject's session. Needs sessions:write, and the session's component in the token's components claim when it has one. */
   endSession: Session;
   /** Keeps sessions alive (sets lastSeenAt) so the reaper does not abandon them, and brings back one the reaper ABANDONED (ACTIVE again, the interruption kept in interruptedPeriods, published by sessionResumed); returns how many were touched: those now ACTIVE and the token subject's. Other ids (ENDED sessions among them) are ignored. Needs sessions:write; one of the subject's sessions outside the token's components claim refuses the whole call (FORBIDDEN). */
   heartbeat: Scalars['Int']['output'];
+  /** Places a legal hold on a session: no purge removes it until it is released. CONFLICT when it is held already, NOT_FOUND when there is no such session. Needs admin. */
+  holdSession: LegalHold;
+  /** Removes the sessions that ended before `before` (of one component, or all) with their events, each leaving a signed tombstone so verify tells the purge from tampering. A dry run by default: pass dryRun: false to remove. Never removes a held or active session, one with unsigned records, or one younger than the minimum age. Needs admin. */
+  purgeSessions: PurgeResult;
   /** Stores a batch of events, each once by eventId, for sessions the token's subject started; rejects bad events one by one and keeps the good ones. Every event of such a session, stored or not, is a sign of life (see Session.lastSeenAt); one captured after the reaper abandoned its session brings the session back, as a heartbeat does. Needs sessions:write; an event of a session outside the token's components claim is rejected (FORBIDDEN). */
   recordEvents: RecordEventsResult;
+  /** Releases a session's legal hold (the hold stays on record, with who released it and when). NOT_FOUND when it has none. Needs admin. */
+  releaseHold: LegalHold;
   /** Records a session's start and returns the session; actor is the token's subject. The same id again returns the stored session unchanged (FORBIDDEN when another subject started it). Needs sessions:write, and the component in the token's components claim when it has one. */
   startSession: Session;
 };
 
 
-/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
 export type MutationEndSessionArgs = {
   input: EndSessionInput;
 };
 
 
-/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
 export type MutationHeartbeatArgs = {
   client?: InputMaybe<ClientHealthInput>;
   ids: Array<Scalars['ID']['input']>;
 };
 
 
-/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
+export type MutationHoldSessionArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
+export type MutationPurgeSessionsArgs = {
+  before: Scalars['DateTime']['input'];
+  component?: InputMaybe<Scalars['String']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
 export type MutationRecordEventsArgs = {
   events: Array<SessionEventInput>;
 };
 
 
-/** Writes of producers: starting, ending and keeping sessions alive, and recording their events. Every field needs sessions:write (or admin), and acts only on sessions the token's subject started (admin: on any). */
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
+export type MutationReleaseHoldArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
 export type MutationStartSessionArgs = {
   input: StartSessionInput;
 };
@@ -409,6 +453,52 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   /** The cursor of the page's first edge; null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a purge did, or in a dry run would do: the sessions that go, and those older than the cut-off that are kept and why. */
+export type PurgeResult = {
+  __typename?: 'PurgeResult';
+  /** Kept: still active. */
+  active: Scalars['Int']['output'];
+  /** True when the minimum age (SESSION_BUDDY_RETENTION_MIN_DAYS) moved the cut-off earlier. */
+  clamped: Scalars['Boolean']['output'];
+  /** The component; null for all. */
+  component?: Maybe<Scalars['String']['output']>;
+  /** Sessions purged (or that would be). */
+  count: Scalars['Int']['output'];
+  /** Sessions that ended before this go: the before asked for, or the minimum age's cut-off. */
+  cutoff: Scalars['DateTime']['output'];
+  /** True when nothing was removed. */
+  dryRun: Scalars['Boolean']['output'];
+  /** Their events. */
+  events: Scalars['Int']['output'];
+  /** Kept: under a legal hold. */
+  held: Scalars['Int']['output'];
+  /** The minimum age in days: nothing that ended more recently is purged. */
+  minDays: Scalars['Float']['output'];
+  /** The first 100 of them, oldest first. */
+  sessions: Array<PurgedSession>;
+  /** Kept: records no checkpoint has signed yet (a tombstone could not prove them). */
+  unsigned: Scalars['Int']['output'];
+};
+
+/** A session a purge removed (or, in a dry run, would remove). */
+export type PurgedSession = {
+  __typename?: 'PurgedSession';
+  /** Who ran it. */
+  actor: Scalars['String']['output'];
+  /** Its component. */
+  component: Scalars['String']['output'];
+  /** Its end (for an abandoned session, its last sign of life). */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its events. */
+  events: Scalars['Int']['output'];
+  /** The session's UUID. */
+  id: Scalars['ID']['output'];
+  /** Its start. */
+  startedAt: Scalars['DateTime']['output'];
+  /** ENDED or ABANDONED. */
+  status: Scalars['String']['output'];
 };
 
 /** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
@@ -432,6 +522,8 @@ export type Query = {
   mostActiveComponents: Array<ComponentUsage>;
   /** Events across sessions, newest first (by at), e.g. failed workflow steps: kind workflow_step, outcome error. Command text needs audit:read. Needs sessions:read. */
   recentEvents: Array<SessionEvent>;
+  /** The retention policy in force. Needs admin. */
+  retentionPolicy: RetentionPolicy;
   /** Full-text search (web-search syntax: words, "phrases", or, -not) over sessions (identity and metadata) and command text, best first. Command hits need audit:read; without it ALL searches sessions only. Needs sessions:read. */
   searchSessions: Array<SearchHit>;
   /** One session by id; null when there is none. Needs sessions:read. */
@@ -618,6 +710,26 @@ export type RejectedEvent = {
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+/** How long one component's ended sessions are kept. */
+export type RetentionPeriod = {
+  __typename?: 'RetentionPeriod';
+  /** The component. */
+  component: Scalars['String']['output'];
+  /** Days after its end a session is kept; null for ever. */
+  days?: Maybe<Scalars['Float']['output']>;
+};
+
+/** What the scheduled retention pass purges, and the minimum age no purge goes below. */
+export type RetentionPolicy = {
+  __typename?: 'RetentionPolicy';
+  /** Components with a period of their own. */
+  components: Array<RetentionPeriod>;
+  /** Days after its end a session is kept, for components without a period of their own; null for ever. */
+  defaultDays?: Maybe<Scalars['Float']['output']>;
+  /** No session that ended less than this many days ago is purged, by any path. */
+  minDays: Scalars['Float']['output'];
+};
+
 /** One full-text match: a session, or one of its events. */
 export type SearchHit = {
   __typename?: 'SearchHit';
@@ -714,6 +826,8 @@ export type Session = {
   lastSeenAt: Scalars['DateTime']['output'];
   /** The last seq its end names; null until ended (or for a client that does not say). */
   lastSeq?: Maybe<Scalars['Int']['output']>;
+  /** The legal hold on this session, if any: a purge never removes it while it holds. */
+  legalHold?: Maybe<LegalHold>;
   /** Free-form JSON object from the start (at most 16 KiB serialised), with the end's metadata merged in (its keys win); {} when none. */
   metadata: Scalars['JSON']['output'];
   /** The seqs missing up to the end's lastSeq (or the highest seq stored), as ranges; empty when none. */
@@ -1107,6 +1221,30 @@ export type CliSearchQueryVariables = Exact<{
 
 export type CliSearchQuery = { __typename?: 'Query', searchSessions: Array<{ __typename?: 'SearchHit', index: SearchIndex, sessionId: string, eventId?: string | null, score: number, snippet: string, at: string, session: { __typename?: 'Session', id: string, component: string, actor: string, hostname?: string | null, status: SessionStatus, startedAt: string } }> };
 
+export type PurgeSessionsMutationVariables = Exact<{
+  before: Scalars['DateTime']['input'];
+  component?: InputMaybe<Scalars['String']['input']>;
+  dryRun: Scalars['Boolean']['input'];
+}>;
+
+
+export type PurgeSessionsMutation = { __typename?: 'Mutation', purgeSessions: { __typename?: 'PurgeResult', dryRun: boolean, cutoff: string, clamped: boolean, minDays: number, component?: string | null, count: number, events: number, held: number, unsigned: number, active: number, sessions: Array<{ __typename?: 'PurgedSession', id: string, component: string, actor: string, status: string, startedAt: string, endedAt?: string | null, events: number }> } };
+
+export type HoldSessionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type HoldSessionMutation = { __typename?: 'Mutation', holdSession: { __typename?: 'LegalHold', sessionId: string, reason: string, heldBy: string, heldAt: string } };
+
+export type ReleaseHoldMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ReleaseHoldMutation = { __typename?: 'Mutation', releaseHold: { __typename?: 'LegalHold', sessionId: string, reason: string, heldBy: string, heldAt: string, releasedBy?: string | null, releasedAt?: string | null } };
+
 export type StartSessionMutationVariables = Exact<{
   input: StartSessionInput;
 }>;
@@ -1163,7 +1301,7 @@ export type ShowSessionQueryVariables = Exact<{
 }>;
 
 
-export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null, missingSeqRanges: Array<{ __typename?: 'SeqRange', from: number, to: number }>, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> } } | null };
+export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null, legalHold?: { __typename?: 'LegalHold', reason: string, heldBy: string, heldAt: string } | null, missingSeqRanges: Array<{ __typename?: 'SeqRange', from: number, to: number }>, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> } } | null };
 
 export type ActiveSessionsQueryVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
@@ -1326,7 +1464,7 @@ export type DashboardSessionQueryVariables = Exact<{
 }>;
 
 
-export type DashboardSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null, events: { __typename?: 'SessionEventConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> } } | null };
+export type DashboardSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null, legalHold?: { __typename?: 'LegalHold', reason: string, heldBy: string, heldAt: string } | null, events: { __typename?: 'SessionEventConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> } } | null };
 
 export type DashboardActiveCountSubscriptionVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
@@ -1385,13 +1523,16 @@ export const DashboardAnomalyFieldsFragmentDoc = new TypedDocumentString(`fragme
 export const SessionComponentDocument = new TypedDocumentString(`query SessionComponent($id:ID!){session(id:$id){id component}}`) as unknown as TypedDocumentString<SessionComponentQuery, SessionComponentQueryVariables>;
 export const SessionsByRefDocument = new TypedDocumentString(`query SessionsByRef($ref:String!$first:Int!){sessions(filter:{idRef:$ref}first:$first){totalCount edges{node{id component status startedAt actor}}}}`) as unknown as TypedDocumentString<SessionsByRefQuery, SessionsByRefQueryVariables>;
 export const CliSearchDocument = new TypedDocumentString(`query CliSearch($query:String!$index:SearchIndex$limit:Int$filter:SessionFilter){searchSessions(query:$query index:$index limit:$limit filter:$filter){index sessionId eventId score snippet at session{id component actor hostname status startedAt}}}`) as unknown as TypedDocumentString<CliSearchQuery, CliSearchQueryVariables>;
+export const PurgeSessionsDocument = new TypedDocumentString(`mutation PurgeSessions($before:DateTime!$component:String$dryRun:Boolean!){purgeSessions(before:$before component:$component dryRun:$dryRun){dryRun cutoff clamped minDays component count events held unsigned active sessions{id component actor status startedAt endedAt events}}}`) as unknown as TypedDocumentString<PurgeSessionsMutation, PurgeSessionsMutationVariables>;
+export const HoldSessionDocument = new TypedDocumentString(`mutation HoldSession($id:ID!$reason:String!){holdSession(id:$id reason:$reason){sessionId reason heldBy heldAt}}`) as unknown as TypedDocumentString<HoldSessionMutation, HoldSessionMutationVariables>;
+export const ReleaseHoldDocument = new TypedDocumentString(`mutation ReleaseHold($id:ID!){releaseHold(id:$id){sessionId reason heldBy heldAt releasedBy releasedAt}}`) as unknown as TypedDocumentString<ReleaseHoldMutation, ReleaseHoldMutationVariables>;
 export const StartSessionDocument = new TypedDocumentString(`mutation StartSession($input:StartSessionInput!){startSession(input:$input){id status startedAt}}`) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
 export const EndSessionDocument = new TypedDocumentString(`mutation EndSession($input:EndSessionInput!){endSession(input:$input){id status endedAt endReason}}`) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
 export const HeartbeatDocument = new TypedDocumentString(`mutation Heartbeat($ids:[ID!]!$client:ClientHealthInput){heartbeat(ids:$ids client:$client)}`) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;
 export const RecordEventsDocument = new TypedDocumentString(`mutation RecordEvents($events:[SessionEventInput!]!){recordEvents(events:$events){accepted duplicates rejected{eventId code reason message}}}`) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;
 export const ListSessionsDocument = new TypedDocumentString(`query ListSessions($filter:SessionFilter$first:Int$after:String){sessions(filter:$filter first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionFields}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
 export const SessionViewersDocument = new TypedDocumentString(`query SessionViewers($id:ID!){session(id:$id){viewedBy{subject events reads lastAt}}}`) as unknown as TypedDocumentString<SessionViewersQuery, SessionViewersQueryVariables>;
-export const ShowSessionDocument = new TypedDocumentString(`query ShowSession($id:ID!$first:Int$after:String){session(id:$id){...SessionFields clientHealth missingSeqRanges{from to}events(first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields payload}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
+export const ShowSessionDocument = new TypedDocumentString(`query ShowSession($id:ID!$first:Int$after:String){session(id:$id){...SessionFields clientHealth legalHold{reason heldBy heldAt}missingSeqRanges{from to}events(first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields payload}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
 export const ActiveSessionsDocument = new TypedDocumentString(`query ActiveSessions($component:String){activeSessions(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
 export const WatchStartedDocument = new TypedDocumentString(`subscription WatchStarted($component:String$after:DateTime){sessionStarted(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
 export const WatchEndedDocument = new TypedDocumentString(`subscription WatchEnded($component:String$after:DateTime){sessionEnded(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;
@@ -1411,7 +1552,7 @@ export const DashboardProbeDocument = new TypedDocumentString(`query DashboardPr
 export const DashboardActiveDocument = new TypedDocumentString(`query DashboardActive{activeSessions{...SessionSummaryFields}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount completeness}`) as unknown as TypedDocumentString<DashboardActiveQuery, DashboardActiveQueryVariables>;
 export const DashboardRecentEndedDocument = new TypedDocumentString(`query DashboardRecentEnded($first:Int!){ended:sessions(filter:{status:ENDED}first:$first){edges{node{...SessionSummaryFields}}}abandoned:sessions(filter:{status:ABANDONED}first:$first){edges{node{...SessionSummaryFields}}}}fragment SessionSummaryFields on Session{id type component status actor username hostname startedAt endedAt durationSeconds endReason exitCode commandCount errorCount completeness}`) as unknown as TypedDocumentString<DashboardRecentEndedQuery, DashboardRecentEndedQueryVariables>;
 export const DashboardStartedSinceDocument = new TypedDocumentString(`query DashboardStartedSince($after:DateTime!$first:Int!$cursor:String){sessions(filter:{startedAfter:$after}first:$first after:$cursor){totalCount pageInfo{hasNextPage endCursor}edges{node{id component status startedAt durationSeconds}}}}`) as unknown as TypedDocumentString<DashboardStartedSinceQuery, DashboardStartedSinceQueryVariables>;
-export const DashboardSessionDocument = new TypedDocumentString(`query DashboardSession($id:ID!$first:Int!$after:String){session(id:$id){...SessionFields events(first:$first after:$after){pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<DashboardSessionQuery, DashboardSessionQueryVariables>;
+export const DashboardSessionDocument = new TypedDocumentString(`query DashboardSession($id:ID!$first:Int!$after:String){session(id:$id){...SessionFields legalHold{reason heldBy heldAt}events(first:$first after:$after){pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<DashboardSessionQuery, DashboardSessionQueryVariables>;
 export const DashboardActiveCountDocument = new TypedDocumentString(`subscription DashboardActiveCount($component:String$after:DateTime){activeSessionCount(component:$component after:$after)}`) as unknown as TypedDocumentString<DashboardActiveCountSubscription, DashboardActiveCountSubscriptionVariables>;
 export const DashboardAnomaliesDocument = new TypedDocumentString(`query DashboardAnomalies($windowSeconds:Int!$limit:Int!){sessionDuration:detectAnomalies(metric:"session_duration" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}commandsPerSession:detectAnomalies(metric:"commands_per_session" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}sessionsPerHour:detectAnomalies(metric:"sessions_per_hour" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}errorRate:detectAnomalies(metric:"error_rate" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}}fragment DashboardAnomalyFields on Anomaly{metric at component sessionId value baseline score reason}`) as unknown as TypedDocumentString<DashboardAnomaliesQuery, DashboardAnomaliesQueryVariables>;
 export const TestStartSessionDocument = new TypedDocumentString(`mutation TestStartSession($input:StartSessionInput!){startSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<TestStartSessionMutation, TestStartSessionMutationVariables>;

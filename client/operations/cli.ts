@@ -51,3 +51,56 @@ export const CliSearchQuery = graphql(`
     }
   }
 `);
+
+/** `session-buddy purge`: what goes (or went) and what is kept. */
+export const PurgeSessionsMutation = graphql(`
+  mutation PurgeSessions($before: DateTime!, $component: String, $dryRun: Boolean!) {
+    purgeSessions(before: $before, component: $component, dryRun: $dryRun) {
+      dryRun
+      cutoff
+      clamped
+      minDays
+      component
+      count
+      events
+      held
+      unsigned
+      active
+      sessions {
+        id
+        component
+        actor
+        status
+        startedAt
+        endedAt
+        events
+      }
+    }
+  }
+`);
+
+/** `session-buddy hold`. */
+export const HoldSessionMutation = graphql(`
+  mutation HoldSession($id: ID!, $reason: String!) {
+    holdSession(id: $id, reason: $reason) {
+      sessionId
+      reason
+      heldBy
+      heldAt
+    }
+  }
+`);
+
+/** `session-buddy release`. */
+export const ReleaseHoldMutation = graphql(`
+  mutation ReleaseHold($id: ID!) {
+    releaseHold(id: $id) {
+      sessionId
+      reason
+      heldBy
+      heldAt
+      releasedBy
+      releasedAt
+    }
+  }
+`);

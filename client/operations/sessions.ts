@@ -94,6 +94,11 @@ export const ShowSessionQuery = graphql(`
     session(id: $id) {
       ...SessionFields
       clientHealth
+      legalHold {
+        reason
+        heldBy
+        heldAt
+      }
       missingSeqRanges {
         from
         to

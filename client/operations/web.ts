@@ -91,6 +91,11 @@ export const DashboardSessionQuery = graphql(`
   query DashboardSession($id: ID!, $first: Int!, $after: String) {
     session(id: $id) {
       ...SessionFields
+      legalHold {
+        reason
+        heldBy
+        heldAt
+      }
       events(first: $first, after: $after) {
         pageInfo {
           hasNextPage

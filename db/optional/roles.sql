@@ -15,8 +15,11 @@
 --                         TRUNCATE, no DDL: a session's identity and an event's content are not even
 --                         writable by it, whatever the triggers.
 --   session_buddy_reader  read only: auditors' own SQL, reporting replicas.
---   session_buddy_purge   read, and DELETE through the purge path (the triggers refuse a delete in a
---                         transaction that has not `set local session_buddy.purge = 'on'`).
+--   session_buddy_purge   read, insert tombstones, and DELETE through the purge path (the triggers refuse a
+--                         delete in a transaction that has not `set local session_buddy.purge = 'on'`,
+--                         and of a session under a legal hold). Give the service a member of it as
+--                         SESSION_BUDDY_PURGE_DATABASE_URL: purges (the retention pass, `session-buddy
+--                         purge`) delete through that connection only.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'session_buddy_ingest') THEN
@@ -32,7 +35,7 @@ END
 $$;
 
 GRANT USAGE ON SCHEMA public TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
-GRANT SELECT ON sessions, session_events, checkpoints, access_log
+GRANT SELECT ON sessions, session_events, checkpoints, access_log, legal_holds, tombstones
   TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
 
 -- The service checks at start that every migration was applied (it applies none itself without DDL rights).
@@ -52,4 +55,10 @@ GRANT UPDATE (
   checkpoint, completion_checkpoint
 ) ON session_events TO session_buddy_ingest;
 
-GRANT DELETE ON sessions, session_events, access_log TO session_buddy_purge;
+-- Legal holds are placed and released by the service (admins, through the API); never deleted.
+GRANT INSERT ON legal_holds TO session_buddy_ingest;
+GRANT USAGE ON SEQUENCE legal_holds_id_seq TO session_buddy_ingest;
+GRANT UPDATE (released_at, released_by) ON legal_holds TO session_buddy_ingest;
+
+GRANT DELETE ON sessions, session_events TO session_buddy_purge;
+GRANT INSERT ON tombstones TO session_buddy_purge;
