@@ -320,6 +320,8 @@ describe.each(backends())("dashboard on %s", (backend) => {
       expect(await page.locator("#legal-hold").textContent()).toMatch(
         /^held: case 9 \(by legal since .+\); no purge removes it$/,
       );
+      // The page's read token is no admin's: no control to place or release a hold.
+      expect(await page.locator("#hold-form, #release-hold").count()).toBe(0);
 
       // Live: a command typed now appears, and completes, without a reload.
       const third = uuid();
@@ -354,6 +356,60 @@ describe.each(backends())("dashboard on %s", (backend) => {
       await page.locator("#use-local-token").click();
       await page.locator("#identity").filter({ hasText: "Local dev token as dashboard" }).waitFor(WAIT);
       expect(await page.evaluate("sessionStorage.getItem('session-buddy.token')")).toBeNull();
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("lets an admin token place and release a legal hold from the session page, and shows a refusal", async () => {
+    const c = component("hold");
+    const id = await start(asking, c);
+    await end(asking, id);
+    const admin = await token({ sub: "legal-admin", scopes: [Scopes.ADMIN] });
+    const { context, page, problems } = await newPage();
+    try {
+      await page.goto(`${asking.origin}/dashboard`);
+      await page.locator("#token-input").fill(admin);
+      await page.locator("#token-form button[type=submit]").click();
+      await page.locator("main[data-ready=overview]").waitFor(WAIT);
+      await page.goto(`${asking.origin}/dashboard/session/${id}`);
+      await page.locator("main[data-ready=session]").waitFor(WAIT);
+      expect(await page.locator("#legal-hold").textContent()).toBe("none");
+      await page.locator("#hold-reason").fill("OPS-77 litigation");
+      await page.locator("#hold-form button[type=submit]").click();
+      await page
+        .locator("#legal-hold")
+        .filter({ hasText: "held: OPS-77 litigation (by legal-admin since" })
+        .waitFor(WAIT);
+      const HELD = `query ($id: ID!) { session(id: $id) { legalHold { reason heldBy } } }`;
+      const stored = await gql(asking.url, HELD, { id }, admin);
+      expect(stored.body.data!.session.legalHold).toEqual({
+        reason: "OPS-77 litigation",
+        heldBy: "legal-admin",
+      });
+      await page.locator("#release-hold").click();
+      await page
+        .locator("#legal-hold")
+        .filter({ hasText: /^none$/ })
+        .waitFor(WAIT);
+      expect((await gql(asking.url, HELD, { id }, admin)).body.data!.session.legalHold).toBeNull();
+
+      // Held meanwhile by someone else: the page says why its own hold was refused.
+      const other = await gql(
+        asking.url,
+        `mutation ($id: ID!) { holdSession(id: $id, reason: "case 12") { reason } }`,
+        { id },
+        admin,
+      );
+      expect(other.body.errors).toBeUndefined();
+      await page.locator("#hold-reason").fill("late");
+      await page.locator("#hold-form button[type=submit]").click();
+      await page.locator("#hold-error").filter({ hasText: "already held" }).waitFor(WAIT);
+      expect(await page.locator("#legal-hold").textContent()).toMatch(
+        /^held: case 12 \(by legal-admin since /,
+      );
+      await page.screenshot({ path: artifactPath(`dashboard-hold-${backend}.png`), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -5,8 +5,11 @@ import type {
 } from "../client/gql/graphql.js";
 import {
   DashboardSessionDocument as DashboardSessionQuery,
+  DashboardHoldSessionDocument as HoldSessionMutation,
+  DashboardReleaseHoldDocument as ReleaseHoldMutation,
   WatchEndedDocument as SessionEndedSubscription,
   WatchEventsDocument as SessionEventsSubscription,
+  DashboardSessionHoldDocument as SessionHoldQuery,
   SessionViewersDocument as SessionViewersQuery,
 } from "../client/gql/graphql.js";
 import { breakPlace, seqRangesText } from "../contract/completeness.js";
@@ -17,7 +20,7 @@ import { shortId } from "../contract/short-id.js";
 import type { AppContext, View } from "./app.js";
 import { canReadText } from "./auth.js";
 import { badge, type Child, h, link, replaceChildren, secondsSince, statusBadge, time } from "./dom.js";
-import { ApiError } from "./graphql.js";
+import { ApiError, toApiError } from "./graphql.js";
 
 /** A session as its page shows it: its fields, and its legal hold when the page's own read found one. */
 type SessionDetail = SessionFieldsFragment & {
@@ -38,6 +41,8 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
   /** Who read its command text (loaded for a token that may read it; this page's own read included). */
   let viewers: { subject: string; events: number; reads: number; lastAt: string }[] | null = null;
   let disposed = false;
+  /** Why the last hold or release was refused ("" when it was not). */
+  let holdError = "";
 
   const title = h("h1", { id: "session-title" }, "Session ", h("code", { title: id }, shortId(id)));
   const status = h("span", { id: "session-status" });
@@ -74,6 +79,67 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     ),
   );
   document.title = `Session ${shortId(id)} · Session-Buddy dashboard`;
+
+  /** The session's legal hold, and for an admin token the control that places or releases it. */
+  function holdView(s: SessionDetail): Child[] {
+    const hold = s.legalHold;
+    const shown = h(
+      "span",
+      { id: "legal-hold" },
+      hold
+        ? `held: ${hold.reason} (by ${hold.heldBy} since ${new Date(String(hold.heldAt)).toLocaleString()}); no purge removes it`
+        : "none",
+    );
+    if (!ctx.claims?.scopes.includes(Scopes.ADMIN)) return [shown];
+    const problem = h("span", { id: "hold-error", class: "form-error", role: "alert" }, holdError);
+    const act = async (run: () => Promise<SessionDetail["legalHold"]>) => {
+      try {
+        const next = await run();
+        if (session) session = { ...session, legalHold: next };
+        holdError = "";
+      } catch (err) {
+        const e = toApiError(err);
+        if (ctx.authFailed(e)) return;
+        holdError = e.message;
+        // Refused because someone else held or released it meanwhile: show the hold as it is now.
+        const now = await ctx.query(SessionHoldQuery, { id }).catch(() => undefined);
+        if (now?.session && session) session = { ...session, legalHold: now.session.legalHold };
+      }
+      renderDetails();
+    };
+    if (hold) {
+      const release = h("button", { type: "button", id: "release-hold" }, "Release hold");
+      release.addEventListener("click", () => {
+        release.disabled = true;
+        void act(async () => {
+          await ctx.query(ReleaseHoldMutation, { id });
+          return null;
+        });
+      });
+      return [shown, " ", release, problem];
+    }
+    const reason = h("input", {
+      id: "hold-reason",
+      name: "reason",
+      required: true,
+      maxlength: 500,
+      placeholder: "case or ticket, e.g. OPS-1234",
+    });
+    const form = h(
+      "form",
+      { id: "hold-form", class: "inline-form" },
+      h("label", { for: "hold-reason" }, "Reason"),
+      " ",
+      reason,
+      " ",
+      h("button", { type: "submit" }, "Place legal hold"),
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      void act(async () => (await ctx.query(HoldSessionMutation, { id, reason: reason.value })).holdSession);
+    });
+    return [shown, form, problem];
+  }
 
   function renderDetails() {
     if (!session) return;
@@ -116,16 +182,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
       row("Last seen", time(s.lastSeenAt)),
       row("Commands", String(s.commandCount), s.errorCount ? ` · ${s.errorCount} failed` : ""),
       row("Record", ...completenessView(s)),
-      row(
-        "Legal hold",
-        s.legalHold
-          ? h(
-              "span",
-              { id: "legal-hold" },
-              `held: ${s.legalHold.reason} (by ${s.legalHold.heldBy} since ${new Date(String(s.legalHold.heldAt)).toLocaleString()}); no purge removes it`,
-            )
-          : h("span", { id: "legal-hold" }, "none"),
-      ),
+      row("Legal hold", ...holdView(s)),
       row("Capture", s.captureMode.toLowerCase(), s.delayed ? " · delayed" : ""),
       row("Adapters", s.adapters.join(", ")),
       row(

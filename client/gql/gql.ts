@@ -54,6 +54,9 @@ type Documents = {
     "\n  subscription DashboardActiveCount($component: String, $after: DateTime) {\n    activeSessionCount(component: $component, after: $after)\n  }\n": typeof types.DashboardActiveCountDocument,
     "\n  fragment DashboardAnomalyFields on Anomaly {\n    metric\n    at\n    component\n    sessionId\n    value\n    baseline\n    score\n    reason\n  }\n": typeof types.DashboardAnomalyFieldsFragmentDoc,
     "\n  query DashboardAnomalies($windowSeconds: Int!, $limit: Int!) {\n    sessionDuration: detectAnomalies(metric: \"session_duration\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    commandsPerSession: detectAnomalies(\n      metric: \"commands_per_session\"\n      windowSeconds: $windowSeconds\n      limit: $limit\n    ) {\n      ...DashboardAnomalyFields\n    }\n    sessionsPerHour: detectAnomalies(metric: \"sessions_per_hour\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    errorRate: detectAnomalies(metric: \"error_rate\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n  }\n": typeof types.DashboardAnomaliesDocument,
+    "\n  mutation DashboardHoldSession($id: ID!, $reason: String!) {\n    holdSession(id: $id, reason: $reason) {\n      reason\n      heldBy\n      heldAt\n    }\n  }\n": typeof types.DashboardHoldSessionDocument,
+    "\n  mutation DashboardReleaseHold($id: ID!) {\n    releaseHold(id: $id) {\n      releasedAt\n    }\n  }\n": typeof types.DashboardReleaseHoldDocument,
+    "\n  query DashboardSessionHold($id: ID!) {\n    session(id: $id) {\n      legalHold {\n        reason\n        heldBy\n        heldAt\n      }\n    }\n  }\n": typeof types.DashboardSessionHoldDocument,
     "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestStartSessionDocument,
     "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestEndSessionDocument,
 };
@@ -97,6 +100,9 @@ const documents: Documents = {
     "\n  subscription DashboardActiveCount($component: String, $after: DateTime) {\n    activeSessionCount(component: $component, after: $after)\n  }\n": types.DashboardActiveCountDocument,
     "\n  fragment DashboardAnomalyFields on Anomaly {\n    metric\n    at\n    component\n    sessionId\n    value\n    baseline\n    score\n    reason\n  }\n": types.DashboardAnomalyFieldsFragmentDoc,
     "\n  query DashboardAnomalies($windowSeconds: Int!, $limit: Int!) {\n    sessionDuration: detectAnomalies(metric: \"session_duration\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    commandsPerSession: detectAnomalies(\n      metric: \"commands_per_session\"\n      windowSeconds: $windowSeconds\n      limit: $limit\n    ) {\n      ...DashboardAnomalyFields\n    }\n    sessionsPerHour: detectAnomalies(metric: \"sessions_per_hour\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    errorRate: detectAnomalies(metric: \"error_rate\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n  }\n": types.DashboardAnomaliesDocument,
+    "\n  mutation DashboardHoldSession($id: ID!, $reason: String!) {\n    holdSession(id: $id, reason: $reason) {\n      reason\n      heldBy\n      heldAt\n    }\n  }\n": types.DashboardHoldSessionDocument,
+    "\n  mutation DashboardReleaseHold($id: ID!) {\n    releaseHold(id: $id) {\n      releasedAt\n    }\n  }\n": types.DashboardReleaseHoldDocument,
+    "\n  query DashboardSessionHold($id: ID!) {\n    session(id: $id) {\n      legalHold {\n        reason\n        heldBy\n        heldAt\n      }\n    }\n  }\n": types.DashboardSessionHoldDocument,
     "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestStartSessionDocument,
     "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestEndSessionDocument,
 };
@@ -257,6 +263,18 @@ export function graphql(source: "\n  fragment DashboardAnomalyFields on Anomaly 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DashboardAnomalies($windowSeconds: Int!, $limit: Int!) {\n    sessionDuration: detectAnomalies(metric: \"session_duration\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    commandsPerSession: detectAnomalies(\n      metric: \"commands_per_session\"\n      windowSeconds: $windowSeconds\n      limit: $limit\n    ) {\n      ...DashboardAnomalyFields\n    }\n    sessionsPerHour: detectAnomalies(metric: \"sessions_per_hour\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n    errorRate: detectAnomalies(metric: \"error_rate\", windowSeconds: $windowSeconds, limit: $limit) {\n      ...DashboardAnomalyFields\n    }\n  }\n"): typeof import('./graphql.js').DashboardAnomaliesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashboardHoldSession($id: ID!, $reason: String!) {\n    holdSession(id: $id, reason: $reason) {\n      reason\n      heldBy\n      heldAt\n    }\n  }\n"): typeof import('./graphql.js').DashboardHoldSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashboardReleaseHold($id: ID!) {\n    releaseHold(id: $id) {\n      releasedAt\n    }\n  }\n"): typeof import('./graphql.js').DashboardReleaseHoldDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardSessionHold($id: ID!) {\n    session(id: $id) {\n      legalHold {\n        reason\n        heldBy\n        heldAt\n      }\n    }\n  }\n"): typeof import('./graphql.js').DashboardSessionHoldDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1484,6 +1484,28 @@ export type DashboardAnomaliesQueryVariables = Exact<{
 
 export type DashboardAnomaliesQuery = { __typename?: 'Query', sessionDuration: Array<{ __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string }>, commandsPerSession: Array<{ __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string }>, sessionsPerHour: Array<{ __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string }>, errorRate: Array<{ __typename?: 'Anomaly', metric: string, at: string, component: string, sessionId?: string | null, value: number, baseline: number, score: number, reason: string }> };
 
+export type DashboardHoldSessionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type DashboardHoldSessionMutation = { __typename?: 'Mutation', holdSession: { __typename?: 'LegalHold', reason: string, heldBy: string, heldAt: string } };
+
+export type DashboardReleaseHoldMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DashboardReleaseHoldMutation = { __typename?: 'Mutation', releaseHold: { __typename?: 'LegalHold', releasedAt?: string | null } };
+
+export type DashboardSessionHoldQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DashboardSessionHoldQuery = { __typename?: 'Query', session?: { __typename?: 'Session', legalHold?: { __typename?: 'LegalHold', reason: string, heldBy: string, heldAt: string } | null } | null };
+
 export type TestStartSessionMutationVariables = Exact<{
   input: StartSessionInput;
 }>;
@@ -1555,5 +1577,8 @@ export const DashboardStartedSinceDocument = new TypedDocumentString(`query Dash
 export const DashboardSessionDocument = new TypedDocumentString(`query DashboardSession($id:ID!$first:Int!$after:String){session(id:$id){...SessionFields legalHold{reason heldBy heldAt}events(first:$first after:$after){pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<DashboardSessionQuery, DashboardSessionQueryVariables>;
 export const DashboardActiveCountDocument = new TypedDocumentString(`subscription DashboardActiveCount($component:String$after:DateTime){activeSessionCount(component:$component after:$after)}`) as unknown as TypedDocumentString<DashboardActiveCountSubscription, DashboardActiveCountSubscriptionVariables>;
 export const DashboardAnomaliesDocument = new TypedDocumentString(`query DashboardAnomalies($windowSeconds:Int!$limit:Int!){sessionDuration:detectAnomalies(metric:"session_duration" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}commandsPerSession:detectAnomalies(metric:"commands_per_session" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}sessionsPerHour:detectAnomalies(metric:"sessions_per_hour" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}errorRate:detectAnomalies(metric:"error_rate" windowSeconds:$windowSeconds limit:$limit){...DashboardAnomalyFields}}fragment DashboardAnomalyFields on Anomaly{metric at component sessionId value baseline score reason}`) as unknown as TypedDocumentString<DashboardAnomaliesQuery, DashboardAnomaliesQueryVariables>;
+export const DashboardHoldSessionDocument = new TypedDocumentString(`mutation DashboardHoldSession($id:ID!$reason:String!){holdSession(id:$id reason:$reason){reason heldBy heldAt}}`) as unknown as TypedDocumentString<DashboardHoldSessionMutation, DashboardHoldSessionMutationVariables>;
+export const DashboardReleaseHoldDocument = new TypedDocumentString(`mutation DashboardReleaseHold($id:ID!){releaseHold(id:$id){releasedAt}}`) as unknown as TypedDocumentString<DashboardReleaseHoldMutation, DashboardReleaseHoldMutationVariables>;
+export const DashboardSessionHoldDocument = new TypedDocumentString(`query DashboardSessionHold($id:ID!){session(id:$id){legalHold{reason heldBy heldAt}}}`) as unknown as TypedDocumentString<DashboardSessionHoldQuery, DashboardSessionHoldQueryVariables>;
 export const TestStartSessionDocument = new TypedDocumentString(`mutation TestStartSession($input:StartSessionInput!){startSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<TestStartSessionMutation, TestStartSessionMutationVariables>;
 export const TestEndSessionDocument = new TypedDocumentString(`mutation TestEndSession($input:EndSessionInput!){endSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq}`) as unknown as TypedDocumentString<TestEndSessionMutation, TestEndSessionMutationVariables>;

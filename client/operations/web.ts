@@ -151,3 +151,35 @@ export const DashboardAnomaliesQuery = graphql(`
     }
   }
 `);
+
+/** The session page's legal-hold control (admin tokens). */
+export const DashboardHoldSessionMutation = graphql(`
+  mutation DashboardHoldSession($id: ID!, $reason: String!) {
+    holdSession(id: $id, reason: $reason) {
+      reason
+      heldBy
+      heldAt
+    }
+  }
+`);
+
+export const DashboardReleaseHoldMutation = graphql(`
+  mutation DashboardReleaseHold($id: ID!) {
+    releaseHold(id: $id) {
+      releasedAt
+    }
+  }
+`);
+
+/** A session's legal hold as stored now (after a refused hold or release, the page shows what is true). */
+export const DashboardSessionHoldQuery = graphql(`
+  query DashboardSessionHold($id: ID!) {
+    session(id: $id) {
+      legalHold {
+        reason
+        heldBy
+        heldAt
+      }
+    }
+  }
+`);
