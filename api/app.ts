@@ -200,8 +200,8 @@ export function createApp(options: AppOptions): App {
       return { url: `http://${h}:${address.port}/graphql`, port: address.port };
     },
     async stop() {
-      reaper.stop();
-      checkpointer?.stop();
+      await reaper.stop();
+      await checkpointer?.stop();
       await services.retention.stop();
       await subscriptions.dispose();
       if (started) {

@@ -1,4 +1,5 @@
 import type { SessionRow } from "../db/schema.js";
+import { Periodic } from "./periodic.js";
 import type { SessionService } from "./services/sessions.js";
 
 export interface ReaperOptions {
@@ -17,8 +18,7 @@ export interface ReaperOptions {
  * last pass that failed: every session gets that long to check in again. Measured on the service clock.
  */
 export class Reaper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<SessionRow[]> | undefined;
+  private readonly pass: Periodic<SessionRow[]>;
   /** Since when the service has been able to hear from sessions: its start, or the last failed pass. */
   private listeningSince: number;
 
@@ -27,17 +27,28 @@ export class Reaper {
     private readonly options: ReaperOptions,
   ) {
     this.listeningSince = sessions.now().getTime();
+    this.pass = new Periodic(
+      async () =>
+        this.sessions.now().getTime() < this.graceUntil.getTime()
+          ? []
+          : this.sessions.reap(this.options.abandonAfterSeconds),
+      {
+        intervalMs: options.intervalMs,
+        fallback: () => [],
+        onError: (err) => {
+          this.listeningSince = this.sessions.now().getTime();
+          this.options.logger?.error("reaper pass failed", err);
+        },
+      },
+    );
   }
 
   start() {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-    this.timer.unref();
+    this.pass.start();
   }
 
-  stop() {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  stop(): Promise<void> {
+    return this.pass.stop();
   }
 
   /** When the grace after the start (or the last failed pass) ends and sessions may be abandoned again. */
@@ -49,19 +60,7 @@ export class Reaper {
    * One pass now; concurrent calls share the pass in flight. Resolves with the sessions it abandoned:
    * none during the grace, and none when the pass failed (which is logged and starts the grace again).
    */
-  async tick(): Promise<SessionRow[]> {
-    if (this.running) return this.running;
-    if (this.sessions.now().getTime() < this.graceUntil.getTime()) return [];
-    this.running = this.sessions
-      .reap(this.options.abandonAfterSeconds)
-      .catch((err) => {
-        this.listeningSince = this.sessions.now().getTime();
-        this.options.logger?.error("reaper pass failed", err);
-        return [];
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+  tick(): Promise<SessionRow[]> {
+    return this.pass.run();
   }
 }

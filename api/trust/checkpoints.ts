@@ -24,6 +24,7 @@ import {
 import type { Db } from "../../db/connection.js";
 import { type Rows, rowsOf } from "../../db/rows.js";
 import { type CheckpointRow, checkpoints, sessionEvents, sessions } from "../../db/schema.js";
+import { Periodic } from "../periodic.js";
 import type { SigningKey } from "./signing-key.js";
 
 /** Records of each kind one checkpoint signs at most; a backlog is signed by several in a row. */
@@ -41,31 +42,44 @@ export interface CheckpointerOptions {
 }
 
 export class Checkpointer {
-  private timer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
-  private running: Promise<CheckpointRow[]> | undefined;
+  private readonly rounds: Periodic<CheckpointRow[]>;
 
   constructor(
     private readonly db: Db,
     private readonly key: SigningKey,
     private readonly options: CheckpointerOptions,
-  ) {}
-
-  start() {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.run(), this.options.intervalMs);
-    this.timer.unref();
+  ) {
+    this.rounds = new Periodic(
+      async () => {
+        const signed: CheckpointRow[] = [];
+        for (;;) {
+          const c = await this.checkpoint();
+          if (!c) return signed;
+          signed.push(c);
+        }
+      },
+      {
+        intervalMs: options.intervalMs,
+        fallback: () => [],
+        onError: (err) => this.options.logger?.error("checkpoint failed", err),
+      },
+    );
   }
 
-  stop() {
-    if (this.timer) clearInterval(this.timer);
+  start() {
+    this.rounds.start();
+  }
+
+  async stop() {
     if (this.soon) clearTimeout(this.soon);
-    this.timer = this.soon = undefined;
+    this.soon = undefined;
+    await this.rounds.stop();
   }
 
   /** Asks for a checkpoint shortly (a session ended); calls close together share it. */
   nudge() {
-    if (this.soon || !this.timer) return;
+    if (this.soon || !this.rounds.started) return;
     this.soon = setTimeout(() => {
       this.soon = undefined;
       void this.run();
@@ -79,23 +93,7 @@ export class Checkpointer {
    * is logged: what was not signed is signed by the next run).
    */
   run(): Promise<CheckpointRow[]> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      const signed: CheckpointRow[] = [];
-      for (;;) {
-        const c = await this.checkpoint();
-        if (!c) return signed;
-        signed.push(c);
-      }
-    })()
-      .catch((err) => {
-        this.options.logger?.error("checkpoint failed", err);
-        return [];
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.rounds.run();
   }
 
   /** Signs one checkpoint over what is unsigned now; null when nothing is, or another replica is signing. */

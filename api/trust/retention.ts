@@ -17,6 +17,7 @@ import type { Db } from "../../db/connection.js";
 import { type Rows, rowsOf } from "../../db/rows.js";
 import { type LegalHoldRow, legalHolds, sessionEvents, sessions, tombstones } from "../../db/schema.js";
 import { badInput, conflict, notFound } from "../errors.js";
+import { Periodic } from "../periodic.js";
 import type { SigningKey } from "./signing-key.js";
 import { eventColumns, sessionColumns } from "./trail.js";
 
@@ -125,8 +126,7 @@ const HELD = sql`exists (select 1 from legal_holds h where h.session_id = s.id a
 class PurgeRace extends Error {}
 
 export class Retention {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<PurgeResult[]> | undefined;
+  private readonly passes: Periodic<PurgeResult[]>;
   readonly policy: RetentionPolicy;
 
   constructor(
@@ -136,6 +136,11 @@ export class Retention {
   ) {
     this.policy = options.policy ?? DEFAULT_RETENTION;
     checkPolicy(this.policy);
+    this.passes = new Periodic(() => this.runPass(), {
+      intervalMs: options.intervalMs ?? 3_600_000,
+      fallback: () => [],
+      onError: (err) => this.options.logger?.error("retention pass failed", err),
+    });
   }
 
   private now() {
@@ -456,59 +461,48 @@ export class Retention {
    * with what each purge did (none on failure, which is logged; the next pass tries again).
    */
   pass(): Promise<PurgeResult[]> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      if (!this.key) return [];
-      const results: PurgeResult[] = [];
-      for (const r of this.passRequests()) results.push(await this.purge(r));
-      const seconds = this.policy.defaultSeconds;
-      if (seconds !== null) {
-        const others = Object.keys(this.policy.components);
-        const before = new Date(this.now().getTime() - seconds * 1000);
-        // The default covers every component without a period of its own.
-        const components =
-          others.length === 0
-            ? [null]
-            : rowsOf(
-                (await this.db.execute(
-                  sql`select distinct component from sessions where component not in (${sql.join(
-                    others.map((c) => sql`${c}`),
-                    sql`, `,
-                  )}) and coalesce(ended_at, last_seen_at) < ${before.toISOString()}::timestamptz`,
-                )) as Rows<{ component: string }>,
-              ).map((c) => c.component);
-        for (const component of components)
-          results.push(
-            await this.purge({
-              before,
-              component,
-              dryRun: false,
-              by: "retention",
-              reason: `retention: keeps ${Math.round(seconds / 86_400)} days`,
-            }),
-          );
-      }
-      return results;
-    })()
-      .catch((err) => {
-        this.options.logger?.error("retention pass failed", err);
-        return [];
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.passes.run();
+  }
+
+  private async runPass(): Promise<PurgeResult[]> {
+    if (!this.key) return [];
+    const results: PurgeResult[] = [];
+    for (const r of this.passRequests()) results.push(await this.purge(r));
+    const seconds = this.policy.defaultSeconds;
+    if (seconds !== null) {
+      const others = Object.keys(this.policy.components);
+      const before = new Date(this.now().getTime() - seconds * 1000);
+      // The default covers every component without a period of its own.
+      const components =
+        others.length === 0
+          ? [null]
+          : rowsOf(
+              (await this.db.execute(
+                sql`select distinct component from sessions where component not in (${sql.join(
+                  others.map((c) => sql`${c}`),
+                  sql`, `,
+                )}) and coalesce(ended_at, last_seen_at) < ${before.toISOString()}::timestamptz`,
+              )) as Rows<{ component: string }>,
+            ).map((c) => c.component);
+      for (const component of components)
+        results.push(
+          await this.purge({
+            before,
+            component,
+            dryRun: false,
+            by: "retention",
+            reason: `retention: keeps ${Math.round(seconds / 86_400)} days`,
+          }),
+        );
+    }
+    return results;
   }
 
   start() {
-    if (this.timer || !this.key) return;
-    this.timer = setInterval(() => void this.pass(), this.options.intervalMs ?? 3_600_000);
-    this.timer.unref();
+    if (this.key) this.passes.start();
   }
 
-  async stop() {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 }

@@ -84,9 +84,7 @@ export const HoldSessionMutation = graphql(`
   mutation HoldSession($id: ID!, $reason: String!) {
     holdSession(id: $id, reason: $reason) {
       sessionId
-      reason
-      heldBy
-      heldAt
+      ...LegalHoldFields
     }
   }
 `);
@@ -96,9 +94,7 @@ export const ReleaseHoldMutation = graphql(`
   mutation ReleaseHold($id: ID!) {
     releaseHold(id: $id) {
       sessionId
-      reason
-      heldBy
-      heldAt
+      ...LegalHoldFields
       releasedBy
       releasedAt
     }

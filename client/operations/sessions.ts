@@ -76,6 +76,15 @@ export const ListSessionsQuery = graphql(`
   }
 `);
 
+/** A legal hold as the CLI and the dashboard show it. */
+export const LegalHoldFieldsFragment = graphql(`
+  fragment LegalHoldFields on LegalHold {
+    reason
+    heldBy
+    heldAt
+  }
+`);
+
 export const SessionViewersQuery = graphql(`
   query SessionViewers($id: ID!) {
     session(id: $id) {
@@ -95,9 +104,7 @@ export const ShowSessionQuery = graphql(`
       ...SessionFields
       clientHealth
       legalHold {
-        reason
-        heldBy
-        heldAt
+        ...LegalHoldFields
       }
       missingSeqRanges {
         from

@@ -92,9 +92,7 @@ export const DashboardSessionQuery = graphql(`
     session(id: $id) {
       ...SessionFields
       legalHold {
-        reason
-        heldBy
-        heldAt
+        ...LegalHoldFields
       }
       events(first: $first, after: $after) {
         pageInfo {
@@ -156,9 +154,7 @@ export const DashboardAnomaliesQuery = graphql(`
 export const DashboardHoldSessionMutation = graphql(`
   mutation DashboardHoldSession($id: ID!, $reason: String!) {
     holdSession(id: $id, reason: $reason) {
-      reason
-      heldBy
-      heldAt
+      ...LegalHoldFields
     }
   }
 `);
@@ -176,9 +172,7 @@ export const DashboardSessionHoldQuery = graphql(`
   query DashboardSessionHold($id: ID!) {
     session(id: $id) {
       legalHold {
-        reason
-        heldBy
-        heldAt
+        ...LegalHoldFields
       }
     }
   }
