@@ -8,9 +8,8 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSigningKey } from "../api/trust/signing-key.js";
-import { createClient } from "../client/index.js";
 import { Scopes } from "../contract/enums.js";
-import { memoryLogger } from "./client-kit.js";
+import { testClient } from "./client-kit.js";
 import { component, runCli, startService, type TestService, tempDir, token } from "./harness.js";
 
 describe("export --signed and verify, run as processes", () => {
@@ -26,13 +25,7 @@ describe("export --signed and verify, run as processes", () => {
       defaultPath: join(dir.path, "key.jwk"),
     });
     svc = await startService("pglite", { app: { signingKey, checkpointIntervalSeconds: 3600 } });
-    const { logger } = memoryLogger();
-    const client = createClient({
-      url: svc.url,
-      token: await token({ sub: "alice" }),
-      dataDir: join(dir.path, "journal"),
-      logger,
-    });
+    const client = await testClient(svc.url, join(dir.path, "journal"));
     const s = client.start({ component: component("verify"), shellType: "TestShell" });
     await s.started;
     for (const text of ["users.count()", "users.purge(42)"]) {

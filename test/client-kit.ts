@@ -7,6 +7,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { createClient } from "../client/index.js";
 import {
   type Backend,
   createPostgresDatabase,
@@ -15,6 +16,7 @@ import {
   gql,
   readerToken,
   tempDir,
+  token,
 } from "./harness.js";
 import { SESSION } from "./ops.js";
 
@@ -96,6 +98,12 @@ export function memoryLogger() {
     error: (m: string) => logs.push(`error ${m}`),
   };
   return { logs, logger };
+}
+
+/** A real client of `url` whose token's subject is `sub`, journaling under `dataDir`, logging to memory. */
+export async function testClient(url: string, dataDir: string, sub = "alice") {
+  const { logger } = memoryLogger();
+  return createClient({ url, token: await token({ sub }), dataDir, logger });
 }
 
 export async function freePort(): Promise<number> {

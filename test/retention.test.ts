@@ -8,11 +8,10 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadSigningKey, type SigningKey } from "../api/trust/signing-key.js";
-import { createClient } from "../client/index.js";
 import { Scopes } from "../contract/enums.js";
 import { shortId } from "../contract/short-id.js";
 import { describeProblem, type TrailLine, TrailVerifier } from "../contract/verify.js";
-import { memoryLogger } from "./client-kit.js";
+import { testClient } from "./client-kit.js";
 import {
   backends,
   codeOf,
@@ -80,13 +79,7 @@ async function openStore(backend: Parameters<typeof startService>[0]): Promise<S
     },
   });
   cleanups.push(() => svc.stop());
-  const { logger } = memoryLogger();
-  const client = createClient({
-    url: svc.url,
-    token: await token({ sub: "alice" }),
-    dataDir: join(dir.path, "journal"),
-    logger,
-  });
+  const client = await testClient(svc.url, join(dir.path, "journal"));
   cleanups.push(() => client.shutdown(0));
   const session = async (name: string, commands: number, end = true) => {
     const s = client.start({ component: name, shellType: "TestShell" });

@@ -10,10 +10,9 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSigningKey } from "../api/trust/signing-key.js";
-import { createClient } from "../client/index.js";
 import { Scopes } from "../contract/enums.js";
 import { openDatabase } from "../db/connection.js";
-import { memoryLogger } from "./client-kit.js";
+import { testClient } from "./client-kit.js";
 import {
   codeOf,
   component,
@@ -83,13 +82,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
       database: { database, url: as(users.ingest), close: () => database.close() },
       app: { signingKey, checkpointIntervalSeconds: 3600 },
     });
-    const { logger } = memoryLogger();
-    const client = createClient({
-      url: svc.url,
-      token: await token({ sub: "alice" }),
-      dataDir: join(dir.path, "journal"),
-      logger,
-    });
+    const client = await testClient(svc.url, join(dir.path, "journal"));
     const s = client.start({ component: component("roles"), shellType: "TestShell" });
     await s.started;
     const r = await s.record({ kind: "command", text: "orders.refund(7)" });
