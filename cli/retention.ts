@@ -70,7 +70,11 @@ export function registerRetentionCommands(program: Command, helpers: RetentionCo
       const scope = `${r.component ? `${r.component} ` : ""}sessions that ended before ${r.cutoff}`;
       if (r.clamped)
         process.stderr.write(
-          `${pc.yellow(`the cut-off is ${r.cutoff}: nothing that ended less than ${r.minDays} days ago is purged (SESSION_BUDDY_RETENTION_MIN_DAYS)`)}\n`,
+          `${pc.yellow(
+            r.minDays > 0
+              ? `the cut-off is ${r.cutoff}: nothing that ended less than ${r.minDays} days ago is purged (SESSION_BUDDY_RETENTION_MIN_DAYS)`
+              : `the cut-off is now, ${r.cutoff}: no session has ended later`,
+          )}\n`,
         );
       if (r.sessions.length > 0)
         helpers.out(

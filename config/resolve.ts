@@ -144,7 +144,7 @@ function problemWith(key: SettingKey, value: unknown, source: string): string | 
   if (parsed.success) return undefined;
   const shown = isSecretKey(key) ? "(hidden)" : shownValue(value);
   const issue = parsed.error.issues[0];
-  const path = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+  const path = issue?.path.length ? ` (${key}.${issue.path.join(".")})` : "";
   return `${key} = ${shown} from ${source}: ${issue?.message ?? "invalid"}${path}`;
 }
 
