@@ -25,23 +25,8 @@
  * only then appends. A crash before that replays records already delivered: duplicates the service ignores.
  */
 
-import { randomBytes } from "node:crypto";
-import {
-  accessSync,
-  closeSync,
-  constants,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statfsSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
+import { closeSync, fsyncSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { DROP_REASONS, type DropReason, DropReasons } from "../../contract/enums.js";
 import { JOURNAL_BOUNDS } from "../../contract/limits.js";
 import type { DropCounts, JournalStatus, Logger } from "../types.js";
@@ -56,6 +41,27 @@ import {
   parseJournalFileName,
   validateRecord,
 } from "./format.js";
+import {
+  describeWriteError,
+  errno,
+  fsyncDir,
+  type JournalFailure,
+  type JournalFs,
+  listDir,
+  message,
+  NODE_JOURNAL_FS,
+  readText,
+  tryUnlink,
+  writeAll,
+} from "./fs.js";
+import {
+  compareOldest,
+  inspectJournal,
+  type JournalInspection,
+  liveOwners,
+  newOwner,
+  ownerAlive,
+} from "./owners.js";
 
 export {
   decodeJournalLine,
@@ -67,6 +73,8 @@ export {
   journalHostTag,
   parseJournalFileName,
 } from "./format.js";
+export { describeWriteError, type JournalFailure, type JournalFs, NODE_JOURNAL_FS } from "./fs.js";
+export { inspectJournal, type JournalFileInfo, type JournalInspection } from "./owners.js";
 
 export const FsyncPolicies = { ALWAYS: "always", INTERVAL: "interval", NEVER: "never" } as const;
 /** When appended data is forced to stable storage (see {@link JournalOptions.fsync}). */
@@ -82,73 +90,6 @@ export const JOURNAL_DEFAULTS = {
   foreignStaleMs: 24 * 60 * 60 * 1000,
   writeRetryMs: 1000,
 } as const;
-
-/**
- * The file-system calls through which the journal creates and changes files (see {@link JournalOptions.fs}).
- * Reads, fsyncs and deletions go to `node:fs` directly.
- */
-export interface JournalFs {
-  /** `fs.mkdirSync(path, { recursive: true, mode })`. */
-  mkdir(path: string, mode: number): void;
-  /** `fs.openSync(path, flags, mode)`; the journal opens with `"a"` (append) and `"w"` (compaction). */
-  open(path: string, flags: string, mode: number): number;
-  /** `fs.writeSync(fd, buffer, offset, length)`: the number of bytes written. */
-  write(fd: number, buffer: Buffer, offset: number, length: number): number;
-  /** `fs.renameSync(from, to)`. */
-  rename(from: string, to: string): void;
-}
-
-/** {@link JournalFs} on `node:fs`. */
-export const NODE_JOURNAL_FS: JournalFs = {
-  mkdir: (path, mode) => {
-    mkdirSync(path, { recursive: true, mode });
-  },
-  open: (path, flags, mode) => openSync(path, flags, mode),
-  write: (fd, buffer, offset, length) => writeSync(fd, buffer, offset, length),
-  rename: (from, to) => renameSync(from, to),
-};
-
-/** Why the journal cannot be written, while it cannot (see {@link Journal.failure}). */
-export interface JournalFailure {
-  /** The errno code of the last failed write, e.g. `ENOSPC`, `EROFS` (`EIO` when the error had none). */
-  code: string;
-  /** For an operator, e.g. `disk full (ENOSPC)`, `read-only file system (EROFS)`. */
-  description: string;
-  /** The reason records lost to this failure are counted under. */
-  dropReason: typeof DropReasons.journal_full | typeof DropReasons.journal_unwritable;
-}
-
-/**
- * A write error as a {@link JournalFailure}.
- *
- * @example
- * ```ts
- * describeWriteError(Object.assign(new Error("no space"), { code: "ENOSPC" })).description;
- * // "disk full (ENOSPC)"
- * ```
- */
-export function describeWriteError(error: unknown): JournalFailure {
-  const known = errno(error);
-  const code = known ?? "EIO";
-  const full = code === "ENOSPC" || code === "EDQUOT";
-  const what =
-    code === "ENOSPC"
-      ? "disk full"
-      : code === "EDQUOT"
-        ? "disk quota exceeded"
-        : code === "EROFS"
-          ? "read-only file system"
-          : code === "EACCES" || code === "EPERM"
-            ? "permission denied"
-            : code === "EIO" && known
-              ? "I/O error"
-              : message(error);
-  return {
-    code,
-    description: known ? `${what} (${code})` : what,
-    dropReason: full ? DropReasons.journal_full : DropReasons.journal_unwritable,
-  };
-}
 
 /** Options of {@link Journal}. */
 export interface JournalOptions {
@@ -204,34 +145,6 @@ export interface ClaimResult {
   /** Corrupt or torn lines skipped in the claimed files. */
   corrupt: number;
 }
-
-/** One file as seen by {@link Journal.inspect}. */
-export interface JournalFileInfo {
-  name: string;
-  host: string;
-  pid: number;
-  /** Whether the file was written on this host. */
-  sameHost: boolean;
-  /** Whether the owner is alive (always `true` for another host's files that are not stale). */
-  ownerAlive: boolean;
-  /** The owner closed it cleanly with records left. */
-  closed: boolean;
-  /** Pending records in this file. */
-  records: number;
-  bytes: number;
-  oldestAt: number | null;
-  dropped: number;
-  corrupt: number;
-}
-
-/** {@link JournalStatus} of a whole journal directory, with per-file details. `inMemory` is always 0 here. */
-export interface JournalInspection extends JournalStatus {
-  dir: string;
-  details: JournalFileInfo[];
-}
-
-/** Owners alive in this process: another journal of this process must never be claimed as an orphan. */
-const liveOwners = new Set<string>();
 
 /**
  * The journal of one client instance.
@@ -767,78 +680,11 @@ export class Journal {
   }
 
   /**
-   * Status of every journal file in a data dir, read without claiming or modifying anything (for
-   * `session-buddy buffer status`). Records present in several files count once; an unterminated last
-   * line of a live owner's file is a write in progress, not corruption.
-   *
-   * @example
-   * ```ts
-   * const { depth, files, details } = Journal.inspect(dataDir);
-   * ```
+   * Status of every journal file in a data dir, read without claiming or modifying anything (see
+   * {@link inspectJournal}).
    */
   static inspect(dataDir: string, options: { now?: () => number } = {}): JournalInspection {
-    const dir = journalDir(dataDir);
-    const now = (options.now ?? Date.now)();
-    const host = journalHostTag();
-    const details: JournalFileInfo[] = [];
-    const all = new Map<string, JournalRecord>();
-    const gone = new Set<string>();
-    let dropped: DropCounts = {};
-    let corrupt = 0;
-    for (const name of listDir(dir).sort()) {
-      const parsed = parseJournalFileName(name);
-      if (!parsed || parsed.tmp) continue;
-      let text: string;
-      let bytes: number;
-      try {
-        const path = join(dir, name);
-        text = readFileSync(path, "utf8");
-        bytes = Buffer.byteLength(text);
-      } catch (error) {
-        if (errno(error) === "ENOENT") continue; // claimed or compacted meanwhile
-        throw error;
-      }
-      const sameHost = parsed.host === host;
-      const alive = parsed.tag !== "closed" && (sameHost ? ownerAlive(parsed) : true);
-      const file = decodeFile(text);
-      const fileCorrupt = file.corrupt - (alive && file.tornTail ? 1 : 0);
-      for (const [k, r] of file.records) if (!all.has(k)) all.set(k, r);
-      for (const k of file.gone) gone.add(k);
-      dropped = addDrops(dropped, file.unreportedByReason);
-      corrupt += fileCorrupt;
-      details.push({
-        name,
-        host: parsed.host,
-        pid: parsed.pid,
-        sameHost,
-        ownerAlive: alive,
-        closed: parsed.tag === "closed",
-        records: file.records.size,
-        bytes,
-        oldestAt: file.oldestAt,
-        dropped: file.unreportedDrops,
-        corrupt: fileCorrupt,
-      });
-    }
-    let depth = 0;
-    let oldest: number | null = null;
-    for (const [k, r] of all) {
-      if (gone.has(k)) continue;
-      depth++;
-      if (oldest === null || r.at < oldest) oldest = r.at;
-    }
-    return {
-      dir,
-      depth,
-      oldestPendingSeconds: oldest === null ? null : Math.max(0, (now - oldest) / 1000),
-      files: details.length,
-      dropped: totalDrops(dropped),
-      droppedByReason: dropped,
-      corrupt,
-      inMemory: 0,
-      unwritable: unwritableReason(dir),
-      details,
-    };
+    return inspectJournal(dataDir, options);
   }
 
   /**
@@ -1045,32 +891,6 @@ export class Journal {
   }
 }
 
-function compareOldest(a: number | null, b: number | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a - b;
-}
-
-function newOwner(): string {
-  return `${journalHostTag()}-${process.pid}-${randomBytes(6).toString("hex")}`;
-}
-
-function ownerAlive(parsed: JournalFileName): boolean {
-  // Our own pid: only journals registered in this process are alive; any other file with our pid is a
-  // leftover of an earlier process that had the same pid (common in containers, where shells run as pid 1).
-  if (parsed.pid === process.pid) return liveOwners.has(parsed.owner);
-  if (!Number.isSafeInteger(parsed.pid) || parsed.pid <= 0) return false;
-  try {
-    process.kill(parsed.pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else. Anything unexpected: assume alive, because
-    // claiming a live owner's file is worse than waiting.
-    return errno(error) !== "ESRCH";
-  }
-}
-
 /** Keys {@link Journal} drops, per reason. */
 interface DropPlan {
   overflow: string[];
@@ -1084,86 +904,4 @@ function dropLines(plan: DropPlan): string[] {
     if (keys.length > 0) lines.push(encodeJournalLine({ op: "drop", keys, n: keys.length, reason }));
   }
   return lines;
-}
-
-function writeAll(fs: JournalFs, fd: number, buf: Buffer): void {
-  let off = 0;
-  while (off < buf.length) off += fs.write(fd, buf, off, buf.length - off);
-}
-
-/**
- * Why nobody could write in `dir` now (`buffer status` reads files only, so it checks the directory
- * itself), or `null`: not writable (read-only, permissions) or no free space.
- */
-function unwritableReason(dir: string): string | null {
-  let target = dir;
-  while (!exists(target) && dirname(target) !== target) target = dirname(target);
-  try {
-    accessSync(target, constants.W_OK);
-  } catch (error) {
-    return describeWriteError(error).description;
-  }
-  try {
-    if (statfsSync(target).bavail === 0) return "disk full (no free blocks)";
-  } catch {
-    /* not supported here: nothing to say */
-  }
-  return null;
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function fsyncDir(dir: string): void {
-  // Makes a created or renamed entry durable; not supported on every platform, hence best effort.
-  try {
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* best effort */
-  }
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (error) {
-    if (errno(error) === "ENOENT") return [];
-    throw error;
-  }
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    if (errno(error) === "ENOENT") return "";
-    throw error;
-  }
-}
-
-function tryUnlink(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    /* already gone */
-  }
-}
-
-function errno(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | null)?.code;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
