@@ -37,14 +37,25 @@
  */
 
 import { CaptureModes, DropReasons } from "../contract/enums.js";
-import { backoffDelay, type RecoveryOptions, recoveryDelay, sleep } from "./backoff.js";
+import { backoffDelay, recoveryDelay, sleep } from "./backoff.js";
 import { BreakerStates, type CircuitBreaker } from "./breaker.js";
+import { sendEvents } from "./delivery-send.js";
+import { deliveryState, deliverySummary, notAcknowledgedWhy } from "./delivery-state.js";
+import {
+  approximateSize,
+  byDeadline,
+  type DeliveryLimits,
+  type DeliveryOptions,
+  mergeOptions,
+  type PumpOptions,
+  type PumpResult,
+  StopReasons,
+} from "./delivery-types.js";
 import { messageOf, StrictNotAcknowledgedError } from "./errors.js";
 import { classifyCode, classifyFailure, type FailureClass, FailureClasses } from "./failure-class.js";
 import type {
   ClientHealthInput,
   EndSessionInput,
-  SessionEventInput,
   StartSessionInput,
 } from "./gql/graphql.js";
 import { GraphQLRequestError } from "./graphql-http.js";
@@ -53,90 +64,16 @@ import type { PendingRecord, PendingStore } from "./pending-store.js";
 import { RecordKinds, recordKeys, sessionOf } from "./records.js";
 import { ClientRefusals, refusalCode, refusalWords, trackingKey } from "./tracking.js";
 import type { RecordEventsResult, RequestContext, Transport } from "./transport.js";
-import type {
-  CaptureMode,
-  ClientEvent,
-  ClientStats,
-  DropCounts,
-  Logger,
-  RefusalCode,
-  TrackingState,
-} from "./types.js";
+import type { ClientEvent, ClientStats, DropCounts, Logger, RefusalCode, TrackingState } from "./types.js";
 
-/** Limits the delivery loop obeys (all required here; defaults are applied by the client). */
-export interface DeliveryLimits {
-  batchSize: number;
-  maxBatchBytes: number;
-  maxAttempts: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  requestTimeoutMs: number;
-  strictTimeoutMs: number;
-  /** How long records of a session unknown to the service wait before they are tried again. */
-  parkMs: number;
-  /** Cadence of the reachability probes while the breaker is open (defaults: `RECOVERY_DEFAULTS`). */
-  recovery?: Pick<RecoveryOptions, "firstMs" | "maxMs">;
-}
-
-/** Options of {@link Delivery}. */
-export interface DeliveryOptions {
-  store: PendingStore;
-  transport: Transport;
-  breaker: CircuitBreaker;
-  limits: DeliveryLimits;
-  /** Where the service lives, for messages. */
-  url: string;
-  /** The token for the next request; called before each one. */
-  getToken: () => string | undefined | Promise<string | undefined>;
-  /** The start record of a session this client opened, to journal it again if it was lost (overflow). */
-  knownStart?: (sessionId: string) => StartSessionInput | undefined;
-  /** Sessions to heartbeat: open and acknowledged. */
-  heartbeatIds?: () => string[];
-  /** Told when a session's start was acknowledged (or refused for good: `false`). */
-  onStartSettled?: (sessionId: string, ok: boolean) => void;
-  logger?: Logger;
-  random?: () => number;
-  /** STRICT: a record the service cannot acknowledge refuses the command, so states say "blocked". Default BUFFERED. */
-  captureMode?: CaptureMode;
-  /** Clock for `since`. Default `Date.now`. */
-  now?: () => number;
-}
-
-/** Why a pump stopped before the journal was empty. */
-export const StopReasons = {
-  /** Everything sendable was sent (records may remain parked or blocked). */
-  DONE: "done",
-  UNREACHABLE: "unreachable",
-  BREAKER_OPEN: "breaker-open",
-  AUTH: "auth",
-  DEADLINE: "deadline",
-  CLOSED: "closed",
-} as const;
-export type StopReason = (typeof StopReasons)[keyof typeof StopReasons];
-
-/** Options of one delivery pass. */
-export interface PumpOptions {
-  /** Ignore an open breaker and a refused token (an operator's explicit flush). */
-  force?: boolean;
-  /** `performance.now()` value after which the pass stops (in-flight requests are aborted). */
-  deadline?: number;
-  /** Send a heartbeat first. */
-  heartbeat?: boolean;
-  /**
-   * One attempt per request, no backoff: a process on its way out whose last request already failed
-   * should not wait out retries before leaving its records in the journal.
-   */
-  noRetry?: boolean;
-  /** While the breaker is open, send one reachability probe first (see the module comment, 4a). */
-  recover?: boolean;
-}
-
-export interface PumpResult {
-  delivered: number;
-  stop: StopReason;
-  /** The last error behind `stop`, for messages. */
-  error?: string;
-}
+export {
+  type DeliveryLimits,
+  type DeliveryOptions,
+  type PumpOptions,
+  type PumpResult,
+  type StopReason,
+  StopReasons,
+} from "./delivery-types.js";
 
 interface Waiter {
   key: string;
@@ -282,7 +219,7 @@ export class Delivery {
       reason:
         `journal failing: ${failure.description} — ${dropped === 0 ? "no records dropped" : `${dropped} record(s) dropped`}` +
         (held > 0 ? `, ${held} held in memory only` : "") +
-        (state.state === "enabled" ? "" : `; ${this.deliverySummary(state)}`),
+        (state.state === "enabled" ? "" : `; ${deliverySummary(state)}`),
     };
   }
 
@@ -294,59 +231,14 @@ export class Delivery {
   }
 
   private deliveryState(): TrackingState {
-    const refused = this.authRefused;
-    if (refused) {
-      const words = refusalWords(refused.code);
-      if (this.strict)
-        return {
-          state: "strict-blocked",
-          cause: "refused",
-          code: refused.code,
-          reason: `${words}; commands are refused until a valid token is configured`,
-          detail: refused.message,
-        };
-      return {
-        state: "refused",
-        code: refused.code,
-        reason:
-          refused.code === ClientRefusals.NO_TOKEN
-            ? `${words}; events are kept in the journal and sent once there is one`
-            : `${words}; events are kept in the journal until a valid token is configured`,
-        detail: refused.message,
-      };
-    }
-    const breaker = this.breaker.state;
-    const unreachable =
-      breaker !== BreakerStates.CLOSED
-        ? `service unreachable (${this.lastFailure ?? "failing"}); circuit breaker ${breaker}`
-        : this.lastFailure !== null
-          ? `service unreachable (${this.lastFailure})`
-          : null;
-    if (unreachable === null) {
-      if (this.answered) return { state: "enabled" };
-      return { state: "connecting", reason: `waiting for the service's first answer (${this.options.url})` };
-    }
-    if (this.strict)
-      return {
-        state: "strict-blocked",
-        cause: "unreachable",
-        reason: "service unreachable; commands are refused until the service acknowledges them",
-        detail: unreachable,
-      };
-    return { state: "buffering", reason: `${unreachable}, events will be replayed` };
-  }
-
-  /** The delivery state in a few words, after a failing journal's. */
-  private deliverySummary(state: TrackingState): string {
-    switch (state.state) {
-      case "buffering":
-      case "connecting":
-        return state.reason;
-      case "refused":
-        return `the service refused the token: ${refusalWords(state.code)}, nothing is sent`;
-      default:
-        return "reason" in state ? state.reason : state.state;
-    }
+    return deliveryState({
+      refused: this.authRefused,
+      strict: this.strict,
+      breaker: this.breaker.state,
+      lastFailure: this.lastFailure,
+      answered: this.answered,
+      url: this.options.url,
+    });
   }
 
   onTrackingChange(listener: (state: TrackingState) => void): () => void {
@@ -816,44 +708,7 @@ export class Delivery {
         await this.transport.endSession(work.record.body as EndSessionInput, ctx);
         return undefined;
       case "events":
-        return this.sendEvents(work.records, ctx);
-    }
-  }
-
-  /**
-   * Sends a batch; when the service refuses the whole request as invalid (one bad event fails GraphQL's
-   * variable coercion for all), halves it until the bad events are isolated, so one bad record never
-   * takes good ones with it.
-   */
-  private async sendEvents(records: PendingRecord[], ctx: RequestContext): Promise<RecordEventsResult> {
-    try {
-      const result = await this.transport.recordEvents(
-        records.map((r) => r.body as SessionEventInput),
-        ctx,
-      );
-      this.stats.duplicates += result.duplicates;
-      return result;
-    } catch (error) {
-      if (!(error instanceof GraphQLRequestError) || classifyFailure(error) !== FailureClasses.REJECT)
-        throw error;
-      if (records.length === 1) {
-        const r = records[0]!;
-        return {
-          accepted: 0,
-          duplicates: 0,
-          rejected: [{ eventId: r.key, code: error.code, message: error.message }],
-        };
-      }
-      const mid = Math.ceil(records.length / 2);
-      const a = await this.sendEvents(records.slice(0, mid), ctx);
-      this.stats.requests++;
-      const b = await this.sendEvents(records.slice(mid), ctx);
-      this.stats.requests++;
-      return {
-        accepted: a.accepted + b.accepted,
-        duplicates: a.duplicates + b.duplicates,
-        rejected: [...a.rejected, ...b.rejected],
-      };
+        return sendEvents(this.transport, work.records, ctx, this.stats);
     }
   }
 
@@ -1133,19 +988,9 @@ export class Delivery {
   }
 
   private strictError(what: string, result: PumpResult): StrictNotAcknowledgedError {
-    const why =
-      result.stop === StopReasons.BREAKER_OPEN
-        ? `the service is unreachable and the circuit breaker is open (${result.error ?? "failing"})`
-        : result.stop === StopReasons.UNREACHABLE
-          ? `the service is unreachable (${result.error ?? "failing"})`
-          : result.stop === StopReasons.AUTH
-            ? `the service refused the token: ${result.error ?? "refused"}`
-            : result.stop === StopReasons.DEADLINE
-              ? `no acknowledgement within ${this.limits.strictTimeoutMs} ms`
-              : result.stop === StopReasons.CLOSED
-                ? "the client was shut down"
-                : "it could not be sent";
-    return new StrictNotAcknowledgedError(`${what} not acknowledged by ${this.options.url}: ${why}`);
+    return new StrictNotAcknowledgedError(
+      `${what} not acknowledged by ${this.options.url}: ${notAcknowledgedWhy(result, this.limits.strictTimeoutMs)}`,
+    );
   }
 
   private settleWaiter(waiter: Waiter, error: Error | null): void {
@@ -1209,38 +1054,4 @@ export class Delivery {
       }
     }
   }
-}
-
-/**
- * `run`, or a `deadline` stop at `deadline` (a `performance.now()` value) if it has not settled by then. The
- * timer lives until one of the two, never longer.
- */
-function byDeadline(run: Promise<PumpResult>, deadline: number): Promise<PumpResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<PumpResult>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ delivered: 0, stop: StopReasons.DEADLINE, error: "a delivery pass was still running" }),
-      Math.max(0, deadline - performance.now()),
-    );
-  });
-  return Promise.race([run, late]).finally(() => clearTimeout(timer));
-}
-
-function mergeOptions(a: PumpOptions, b: PumpOptions): PumpOptions {
-  const deadline = Math.min(a.deadline ?? Number.POSITIVE_INFINITY, b.deadline ?? Number.POSITIVE_INFINITY);
-  return {
-    force: a.force || b.force,
-    heartbeat: a.heartbeat || b.heartbeat,
-    noRetry: a.noRetry || b.noRetry,
-    recover: a.recover || b.recover,
-    ...(Number.isFinite(deadline) ? { deadline } : {}),
-  };
-}
-
-function approximateSize(body: unknown): number {
-  const b = body as { text?: unknown; payload?: unknown } | null;
-  let n = 300;
-  if (typeof b?.text === "string") n += b.text.length * 2;
-  if (b?.payload && typeof b.payload === "object") n += JSON.stringify(b.payload).length;
-  return n;
 }
