@@ -53,11 +53,7 @@ import {
 } from "./delivery-types.js";
 import { messageOf, StrictNotAcknowledgedError } from "./errors.js";
 import { classifyCode, classifyFailure, type FailureClass, FailureClasses } from "./failure-class.js";
-import type {
-  ClientHealthInput,
-  EndSessionInput,
-  StartSessionInput,
-} from "./gql/graphql.js";
+import type { ClientHealthInput, EndSessionInput, StartSessionInput } from "./gql/graphql.js";
 import { GraphQLRequestError } from "./graphql-http.js";
 import { addDrops, totalDrops } from "./journal/drops.js";
 import type { PendingRecord, PendingStore } from "./pending-store.js";

@@ -7,12 +7,18 @@
 
 import { v7 as uuidv7 } from "uuid";
 import { completionHash, endHash, eventHash, startHash } from "../contract/chain.js";
-import type { CommandOutcome } from "../contract/enums.js";
 import { LIMITS } from "../contract/limits.js";
 import { StrictNotAcknowledgedError } from "./errors.js";
 import type { EndSessionInput, SessionEventInput, StartSessionInput } from "./gql/graphql.js";
 import { RecordKinds, recordKeys } from "./records.js";
-import type { CaptureMode, EndReason, EventInput, RecordedEvent, TrackedSession } from "./types.js";
+import type {
+  CaptureMode,
+  CommandResult,
+  EndReason,
+  EventInput,
+  RecordedEvent,
+  TrackedSession,
+} from "./types.js";
 import { CaptureModes, EndReasons } from "./types.js";
 
 /** What a {@link Tracker} needs from its client. */
@@ -143,15 +149,7 @@ export class Tracker implements TrackedSession {
    * session.complete(rec, { durationMs: 840, outcome: "error", errorClass: "TypeError" });
    * ```
    */
-  complete(
-    recorded: RecordedEvent,
-    result: {
-      durationMs: number;
-      outcome: CommandOutcome;
-      errorClass?: string;
-      payload?: Record<string, unknown>;
-    },
-  ): void {
+  complete(recorded: RecordedEvent, result: CommandResult): void {
     if (this.failure) return;
     const original = this.incomplete.get(recorded.eventId);
     this.incomplete.delete(recorded.eventId);

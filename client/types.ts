@@ -201,6 +201,14 @@ export interface RecordedEvent {
   at: string;
 }
 
+/** How a command ended, as {@link TrackedSession.complete} records it. */
+export interface CommandResult {
+  durationMs: number;
+  outcome: CommandOutcome;
+  errorClass?: string;
+  payload?: Record<string, unknown>;
+}
+
 export interface TrackedSession {
   readonly id: string;
   /** Resolves when the start is acknowledged (STRICT) or journaled (BUFFERED). */
@@ -208,15 +216,7 @@ export interface TrackedSession {
   /** Records an event; in STRICT mode resolves only after the service acknowledged it. */
   record(event: EventInput): Promise<RecordedEvent>;
   /** Completes an event recorded earlier (same eventId/seq) with its duration and outcome. */
-  complete(
-    recorded: RecordedEvent,
-    result: {
-      durationMs: number;
-      outcome: CommandOutcome;
-      errorClass?: string;
-      payload?: Record<string, unknown>;
-    },
-  ): void;
+  complete(recorded: RecordedEvent, result: CommandResult): void;
   /** Ends the session. Journals synchronously before returning, so it is safe on the exit path. */
   end(reason?: EndReason, exitCode?: number, metadata?: Record<string, unknown>): void;
 }

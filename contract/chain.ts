@@ -173,16 +173,19 @@ export interface SessionIdentity {
   startHash?: string | null;
 }
 
+/** A stored session's identity as hashed and signed: id, component, type, actor, start, user, host, pid. */
+export const identityFields = (s: SessionIdentity) => ({
+  id: s.id.toLowerCase(),
+  component: s.component,
+  type: s.type,
+  actor: s.actor,
+  startedAt: iso(s.startedAt),
+  username: orNull(s.username),
+  hostname: orNull(s.hostname),
+  pid: orNull(s.pid),
+});
+
 /** The service's hash of a stored session: what checkpoints sign for it. */
 export function sessionHash(s: SessionIdentity): string {
-  return chainHash(s.startHash ?? "", {
-    id: s.id.toLowerCase(),
-    component: s.component,
-    type: s.type,
-    actor: s.actor,
-    startedAt: iso(s.startedAt),
-    username: orNull(s.username),
-    hostname: orNull(s.hostname),
-    pid: orNull(s.pid),
-  });
+  return chainHash(s.startHash ?? "", identityFields(s));
 }

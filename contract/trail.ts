@@ -20,7 +20,7 @@
  */
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import { iso, orNull, type SessionIdentity } from "./chain.js";
+import { identityFields, iso, orNull, type SessionIdentity } from "./chain.js";
 import { leafHash, merkleRoot } from "./merkle.js";
 
 export const LEAF_KINDS = ["session", "event", "completion", "end"] as const;
@@ -80,14 +80,7 @@ export function sessionLeaf(s: StoredSession): Leaf {
     seq: null,
     data: json({
       leaf: "session",
-      id,
-      component: s.component,
-      type: s.type,
-      actor: s.actor,
-      startedAt: iso(s.startedAt),
-      username: orNull(s.username),
-      hostname: orNull(s.hostname),
-      pid: orNull(s.pid),
+      ...identityFields(s),
       startHash: orNull(s.startHash),
       sessionHash: orNull(s.sessionHash),
     }),

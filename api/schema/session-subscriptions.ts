@@ -233,9 +233,7 @@ async function* replayThenLiveSessions(
         cursor = { at: at(last)!, id: last.id };
       }
     }
-    for (;;) {
-      const message = await live.next();
-      if (message === undefined) return;
+    for await (const message of live.stream()) {
       if (message === INTERRUPTED) {
         yield INTERRUPTED;
         return;
@@ -287,9 +285,7 @@ async function* replayThenLive(
       if (page.length < 500) break;
       cursorSeq = page.at(-1)!.seq;
     }
-    for (;;) {
-      const message = await live.next();
-      if (message === undefined) return;
+    for await (const message of live.stream()) {
       if (message === INTERRUPTED) {
         yield INTERRUPTED;
         return;
