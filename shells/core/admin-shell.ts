@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import type { Key } from "node:readline";
 import repl, { type REPLServer, type ReplOptions } from "node:repl";
 import { fileURLToPath } from "node:url";
@@ -19,18 +18,12 @@ import {
   type TrackedSession,
   type TrackingState,
 } from "../../client/types.js";
-import { CommandOutcomes, END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
+import { END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
 import { isComponentName, LIMITS, PATTERNS } from "../../contract/limits.js";
 import { type ArgSpec, checkArgs, describeArg } from "./args.js";
 import { renderBanner, trackingLine, trackingStatus } from "./banner.js";
-import {
-  commandText,
-  compiles,
-  describeError,
-  errorClassOf,
-  isThenable,
-  messageOf,
-} from "./command-audit.js";
+import { describeError, messageOf } from "./command-audit.js";
+import { CommandRunner } from "./command-runner.js";
 import { currentHelperContext, currentSignal, runInHelperContext, untilAborted } from "./context.js";
 import {
   type AdminShellOptions,
@@ -41,14 +34,7 @@ import {
 } from "./definition.js";
 import { HelperRegistry, type RegisteredHelper } from "./helpers.js";
 import { redact } from "./redact.js";
-import {
-  type EvalCallback,
-  type EvalFn,
-  InterruptedError,
-  NoDomain,
-  type ReplInternals,
-  withoutProcessSigint,
-} from "./repl-internals.js";
+import { type EvalCallback, NoDomain, type ReplInternals } from "./repl-internals.js";
 import { asTable, type TableOptions } from "./table.js";
 
 export { type ArgSpec, UsageError } from "./args.js";
@@ -57,22 +43,6 @@ export * from "./definition.js";
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1500;
 const NOOP = () => {};
-
-/** The command running now: Ctrl-C aborts its signal, and the helpers it called are named when it does. */
-interface RunningCommand {
-  controller: AbortController;
-  helpers: string[];
-}
-
-/** Stopped by Ctrl-C: our own interruption, or the REPL's of a synchronous loop. */
-function isInterruption(err: unknown): boolean {
-  return (
-    err instanceof InterruptedError ||
-    (typeof err === "object" &&
-      err !== null &&
-      (err as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED")
-  );
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // AdminShell
@@ -127,14 +97,24 @@ export class AdminShell {
   // REPL state
   private closeReason: EndReason | undefined;
   private closeExitCode: number | undefined;
-  private lineEval = false;
   private inSigint = false;
-  private pendingCommands = 0;
   private pendingKeys: [string | undefined, Key | undefined][] = [];
   private replayKeys: () => void = NOOP;
-  private commandChain: Promise<void> = Promise.resolve();
-  private inflight: { recorded: RecordedEvent; startedAt: number } | undefined;
-  private command: RunningCommand | undefined;
+  private readonly runner = new CommandRunner({
+    ended: () => this.ended,
+    strict: () => this.client?.captureMode === CaptureModes.STRICT,
+    terminal: () => this.options.terminal ?? isTty(this.output),
+    colors: () => this.colors,
+    commandSession: () => (this.trackCommands ? this.trackedSession : undefined),
+    session: () => this.trackedSession,
+    server: () => this.server,
+    print: (...values) => this.print(...values),
+    write: (text) => this.write(text),
+    warnOnce: (key, message) => this.warnOnce(key, message),
+    showError: (err) => this.showError(err),
+    done: (cb, ...result) => this.done(cb, ...result),
+    replayKeys: () => this.replayKeys(),
+  });
   private readonly helperOf = new WeakMap<object, RegisteredHelper>();
 
   /**
@@ -564,20 +544,20 @@ export class AdminShell {
     const internals = server as unknown as ReplInternals;
 
     const defaultEval = internals.eval;
-    internals.eval = (code, context, file, cb) => this.evaluate(defaultEval, code, context, file, cb);
+    internals.eval = (code, context, file, cb) => this.runner.evaluate(defaultEval, code, context, file, cb);
 
     // Keys typed while a command is running wait until it is done (Node does the same for top-level await),
     // so a command never starts before the previous one was recorded and completed. Ctrl-C goes through.
     const ttyWrite = internals._ttyWrite;
     internals._ttyWrite = (data, key) => {
-      if (this.pendingCommands > 0 && !(key?.ctrl && key.name === "c")) {
+      if (this.runner.pending > 0 && !(key?.ctrl && key.name === "c")) {
         this.pendingKeys.push([data, key]);
         return;
       }
       ttyWrite(data, key);
     };
     const replayKeys = () => {
-      while (this.pendingCommands === 0 && this.pendingKeys.length > 0 && !this.ended) {
+      while (this.runner.pending === 0 && this.pendingKeys.length > 0 && !this.ended) {
         const [data, key] = this.pendingKeys.shift() as [string | undefined, Key | undefined];
         ttyWrite(data, key);
       }
@@ -586,9 +566,9 @@ export class AdminShell {
 
     server.prependListener("line", (line: string) => {
       // Only evals that come from a typed line are commands; tab completion evaluates too.
-      this.lineEval = true;
+      this.runner.lineEval = true;
       queueMicrotask(() => {
-        this.lineEval = false;
+        this.runner.lineEval = false;
       });
       this.redactHistory(line);
     });
@@ -651,7 +631,7 @@ export class AdminShell {
     const fn = helper.fn;
     const wrapped = (...args: unknown[]) => {
       if (helper.args) checkArgs(helper.signature, helper.args, args);
-      const command = this.command;
+      const command = this.runner.command;
       if (!command) return fn.apply(this, args);
       command.helpers.push(helper.name);
       // The call and everything it awaits see this command's signal, even after the next command began.
@@ -668,210 +648,12 @@ export class AdminShell {
     return wrapped;
   }
 
-  // -------------------------------------------------------------------------------------------------------
-  // Evaluation and the command audit
-  // -------------------------------------------------------------------------------------------------------
-
-  private evaluate(
-    defaultEval: EvalFn,
-    code: string,
-    context: vm.Context,
-    file: string,
-    cb: EvalCallback,
-  ): void {
-    const fromLine = this.lineEval;
-    this.lineEval = false;
-    const evalNow = (done: EvalCallback) =>
-      withoutProcessSigint(() => defaultEval(code, context, file, done));
-    if (!fromLine || code.trim() === "") {
-      evalNow(cb);
-      return;
-    }
-    if (!compiles(code)) {
-      // Incomplete (the REPL reads another line) or a syntax error: either way nothing runs, so the REPL can
-      // decide now, and a syntax error is recorded afterwards as a failed command.
-      evalNow((err, result) => {
-        if (err instanceof repl.Recoverable) {
-          cb(err);
-          return;
-        }
-        this.enqueue(code, cb, () => Promise.resolve({ err, result }));
-      });
-      return;
-    }
-    this.enqueue(
-      code,
-      cb,
-      () =>
-        new Promise((resolve) => {
-          evalNow((err, result) => resolve({ err, result }));
-        }),
-    );
-  }
-
-  private enqueue(
-    code: string,
-    cb: EvalCallback,
-    run: () => Promise<{ err: unknown; result: unknown }>,
-  ): void {
-    this.pendingCommands++;
-    this.commandChain = this.commandChain
-      .then(() => this.runCommand(code, cb, run))
-      .catch((err: unknown) => this.warnOnce("eval", `shell: ${messageOf(err)}`))
-      .finally(() => {
-        this.pendingCommands--;
-        this.replayKeys();
-      });
-  }
-
-  /**
-   * One command: record it (redacted) before it runs, run it, await a promise it returns, complete the
-   * record with duration and outcome, then show the result.
-   */
-  private async runCommand(
-    code: string,
-    cb: EvalCallback,
-    run: () => Promise<{ err: unknown; result: unknown }>,
-  ): Promise<void> {
-    if (this.ended) return;
-    const session = this.trackCommands ? this.trackedSession : undefined;
-    let recorded: RecordedEvent | undefined;
-    if (session) {
-      const { text, redactions, truncatedFrom } = commandText(code);
-      const pending = session.record({
-        kind: "command",
-        text,
-        redactions,
-        ...(truncatedFrom !== undefined ? { payload: { truncated: true, bytes: truncatedFrom } } : {}),
-      });
-      try {
-        recorded = await this.interruptible(pending);
-      } catch (err) {
-        if (err instanceof InterruptedError) {
-          // Recorded later perhaps, but never run: say so in the audit.
-          pending.then((r) => this.complete(r, 0, err), NOOP);
-          this.print(this.colors.yellow("Interrupted — the command was not run."));
-          this.done(cb);
-          return;
-        }
-        if (this.client?.captureMode === CaptureModes.STRICT) {
-          this.print(
-            this.colors.red(
-              err instanceof StrictJournalError
-                ? `✗ Not run: the command could not be journaled (STRICT capture): ${messageOf(err)}`
-                : `✗ Not run: Session-Buddy did not acknowledge the command (STRICT capture): ${messageOf(err)}`,
-            ),
-          );
-          this.done(cb);
-          return;
-        }
-        // BUFFERED never blocks the operator: run it untracked.
-        this.warnOnce(
-          "record",
-          `tracking: could not record the command, running it untracked: ${messageOf(err)}`,
-        );
-      }
-    }
-    if (this.ended) return;
-
-    const startedAt = performance.now();
-    if (recorded) this.inflight = { recorded, startedAt };
-    const command: RunningCommand = { controller: new AbortController(), helpers: [] };
-    this.command = command;
-    let { err, result } = await run();
-    if (!err && isThenable(result)) {
-      try {
-        result = await this.interruptible(result);
-      } catch (e) {
-        err = e;
-      }
-    }
-    if (this.command === command) this.command = undefined;
-    this.inflight = undefined;
-    if (recorded) this.complete(recorded, performance.now() - startedAt, err);
-    if (this.ended) return;
-    if (err instanceof repl.Recoverable) {
-      cb(err); // cannot happen after compiles(); let the REPL keep reading if it does
-      return;
-    }
-    if (err instanceof InterruptedError) {
-      // A spinner may have been drawing on this line.
-      if (this.options.terminal ?? isTty(this.output)) this.write("\r\x1b[2K");
-      const helpers = [...new Set(command.helpers)].map((h) => `${h}()`);
-      this.print(
-        this.colors.yellow(
-          helpers.length > 0
-            ? `Interrupted — ${helpers.join(", ")} stopped.`
-            : "Interrupted — stopped waiting; the promise may still settle in the background.",
-        ),
-      );
-      this.done(cb);
-      return;
-    }
-    if (err) {
-      this.showError(err);
-      this.done(cb);
-      return;
-    }
-    this.done(cb, result);
-  }
-
-  private complete(recorded: RecordedEvent, durationMs: number, err: unknown): void {
-    try {
-      const interrupted = isInterruption(err);
-      this.trackedSession?.complete(recorded, {
-        durationMs: Math.round(durationMs * 1000) / 1000,
-        outcome: interrupted ? CommandOutcomes.interrupted : err ? "error" : "ok",
-        ...(err && !interrupted ? { errorClass: errorClassOf(err) } : {}),
-      });
-    } catch (e) {
-      this.warnOnce("complete", `tracking: could not complete the command: ${messageOf(e)}`);
-    }
-  }
-
   /** Hands control back to the REPL: prints `result` when given, then the prompt. */
   private done(cb: EvalCallback, ...result: [] | [unknown]): void {
     // exit() closes the REPL from inside a command; a prompt after that would be noise.
     if (this.closeReason !== undefined || this.ended) return;
     if (result.length === 0) cb(null);
     else cb(null, result[0]);
-  }
-
-  /**
-   * Waits for `promise`, but lets Ctrl-C stop the wait (the REPL's own SIGINT handling is set aside
-   * meanwhile, so that one Ctrl-C interrupts rather than counting towards "press again to exit").
-   */
-  private interruptible<T>(promise: PromiseLike<T>): Promise<T> {
-    const server = this.server;
-    if (!server) return Promise.resolve(promise);
-    return new Promise<T>((resolve, reject) => {
-      const saved = server.rawListeners("SIGINT") as ((...args: unknown[]) => void)[];
-      server.removeAllListeners("SIGINT");
-      let settled = false;
-      const settle = () => {
-        if (settled) return false;
-        settled = true;
-        server.removeListener("SIGINT", onSigint);
-        for (const listener of saved) server.on("SIGINT", listener);
-        return true;
-      };
-      const onSigint = () => {
-        if (!settle()) return;
-        const interruption = new InterruptedError("Interrupted");
-        // Stop the helpers first (their children, spinners, waits), then hand the prompt back.
-        this.command?.controller.abort(interruption);
-        reject(interruption);
-      };
-      server.on("SIGINT", onSigint);
-      Promise.resolve(promise).then(
-        (value) => {
-          if (settle()) resolve(value);
-        },
-        (err: unknown) => {
-          if (settle()) reject(err);
-        },
-      );
-    });
   }
 
   private showError(err: unknown): void {
@@ -938,7 +720,7 @@ export class AdminShell {
     if (!server || this.ended) return;
     if (this.trackingLine(state) === this.trackingShown) return;
     const line = `${this.colors.dim("tracking:")} ${this.showTracking(state)}`;
-    const idle = this.pendingCommands === 0;
+    const idle = this.runner.pending === 0;
     if (idle && (this.options.terminal ?? isTty(this.output))) {
       // At the prompt: print above it, then redraw it with whatever the operator had typed.
       this.write(`\r\x1b[K${line}\n`);
@@ -1014,23 +796,8 @@ export class AdminShell {
   }
 
   private endSession(reason: EndReason, exitCode: number): void {
-    // A helper still running when the shell ends stops with it (its child processes too).
-    this.command?.controller.abort(new InterruptedError(`the shell is ending (${reason})`));
-    const inflight = this.inflight;
-    this.inflight = undefined;
-    if (inflight) {
-      // The command running when the shell ended never finished; its record says how it stopped.
-      try {
-        this.trackedSession?.complete(inflight.recorded, {
-          durationMs: performance.now() - inflight.startedAt,
-          outcome: "error",
-          errorClass: "SessionEnded",
-          payload: { endReason: reason },
-        });
-      } catch {
-        // The end below matters more.
-      }
-    }
+    // A helper still running when the shell ends stops with it; its record says how it stopped.
+    this.runner.stopRunning(reason);
     try {
       this.trackedSession?.end(reason, exitCode);
     } catch (err) {
