@@ -15,7 +15,7 @@ import {
 import { breakPlace, seqRangesText } from "../contract/completeness.js";
 
 import { formatDuration, formatSeconds } from "../contract/duration.js";
-import { CommandOutcomes, Scopes, SessionStatuses } from "../contract/enums.js";
+import { CommandOutcomes, Completenesses, Scopes, SessionStatuses } from "../contract/enums.js";
 import { shortId } from "../contract/short-id.js";
 import type { AppContext, View } from "./app.js";
 import { canReadText } from "./auth.js";
@@ -379,16 +379,16 @@ function completenessView(s: {
   const ranges = seqRangesText(s.missingSeqRanges);
   const where = breakPlace(s.brokenSeq);
   switch (s.completeness) {
-    case "COMPLETE":
+    case Completenesses.COMPLETE:
       return [
         label,
         s.chained ? " every seq stored, hash chain matches" : " every seq stored (not hash-chained)",
       ];
-    case "GAPPED":
+    case Completenesses.GAPPED:
       return [label, ranges ? ` missing seq ${ranges}` : " a seq is missing"];
-    case "TRUNCATED":
+    case Completenesses.TRUNCATED:
       return [label, " abandoned: the end is unknown"];
-    case "BROKEN":
+    case Completenesses.BROKEN:
       return [label, ` the hash chain does not match${where ? ` at ${where}` : ""}`];
     default:
       return [label];

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { EndReasons, SessionStatuses } from "../../contract/enums.js";
 import type { ClientHealth } from "../../contract/models.js";
 import type { Db } from "../../db/connection.js";
 import { type Rows, rowsOf } from "../../db/rows.js";
@@ -177,11 +178,16 @@ export class Metrics {
   }
 
   sessionEnded(row: SessionRow, previousStatus: string) {
-    const status = row.status === "ABANDONED" ? "abandoned" : row.endReason === "ERROR" ? "error" : "ended";
+    const status =
+      row.status === SessionStatuses.ABANDONED
+        ? "abandoned"
+        : row.endReason === EndReasons.ERROR
+          ? "error"
+          : "ended";
     this.endTotal.inc({ component_name: row.component, status });
     // A late end after an abandon corrects the status but must not count the duration twice; nor may the
     // end of a session that came back from an abandon (its first finish was observed then).
-    if (previousStatus === "ACTIVE" && row.interruptions === 0 && row.endedAt) {
+    if (previousStatus === SessionStatuses.ACTIVE && row.interruptions === 0 && row.endedAt) {
       this.duration.observe(
         { component_name: row.component },
         Math.max(0, (row.endedAt.getTime() - row.startedAt.getTime()) / 1000),

@@ -10,7 +10,7 @@
  * Usage: `node dist/client/testing/producer.js '<json ProducerConfig>'`
  */
 import { createClient } from "../index.js";
-import type { CaptureMode, ClientLimits } from "../types.js";
+import { type CaptureMode, CaptureModes, type ClientLimits, EndReasons } from "../types.js";
 
 export interface ProducerConfig {
   url: string;
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     url: config.url,
     token: config.token,
     dataDir: config.dataDir,
-    captureMode: config.captureMode ?? "BUFFERED",
+    captureMode: config.captureMode ?? CaptureModes.BUFFERED,
     ...(config.limits ? { limits: config.limits } : {}),
     now: () => Date.now() - offset,
     logger: {
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       ids.push(rec.eventId);
       if (config.printIds) write({ type: "event", id: rec.eventId, seq: rec.seq, sessionId: session.id });
     }
-    session.end("EXIT", 0);
+    session.end(EndReasons.EXIT, 0);
     write({ type: "session", id: session.id, events: ids.length });
   }
   await client.flush({ timeoutMs: config.shutdownMs ?? 5000 });

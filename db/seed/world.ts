@@ -2,7 +2,16 @@
  * The world the seed simulates: the six components' operators, commands and habits, and the generator
  * that turns a seed into sessions and their events (deterministically, one PRNG stream per session).
  */
-import { type CommandOutcome, type EndReason, ExitCodes, type SessionStatus } from "../../contract/enums.js";
+import {
+  type CaptureMode,
+  CaptureModes,
+  type CommandOutcome,
+  type EndReason,
+  EndReasons,
+  ExitCodes,
+  type SessionStatus,
+  SessionStatuses,
+} from "../../contract/enums.js";
 import { Rng, uuid7 } from "./prng.js";
 
 export interface SeedOptions {
@@ -37,7 +46,7 @@ export interface SeedSession {
   delayed: boolean;
   endReason: EndReason | null;
   exitCode: number | null;
-  captureMode: "BUFFERED" | "STRICT";
+  captureMode: CaptureMode;
   actor: string;
   username: string | null;
   hostname: string | null;
@@ -293,11 +302,11 @@ const WORKFLOW_STEPS = [
 ];
 const CHECKS = ["format", "lint", "typecheck", "test", "scan"];
 
-const END_REASONS = [
-  ["EXIT", 0.9],
-  ["SIGINT", 0.05],
-  ["SIGTERM", 0.03],
-  ["SIGHUP", 0.02],
+const END_REASON_WEIGHTS = [
+  [EndReasons.EXIT, 0.9],
+  [EndReasons.SIGINT, 0.05],
+  [EndReasons.SIGTERM, 0.03],
+  [EndReasons.SIGHUP, 0.02],
 ] as const;
 
 // ---------------------------------------------------------------------------------------------------
@@ -403,7 +412,13 @@ export function* generateSeed(
     const running = startedMs + plannedMs > now;
     const abandoned = !running && rng.chance(0.04);
     const failed = !running && !abandoned && rng.chance(profile.errorEndRate);
-    const endReason = running ? null : abandoned ? "ABANDONED" : failed ? "ERROR" : rng.weighted(END_REASONS);
+    const endReason = running
+      ? null
+      : abandoned
+        ? EndReasons.ABANDONED
+        : failed
+          ? EndReasons.ERROR
+          : rng.weighted(END_REASON_WEIGHTS);
     const endedMs = running ? null : startedMs + Math.round(plannedMs);
     const delayed = rng.chance(0.02);
     const receivedMs = startedMs + (delayed ? 61_000 + rng.int(30 * 60_000) : 5 + rng.int(500));
@@ -429,7 +444,11 @@ export function* generateSeed(
       componentVersion: profile.version,
       shellType: profile.shellType,
       adapters: profile.adapters,
-      status: running ? "ACTIVE" : abandoned ? "ABANDONED" : "ENDED",
+      status: running
+        ? SessionStatuses.ACTIVE
+        : abandoned
+          ? SessionStatuses.ABANDONED
+          : SessionStatuses.ENDED,
       startedAt: new Date(startedMs),
       endedAt: endedMs == null ? null : new Date(endedMs),
       lastSeenAt: new Date(lastSeenMs),
@@ -440,8 +459,8 @@ export function* generateSeed(
           : new Date(endedMs + (abandoned ? 90_000 : delayed ? 61_000 : 5 + rng.int(300))),
       delayed,
       endReason,
-      exitCode: endReason && endReason !== "ABANDONED" ? ExitCodes[endReason] : null,
-      captureMode: rng.chance(0.05) ? "STRICT" : "BUFFERED",
+      exitCode: endReason && endReason !== EndReasons.ABANDONED ? ExitCodes[endReason] : null,
+      captureMode: rng.chance(0.05) ? CaptureModes.STRICT : CaptureModes.BUFFERED,
       actor,
       username,
       hostname,

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import pc from "picocolors";
 import { formatDuration } from "../../contract/duration.js";
-import { END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
+import { END_SIGNALS, EndReasons, type EndSignal, ExitCodes } from "../../contract/enums.js";
 import { launchShell } from "../core/launch.js";
 import { createShellRuntime, exitOnConfigError, processFacts, type ShellRuntime } from "../core/runtime.js";
 import { formatTable } from "../core/table.js";
@@ -77,7 +77,7 @@ program
       process.exit(ExitCodes[signal]);
     }
     const failed = results.filter((r) => !r.ok);
-    session?.end(failed.length ? "ERROR" : "EXIT", failed.length ? 1 : 0, {
+    session?.end(failed.length ? EndReasons.ERROR : EndReasons.EXIT, failed.length ? 1 : 0, {
       failed: failed.map((r) => r.name),
     });
     await runtime.client?.shutdown(5000);

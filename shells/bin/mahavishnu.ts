@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import pc from "picocolors";
-import { ExitCodes } from "../../contract/enums.js";
+import { END_SIGNALS, ExitCodes } from "../../contract/enums.js";
 import { launchShell } from "../core/launch.js";
 import { createShellRuntime, exitOnConfigError, type ShellRuntime } from "../core/runtime.js";
 import { MahavishnuShell } from "../mahavishnu/shell.js";
@@ -50,8 +50,7 @@ program
       process.exit(1);
     }
     const controller = new AbortController();
-    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
-      process.once(sig, () => controller.abort(sig));
+    for (const sig of END_SIGNALS) process.once(sig, () => controller.abort(sig));
     const result = await runWorkflow({
       name,
       steps,

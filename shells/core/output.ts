@@ -3,6 +3,7 @@ import pc from "picocolors";
 import { breakPlace, seqRangesText } from "../../contract/completeness.js";
 import { csvCell } from "../../contract/csv.js";
 import { formatSeconds } from "../../contract/duration.js";
+import { Completenesses, SessionStatuses } from "../../contract/enums.js";
 
 export const Formats = ["table", "json", "csv"] as const;
 export type Format = (typeof Formats)[number];
@@ -42,16 +43,16 @@ export function formatDuration(seconds: number | null | undefined): string {
 }
 
 export function statusColour(status: string): string {
-  if (status === "ACTIVE") return pc.green(status);
-  if (status === "ABANDONED") return pc.yellow(status);
+  if (status === SessionStatuses.ACTIVE) return pc.green(status);
+  if (status === SessionStatuses.ABANDONED) return pc.yellow(status);
   return status;
 }
 
 /** A completeness value, coloured by how bad it is. */
 export function completenessColour(value: string): string {
   const word = value.toLowerCase().replace("_", " ");
-  if (value === "BROKEN") return pc.red(word);
-  if (value === "GAPPED" || value === "TRUNCATED") return pc.yellow(word);
+  if (value === Completenesses.BROKEN) return pc.red(word);
+  if (value === Completenesses.GAPPED || value === Completenesses.TRUNCATED) return pc.yellow(word);
   return word;
 }
 
@@ -64,15 +65,15 @@ export function describeCompleteness(s: {
 }): string {
   const ranges = seqRangesText(s.missingSeqRanges);
   switch (s.completeness) {
-    case "COMPLETE":
+    case Completenesses.COMPLETE:
       return `${pc.green("complete")}${s.chained ? " (hash chain matches)" : pc.dim(" (no gaps; not hash-chained)")}`;
-    case "IN_PROGRESS":
+    case Completenesses.IN_PROGRESS:
       return "in progress";
-    case "GAPPED":
+    case Completenesses.GAPPED:
       return pc.yellow(`gapped${ranges ? `: missing seq ${ranges}` : ""}`);
-    case "TRUNCATED":
+    case Completenesses.TRUNCATED:
       return pc.yellow("truncated: abandoned, the end is unknown");
-    case "BROKEN": {
+    case Completenesses.BROKEN: {
       const where = breakPlace(s.brokenSeq);
       return pc.red(`BROKEN: the hash chain does not match${where ? ` at ${where}` : ""}`);
     }

@@ -5,7 +5,7 @@ import { GraphQLRequestError, request } from "../../client/graphql-http.js";
 import { createClient, type SessionBuddyClient } from "../../client/index.js";
 import { ConfigError, loadConfig, type ResolvedConfig } from "../../config/resolve.js";
 import type { SettingKey, Settings } from "../../config/settings.js";
-import { Scopes } from "../../contract/enums.js";
+import { CaptureModes, Scopes } from "../../contract/enums.js";
 import { ErrorCodes } from "../../contract/errors.js";
 import { LIMITS } from "../../contract/limits.js";
 import { currentSignal } from "./context.js";
@@ -83,7 +83,7 @@ export function createShellRuntime(
         url: settings.url,
         getToken,
         dataDir: settings.dataDir,
-        captureMode: settings.capture === "strict" ? "STRICT" : "BUFFERED",
+        captureMode: settings.capture === "strict" ? CaptureModes.STRICT : CaptureModes.BUFFERED,
         limits: {
           maxJournalEvents: settings.journalMaxEvents,
           maxJournalAgeMs: settings.journalMaxAgeDays * 86_400_000,

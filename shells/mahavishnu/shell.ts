@@ -4,6 +4,7 @@ import { EndSessionMutation } from "../../client/operations/client.js";
 import { ListSessionsQuery, ShowSessionQuery } from "../../client/operations/sessions.js";
 import { RecentEventsQuery } from "../../client/operations/shells.js";
 import { ConfigError, loadConfig, type ResolvedConfig } from "../../config/resolve.js";
+import { EndReasons, SessionStatuses } from "../../contract/enums.js";
 import { QUERY_LIMITS } from "../../contract/limits.js";
 import { shortId } from "../../contract/short-id.js";
 import { AdminShell, type AdminShellOptions } from "../core/admin-shell.js";
@@ -121,12 +122,12 @@ export class MahavishnuShell extends AdminShell {
             run: shortId(s.id),
             workflow: meta(s).workflow ?? "?",
             status:
-              s.status === "ENDED"
-                ? s.endReason === "EXIT"
+              s.status === SessionStatuses.ENDED
+                ? s.endReason === EndReasons.EXIT
                   ? "ok"
-                  : s.endReason === "ERROR"
+                  : s.endReason === EndReasons.ERROR
                     ? "failed"
-                    : s.endReason === "ABANDONED"
+                    : s.endReason === EndReasons.ABANDONED
                       ? "abandoned"
                       : `interrupted (${s.endReason})`
                 : s.status.toLowerCase(),
@@ -146,7 +147,7 @@ export class MahavishnuShell extends AdminShell {
       "Runs in progress, with elapsed time and the step running now",
       async () => {
         const data = await runtime.query(ListSessionsQuery, {
-          filter: { type: "workflow", component: "mahavishnu", status: "ACTIVE" },
+          filter: { type: "workflow", component: "mahavishnu", status: SessionStatuses.ACTIVE },
           first: 100,
         });
         const runs = data.sessions.edges.map((e) => e.node);
@@ -211,7 +212,12 @@ export class MahavishnuShell extends AdminShell {
       async () => {
         const flushed = runtime.client ? await runtime.client.flush() : { delivered: 0, pending: 0 };
         const data = await runtime.query(ListSessionsQuery, {
-          filter: { type: "workflow", component: "mahavishnu", status: "ACTIVE", hostname: hostname() },
+          filter: {
+            type: "workflow",
+            component: "mahavishnu",
+            status: SessionStatuses.ACTIVE,
+            hostname: hostname(),
+          },
           first: 500,
         });
         const stale = data.sessions.edges
@@ -224,7 +230,7 @@ export class MahavishnuShell extends AdminShell {
           await runtime.query(EndSessionMutation, {
             input: {
               id: s.id,
-              endReason: "ABANDONED",
+              endReason: EndReasons.ABANDONED,
               metadata: { reconciledBy: "mahavishnu sync()", ...(failedStep ? { failedStep } : {}) },
             },
           });

@@ -3,7 +3,7 @@ import pc from "picocolors";
 import type { SessionBuddyClientApi } from "../../client/types.js";
 import type { WorkflowStep } from "../../config/settings.js";
 import { formatDuration } from "../../contract/duration.js";
-import { CommandOutcomes, END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
+import { CommandOutcomes, END_SIGNALS, EndReasons, type EndSignal, ExitCodes } from "../../contract/enums.js";
 import { shortId } from "../../contract/short-id.js";
 import { signalGroup, spawnWatched } from "../core/child.js";
 import { fields, summarised } from "../core/result.js";
@@ -63,7 +63,7 @@ function abortReason(signal: AbortSignal | undefined): EndSignal | undefined {
   const reason = signal.reason as unknown;
   return typeof reason === "string" && (END_SIGNALS as readonly string[]).includes(reason)
     ? (reason as EndSignal)
-    : "SIGINT";
+    : EndReasons.SIGINT;
 }
 
 const TAIL_BYTES = 4096;
@@ -162,11 +162,15 @@ export async function runWorkflow(o: RunWorkflowOptions): Promise<WorkflowResult
   const interrupted = abortReason(o.signal);
   const ok = !failed && !interrupted;
   const stoppedAt = results.find((r) => r.interrupted)?.name;
-  session?.end(interrupted ?? (ok ? "EXIT" : "ERROR"), interrupted ? ExitCodes[interrupted] : ok ? 0 : 1, {
-    workflow: o.name,
-    ...(failed ? { failedStep: failed.name } : {}),
-    ...(interrupted ? { aborted: interrupted, ...(stoppedAt ? { failedStep: stoppedAt } : {}) } : {}),
-  });
+  session?.end(
+    interrupted ?? (ok ? EndReasons.EXIT : EndReasons.ERROR),
+    interrupted ? ExitCodes[interrupted] : ok ? 0 : 1,
+    {
+      workflow: o.name,
+      ...(failed ? { failedStep: failed.name } : {}),
+      ...(interrupted ? { aborted: interrupted, ...(stoppedAt ? { failedStep: stoppedAt } : {}) } : {}),
+    },
+  );
   const durationMs = Math.round(performance.now() - started);
   const verdict = ok
     ? c.green(`workflow ${o.name} succeeded`)
