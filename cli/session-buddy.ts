@@ -109,6 +109,7 @@ const sessionColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
   ["end", (s) => s.endReason],
   ["cmds", (s) => s.commandCount],
   ["errs", (s) => s.errorCount],
+  ["ticket", (s) => s.reason?.ticketRef ?? null],
 ];
 const csvColumns: [string, (s: SessionFieldsFragment) => unknown][] = [
   ["id", (s) => s.id],
@@ -290,6 +291,7 @@ export function buildProgram(): Command {
     .option("--user <username>", "OS user reported by the shell")
     .option("--actor <subject>", "token subject that reported the session")
     .option("--host <hostname>", "host the session ran on")
+    .option("--ticket <ref>", "sessions whose reason names this ticket (e.g. OPS-1234)")
     .option("--after <date>", "started at or after this date", isoDate)
     .option("--before <date>", "started before this date", isoDate)
     .option("--limit <n>", "at most this many sessions", positiveInt, 50)
@@ -303,6 +305,7 @@ export function buildProgram(): Command {
         user?: string;
         actor?: string;
         host?: string;
+        ticket?: string;
         after?: string;
         before?: string;
         limit: number;
@@ -318,6 +321,7 @@ export function buildProgram(): Command {
           username: opts.user,
           actor: opts.actor,
           hostname: opts.host,
+          ticketRef: opts.ticket,
           startedAfter: opts.after,
           startedBefore: opts.before,
         };
@@ -400,6 +404,12 @@ export function buildProgram(): Command {
         ["adapters", session.adapters.join(", ")],
         ["status", statusColour(session.status)],
         ["actor", session.actor],
+        [
+          "reason",
+          session.reason
+            ? `${session.reason.text}${session.reason.ticketRef ? pc.dim(` (ticket ${session.reason.ticketRef})`) : ""}`
+            : null,
+        ],
         ["user@host", `${session.username ?? "?"}@${session.hostname ?? "?"} pid ${session.pid ?? "?"}`],
         ["started", shortTime(session.startedAt)],
         ["ended", shortTime(session.endedAt)],

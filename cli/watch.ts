@@ -167,7 +167,7 @@ export function watch(options: WatchOptions): Promise<WatchStop> {
     const who = `${s.actor}${s.username ? ` (${s.username}@${s.hostname ?? "?"})` : ""}`;
     if (what === "start") {
       options.out(
-        `${time(s.startedAt)} ${pc.green("▶ start  ")} ${pc.bold(s.component)} ${s.type} ${shortId(s.id)} ${who}`,
+        `${time(s.startedAt)} ${pc.green("▶ start  ")} ${pc.bold(s.component)} ${s.type} ${shortId(s.id)} ${who}${s.reason ? ` — ${s.reason.text}` : ""}`,
       );
     } else {
       const tag = s.status === SessionStatuses.ABANDONED ? pc.yellow("✗ abandon") : pc.cyan("■ end    ");

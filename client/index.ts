@@ -359,6 +359,9 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
       environment: info.environment ?? {},
       metadata: info.metadata ?? {},
       captureMode: this.captureMode,
+      ...(info.reason
+        ? { reason: { text: info.reason.text, ticketRef: info.reason.ticketRef ?? null } }
+        : {}),
       eventId: uuidv7({ msecs: startedAt }),
       eventVersion: EVENT_MODEL_VERSION,
     };

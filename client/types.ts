@@ -182,6 +182,8 @@ export interface SessionInfo {
   hostname?: string;
   environment?: Record<string, unknown>;
   metadata?: Record<string, unknown>;
+  /** Why the session is started (`Session.reason`): the operator's words and the ticket they name. */
+  reason?: { text: string; ticketRef?: string | null } | null;
 }
 
 /** One event of a session. `eventId`, `seq` and `at` are assigned by the client. */

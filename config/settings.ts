@@ -223,6 +223,8 @@ export const settingDefinitions = {
         .max(30 * 86_400),
     ),
   },
+  /** Why this session is started (its justification, with a ticket such as OPS-1234); asked for when a component requires one. */
+  reason: { env: "SESSION_BUDDY_REASON", default: undefined, schema: z.string().optional() },
   tracking: { env: "SESSION_BUDDY_TRACKING", default: true, schema: bool },
   trackCommands: { env: "SESSION_BUDDY_TRACK_COMMANDS", default: true, schema: bool },
   metricsEnabled: { env: "PROMETHEUS_METRICS_ENABLED", default: true, schema: bool },
@@ -242,13 +244,18 @@ export const settingDefinitions = {
     schema: z.enum(["debug", "info", "warn", "error", "silent"]),
   },
   nodeEnv: { env: "NODE_ENV", default: "development", schema: z.string() },
-  /** Per-component overrides, e.g. `components: { crackerjack: { trackCommands: false } }` (files only). */
+  /**
+   * Per-component overrides, e.g. `components: { crackerjack: { trackCommands: false, requireReason: true } }`
+   * (files only).
+   */
   components: {
     env: undefined,
     default: {},
     schema: z.record(
       z.string(),
-      z.object({ trackCommands: bool.optional(), tracking: bool.optional() }).strict(),
+      z
+        .object({ trackCommands: bool.optional(), tracking: bool.optional(), requireReason: bool.optional() })
+        .strict(),
     ),
   },
   /** Mahavishnu's workflows: name → ordered steps (files only). */

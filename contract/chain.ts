@@ -26,7 +26,7 @@ import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import type { CaptureMode, EndReason } from "./enums.js";
 import { CaptureModes } from "./enums.js";
-import { DEFAULT_SESSION_TYPE } from "./limits.js";
+import { DEFAULT_SESSION_TYPE, PATTERNS } from "./limits.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -63,6 +63,8 @@ export interface StartContent {
   environment?: unknown;
   metadata?: unknown;
   captureMode?: CaptureMode | string | null;
+  /** Why it was started; hashed only when given, so chains of sessions without one keep their form. */
+  reason?: { text: string; ticketRef?: string | null } | null;
 }
 
 /** The root of a session's chain. */
@@ -82,7 +84,25 @@ export function startHash(s: StartContent): string {
     environment: (s.environment ?? {}) as Json,
     metadata: (s.metadata ?? {}) as Json,
     captureMode: s.captureMode ?? CaptureModes.BUFFERED,
+    ...(s.reason ? { reason: { text: s.reason.text, ticketRef: orNull(s.reason.ticketRef) } } : {}),
   });
+}
+
+/** A ticket reference inside a text: {@link PATTERNS.ticketRef} without its anchors, on word bounds. */
+const TICKET_IN_TEXT = new RegExp(`\\b(${PATTERNS.ticketRef.slice(1, -1)})\\b`);
+
+/**
+ * A session's reason from what the operator typed: the text as given (trimmed), and the first ticket
+ * reference in it (`OPS-1234`), if any. Null for an empty answer.
+ *
+ * @example
+ * parseReason("restart the queue, OPS-1234"); // { text: "restart the queue, OPS-1234", ticketRef: "OPS-1234" }
+ */
+export function parseReason(typed: string): { text: string; ticketRef: string | null } | null {
+  const text = typed.trim();
+  if (text === "") return null;
+  const ticket = TICKET_IN_TEXT.exec(text);
+  return { text, ticketRef: ticket?.[1] ?? null };
 }
 
 /** What of an event is hashed: everything the shell captured. */
@@ -171,9 +191,15 @@ export interface SessionIdentity {
   pid?: number | null;
   /** The client's root, or null for a session that did not send one. */
   startHash?: string | null;
+  /** Why it was started (`Session.reason`), when it was given. */
+  reasonText?: string | null;
+  reasonTicket?: string | null;
 }
 
-/** A stored session's identity as hashed and signed: id, component, type, actor, start, user, host, pid. */
+/**
+ * A stored session's identity as hashed and signed: id, component, type, actor, start, user, host, pid,
+ * and its reason when it has one (sessions without keep the form they had before reasons existed).
+ */
 export const identityFields = (s: SessionIdentity) => ({
   id: s.id.toLowerCase(),
   component: s.component,
@@ -183,6 +209,7 @@ export const identityFields = (s: SessionIdentity) => ({
   username: orNull(s.username),
   hostname: orNull(s.hostname),
   pid: orNull(s.pid),
+  ...(s.reasonText != null ? { reason: { text: s.reasonText, ticketRef: orNull(s.reasonTicket) } } : {}),
 });
 
 /** The service's hash of a stored session: what checkpoints sign for it. */

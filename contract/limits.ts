@@ -18,8 +18,8 @@ export const LIMITS = {
   batchEvents: 1000,
   /** Session ids in one `heartbeat` call. */
   heartbeatIds: 1000,
-  /** A legal hold's reason, characters. */
-  holdReason: 500,
+  /** A reason, characters: a session's justification (`Session.reason`) or a legal hold's. */
+  reasonChars: 500,
   /** `environment.cwd` of a start. */
   cwdChars: 500,
   /** Serialised `environment` of a start. */
@@ -66,6 +66,8 @@ export const PATTERNS = {
   /** A hash of the chain (contract/chain.ts): SHA-256 as 64 lowercase hex digits. */
   hash: "^[0-9a-f]{64}$",
   uuid: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+  /** A ticket reference in a session's reason: a project key, a hyphen and a number (`OPS-1234`). */
+  ticketRef: "^[A-Z][A-Z0-9_]{0,31}-[0-9]{1,12}$",
 } as const;
 
 /** True when `name` is a valid component name. */

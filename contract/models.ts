@@ -97,6 +97,14 @@ const between = (min: number, max: number) =>
     .min(min, `must be between ${min} and ${max}`)
     .max(max, `must be between ${min} and ${max}`);
 
+/** Why a session was started (`requireReason`), with the ticket it names. */
+export const sessionReasonModel = z
+  .object({
+    text: shortText(LIMITS.reasonChars).refine((t) => t.trim().length > 0, "must not be empty"),
+    ticketRef: matching(PATTERNS.ticketRef, "must be a ticket reference such as OPS-1234").nullish(),
+  })
+  .meta({ title: "SessionReason", description: "Why the session was started, and the ticket it names." });
+
 /** A JSON object within `LIMITS.jsonDepth` and `maxBytes`, every key and string storable. */
 const jsonObject = (maxBytes: number, what: string) =>
   z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
@@ -134,6 +142,7 @@ export const sessionStartModel = z
       .nullish(),
     metadata: jsonObject(LIMITS.metadataBytes, "metadata").nullish(),
     captureMode: z.enum(CAPTURE_MODES).default(CaptureModes.BUFFERED),
+    reason: sessionReasonModel.nullish(),
     eventId: shortText(64).nullish(),
     eventVersion: z
       .literal(EVENT_MODEL_VERSION, {
@@ -244,6 +253,10 @@ export const sessionFilterModel = z.object({
   actor: filterText.nullish(),
   username: filterText.nullish(),
   hostname: filterText.nullish(),
+  /** Sessions whose reason names this ticket. */
+  ticketRef: filterText.nullish(),
+  /** Sessions with (true) or without (false) a reason. */
+  hasReason: z.boolean().nullish(),
   startedAfter: z.date().nullish(),
   startedBefore: z.date().nullish(),
   minDurationSeconds: filterDuration.nullish(),

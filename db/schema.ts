@@ -104,6 +104,9 @@ export const sessions = pgTable(
     endReason: text("end_reason", { enum: END_REASONS }),
     exitCode: integer("exit_code"),
     captureMode: text("capture_mode", { enum: CAPTURE_MODES }).notNull().default(CaptureModes.BUFFERED),
+    /** Why the session was started, as the operator gave it (`requireReason`), and the ticket it names. */
+    reasonText: text("reason_text"),
+    reasonTicket: text("reason_ticket"),
     actor: text("actor").notNull(),
     username: text("username"),
     hostname: text("hostname"),
@@ -150,6 +153,9 @@ export const sessions = pgTable(
     index("sessions_actor_started_idx").on(t.actor, t.startedAt.desc()),
     index("sessions_username_idx").on(t.username),
     index("sessions_hostname_idx").on(t.hostname),
+    index("sessions_reason_ticket_idx")
+      .on(t.reasonTicket, t.startedAt.desc())
+      .where(sql`${t.reasonTicket} is not null`),
     // The reaper scans only live sessions by silence; a partial index keeps that scan tiny.
     index("sessions_active_last_seen_idx")
       .on(t.lastSeenAt)
@@ -313,7 +319,7 @@ export const legalHolds = pgTable(
   },
   (t) => [
     uniqueIndex("legal_holds_active_idx").on(t.sessionId).where(sql`${t.releasedAt} is null`),
-    check("legal_holds_reason_len", sql`length(${t.reason}) between 1 and ${sqlText(LIMITS.holdReason)}`),
+    check("legal_holds_reason_len", sql`length(${t.reason}) between 1 and ${sqlText(LIMITS.reasonChars)}`),
   ],
 );
 

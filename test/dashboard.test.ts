@@ -280,7 +280,7 @@ describe.each(backends())("dashboard on %s", (backend) => {
 
   it("shows a session's command timeline, live, with the text when the token has audit:read", async () => {
     const c = component("page");
-    const id = await start(local, c);
+    const id = await start(local, c, { reason: { text: "refund order 7, OPS-5", ticketRef: "OPS-5" } });
     await record(local, [
       event(id, uuid(), 1, { text: "ps()", outcome: "ok", durationMs: 12 }),
       event(id, uuid(), 2, {
@@ -314,6 +314,8 @@ describe.each(backends())("dashboard on %s", (backend) => {
       expect(await page.locator('#timeline li[data-seq="2"]').textContent()).toContain("TypeError");
       expect(await page.locator("#timeline").textContent()).not.toContain(HIDDEN);
       expect(await page.locator("#session-details").textContent()).toContain(c);
+      expect(await page.locator("#session-reason").textContent()).toBe("refund order 7, OPS-5");
+      expect(await page.locator("#session-details .badge-ticket").textContent()).toBe("OPS-5");
       // This page's own read of the two commands is the first on record.
       await page.locator("#viewed-by").waitFor(WAIT);
       expect(await page.locator("#viewed-by").textContent()).toMatch(/^\S+ \(2 events, last .+\)$/);

@@ -167,6 +167,12 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         s.exitCode != null ? ` · exit ${s.exitCode}` : "",
       ),
       row("Actor", s.actor),
+      row(
+        "Reason",
+        s.reason ? h("span", { id: "session-reason" }, s.reason.text) : null,
+        s.reason?.ticketRef ? " " : "",
+        s.reason?.ticketRef ? badge(s.reason.ticketRef, "ticket") : "",
+      ),
       row("User @ host", [s.username, s.hostname].filter(Boolean).join(" @ ")),
       row("Process id", s.pid),
       row("Started", time(s.startedAt)),

@@ -31,6 +31,8 @@ export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter"
     actor: t.string({ description: "Only sessions started by this token subject." }),
     username: t.string({ description: "Only sessions reporting this OS user." }),
     hostname: t.string({ description: "Only sessions reporting this host." }),
+    ticketRef: t.string({ description: "Only sessions whose reason names this ticket (e.g. OPS-1234)." }),
+    hasReason: t.boolean({ description: "Only sessions with (true) or without (false) a reason." }),
     startedAfter: t.field({
       type: "DateTime",
       description: "Only sessions with startedAt at or after this time.",
@@ -50,6 +52,19 @@ export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter"
     }),
     idRef: t.string({
       description: `Only the sessions this reference names: a full id (exactly that one), a prefix of at least ${MIN_ID_PREFIX} hex digits, or the short id — the last ${SHORT_ID_LENGTH} hex digits (exactly ${SHORT_ID_LENGTH} digits match as a prefix or as the short id). Hyphens are optional, case does not matter; anything else is BAD_USER_INPUT. Several sessions may match: ask for first: 2 to learn whether the reference is unique.`,
+    }),
+  }),
+});
+
+export const SessionReasonInput = builder.inputType("SessionReasonInput", {
+  description: "Why a session is started: the operator's words, and the ticket they name.",
+  fields: (t) => ({
+    text: t.string({
+      required: true,
+      description: `The reason as given, 1–${LIMITS.reasonChars} characters (not only spaces).`,
+    }),
+    ticketRef: t.string({
+      description: `A ticket reference matching ${PATTERNS.ticketRef}, e.g. OPS-1234.`,
     }),
   }),
 });
@@ -103,6 +118,11 @@ export const StartSessionInput = builder.inputType("StartSessionInput", {
       type: CaptureMode,
       defaultValue: CaptureModes.BUFFERED,
       description: `How the producer runs: ${CaptureModes.BUFFERED} (default) or ${CaptureModes.STRICT}.`,
+    }),
+    reason: t.field({
+      type: SessionReasonInput,
+      description:
+        "Why the session is started (required by components configured requireReason); part of its identity and hashed with the start.",
     }),
     eventId: t.id({
       description: "The client's id for this start record, at most 64 characters; stored, not echoed.",

@@ -132,6 +132,20 @@ export const SessionEvent = builder.objectRef<SessionEventRow>("SessionEvent").i
   }),
 });
 
+const SessionReason = builder
+  .objectRef<{ text: string; ticketRef: string | null }>("SessionReason")
+  .implement({
+    description:
+      "Why a session was started, as the operator gave it at the prompt or in SESSION_BUDDY_REASON.",
+    fields: (t) => ({
+      text: t.exposeString("text", { description: "The reason as given." }),
+      ticketRef: t.exposeString("ticketRef", {
+        nullable: true,
+        description: "The ticket it names (the first reference such as OPS-1234 in the text), if any.",
+      }),
+    }),
+  });
+
 const SeqRange = builder.objectRef<{ from: number; to: number }>("SeqRange").implement({
   description: "A stretch of missing seqs, both ends included.",
   fields: (t) => ({
@@ -347,6 +361,13 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
       type: CaptureMode,
       description: "The capture mode the producer ran in (BUFFERED unless the start said STRICT).",
       resolve: (s) => s.captureMode,
+    }),
+    reason: t.field({
+      type: SessionReason,
+      nullable: true,
+      description:
+        "Why it was started (required for components configured requireReason); null when none was given.",
+      resolve: (s) => (s.reasonText == null ? null : { text: s.reasonText, ticketRef: s.reasonTicket }),
     }),
     actor: t.exposeString("actor", {
       description: "Who opened it: the sub of the token that started it, never taken from the request body.",

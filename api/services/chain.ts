@@ -32,6 +32,8 @@ export function startChain(input: SessionStart, actor: string, startedAt: Date) 
       hostname: input.hostname ?? null,
       pid: input.pid ?? null,
       startHash: root,
+      reasonText: input.reason?.text ?? null,
+      reasonTicket: input.reason?.ticketRef ?? null,
     }),
     brokenSeq: ok ? null : 0,
   };

@@ -7,6 +7,8 @@ import {
   gt,
   gte,
   inArray,
+  isNotNull,
+  isNull,
   lt,
   lte,
   ne,
@@ -220,6 +222,8 @@ export class SessionService {
         pid: input.pid ?? null,
         environment: input.environment ?? {},
         metadata: input.metadata ?? {},
+        reasonText: input.reason?.text ?? null,
+        reasonTicket: input.reason?.ticketRef ?? null,
         startEventId: input.eventId ?? null,
         eventVersion: input.eventVersion,
         ...startChain(input, who.sub, startedAt),
@@ -653,6 +657,9 @@ export class SessionService {
     if (filter.actor) parts.push(eq(sessions.actor, filter.actor));
     if (filter.username) parts.push(eq(sessions.username, filter.username));
     if (filter.hostname) parts.push(eq(sessions.hostname, filter.hostname));
+    if (filter.ticketRef) parts.push(eq(sessions.reasonTicket, filter.ticketRef));
+    if (filter.hasReason != null)
+      parts.push(filter.hasReason ? isNotNull(sessions.reasonText) : isNull(sessions.reasonText));
     if (filter.startedAfter) parts.push(gte(sessions.startedAt, filter.startedAfter));
     if (filter.startedBefore) parts.push(lt(sessions.startedAt, filter.startedBefore));
     if (filter.delayed != null) parts.push(eq(sessions.delayed, filter.delayed));

@@ -11,6 +11,7 @@
  */
 import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { SessionStatuses } from "../../contract/enums.js";
+import { LIMITS } from "../../contract/limits.js";
 import { tombstoneBytes, tombstonePayload } from "../../contract/tombstone.js";
 import type { TrailEvent, TrailSession } from "../../contract/verify.js";
 import type { Db } from "../../db/connection.js";
@@ -153,7 +154,8 @@ export class Retention {
   async hold(sessionId: string, reason: string, by: string): Promise<LegalHoldRow> {
     const text = reason.trim();
     if (text.length === 0) throw badInput("a legal hold needs a reason");
-    if (text.length > 500) throw badInput("the reason is longer than 500 characters");
+    if (text.length > LIMITS.reasonChars)
+      throw badInput(`the reason is longer than ${LIMITS.reasonChars} characters`);
     const [session] = await this.db
       .select({ id: sessions.id })
       .from(sessions)

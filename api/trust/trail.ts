@@ -38,6 +38,8 @@ export const sessionColumns = {
   username: sessions.username,
   hostname: sessions.hostname,
   pid: sessions.pid,
+  reasonText: sessions.reasonText,
+  reasonTicket: sessions.reasonTicket,
   startHash: sessions.startHash,
   sessionHash: sessions.sessionHash,
   status: sessions.status,

@@ -38,6 +38,10 @@ export const SessionFieldsFragment = graphql(`
     chained
     brokenSeq
     lastSeq
+    reason {
+      text
+      ticketRef
+    }
   }
 `);
 

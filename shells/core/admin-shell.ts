@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Key } from "node:readline";
+import { createInterface } from "node:readline/promises";
 import repl, { type REPLServer, type ReplOptions } from "node:repl";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
@@ -18,6 +19,7 @@ import {
   type TrackedSession,
   type TrackingState,
 } from "../../client/types.js";
+import { parseReason } from "../../contract/chain.js";
 import { END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
 import { isComponentName, LIMITS, PATTERNS } from "../../contract/limits.js";
 import { type ArgSpec, checkArgs, describeArg } from "./args.js";
@@ -80,6 +82,8 @@ export class AdminShell {
   private readonly registry = new HelperRegistry();
 
   private trackedSession: TrackedSession | undefined;
+  /** Why this session was started, when a reason was given or asked for. */
+  private reason: { text: string; ticketRef: string | null } | null = null;
   private server: REPLServer | undefined;
   private started = false;
   private ended = false;
@@ -385,6 +389,7 @@ export class AdminShell {
         safely(() => this.client?.trackingSince?.()),
       ),
       trackCommands: this.trackCommands,
+      reason: this.reason,
       journal: this.client ? safely(() => this.client?.journalStatus()) : null,
     };
   }
@@ -427,7 +432,10 @@ export class AdminShell {
     this.watchForHangup();
     if (this.options.handleProcessEvents !== false) this.installProcessHandlers();
 
-    if (!this.openSession()) return this.exited;
+    const reason = await this.askReason();
+    if (reason === undefined) return this.exited;
+    this.reason = reason;
+    if (!this.openSession(reason)) return this.exited;
     const session = this.trackedSession;
     if (session && this.client?.captureMode === CaptureModes.STRICT) {
       this.print(this.colors.dim("Waiting for Session-Buddy to acknowledge the session (STRICT capture)…"));
@@ -485,10 +493,53 @@ export class AdminShell {
     return this.options.trackCommands !== false;
   }
 
+  /**
+   * The session's reason: given ahead (SESSION_BUDDY_REASON), or asked for at the terminal when the
+   * component requires one. `null`: none (not required). `undefined`: required and not given, so the shell
+   * said why and is ending.
+   */
+  private async askReason(): Promise<{ text: string; ticketRef: string | null } | null | undefined> {
+    const given = this.options.reason === undefined ? null : parseReason(this.options.reason);
+    if (given || !this.options.requireReason) return given;
+    const where = `components.${this.name}.requireReason`;
+    if ((this.input as { isTTY?: boolean }).isTTY !== true && this.options.terminal !== true) {
+      this.print(
+        this.colors.red(
+          `✗ ${this.displayName} requires a reason for each session (${where}): set SESSION_BUDDY_REASON, e.g. SESSION_BUDDY_REASON="restart the queue, OPS-1234".`,
+        ),
+      );
+      void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "async");
+      return undefined;
+    }
+    const rl = createInterface({ input: this.input, output: this.output, terminal: true });
+    const aborted = new AbortController();
+    rl.on("SIGINT", () => aborted.abort());
+    let typed = "";
+    try {
+      typed = await rl.question(
+        `${this.colors.bold("Reason for this session")} ${this.colors.dim("(required; a ticket such as OPS-1234 is picked up)")}: `,
+        { signal: aborted.signal },
+      );
+    } catch {
+      // Ctrl-C: no reason, and no shell.
+      this.write("\n");
+      rl.close();
+      void this.finish(EndReasons.SIGINT, ExitCodes.SIGINT, "async");
+      return undefined;
+    }
+    rl.close();
+    const reason = parseReason(typed);
+    if (reason) return reason;
+    this.print(this.colors.red(`✗ A reason is required to open this shell (${where}); nothing was started.`));
+    void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "async");
+    return undefined;
+  }
+
   /** Starts the tracked session. Returns false when STRICT capture refused to start. */
-  private openSession(): boolean {
+  private openSession(reason: { text: string; ticketRef: string | null } | null): boolean {
     if (!this.client) return true;
     const info: SessionInfo = {
+      ...(reason ? { reason } : {}),
       type: "admin_shell",
       component: this.name,
       componentType: this.componentType,
@@ -698,12 +749,20 @@ export class AdminShell {
       if (this.trackedSession) details.push(`session ${this.trackedSession.id}`);
       if (!this.trackCommands) details.push("commands not recorded");
     }
+    const reason = this.reason;
     return renderBanner(this.colors, {
       displayName: this.displayName,
       componentType: this.componentType,
       version: this.version,
       adapters: this.adapters,
       tracking: this.showTracking(state),
+      ...(reason
+        ? {
+            reason: reason.ticketRef
+              ? `${reason.text} ${this.colors.dim(`(ticket ${reason.ticketRef})`)}`
+              : reason.text,
+          }
+        : {}),
       details,
       helperLines: this.registry.lines(this.colors),
     });

@@ -57,6 +57,8 @@ export interface BannerFacts {
   adapters: readonly string[];
   /** The tracking line and the details shown after it (capture mode, session id, …). */
   tracking: string;
+  /** Why the session was started, when a reason was given. */
+  reason?: string;
   details: readonly string[];
   helperLines: readonly string[];
 }
@@ -68,6 +70,7 @@ export function renderBanner(c: Colors, f: BannerFacts): string {
     `${c.bold(`${f.displayName} admin shell`)} ${c.dim("—")} ${f.componentType} ${c.dim(`v${f.version}`)}`,
     `  ${label("Adapters")}${f.adapters.length > 0 ? f.adapters.join(", ") : c.dim("none")}`,
     `  ${label("Tracking")}${f.tracking}${f.details.length > 0 ? c.dim(`  (${f.details.join(", ")})`) : ""}`,
+    ...(f.reason ? [`  ${label("Reason")}${f.reason}`] : []),
     `  ${label("Helpers")}`,
     ...f.helperLines,
     c.dim("  Tab completes names · help() describes helpers · .exit or Ctrl-D leaves"),

@@ -53,6 +53,13 @@ export interface AdminShellOptions {
   trackingDisabledReason?: string;
   /** Record each command typed (SPEC §6). Default `true`. */
   trackCommands?: boolean;
+  /**
+   * Ask for a reason before the prompt, and refuse to start without one (a component configured
+   * `requireReason: true`). The reason is `Session.reason`: free text with an optional ticket (OPS-1234).
+   */
+  requireReason?: boolean;
+  /** The reason, given ahead (SESSION_BUDDY_REASON): not asked for then. */
+  reason?: string;
   /** Session-Buddy's data dir; history lives in `<dataDir>/history/<name>.history`. Absent: no history file. */
   dataDir?: string;
   /** Default `process.stdin`. */

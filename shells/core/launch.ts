@@ -23,6 +23,8 @@ export async function launchShell(
     ...(runtime.client ? { client: runtime.client } : { tracking: false }),
     ...(runtime.trackingDisabledReason ? { trackingDisabledReason: runtime.trackingDisabledReason } : {}),
     trackCommands: runtime.trackCommands,
+    requireReason: runtime.requireReason,
+    ...(runtime.reason ? { reason: runtime.reason } : {}),
     dataDir: runtime.settings.dataDir,
   };
   await build(runtime, options).start();

@@ -19,6 +19,10 @@ export interface ShellRuntime {
   client?: SessionBuddyClient;
   trackingDisabledReason?: string;
   trackCommands: boolean;
+  /** The component requires a reason before the prompt (`components.<name>.requireReason`). */
+  requireReason: boolean;
+  /** The reason given ahead (SESSION_BUDDY_REASON), if any. */
+  reason?: string;
   /** The bearer token for read helpers (SESSION_BUDDY_TOKEN, or minted from a readable secret). */
   token(): Promise<string>;
   /**
@@ -70,6 +74,7 @@ export function createShellRuntime(
   const overrides = settings.components[component] ?? {};
   const tracking = overrides.tracking ?? settings.tracking;
   const trackCommands = overrides.trackCommands ?? settings.trackCommands;
+  const requireReason = overrides.requireReason ?? false;
   const getToken = tokenSource(settings, [Scopes.WRITE, Scopes.READ, Scopes.AUDIT]);
   let trackingDisabledReason: string | undefined;
   if (!tracking) {
@@ -99,6 +104,8 @@ export function createShellRuntime(
     ...(client ? { client } : {}),
     ...(trackingDisabledReason ? { trackingDisabledReason } : {}),
     trackCommands,
+    requireReason,
+    ...(settings.reason?.trim() ? { reason: settings.reason } : {}),
     token: getToken,
     async query(document, variables, options = {}) {
       const signal = options.signal ?? currentSignal();
