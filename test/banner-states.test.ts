@@ -3,14 +3,13 @@
  * once, and `status()`, for a slow service, a service that is down, refused tokens, STRICT capture with the
  * service gone, and the service coming back.
  */
-import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { mintToken } from "../auth/jwt.js";
 import { Scopes } from "../contract/enums.js";
 import { type FaultProxy, faultProxy, freePort } from "./client-kit.js";
 import { it, useService } from "./fixture.js";
 import { backends, TEST_SECRET, token } from "./harness.js";
-import { BINS, PtyProcess } from "./pty.js";
+import { type PtyProcess, shellIn } from "./pty.js";
 
 const PROMPT = /oneiric> $/;
 
@@ -20,29 +19,7 @@ const count = (text: string, re: RegExp) => text.match(new RegExp(re.source, "g"
 describe("the tracking state a shell shows", () => {
   const svc = useService(backends()[0]!);
 
-  function shell(
-    defer: (cleanup: () => unknown) => void,
-    dir: string,
-    url: string,
-    env: Record<string, string> = {},
-  ): PtyProcess {
-    const sh = new PtyProcess(
-      BINS.oneiric,
-      ["shell"],
-      {
-        SESSION_BUDDY_URL: url,
-        SESSION_BUDDY_DATA_DIR: join(dir, "data"),
-        SESSION_BUDDY_SECRET: TEST_SECRET,
-        ...env,
-      },
-      dir,
-    );
-    defer(async () => {
-      sh.kill("SIGKILL");
-      await sh.exited;
-    });
-    return sh;
-  }
+  const shell = shellIn;
 
   async function proxy(defer: (cleanup: () => unknown) => void): Promise<FaultProxy> {
     const p = await faultProxy(svc.url);

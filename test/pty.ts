@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { type IPty, spawn } from "@lydell/node-pty";
 import { track } from "./children.js";
-import { DIST } from "./harness.js";
+import { DIST, TEST_SECRET } from "./harness.js";
 
 export const BINS = {
   mahavishnu: join(DIST, "shells", "bin", "mahavishnu.js"),
@@ -16,6 +16,35 @@ export const BINS = {
   akosha: join(DIST, "shells", "bin", "akosha.js"),
   fastblocks: join(DIST, "shells", "bin", "fastblocks.js"),
 } as const;
+
+/**
+ * A component's shell (`<bin> shell`) in a pseudo-terminal, working in `dir` with its data dir under it,
+ * reporting to `url` with the test secret; killed when the test ends.
+ */
+export function shellIn(
+  defer: (cleanup: () => unknown) => void,
+  dir: string,
+  url: string,
+  env: Record<string, string> = {},
+  bin: keyof typeof BINS = "oneiric",
+): PtyProcess {
+  const sh = new PtyProcess(
+    BINS[bin],
+    ["shell"],
+    {
+      SESSION_BUDDY_URL: url,
+      SESSION_BUDDY_DATA_DIR: join(dir, "data"),
+      SESSION_BUDDY_SECRET: TEST_SECRET,
+      ...env,
+    },
+    dir,
+  );
+  defer(async () => {
+    sh.kill("SIGKILL");
+    await sh.exited;
+  });
+  return sh;
+}
 
 export interface PtyExit {
   exitCode: number;

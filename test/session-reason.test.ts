@@ -13,18 +13,9 @@ import { parseReason } from "../contract/chain.js";
 import { describeProblem, type TrailLine, TrailVerifier } from "../contract/verify.js";
 import { testClient } from "./client-kit.js";
 import { it, useService } from "./fixture.js";
-import {
-  backends,
-  codeOf,
-  component,
-  gql,
-  readerToken,
-  startService,
-  TEST_SECRET,
-  token,
-} from "./harness.js";
+import { backends, codeOf, component, gql, readerToken, startService, token } from "./harness.js";
 import { START, startInput } from "./ops.js";
-import { BINS, PtyProcess } from "./pty.js";
+import { shellIn } from "./pty.js";
 
 const BY_TICKET = `query ($ticket: String!) {
   sessions(filter: { ticketRef: $ticket }) { totalCount edges { node { id reason { text ticketRef } completeness chained } } }
@@ -138,22 +129,7 @@ describe("a shell that requires a reason", () => {
 
   function shell(defer: (cleanup: () => unknown) => void, dir: string, env: Record<string, string> = {}) {
     writeFileSync(join(dir, "oneiric.yaml"), "components:\n  oneiric:\n    requireReason: true\n");
-    const sh = new PtyProcess(
-      BINS.oneiric,
-      ["shell"],
-      {
-        SESSION_BUDDY_URL: svc.url,
-        SESSION_BUDDY_DATA_DIR: join(dir, "data"),
-        SESSION_BUDDY_SECRET: TEST_SECRET,
-        ...env,
-      },
-      dir,
-    );
-    defer(async () => {
-      sh.kill("SIGKILL");
-      await sh.exited;
-    });
-    return sh;
+    return shellIn(defer, dir, svc.url, env);
   }
 
   it("asks before the prompt, and an empty answer starts nothing (exit 1)", async ({ defer, dir }) => {
