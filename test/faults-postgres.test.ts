@@ -193,7 +193,9 @@ describe("the service under Postgres faults", () => {
           `(down ${upAt - downAt} ms), journals drained ${drainedAfterMs} ms after`,
       );
       expect(died(), service.output()).toBeUndefined();
-      expect(readiness.seen).toContain(503);
+      // A restart can be over before a /ready probe catches it (a probe in flight then waits for the
+      // database and answers 200, truly); the stop before a start waits for the 503 above.
+      if (fault === "stop-start") expect(readiness.seen).toContain(503);
       // Reconnecting is capped at about a second between attempts, however long the outage.
       expect(readyAfterMs).toBeLessThan(10_000);
       expect({ lost, duplicated, stored }).toEqual({ lost: 0, duplicated: 0, stored: sent });
