@@ -8,6 +8,7 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
+import { ACTOR_KINDS, type ActorKind } from "../contract/enums.js";
 import { type TokenFailure, TokenFailures } from "../contract/errors.js";
 
 export const AUDIENCE = "session-buddy";
@@ -23,6 +24,10 @@ export interface Identity {
   /** Expiry, seconds since the epoch. */
   exp: number;
   issuer: string;
+  /** The token says who is at the prompt (`actor_kind` claim); it decides over what a shell detects. */
+  actorKind?: ActorKind;
+  /** Who delegated to the subject (RFC 8693 `act` claim: its `sub`), e.g. the person an AI agent acts for. */
+  delegatedBy?: string;
 }
 
 /** A token that was not accepted; `code` says why. */
@@ -118,12 +123,31 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof payload.sub !== "string" || payload.sub.length === 0) {
       throw new AuthFailure("the sub claim must be a non-empty string", TokenFailures.CLAIMS);
     }
+    const actorKind = payload.actor_kind;
+    if (actorKind !== undefined && !(ACTOR_KINDS as readonly unknown[]).includes(actorKind)) {
+      throw new AuthFailure(
+        `the actor_kind claim must be one of ${ACTOR_KINDS.join(", ")}`,
+        TokenFailures.CLAIMS,
+      );
+    }
+    const act = payload.act as { sub?: unknown } | undefined;
+    if (
+      act !== undefined &&
+      (typeof act !== "object" || act === null || typeof act.sub !== "string" || act.sub === "")
+    ) {
+      throw new AuthFailure(
+        "the act claim must be an object with the delegating sub (RFC 8693)",
+        TokenFailures.CLAIMS,
+      );
+    }
     const identity: Identity = {
       sub: payload.sub,
       scopes: new Set(scope.split(/\s+/).filter(Boolean)),
       ...(components ? { components: components as string[] } : {}),
       exp: payload.exp as number,
       issuer: String(payload.iss),
+      ...(actorKind !== undefined ? { actorKind: actorKind as ActorKind } : {}),
+      ...(act ? { delegatedBy: act.sub as string } : {}),
     };
     remember(token, identity);
     return identity;
@@ -160,6 +184,10 @@ export interface MintOptions {
   sub: string;
   scopes: readonly string[];
   components?: string[] | undefined;
+  /** Who is at the prompt, said by the token (`actor_kind`). */
+  actorKind?: ActorKind | undefined;
+  /** Who delegated to `sub` (RFC 8693 `act: { sub }`). */
+  delegatedBy?: string | undefined;
   /** Lifetime in seconds. */
   ttlSeconds: number;
   issuer?: string;
@@ -177,6 +205,8 @@ export async function mintToken(options: MintOptions): Promise<string> {
   const jwt = new SignJWT({
     scope: options.scopes.join(" "),
     ...(options.components?.length ? { components: options.components } : {}),
+    ...(options.actorKind ? { actor_kind: options.actorKind } : {}),
+    ...(options.delegatedBy ? { act: { sub: options.delegatedBy } } : {}),
   })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(options.sub)

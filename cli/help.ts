@@ -25,6 +25,7 @@ const EXAMPLES: Record<string, string[]> = {
     "npx session-buddy token --scope sessions:write --ttl 1h",
     'npx session-buddy token --sub ana --scope "sessions:read audit:read" --ttl 8h',
     "npx session-buddy token --scope sessions:write --component crackerjack akosha",
+    "npx session-buddy token --sub claude --scope sessions:write --actor-kind AI_AGENT --delegated-by alice",
   ],
   "list-sessions": [
     "npx session-buddy list-sessions --component crackerjack --status ACTIVE",

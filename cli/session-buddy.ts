@@ -16,8 +16,17 @@ import { createServiceLogger } from "../config/logger.js";
 import { ConfigError, loadConfig } from "../config/resolve.js";
 import type { SettingKey } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
+import { actorKindText } from "../contract/actor-kind.js";
 import { formatDuration, formatSeconds } from "../contract/duration.js";
-import { COMPLETENESS, type Completeness, SCOPES, Scopes, SESSION_STATUSES } from "../contract/enums.js";
+import {
+  ACTOR_KINDS,
+  type ActorKind,
+  COMPLETENESS,
+  type Completeness,
+  SCOPES,
+  Scopes,
+  SESSION_STATUSES,
+} from "../contract/enums.js";
 import { QUERY_LIMITS } from "../contract/limits.js";
 import { shortId } from "../contract/short-id.js";
 import {
@@ -257,24 +266,41 @@ export function buildProgram(): Command {
     )
     .option("--component <name...>", "limit a writer to these components")
     .option("--ttl <duration>", "lifetime, e.g. 15m, 1h, 7d", ttlSeconds, 3600)
-    .action(async (opts: { sub: string; scope: string[]; component?: string[]; ttl: number }) => {
-      const settings = config();
-      const secret = signingSecret(settings);
-      if (!secret) {
-        throw new UserError(
-          `no secret: set SESSION_BUDDY_SECRET, or start the service once so it creates ${settings.dataDir}/local-secret`,
+    .addOption(
+      new Option("--actor-kind <kind>", "who will be at the prompt (the actor_kind claim)").choices(
+        ACTOR_KINDS,
+      ),
+    )
+    .option("--delegated-by <subject>", "who delegates to --sub (RFC 8693 act claim), e.g. for an AI agent")
+    .action(
+      async (opts: {
+        sub: string;
+        scope: string[];
+        component?: string[];
+        ttl: number;
+        actorKind?: ActorKind;
+        delegatedBy?: string;
+      }) => {
+        const settings = config();
+        const secret = signingSecret(settings);
+        if (!secret) {
+          throw new UserError(
+            `no secret: set SESSION_BUDDY_SECRET, or start the service once so it creates ${settings.dataDir}/local-secret`,
+          );
+        }
+        out(
+          await mintToken({
+            secret,
+            sub: opts.sub,
+            scopes: opts.scope,
+            components: opts.component,
+            ttlSeconds: opts.ttl,
+            actorKind: opts.actorKind,
+            delegatedBy: opts.delegatedBy,
+          }),
         );
-      }
-      out(
-        await mintToken({
-          secret,
-          sub: opts.sub,
-          scopes: opts.scope,
-          components: opts.component,
-          ttlSeconds: opts.ttl,
-        }),
-      );
-    });
+      },
+    );
 
   program
     .command("list-sessions")
@@ -292,6 +318,7 @@ export function buildProgram(): Command {
     .option("--actor <subject>", "token subject that reported the session")
     .option("--host <hostname>", "host the session ran on")
     .option("--ticket <ref>", "sessions whose reason names this ticket (e.g. OPS-1234)")
+    .addOption(new Option("--actor-kind <kind>", "who was at the prompt").choices(ACTOR_KINDS))
     .option("--after <date>", "started at or after this date", isoDate)
     .option("--before <date>", "started before this date", isoDate)
     .option("--limit <n>", "at most this many sessions", positiveInt, 50)
@@ -306,6 +333,7 @@ export function buildProgram(): Command {
         actor?: string;
         host?: string;
         ticket?: string;
+        actorKind?: ActorKind;
         after?: string;
         before?: string;
         limit: number;
@@ -322,6 +350,7 @@ export function buildProgram(): Command {
           actor: opts.actor,
           hostname: opts.host,
           ticketRef: opts.ticket,
+          actorKind: opts.actorKind,
           startedAfter: opts.after,
           startedBefore: opts.before,
         };
@@ -404,6 +433,7 @@ export function buildProgram(): Command {
         ["adapters", session.adapters.join(", ")],
         ["status", statusColour(session.status)],
         ["actor", session.actor],
+        ["actor kind", actorKindText(session)],
         [
           "reason",
           session.reason

@@ -362,6 +362,7 @@ export class SessionBuddyClient implements SessionBuddyClientApi {
       ...(info.reason
         ? { reason: { text: info.reason.text, ticketRef: info.reason.ticketRef ?? null } }
         : {}),
+      ...(info.actorKind ? { actorKind: info.actorKind } : {}),
       eventId: uuidv7({ msecs: startedAt }),
       eventVersion: EVENT_MODEL_VERSION,
     };

@@ -6,7 +6,7 @@
  * first and delivered in the background, exactly once.
  */
 
-import type { CaptureMode, CommandOutcome, DropReason, EndReason } from "../contract/enums.js";
+import type { ActorKind, CaptureMode, CommandOutcome, DropReason, EndReason } from "../contract/enums.js";
 import type { ForbiddenReasons, TokenFailure } from "../contract/errors.js";
 
 export {
@@ -182,6 +182,8 @@ export interface SessionInfo {
   hostname?: string;
   environment?: Record<string, unknown>;
   metadata?: Record<string, unknown>;
+  /** Who the shell detected at the prompt (a token's `actor_kind` claim decides over it). */
+  actorKind?: ActorKind | null;
   /** Why the session is started (`Session.reason`): the operator's words and the ticket they name. */
   reason?: { text: string; ticketRef?: string | null } | null;
 }

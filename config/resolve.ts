@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { parseDocument } from "yaml";
+import { detectActorKind } from "./actor-kind.js";
 import { redactUrl } from "./redact-url.js";
 import { isSecretKey, type SettingKey, type Settings, settingDefinitions } from "./settings.js";
 
@@ -267,6 +268,9 @@ function expandHome(p: string, homeDir: string, cwd: string): string {
 export function loadConfig(flags?: Partial<Record<SettingKey, unknown>>): ResolvedConfig {
   return resolveConfig({ env: process.env, cwd: process.cwd(), homeDir: homedir(), flags });
 }
+
+/** Who is at this process's prompt, as far as its environment and terminal tell (config/actor-kind.ts). */
+export const detectedActorKind = () => detectActorKind(process.env, process.stdin.isTTY === true);
 
 /** A value as it may be shown to an operator: secrets masked, keeping a hint of their shape. */
 export function displayValue(key: SettingKey, value: unknown): string {

@@ -65,6 +65,8 @@ export interface StartContent {
   captureMode?: CaptureMode | string | null;
   /** Why it was started; hashed only when given, so chains of sessions without one keep their form. */
   reason?: { text: string; ticketRef?: string | null } | null;
+  /** Who the shell detected at the prompt; hashed only when given, like the reason. */
+  actorKind?: string | null;
 }
 
 /** The root of a session's chain. */
@@ -85,6 +87,7 @@ export function startHash(s: StartContent): string {
     metadata: (s.metadata ?? {}) as Json,
     captureMode: s.captureMode ?? CaptureModes.BUFFERED,
     ...(s.reason ? { reason: { text: s.reason.text, ticketRef: orNull(s.reason.ticketRef) } } : {}),
+    ...(s.actorKind ? { actorKind: s.actorKind } : {}),
   });
 }
 
@@ -194,6 +197,10 @@ export interface SessionIdentity {
   /** Why it was started (`Session.reason`), when it was given. */
   reasonText?: string | null;
   reasonTicket?: string | null;
+  /** Who was at the prompt, what decided it, and who delegated (when known). */
+  actorKind?: string | null;
+  actorKindSource?: string | null;
+  delegatedBy?: string | null;
 }
 
 /**
@@ -210,6 +217,8 @@ export const identityFields = (s: SessionIdentity) => ({
   hostname: orNull(s.hostname),
   pid: orNull(s.pid),
   ...(s.reasonText != null ? { reason: { text: s.reasonText, ticketRef: orNull(s.reasonTicket) } } : {}),
+  ...(s.actorKind != null ? { actorKind: s.actorKind, actorKindSource: orNull(s.actorKindSource) } : {}),
+  ...(s.delegatedBy != null ? { delegatedBy: s.delegatedBy } : {}),
 });
 
 /** The service's hash of a stored session: what checkpoints sign for it. */

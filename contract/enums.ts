@@ -32,6 +32,16 @@ export const ExitCodes = {
   SIGTERM: 143,
 } as const satisfies Partial<Record<EndReason, number>>;
 
+/** Who is at the prompt: a person, an AI agent acting for one, or an unattended job. */
+export const ACTOR_KINDS = ["HUMAN", "AI_AGENT", "AUTOMATION"] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+export const ActorKinds = keyed(ACTOR_KINDS);
+
+/** What decided a session's actor kind: the token's `actor_kind` claim, or what the shell detected. */
+export const ACTOR_KIND_SOURCES = ["TOKEN", "SHELL"] as const;
+export type ActorKindSource = (typeof ACTOR_KIND_SOURCES)[number];
+export const ActorKindSources = keyed(ACTOR_KIND_SOURCES);
+
 /** BUFFERED: journal and deliver later; STRICT: refuse to proceed until the service acknowledged. */
 export const CAPTURE_MODES = ["BUFFERED", "STRICT"] as const;
 export type CaptureMode = (typeof CAPTURE_MODES)[number];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  ACTOR_KINDS,
   CAPTURE_MODES,
   CaptureModes,
   COMMAND_OUTCOMES,
@@ -143,6 +144,8 @@ export const sessionStartModel = z
     metadata: jsonObject(LIMITS.metadataBytes, "metadata").nullish(),
     captureMode: z.enum(CAPTURE_MODES).default(CaptureModes.BUFFERED),
     reason: sessionReasonModel.nullish(),
+    /** Who the shell detected at the prompt; a token's `actor_kind` claim decides over it. */
+    actorKind: z.enum(ACTOR_KINDS).nullish(),
     eventId: shortText(64).nullish(),
     eventVersion: z
       .literal(EVENT_MODEL_VERSION, {
@@ -253,6 +256,8 @@ export const sessionFilterModel = z.object({
   actor: filterText.nullish(),
   username: filterText.nullish(),
   hostname: filterText.nullish(),
+  /** Sessions of this actor kind. */
+  actorKind: z.enum(ACTOR_KINDS).nullish(),
   /** Sessions whose reason names this ticket. */
   ticketRef: filterText.nullish(),
   /** Sessions with (true) or without (false) a reason. */

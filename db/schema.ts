@@ -16,6 +16,8 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import {
+  ACTOR_KIND_SOURCES,
+  ACTOR_KINDS,
   CAPTURE_MODES,
   CaptureModes,
   COMMAND_OUTCOMES,
@@ -107,6 +109,11 @@ export const sessions = pgTable(
     /** Why the session was started, as the operator gave it (`requireReason`), and the ticket it names. */
     reasonText: text("reason_text"),
     reasonTicket: text("reason_ticket"),
+    /** Who was at the prompt (the token's `actor_kind`, else what the shell detected), and what decided it. */
+    actorKind: text("actor_kind", { enum: ACTOR_KINDS }),
+    actorKindSource: text("actor_kind_source", { enum: ACTOR_KIND_SOURCES }),
+    /** Who delegated to the actor (the token's RFC 8693 `act.sub`), e.g. the person an AI agent acts for. */
+    delegatedBy: text("delegated_by"),
     actor: text("actor").notNull(),
     username: text("username"),
     hostname: text("hostname"),
@@ -153,6 +160,7 @@ export const sessions = pgTable(
     index("sessions_actor_started_idx").on(t.actor, t.startedAt.desc()),
     index("sessions_username_idx").on(t.username),
     index("sessions_hostname_idx").on(t.hostname),
+    index("sessions_actor_kind_started_idx").on(t.actorKind, t.startedAt.desc()),
     index("sessions_reason_ticket_idx")
       .on(t.reasonTicket, t.startedAt.desc())
       .where(sql`${t.reasonTicket} is not null`),
@@ -194,6 +202,7 @@ export const sessions = pgTable(
     index("sessions_end_checkpoint_idx").on(t.endCheckpoint),
     check("sessions_pid_range", sql`${t.pid} is null or (${t.pid} between 1 and ${sqlText(LIMITS.pidMax)})`),
     check("sessions_component_pattern", sql`${t.component} ~ ${sqlText(PATTERNS.componentName)}`),
+    check("sessions_actor_kind", sql`${t.actorKind} is null or ${t.actorKind} in (${literals(ACTOR_KINDS)})`),
   ],
 );
 

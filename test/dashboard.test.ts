@@ -315,6 +315,7 @@ describe.each(backends())("dashboard on %s", (backend) => {
       expect(await page.locator("#timeline").textContent()).not.toContain(HIDDEN);
       expect(await page.locator("#session-details").textContent()).toContain(c);
       expect(await page.locator("#session-reason").textContent()).toBe("refund order 7, OPS-5");
+      expect(await page.locator("#actor-kind").textContent()).toBe("not reported");
       expect(await page.locator("#session-details .badge-ticket").textContent()).toBe("OPS-5");
       // This page's own read of the two commands is the first on record.
       await page.locator("#viewed-by").waitFor(WAIT);

@@ -12,6 +12,7 @@ import {
   DashboardSessionHoldDocument as SessionHoldQuery,
   SessionViewersDocument as SessionViewersQuery,
 } from "../client/gql/graphql.js";
+import { actorKindText } from "../contract/actor-kind.js";
 import { breakPlace, seqRangesText } from "../contract/completeness.js";
 
 import { formatDuration, formatSeconds } from "../contract/duration.js";
@@ -167,6 +168,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         s.exitCode != null ? ` · exit ${s.exitCode}` : "",
       ),
       row("Actor", s.actor),
+      row("Actor kind", h("span", { id: "actor-kind" }, actorKindText(s) ?? "not reported")),
       row(
         "Reason",
         s.reason ? h("span", { id: "session-reason" }, s.reason.text) : null,

@@ -1,5 +1,7 @@
 import { settingDefinitions } from "../../config/settings.js";
 import {
+  ACTOR_KIND_SOURCES,
+  ACTOR_KINDS,
   CAPTURE_MODES,
   COMMAND_OUTCOMES,
   COMPLETENESS,
@@ -22,6 +24,22 @@ export function describedValues<const T extends readonly string[]>(
 }
 
 const abandonAfter = `${settingDefinitions.abandonAfter.env}, default ${settingDefinitions.abandonAfter.default} s`;
+
+export const ActorKind = builder.enumType("ActorKind", {
+  description: "Who was at the prompt.",
+  values: describedValues(ACTOR_KINDS, {
+    HUMAN: "A person at a terminal.",
+    AI_AGENT: "An AI coding agent (acting for delegatedBy when the token says who).",
+    AUTOMATION: "An unattended job: CI, cron, a script without a terminal.",
+  }),
+});
+export const ActorKindSource = builder.enumType("ActorKindSource", {
+  description: "What decided a session's actor kind.",
+  values: describedValues(ACTOR_KIND_SOURCES, {
+    TOKEN: "The token's actor_kind claim (it decides over what a shell detects).",
+    SHELL: "What the shell detected: no terminal, or the environment markers AI agents and CI systems set.",
+  }),
+});
 
 export const SessionStatus = builder.enumType("SessionStatus", {
   description: "Where a session is in its life: ACTIVE, then ENDED or ABANDONED.",

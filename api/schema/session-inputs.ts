@@ -15,7 +15,7 @@ import { builder } from "../builder.js";
 import { badInput } from "../errors.js";
 import { checkText } from "../services/analytics/index.js";
 import type { InvalidEvent } from "../services/sessions.js";
-import { CaptureMode, Completeness, EndReason, SessionStatus } from "./session-enums.js";
+import { ActorKind, CaptureMode, Completeness, EndReason, SessionStatus } from "./session-enums.js";
 
 /** The GraphQL form of {@link sessionFilterModel}; its fields are type-checked against the model's type. */
 export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter").implement({
@@ -29,6 +29,7 @@ export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter"
       description: "Only sessions whose record is this complete (see Session.completeness).",
     }),
     actor: t.string({ description: "Only sessions started by this token subject." }),
+    actorKind: t.field({ type: ActorKind, description: "Only sessions of this actor kind." }),
     username: t.string({ description: "Only sessions reporting this OS user." }),
     hostname: t.string({ description: "Only sessions reporting this host." }),
     ticketRef: t.string({ description: "Only sessions whose reason names this ticket (e.g. OPS-1234)." }),
@@ -118,6 +119,11 @@ export const StartSessionInput = builder.inputType("StartSessionInput", {
       type: CaptureMode,
       defaultValue: CaptureModes.BUFFERED,
       description: `How the producer runs: ${CaptureModes.BUFFERED} (default) or ${CaptureModes.STRICT}.`,
+    }),
+    actorKind: t.field({
+      type: ActorKind,
+      description:
+        "Who the shell detected at the prompt; the token's actor_kind claim decides over it. Hashed with the start when given.",
     }),
     reason: t.field({
       type: SessionReasonInput,

@@ -11,7 +11,15 @@ import { completenessOf } from "../services/chain.js";
 import { eventCursor } from "../services/cursors.js";
 import { type ComponentQuality as ComponentQualityData, DELAY_THRESHOLD_MS } from "../services/sessions.js";
 import { canAudit } from "./access.js";
-import { CaptureMode, CommandOutcome, Completeness, EndReason, SessionStatus } from "./session-enums.js";
+import {
+  ActorKind,
+  ActorKindSource,
+  CaptureMode,
+  CommandOutcome,
+  Completeness,
+  EndReason,
+  SessionStatus,
+} from "./session-enums.js";
 
 const PageInfo = builder
   .objectRef<{
@@ -371,6 +379,24 @@ export const Session = builder.objectRef<SessionRow>("Session").implement({
     }),
     actor: t.exposeString("actor", {
       description: "Who opened it: the sub of the token that started it, never taken from the request body.",
+    }),
+    actorKind: t.field({
+      type: ActorKind,
+      nullable: true,
+      description:
+        "Who was at the prompt: the token's actor_kind claim when it has one, else what the shell detected (actorKindSource says which); null when neither said.",
+      resolve: (s) => s.actorKind,
+    }),
+    actorKindSource: t.field({
+      type: ActorKindSource,
+      nullable: true,
+      description: "What decided actorKind: TOKEN or SHELL; null when it is unknown.",
+      resolve: (s) => s.actorKindSource,
+    }),
+    delegatedBy: t.exposeString("delegatedBy", {
+      nullable: true,
+      description:
+        "Who delegated to the actor: the token's RFC 8693 act claim (its sub), e.g. the person an AI agent acts for.",
     }),
     username: t.exposeString("username", {
       nullable: true,

@@ -17,7 +17,12 @@ import { type Rows, rowsOf } from "../../db/rows.js";
 import { sessionEvents, sessions, sqlText } from "../../db/schema.js";
 
 /** The chain columns of a session starting. */
-export function startChain(input: SessionStart, actor: string, startedAt: Date) {
+export function startChain(
+  input: SessionStart,
+  actor: string,
+  startedAt: Date,
+  kind: { actorKind: string | null; actorKindSource: string | null; delegatedBy: string | null },
+) {
   const root = input.hash ?? null;
   const ok = root === null || startHash(input) === root;
   return {
@@ -34,6 +39,7 @@ export function startChain(input: SessionStart, actor: string, startedAt: Date) 
       startHash: root,
       reasonText: input.reason?.text ?? null,
       reasonTicket: input.reason?.ticketRef ?? null,
+      ...kind,
     }),
     brokenSeq: ok ? null : 0,
   };

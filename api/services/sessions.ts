@@ -20,6 +20,7 @@ import {
 import type { Identity } from "../../auth/jwt.js";
 import { BROKEN_AT_END } from "../../contract/completeness.js";
 import {
+  ActorKindSources,
   type CommandOutcome,
   CommandOutcomes,
   EndReasons,
@@ -200,6 +201,16 @@ export class SessionService {
     const now = this.now();
     const startedAt = input.startedAt ?? now;
     if (startedAt.getTime() > now.getTime() + 5 * 60_000) throw badInput("startedAt is in the future");
+    // The token decides who is at the prompt when it says so; otherwise what the shell detected.
+    const kind = {
+      actorKind: who.actorKind ?? input.actorKind ?? null,
+      actorKindSource: who.actorKind
+        ? ActorKindSources.TOKEN
+        : input.actorKind
+          ? ActorKindSources.SHELL
+          : null,
+      delegatedBy: who.delegatedBy ?? null,
+    };
     const inserted = await this.db
       .insert(sessions)
       .values({
@@ -224,9 +235,10 @@ export class SessionService {
         metadata: input.metadata ?? {},
         reasonText: input.reason?.text ?? null,
         reasonTicket: input.reason?.ticketRef ?? null,
+        ...kind,
         startEventId: input.eventId ?? null,
         eventVersion: input.eventVersion,
-        ...startChain(input, who.sub, startedAt),
+        ...startChain(input, who.sub, startedAt, kind),
       })
       .onConflictDoNothing({ target: sessions.id })
       .returning()
@@ -658,6 +670,7 @@ export class SessionService {
     if (filter.username) parts.push(eq(sessions.username, filter.username));
     if (filter.hostname) parts.push(eq(sessions.hostname, filter.hostname));
     if (filter.ticketRef) parts.push(eq(sessions.reasonTicket, filter.ticketRef));
+    if (filter.actorKind) parts.push(eq(sessions.actorKind, filter.actorKind));
     if (filter.hasReason != null)
       parts.push(filter.hasReason ? isNotNull(sessions.reasonText) : isNull(sessions.reasonText));
     if (filter.startedAfter) parts.push(gte(sessions.startedAt, filter.startedAfter));

@@ -42,6 +42,9 @@ export const SessionFieldsFragment = graphql(`
       text
       ticketRef
     }
+    actorKind
+    actorKindSource
+    delegatedBy
   }
 `);
 

@@ -390,6 +390,7 @@ export class AdminShell {
       ),
       trackCommands: this.trackCommands,
       reason: this.reason,
+      actorKind: this.options.actorKind ?? null,
       journal: this.client ? safely(() => this.client?.journalStatus()) : null,
     };
   }
@@ -540,6 +541,7 @@ export class AdminShell {
     if (!this.client) return true;
     const info: SessionInfo = {
       ...(reason ? { reason } : {}),
+      ...(this.options.actorKind ? { actorKind: this.options.actorKind.kind } : {}),
       type: "admin_shell",
       component: this.name,
       componentType: this.componentType,

@@ -1,5 +1,6 @@
 /** What a component declares to become an admin shell, and what a shell reports when it ends. */
 import type { EndReason, SessionBuddyClientApi } from "../../client/types.js";
+import type { ActorKind } from "../../contract/enums.js";
 import { LIMITS } from "../../contract/limits.js";
 
 /** Any function; helpers are called by the operator, never by AdminShell, so their arguments are free. */
@@ -60,6 +61,8 @@ export interface AdminShellOptions {
   requireReason?: boolean;
   /** The reason, given ahead (SESSION_BUDDY_REASON): not asked for then. */
   reason?: string;
+  /** Who is at the prompt, as detected where the shell was launched (config/actor-kind.ts), and why. */
+  actorKind?: { kind: ActorKind; why: string };
   /** Session-Buddy's data dir; history lives in `<dataDir>/history/<name>.history`. Absent: no history file. */
   dataDir?: string;
   /** Default `process.stdin`. */

@@ -1,3 +1,4 @@
+import { detectedActorKind } from "../../config/resolve.js";
 import type { SettingKey } from "../../config/settings.js";
 import type { AdminShell, AdminShellOptions } from "./admin-shell.js";
 import { createShellRuntime, exitOnConfigError, type ShellRuntime } from "./runtime.js";
@@ -24,6 +25,7 @@ export async function launchShell(
     ...(runtime.trackingDisabledReason ? { trackingDisabledReason: runtime.trackingDisabledReason } : {}),
     trackCommands: runtime.trackCommands,
     requireReason: runtime.requireReason,
+    actorKind: detectedActorKind(),
     ...(runtime.reason ? { reason: runtime.reason } : {}),
     dataDir: runtime.settings.dataDir,
   };
