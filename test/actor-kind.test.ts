@@ -7,15 +7,14 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { describe, expect } from "vitest";
-import { loadSigningKey } from "../api/trust/signing-key.js";
 import { mintToken } from "../auth/jwt.js";
 import { Scopes } from "../contract/enums.js";
-import { describeProblem, type TrailLine, TrailVerifier } from "../contract/verify.js";
 import { testClient } from "./client-kit.js";
 import { it, useService } from "./fixture.js";
-import { backends, codeOf, component, gql, readerToken, startService, TEST_SECRET, uuid } from "./harness.js";
+import { backends, codeOf, component, gql, readerToken, TEST_SECRET, uuid } from "./harness.js";
 import { START, startInput } from "./ops.js";
 import { shellIn } from "./pty.js";
+import { signedService, verifyTrail, withTriggersOff } from "./trail-kit.js";
 
 const KIND = `query ($id: ID!) { session(id: $id) { actorKind actorKindSource delegatedBy completeness chained } }`;
 const BY_KIND = `query ($c: String!, $k: ActorKind!) { sessions(filter: { component: $c, actorKind: $k }) { totalCount } }`;
@@ -28,9 +27,7 @@ describe.each(backends())("actor kind and delegation on %s", (backend) => {
     defer,
     dir,
   }) => {
-    const key = await loadSigningKey({ configured: undefined, defaultPath: join(dir, "key.jwk") });
-    const svc = await startService(backend, { app: { signingKey: key, checkpointIntervalSeconds: 3600 } });
-    defer(() => svc.stop());
+    const { svc, key } = await signedService(backend, defer, dir);
     const reader = await readerToken("auditor");
     const c = component("kind");
     const start = async (bearer: string, extra: Record<string, unknown>) => {
@@ -96,21 +93,13 @@ describe.each(backends())("actor kind and delegation on %s", (backend) => {
       );
     expect(update).toMatch(/UPDATE of sessions.actor_kind refused/s);
     await svc.app.checkpointer!.run();
-    const verify = async () => {
-      const res = await fetch(new URL("/trail.ndjson", svc.url), {
-        headers: { authorization: `Bearer ${reader}` },
-      });
-      const v = new TrailVerifier(key.jwks);
-      for (const line of (await res.text()).split("\n").filter(Boolean))
-        await v.line(JSON.parse(line) as TrailLine);
-      return (await v.finish()).problems.map(describeProblem);
-    };
+    const verify = async () => (await verifyTrail(svc.url, reader, key.jwks)).problems;
     expect(await verify()).toEqual([]);
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`alter table sessions disable trigger user`);
-      await tx.execute(sql`update sessions set actor_kind = 'HUMAN' where id = ${s.id}::uuid`);
-      await tx.execute(sql`alter table sessions enable trigger user`);
-    });
+    await withTriggersOff(
+      db,
+      ["sessions"],
+      sql`update sessions set actor_kind = 'HUMAN' where id = ${s.id}::uuid`,
+    );
     expect(await verify()).toContain(
       `session ${s.id}: its identity (actor, component, type, start time, user, host or pid) does not match its hash: altered after it was stored`,
     );

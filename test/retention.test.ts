@@ -10,7 +10,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadSigningKey, type SigningKey } from "../api/trust/signing-key.js";
 import { Scopes } from "../contract/enums.js";
 import { shortId } from "../contract/short-id.js";
-import { describeProblem, type TrailLine, TrailVerifier } from "../contract/verify.js";
 import { testClient } from "./client-kit.js";
 import {
   backends,
@@ -25,6 +24,7 @@ import {
   token,
 } from "./harness.js";
 import { START, startInput } from "./ops.js";
+import { verifyTrail, withTriggersOff } from "./trail-kit.js";
 
 const DAY = 86_400_000;
 
@@ -119,23 +119,10 @@ async function openStore(backend: Parameters<typeof startService>[0]): Promise<S
     d,
     admin: await token({ sub: "admin-ann", scopes: [Scopes.READ, Scopes.AUDIT, Scopes.ADMIN] }),
     exec,
-    async tamper(q, tables = ["tombstones"]) {
-      await db.transaction(async (tx) => {
-        for (const t of tables) await tx.execute(sql.raw(`alter table ${t} disable trigger user`));
-        await tx.execute(q);
-        for (const t of tables) await tx.execute(sql.raw(`alter table ${t} enable trigger user`));
-      });
-    },
+    tamper: (q, tables = ["tombstones"]) => withTriggersOff(db, tables, q),
     async verify() {
-      const res = await fetch(new URL("/trail.ndjson", svc.url), {
-        headers: { authorization: `Bearer ${reader}` },
-      });
-      expect(res.status).toBe(200);
-      const v = new TrailVerifier(key.jwks);
-      for (const line of (await res.text()).split("\n").filter(Boolean))
-        await v.line(JSON.parse(line) as TrailLine);
-      const report = await v.finish();
-      return { problems: report.problems.map(describeProblem), purged: report.counts.purged };
+      const { problems, counts } = await verifyTrail(svc.url, reader, key.jwks);
+      return { problems, purged: counts.purged };
     },
   };
 }

@@ -8,14 +8,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect } from "vitest";
-import { loadSigningKey } from "../api/trust/signing-key.js";
 import { parseReason } from "../contract/chain.js";
-import { describeProblem, type TrailLine, TrailVerifier } from "../contract/verify.js";
 import { testClient } from "./client-kit.js";
 import { it, useService } from "./fixture.js";
-import { backends, codeOf, component, gql, readerToken, startService, token } from "./harness.js";
+import { backends, codeOf, component, gql, readerToken, token } from "./harness.js";
 import { START, startInput } from "./ops.js";
 import { shellIn } from "./pty.js";
+import { signedService, verifyTrail, withTriggersOff } from "./trail-kit.js";
 
 const BY_TICKET = `query ($ticket: String!) {
   sessions(filter: { ticketRef: $ticket }) { totalCount edges { node { id reason { text ticketRef } completeness chained } } }
@@ -38,9 +37,7 @@ describe.each(backends())("a session's reason on %s", (backend) => {
     defer,
     dir,
   }) => {
-    const key = await loadSigningKey({ configured: undefined, defaultPath: join(dir, "key.jwk") });
-    const svc = await startService(backend, { app: { signingKey: key, checkpointIntervalSeconds: 3600 } });
-    defer(() => svc.stop());
+    const { svc, key } = await signedService(backend, defer, dir);
     const client = await testClient(svc.url, join(dir, "journal"));
     defer(() => client.shutdown(0));
     const ticket = `OPS-${Math.floor(Math.random() * 1e9)}`;
@@ -100,21 +97,13 @@ describe.each(backends())("a session's reason on %s", (backend) => {
       );
     expect(refused).toMatch(/UPDATE of sessions.reason_text refused/s);
     expect(await svc.app.checkpointer!.run()).toHaveLength(1);
-    const verify = async () => {
-      const res = await fetch(new URL("/trail.ndjson", svc.url), {
-        headers: { authorization: `Bearer ${reader}` },
-      });
-      const v = new TrailVerifier(key.jwks);
-      for (const line of (await res.text()).split("\n").filter(Boolean))
-        await v.line(JSON.parse(line) as TrailLine);
-      return (await v.finish()).problems.map(describeProblem);
-    };
+    const verify = async () => (await verifyTrail(svc.url, reader, key.jwks)).problems;
     expect(await verify()).toEqual([]);
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`alter table sessions disable trigger user`);
-      await tx.execute(sql`update sessions set reason_text = 'nothing to see' where id = ${s.id}::uuid`);
-      await tx.execute(sql`alter table sessions enable trigger user`);
-    });
+    await withTriggersOff(
+      db,
+      ["sessions"],
+      sql`update sessions set reason_text = 'nothing to see' where id = ${s.id}::uuid`,
+    );
     const problems = await verify();
     expect(problems).toContain(
       `session ${s.id}: its identity (actor, component, type, start time, user, host or pid) does not match its hash: altered after it was stored`,
