@@ -17,6 +17,7 @@ import { breakPlace, seqRangesText } from "../contract/completeness.js";
 
 import { formatDuration, formatSeconds } from "../contract/duration.js";
 import { CommandOutcomes, Completenesses, Scopes, SessionStatuses } from "../contract/enums.js";
+import { LIMITS } from "../contract/limits.js";
 import { shortId } from "../contract/short-id.js";
 import type { AppContext, View } from "./app.js";
 import { canReadText } from "./auth.js";
@@ -123,13 +124,12 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
       id: "hold-reason",
       name: "reason",
       required: true,
-      maxlength: 500,
-      placeholder: "case or ticket, e.g. OPS-1234",
+      maxlength: LIMITS.reasonChars,
     });
     const form = h(
       "form",
       { id: "hold-form", class: "inline-form" },
-      h("label", { for: "hold-reason" }, "Reason"),
+      h("label", { for: "hold-reason" }, "Reason (case or ticket, e.g. OPS-1234)"),
       " ",
       reason,
       " ",

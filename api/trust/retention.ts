@@ -91,6 +91,8 @@ export interface PurgeResult {
 export interface PurgeRequest {
   before: Date;
   component?: string | null | undefined;
+  /** Every component but these (the default period covers those without one of their own). */
+  exceptComponents?: readonly string[];
   dryRun: boolean;
   /** Who asks: a token subject, or `retention` for the scheduled pass. */
   by: string;
@@ -199,16 +201,6 @@ export class Retention {
     return row ?? null;
   }
 
-  /** The active holds of these sessions, by session id. */
-  async activeHolds(ids: readonly string[]): Promise<Map<string, LegalHoldRow>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db
-      .select()
-      .from(legalHolds)
-      .where(and(inArray(legalHolds.sessionId, [...ids]), isNull(legalHolds.releasedAt)));
-    return new Map(rows.map((r) => [r.sessionId, r]));
-  }
-
   // ── Purge ──────────────────────────────────────────────────────────────────────────────────────
 
   /** The cut-off a request gets: never later than the minimum age allows. */
@@ -234,7 +226,15 @@ export class Retention {
     const component = r.component ?? null;
     if (!r.dryRun) await this.options.checkpoint?.();
     const scope = sql`coalesce(s.ended_at, s.last_seen_at) < ${cutoff.toISOString()}::timestamptz
-      ${component === null ? sql`` : sql`and s.component = ${component}`}`;
+      ${component === null ? sql`` : sql`and s.component = ${component}`}
+      ${
+        r.exceptComponents?.length
+          ? sql`and s.component not in (${sql.join(
+              r.exceptComponents.map((c) => sql`${c}`),
+              sql`, `,
+            )})`
+          : sql``
+      }`;
     const [kept] = rowsOf(
       (await this.db.execute(sql`select
           count(*) filter (where s.status = ${SessionStatuses.ACTIVE})::int as active,
@@ -441,19 +441,30 @@ export class Retention {
 
   // ── The scheduled pass ─────────────────────────────────────────────────────────────────────────
 
-  /** Per component configured, then the default for every other component: the purges a pass makes. */
+  /** The purges a pass makes: each component with a period of its own, then the default for the rest. */
   private passRequests(): PurgeRequest[] {
     const now = this.now().getTime();
+    const own = Object.entries(this.policy.components);
+    const keep = (seconds: number) => `${Math.round(seconds / 86_400)} days`;
     const requests: PurgeRequest[] = [];
-    for (const [component, seconds] of Object.entries(this.policy.components))
+    for (const [component, seconds] of own)
       if (seconds !== null)
         requests.push({
           before: new Date(now - seconds * 1000),
           component,
           dryRun: false,
           by: "retention",
-          reason: `retention: ${component} keeps ${Math.round(seconds / 86_400)} days`,
+          reason: `retention: ${component} keeps ${keep(seconds)}`,
         });
+    const seconds = this.policy.defaultSeconds;
+    if (seconds !== null)
+      requests.push({
+        before: new Date(now - seconds * 1000),
+        exceptComponents: own.map(([c]) => c),
+        dryRun: false,
+        by: "retention",
+        reason: `retention: keeps ${keep(seconds)}`,
+      });
     return requests;
   }
 
@@ -470,33 +481,6 @@ export class Retention {
     if (!this.key) return [];
     const results: PurgeResult[] = [];
     for (const r of this.passRequests()) results.push(await this.purge(r));
-    const seconds = this.policy.defaultSeconds;
-    if (seconds !== null) {
-      const others = Object.keys(this.policy.components);
-      const before = new Date(this.now().getTime() - seconds * 1000);
-      // The default covers every component without a period of its own.
-      const components =
-        others.length === 0
-          ? [null]
-          : rowsOf(
-              (await this.db.execute(
-                sql`select distinct component from sessions where component not in (${sql.join(
-                  others.map((c) => sql`${c}`),
-                  sql`, `,
-                )}) and coalesce(ended_at, last_seen_at) < ${before.toISOString()}::timestamptz`,
-              )) as Rows<{ component: string }>,
-            ).map((c) => c.component);
-      for (const component of components)
-        results.push(
-          await this.purge({
-            before,
-            component,
-            dryRun: false,
-            by: "retention",
-            reason: `retention: keeps ${Math.round(seconds / 86_400)} days`,
-          }),
-        );
-    }
     return results;
   }
 

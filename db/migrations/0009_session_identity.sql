@@ -7,24 +7,25 @@ CREATE INDEX "sessions_actor_kind_started_idx" ON "sessions" USING btree ("actor
 CREATE INDEX "sessions_reason_ticket_idx" ON "sessions" USING btree ("reason_ticket","started_at" DESC NULLS LAST) WHERE "sessions"."reason_ticket" is not null;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_actor_kind" CHECK ("sessions"."actor_kind" is null or "sessions"."actor_kind" in ('HUMAN', 'AI_AGENT', 'AUTOMATION'));--> statement-breakpoint
 -- A session's reason, actor kind and delegation are part of its identity: stored with its start and never
--- changed (the identity columns of 0004 are guarded by session_buddy_sessions_guard).
-CREATE OR REPLACE FUNCTION session_buddy_identity_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+-- changed. The trigger fires only when one of them changes (the WHEN clause is evaluated without calling
+-- plpgsql, so the updates of every heartbeat pay nothing); the function names the column and refuses.
+CREATE OR REPLACE FUNCTION session_buddy_refuse_columns() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  col text := NULL;
+  col text;
 BEGIN
-  IF NEW.reason_text IS DISTINCT FROM OLD.reason_text THEN col := 'reason_text';
-  ELSIF NEW.reason_ticket IS DISTINCT FROM OLD.reason_ticket THEN col := 'reason_ticket';
-  ELSIF NEW.actor_kind IS DISTINCT FROM OLD.actor_kind THEN col := 'actor_kind';
-  ELSIF NEW.actor_kind_source IS DISTINCT FROM OLD.actor_kind_source THEN col := 'actor_kind_source';
-  ELSIF NEW.delegated_by IS DISTINCT FROM OLD.delegated_by THEN col := 'delegated_by';
-  END IF;
-  IF col IS NOT NULL THEN
-    RAISE EXCEPTION 'UPDATE of sessions.% refused: a session''s identity and chain anchors are append-only', col
-      USING ERRCODE = '42501', TABLE = 'sessions', COLUMN = col;
-  END IF;
+  FOREACH col IN ARRAY TG_ARGV LOOP
+    IF to_jsonb(NEW) -> col IS DISTINCT FROM to_jsonb(OLD) -> col THEN
+      RAISE EXCEPTION 'UPDATE of %.% refused: a session''s identity and chain anchors are append-only', TG_TABLE_NAME, col
+        USING ERRCODE = '42501', TABLE = TG_TABLE_NAME, COLUMN = col;
+    END IF;
+  END LOOP;
   RETURN NEW;
 END;
 $$;
 --> statement-breakpoint
 CREATE TRIGGER sessions_identity_append_only BEFORE UPDATE ON sessions
-  FOR EACH ROW EXECUTE FUNCTION session_buddy_identity_guard();
+  FOR EACH ROW
+  WHEN (OLD.reason_text IS DISTINCT FROM NEW.reason_text OR OLD.reason_ticket IS DISTINCT FROM NEW.reason_ticket
+    OR OLD.actor_kind IS DISTINCT FROM NEW.actor_kind OR OLD.actor_kind_source IS DISTINCT FROM NEW.actor_kind_source
+    OR OLD.delegated_by IS DISTINCT FROM NEW.delegated_by)
+  EXECUTE FUNCTION session_buddy_refuse_columns('reason_text', 'reason_ticket', 'actor_kind', 'actor_kind_source', 'delegated_by');
