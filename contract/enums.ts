@@ -74,11 +74,12 @@ export const DROP_REASONS = [
 export type DropReason = (typeof DROP_REASONS)[number];
 export const DropReasons = keyed(DROP_REASONS);
 
-/** The token scopes of the service (SPEC §7). */
+/** The token scopes of the service (SPEC §7); `audit:review` records review verdicts. */
 export const Scopes = {
   WRITE: "sessions:write",
   READ: "sessions:read",
   AUDIT: "audit:read",
+  REVIEW: "audit:review",
   ADMIN: "admin",
 } as const;
 export type Scope = (typeof Scopes)[keyof typeof Scopes];
@@ -93,3 +94,26 @@ export const SCOPES = Object.values(Scopes) as readonly Scope[];
 export const COMPLETENESS = ["IN_PROGRESS", "COMPLETE", "GAPPED", "TRUNCATED", "BROKEN"] as const;
 export type Completeness = (typeof COMPLETENESS)[number];
 export const Completenesses = keyed(COMPLETENESS);
+
+/** A reviewer's verdict on an ended session (`reviewSession`). */
+export const REVIEW_VERDICTS = ["APPROVED", "FLAGGED"] as const;
+export type ReviewVerdict = (typeof REVIEW_VERDICTS)[number];
+export const ReviewVerdicts = keyed(REVIEW_VERDICTS);
+
+/**
+ * Why an ended session waits in the review queue: it had a sensitive period, anomaly detection flagged it
+ * (a session_duration or commands_per_session outlier), or its component is configured `review: required`.
+ */
+export const REVIEW_CAUSES = ["SENSITIVE", "ANOMALY", "REQUIRED"] as const;
+export type ReviewCause = (typeof REVIEW_CAUSES)[number];
+export const ReviewCauses = keyed(REVIEW_CAUSES);
+
+/**
+ * The event kinds the service gives meaning to beyond storing them: `command` (SPEC §6), and the two
+ * marks of sensitive mode, which carry the operator's reason as their text.
+ */
+export const EventKinds = {
+  COMMAND: "command",
+  SENSITIVE_BEGIN: "sensitive_begin",
+  SENSITIVE_END: "sensitive_end",
+} as const;

@@ -22,6 +22,8 @@ import {
   CaptureModes,
   COMMAND_OUTCOMES,
   END_REASONS,
+  EventKinds,
+  REVIEW_VERDICTS,
   SESSION_STATUSES,
   SessionStatuses,
 } from "../contract/enums.js";
@@ -247,6 +249,12 @@ export const sessionEvents = pgTable(
     uniqueIndex("session_events_session_seq_idx").on(t.sessionId, t.seq),
     index("session_events_at_idx").on(t.at),
     index("session_events_kind_outcome_idx").on(t.kind, t.outcome),
+    // Sensitive periods are rare; the review queue and Session.sensitive look them up per session.
+    index("session_events_sensitive_idx")
+      .on(t.sessionId, t.seq)
+      .where(
+        sql`${t.kind} in (${sqlText(EventKinds.SENSITIVE_BEGIN)}, ${sqlText(EventKinds.SENSITIVE_END)})`,
+      ),
     index("session_events_search_idx").using("gin", eventSearchVector(t)),
     // Few events carry an error class; a partial index keeps "most common error" to those rows.
     index("session_events_error_class_idx")
@@ -352,6 +360,32 @@ export const tombstones = pgTable(
   (t) => [index("tombstones_purged_at_idx").on(t.purgedAt)],
 );
 
+/**
+ * Reviews of ended sessions (`reviewSession`): the verdict, the reviewer's note, who and when. Permanent:
+ * never updated or deleted (a later review adds a row; the latest is the session's current verdict), and
+ * kept when a purge removes the session, as the record that it was reviewed.
+ */
+export const sessionReviews = pgTable(
+  "session_reviews",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    sessionId: uuid("session_id").notNull(),
+    verdict: text("verdict", { enum: REVIEW_VERDICTS }).notNull(),
+    note: text("note"),
+    reviewer: text("reviewer").notNull(),
+    reviewedAt: ts("reviewed_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("session_reviews_session_idx").on(t.sessionId, t.id),
+    check("session_reviews_verdict", sql`${t.verdict} in (${literals(REVIEW_VERDICTS)})`),
+    check(
+      "session_reviews_note_len",
+      sql`${t.note} is null or length(${t.note}) between 1 and ${sqlText(LIMITS.reasonChars)}`,
+    ),
+  ],
+);
+
+export type SessionReviewRow = typeof sessionReviews.$inferSelect;
 export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type LegalHoldRow = typeof legalHolds.$inferSelect;
 export type TombstoneRow = typeof tombstones.$inferSelect;

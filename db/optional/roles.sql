@@ -35,7 +35,7 @@ END
 $$;
 
 GRANT USAGE ON SCHEMA public TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
-GRANT SELECT ON sessions, session_events, checkpoints, access_log, legal_holds, tombstones
+GRANT SELECT ON sessions, session_events, checkpoints, access_log, legal_holds, tombstones, session_reviews
   TO session_buddy_ingest, session_buddy_reader, session_buddy_purge;
 
 -- The service checks at start that every migration was applied (it applies none itself without DDL rights).
@@ -59,6 +59,10 @@ GRANT UPDATE (
 GRANT INSERT ON legal_holds TO session_buddy_ingest;
 GRANT USAGE ON SEQUENCE legal_holds_id_seq TO session_buddy_ingest;
 GRANT UPDATE (released_at, released_by) ON legal_holds TO session_buddy_ingest;
+
+-- Reviews are recorded by the service (reviewers, through the API); never updated or deleted.
+GRANT INSERT ON session_reviews TO session_buddy_ingest;
+GRANT USAGE ON SEQUENCE session_reviews_id_seq TO session_buddy_ingest;
 
 GRANT DELETE ON sessions, session_events TO session_buddy_purge;
 GRANT INSERT ON tombstones TO session_buddy_purge;
