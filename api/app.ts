@@ -61,6 +61,8 @@ export interface AppOptions {
   purgeDatabase?: Database | undefined;
   /** Seconds between retention passes (with a signing key); default 3600. */
   retentionIntervalSeconds?: number;
+  /** Components whose every session needs a review (`review: required`). */
+  reviewRequired?: readonly string[];
   now?: () => Date;
 }
 
@@ -105,6 +107,7 @@ export function createApp(options: AppOptions): App {
     ...(checkpointer ? { checkpoint: () => checkpointer.run() } : {}),
     purgeDb: options.purgeDatabase?.db,
     logger,
+    ...(options.reviewRequired ? { reviewRequired: options.reviewRequired } : {}),
   });
   const abandonAfter = options.abandonAfterSeconds ?? 90;
   const reaper = new Reaper(services.sessions, {
@@ -112,7 +115,7 @@ export function createApp(options: AppOptions): App {
     intervalMs: options.reapIntervalMs ?? Math.min(10_000, Math.max(100, (abandonAfter * 1000) / 3)),
     logger,
   });
-  if (checkpointer) services.sessions.onEnded = () => checkpointer.nudge();
+  if (checkpointer) services.sessions.onEnded(() => checkpointer.nudge());
   const policyFor = (listenHost: string) =>
     createHostPolicy({ listenHost, allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins });
   let hosts: HostPolicy = policyFor("127.0.0.1");

@@ -11,6 +11,7 @@ export interface AuthScopes {
   read: boolean;
   write: boolean;
   audit: boolean;
+  review: boolean;
   admin: boolean;
 }
 
@@ -34,6 +35,7 @@ export const builder = new SchemaBuilder<{
         read: admin || (s?.has(Scopes.READ) ?? false),
         write: admin || (s?.has(Scopes.WRITE) ?? false),
         audit: admin || (s?.has(Scopes.AUDIT) ?? false),
+        review: admin || (s?.has(Scopes.REVIEW) ?? false),
         admin,
       };
     },
@@ -65,6 +67,7 @@ const SCOPE_NAMES = {
   read: Scopes.READ,
   write: Scopes.WRITE,
   audit: Scopes.AUDIT,
+  review: Scopes.REVIEW,
   admin: Scopes.ADMIN,
 } as const;
 

@@ -2,6 +2,7 @@ import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
 import { redactUrl } from "../config/redact-url.js";
+import type { ReviewVerdict } from "../contract/enums.js";
 import type { SessionEventRow, SessionRow } from "../db/schema.js";
 
 /**
@@ -13,6 +14,17 @@ export type Wire<T> = {
 export type SessionWire = Wire<SessionRow>;
 export type EventWire = Wire<SessionEventRow>;
 
+/** A change of the review queue, as `reviewQueueChanged` sends it. */
+export interface ReviewQueueChange {
+  sessionId: string;
+  component: string;
+  /** QUEUED: an ended session now waits for review; REVIEWED: a verdict was recorded. */
+  change: "QUEUED" | "REVIEWED";
+  verdict: ReviewVerdict | null;
+  reviewer: string | null;
+  at: string;
+}
+
 export type Topics = {
   "session:started": [SessionWire];
   "session:ended": [SessionWire];
@@ -23,6 +35,8 @@ export type Topics = {
   "events:all": [EventWire & { component: string }];
   /** Something changed the number of active sessions of `component`. */
   "sessions:changed": [{ component: string }];
+  /** A session joined the review queue (it ended and needs review) or left it (a verdict). */
+  "review:queue": [ReviewQueueChange];
 };
 
 /** Whether what is published now reaches the subscribers: "down" while Redis is unreachable. */

@@ -154,6 +154,9 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     checkpointIntervalSeconds: settings.checkpointInterval,
     retention,
     retentionIntervalSeconds: settings.retentionInterval,
+    reviewRequired: Object.entries(settings.components)
+      .filter(([, c]) => c.review === "required")
+      .map(([name]) => name),
   });
   let bound: { url: string; port: number };
   try {

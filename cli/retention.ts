@@ -13,7 +13,7 @@ import { shortId } from "../contract/short-id.js";
 import { shortTime, table } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
 import { since } from "./options.js";
-import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
+import { oneSessionId, SESSION_REF_FORMS } from "./session-ref.js";
 
 export interface RetentionCommandHelpers {
   config(flags?: Partial<Record<SettingKey, unknown>>): Settings;
@@ -30,19 +30,8 @@ async function adminHttp(helpers: RetentionCommandHelpers) {
 }
 
 /** The one session a reference names, or a clear failure. */
-async function sessionId(
-  http: { url: string; token: string },
-  ref: string,
-  helpers: RetentionCommandHelpers,
-) {
-  const typed = sessionRefText(ref);
-  if (!typed) throw helpers.fail(`the session must be ${SESSION_REF_FORMS}`);
-  const found = await findSession(http, typed);
-  if (found.kind === "none") throw helpers.fail(`no session matches ${typed}`);
-  if (found.kind === "many")
-    throw helpers.fail(`${typed} matches ${found.total} sessions: give more digits or the full id`);
-  return found.id;
-}
+const sessionId = (http: { url: string; token: string }, ref: string, helpers: RetentionCommandHelpers) =>
+  oneSessionId(http, ref, helpers.fail);
 
 export function registerRetentionCommands(program: Command, helpers: RetentionCommandHelpers) {
   program

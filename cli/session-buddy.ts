@@ -44,6 +44,7 @@ import { registerBufferCommands } from "./buffer.js";
 import { addExamples, registerCompletionCommand } from "./help.js";
 import { isoDate } from "./options.js";
 import { registerRetentionCommands } from "./retention.js";
+import { registerReviewCommands, reviewLines } from "./review.js";
 import { registerSearchCommand } from "./search.js";
 import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
 import { registerStatsCommand } from "./stats.js";
@@ -485,6 +486,7 @@ export function buildProgram(): Command {
         ]);
       for (const [k, v] of fields)
         out(`${pc.bold(k.padEnd(11))} ${v == null || v === "" ? pc.dim("—") : String(v)}`);
+      for (const line of reviewLines(session)) out(line);
       if (events.length === 0) return out(pc.dim("\nno events"));
       out("");
       out(
@@ -563,6 +565,7 @@ export function buildProgram(): Command {
     exit: (code) => new ExitCode(code),
   });
   registerRetentionCommands(program, { config, out, fail: (m) => new UserError(m) });
+  registerReviewCommands(program, { config, out, fail: (m) => new UserError(m) });
   registerCompletionCommand(program, out);
   addExamples(program);
   return program;

@@ -43,3 +43,24 @@ export async function findSession(http: { url: string; token: string }, ref: str
   if (items.length === 1 && total <= 1) return { kind: "one", id: items[0]!.id };
   return { kind: "many", items, total };
 }
+
+/**
+ * The one session a reference names, or `fail(message)` thrown: the reference is malformed, matches
+ * nothing, or matches several.
+ *
+ * @example
+ * const id = await oneSessionId(http, "0a1b2c3d", (m) => new UserError(m));
+ */
+export async function oneSessionId(
+  http: { url: string; token: string },
+  ref: string,
+  fail: (message: string) => Error,
+): Promise<string> {
+  const typed = sessionRefText(ref);
+  if (!typed) throw fail(`the session must be ${SESSION_REF_FORMS}`);
+  const found = await findSession(http, typed);
+  if (found.kind === "none") throw fail(`no session matches ${typed}`);
+  if (found.kind === "many")
+    throw fail(`${typed} matches ${found.total} sessions: give more digits or the full id`);
+  return found.id;
+}

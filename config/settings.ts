@@ -246,7 +246,7 @@ export const settingDefinitions = {
   nodeEnv: { env: "NODE_ENV", default: "development", schema: z.string() },
   /**
    * Per-component overrides, e.g. `components: { crackerjack: { trackCommands: false, requireReason: true } }`
-   * (files only).
+   * (files only). `review: required` puts every ended session of the component in the review queue.
    */
   components: {
     env: undefined,
@@ -254,7 +254,12 @@ export const settingDefinitions = {
     schema: z.record(
       z.string(),
       z
-        .object({ trackCommands: bool.optional(), tracking: bool.optional(), requireReason: bool.optional() })
+        .object({
+          trackCommands: bool.optional(),
+          tracking: bool.optional(),
+          requireReason: bool.optional(),
+          review: z.enum(["required", "optional"]).optional(),
+        })
         .strict(),
     ),
   },

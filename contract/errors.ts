@@ -49,6 +49,8 @@ export const ForbiddenReasons = {
   TOKEN_SCOPE: "TOKEN_SCOPE",
   TOKEN_COMPONENTS: "TOKEN_COMPONENTS",
   NOT_OWNER: "NOT_OWNER",
+  /** A reviewer's verdict on a session they started themselves. */
+  SELF_REVIEW: "SELF_REVIEW",
 } as const;
 export type ForbiddenReason = (typeof ForbiddenReasons)[keyof typeof ForbiddenReasons];
 

@@ -262,6 +262,8 @@ export const sessionFilterModel = z.object({
   ticketRef: filterText.nullish(),
   /** Sessions with (true) or without (false) a reason. */
   hasReason: z.boolean().nullish(),
+  /** Sessions with (true) or without (false) a sensitive period. */
+  sensitive: z.boolean().nullish(),
   startedAfter: z.date().nullish(),
   startedBefore: z.date().nullish(),
   minDurationSeconds: filterDuration.nullish(),
@@ -288,14 +290,18 @@ const paramDate = z
  * The same filter as URL query parameters, where every value arrives as text. A live feed's
  * `changedAfter` has no meaning for a one-off read, so it is not a parameter.
  */
+const paramBoolean = z
+  .enum(["true", "false"], { error: "must be true or false" })
+  .transform((v) => v === "true")
+  .optional();
+
 export const sessionFilterParams = sessionFilterModel.omit({ changedAfter: true }).extend({
   startedAfter: paramDate.optional(),
   startedBefore: paramDate.optional(),
   minDurationSeconds: z.coerce.number().pipe(filterDuration).optional(),
-  delayed: z
-    .enum(["true", "false"], { error: "must be true or false" })
-    .transform((v) => v === "true")
-    .optional(),
+  delayed: paramBoolean,
+  hasReason: paramBoolean,
+  sensitive: paramBoolean,
 });
 
 /** The models published under `/schemas/<name>.json`. */

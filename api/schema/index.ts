@@ -6,6 +6,7 @@ import "./analytics.js";
 import "./trail.js";
 import "./access-log.js";
 import "./retention.js";
+import "./reviews.js";
 
 export const schema = builder.toSchema();
 

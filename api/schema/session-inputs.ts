@@ -34,6 +34,9 @@ export const SessionFilter = builder.inputRef<SessionFilterData>("SessionFilter"
     hostname: t.string({ description: "Only sessions reporting this host." }),
     ticketRef: t.string({ description: "Only sessions whose reason names this ticket (e.g. OPS-1234)." }),
     hasReason: t.boolean({ description: "Only sessions with (true) or without (false) a reason." }),
+    sensitive: t.boolean({
+      description: "Only sessions with (true) or without (false) a sensitive period (see Session.sensitive).",
+    }),
     startedAfter: t.field({
       type: "DateTime",
       description: "Only sessions with startedAt at or after this time.",

@@ -19,7 +19,7 @@ const matches = (
  * never arrive, so the subscription ends with SERVICE_UNAVAILABLE and the client subscribes again, with
  * its resume point, once the feed is back.
  */
-const INTERRUPTED = Symbol("live feed interrupted");
+export const INTERRUPTED = Symbol("live feed interrupted");
 
 const liveFeedDown = () =>
   new DomainError(
@@ -28,7 +28,7 @@ const liveFeedDown = () =>
   );
 
 /** The payload, or the error that ends the subscription where the live feed went down. */
-function unlessInterrupted<T>(payload: T | typeof INTERRUPTED): T {
+export function unlessInterrupted<T>(payload: T | typeof INTERRUPTED): T {
   if (payload === INTERRUPTED) throw liveFeedDown();
   return payload;
 }
@@ -132,7 +132,7 @@ builder.subscriptionFields((t) => {
  * resolves with {@link INTERRUPTED} instead when the feed went down first. A subscription asked for while
  * the feed is down is refused with SERVICE_UNAVAILABLE, so the client tries again later.
  */
-function untilDown<T>(ctx: Context, source: AsyncIterable<T>, channel: string) {
+export function untilDown<T>(ctx: Context, source: AsyncIterable<T>, channel: string) {
   const feed = ctx.services.pubsub.liveFeed;
   if (feed.state === "down") throw liveFeedDown();
   let off = () => {};

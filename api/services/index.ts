@@ -5,6 +5,7 @@ import type { SigningKey } from "../trust/signing-key.js";
 import { AccessLog } from "./access-log.js";
 import { AnalyticsService } from "./analytics/index.js";
 import { Metrics } from "./metrics.js";
+import { Reviews } from "./reviews.js";
 import { SessionService } from "./sessions.js";
 
 export interface Services {
@@ -17,6 +18,8 @@ export interface Services {
   access: AccessLog;
   /** Retention, purge and legal holds. */
   retention: Retention;
+  /** Sensitive periods, the review queue and verdicts. */
+  reviews: Reviews;
 }
 
 export interface ServiceOptions {
@@ -31,18 +34,35 @@ export interface ServiceOptions {
   /** Signs what is unsigned (the checkpointer), run before a purge. */
   checkpoint?: () => Promise<unknown>;
   logger?: { info(o: object, message: string): void; error(message: string, err?: unknown): void };
+  /** Components whose every session needs a review (`review: required`). */
+  reviewRequired?: readonly string[];
 }
 
 export function createServices(db: Db, pubsub: PubSub, options: ServiceOptions = {}): Services {
   const metrics = new Metrics(db);
   const now = options.now ? { now: options.now } : {};
   const sessions = new SessionService({ db, pubsub, metrics, ...now });
+  const analytics = new AnalyticsService({ db, sessions, ...now });
+  const reviews = new Reviews({
+    db,
+    pubsub,
+    analytics,
+    ...(options.reviewRequired ? { reviewRequired: options.reviewRequired } : {}),
+  });
+  sessions.onEnded((row) => {
+    reviews
+      .announceEnded(row)
+      .catch((err: unknown) =>
+        options.logger?.error("review queue: could not announce an ended session", err),
+      );
+  });
   return {
     db,
     pubsub,
     metrics,
     sessions,
-    analytics: new AnalyticsService({ db, sessions, ...now }),
+    analytics,
+    reviews,
     access: new AccessLog(db, metrics.registry),
     retention: new Retention(db, options.signingKey, {
       ...now,

@@ -12,6 +12,7 @@ import {
   lt,
   lte,
   ne,
+  not,
   notInArray,
   or,
   type SQL,
@@ -24,6 +25,7 @@ import {
   type CommandOutcome,
   CommandOutcomes,
   EndReasons,
+  EventKinds,
   Scopes,
   SessionStatuses,
 } from "../../contract/enums.js";
@@ -180,14 +182,31 @@ const unchainedCompletionPayload = (
     ? { payload: { ...stored, ...adds }, capturePayload: stored }
     : { payload: stored };
 
+const SENSITIVE_BEGIN = sqlText(EventKinds.SENSITIVE_BEGIN);
+
+/** Whether session `s` has a sensitive period (it uses the partial index over sensitive events). */
+export const sensitiveSql = sql`exists (select 1 from ${sessionEvents} where ${sessionEvents.sessionId} = ${sessions.id} and ${sessionEvents.kind} = ${SENSITIVE_BEGIN})`;
+
 export class SessionService {
   private readonly db: Db;
   private readonly pubsub: PubSub;
   private readonly metrics: Metrics | undefined;
   /** The service clock (receipt times, the reaper's cutoff); tests pin it. */
   readonly now: () => Date;
-  /** Called when a session ends (the service asks for a checkpoint soon). */
-  onEnded: (() => void) | undefined;
+  private readonly endedListeners: ((row: SessionRow) => void)[] = [];
+
+  /**
+   * Calls `listener` with each session this replica ends or abandons (once per end it stores: not on a
+   * repeated end), after the change is committed: the checkpointer asks for a checkpoint, the review queue
+   * announces what now waits for review. A listener must not throw (it is told, not awaited).
+   */
+  onEnded(listener: (row: SessionRow) => void): void {
+    this.endedListeners.push(listener);
+  }
+
+  private ended(row: SessionRow): void {
+    for (const listener of this.endedListeners) listener(row);
+  }
 
   constructor(options: SessionServiceOptions) {
     this.db = options.db;
@@ -296,7 +315,7 @@ export class SessionService {
       row = (await this.get(row.id)) ?? row;
     }
     this.metrics?.sessionEnded(row, existing.status);
-    this.onEnded?.();
+    this.ended(row);
     await this.pubsub.publish("session:ended", sessionToWire(row));
     if (existing.status === SessionStatuses.ACTIVE)
       await this.pubsub.publish("sessions:changed", { component: row.component });
@@ -673,6 +692,7 @@ export class SessionService {
     if (filter.actorKind) parts.push(eq(sessions.actorKind, filter.actorKind));
     if (filter.hasReason != null)
       parts.push(filter.hasReason ? isNotNull(sessions.reasonText) : isNull(sessions.reasonText));
+    if (filter.sensitive != null) parts.push(filter.sensitive ? sensitiveSql : not(sensitiveSql));
     if (filter.startedAfter) parts.push(gte(sessions.startedAt, filter.startedAfter));
     if (filter.startedBefore) parts.push(lt(sessions.startedAt, filter.startedBefore));
     if (filter.delayed != null) parts.push(eq(sessions.delayed, filter.delayed));
@@ -906,6 +926,7 @@ export class SessionService {
     const reaped = await this.getMany(ids);
     for (const row of reaped) {
       this.metrics?.sessionEnded(row, SessionStatuses.ACTIVE);
+      this.ended(row);
       await this.pubsub.publish("session:ended", sessionToWire(row));
     }
     for (const component of new Set(reaped.map((r) => r.component))) {

@@ -408,6 +408,8 @@ export type Mutation = {
   recordEvents: RecordEventsResult;
   /** Releases a session's legal hold (the hold stays on record, with who released it and when). NOT_FOUND when it has none. Needs admin. */
   releaseHold: LegalHold;
+  /** Records a verdict on an ended session, with the reviewer (the token's subject) and time. FORBIDDEN (reason SELF_REVIEW) on a session the reviewer started; CONFLICT while it is ACTIVE; NOT_FOUND for an unknown id; FLAGGED needs a note. Needs audit:review. */
+  reviewSession: SessionReview;
   /** Records a session's start and returns the session; actor is the token's subject. The same id again returns the stored session unchanged (FORBIDDEN when another subject started it). Needs sessions:write, and the component in the token's components claim when it has one. */
   startSession: Session;
 };
@@ -450,6 +452,14 @@ export type MutationRecordEventsArgs = {
 /** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
 export type MutationReleaseHoldArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Writes of producers — starting, ending and keeping sessions alive, and recording their events: these need sessions:write (or admin) and act only on sessions the token's subject started (admin: on any) — and the admin's retention: legal holds and purges, which need admin. */
+export type MutationReviewSessionArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  verdict: ReviewVerdict;
 };
 
 
@@ -536,6 +546,8 @@ export type Query = {
   exportSessions: Scalars['String']['output'];
   /** Components by sessions started in the window, busiest first (ties alphabetical). Needs sessions:read. */
   mostActiveComponents: Array<ComponentUsage>;
+  /** Ended (or abandoned) sessions that need a review and have none yet — sensitive ones, those anomaly detection flags, and every session of a component configured review: required — newest first. Each node's reviewCauses says why. Needs audit:review. */
+  pendingReviews: SessionConnection;
   /** Events across sessions, newest first (by at), e.g. failed workflow steps: kind workflow_step, outcome error. Command text needs audit:read. Needs sessions:read. */
   recentEvents: Array<SessionEvent>;
   /** The retention policy in force. Needs admin. */
@@ -619,6 +631,14 @@ export type QueryExportSessionsArgs = {
 export type QueryMostActiveComponentsArgs = {
   days?: InputMaybe<Scalars['Int']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
+export type QueryPendingReviewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  component?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -746,6 +766,39 @@ export type RetentionPolicy = {
   minDays: Scalars['Float']['output'];
 };
 
+/** Why a session needs a review. */
+export type ReviewCause =
+  /** Anomaly detection flags it now: a session_duration or commands_per_session outlier of the last 7 days. */
+  | 'ANOMALY'
+  /** Its component is configured review: required. */
+  | 'REQUIRED'
+  /** It had a sensitive period (sensitive(reason) at the prompt). */
+  | 'SENSITIVE';
+
+/** The review queue changed: a session joined it or was reviewed. */
+export type ReviewQueueChange = {
+  __typename?: 'ReviewQueueChange';
+  /** When it changed. */
+  at: Scalars['DateTime']['output'];
+  /** QUEUED: it ended and needs review (sensitive, or its component requires review); REVIEWED: a verdict was recorded. */
+  change: Scalars['String']['output'];
+  /** Its component. */
+  component: Scalars['String']['output'];
+  /** Who reviewed it, for REVIEWED. */
+  reviewer?: Maybe<Scalars['String']['output']>;
+  /** The session. */
+  sessionId: Scalars['ID']['output'];
+  /** The verdict, for REVIEWED. */
+  verdict?: Maybe<ReviewVerdict>;
+};
+
+/** A reviewer's verdict on an ended session. */
+export type ReviewVerdict =
+  /** What was done was justified and as expected. */
+  | 'APPROVED'
+  /** Something needs a closer look (the note says what); on-call are alerted. */
+  | 'FLAGGED';
+
 /** One full-text match: a session, or one of its events. */
 export type SearchHit = {
   __typename?: 'SearchHit';
@@ -773,6 +826,44 @@ export type SearchIndex =
   | 'COMMANDS'
   /** Each session's identity (component, componentType, shellType, type, actor, username, hostname) and its metadata's string values. */
   | 'SESSIONS';
+
+/** Sensitive mode began in a session. */
+export type SensitiveAccess = {
+  __typename?: 'SensitiveAccess';
+  /** When it began (the shell's clock). */
+  at: Scalars['DateTime']['output'];
+  /** Its component. */
+  component: Scalars['String']['output'];
+  /** Why, as the operator gave it. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The seq of the sensitive_begin event. */
+  seq: Scalars['Int']['output'];
+  /** The session as stored now (who, where); null if it is gone. */
+  session?: Maybe<Session>;
+  /** The session. */
+  sessionId: Scalars['ID']['output'];
+  /** The ticket it names, if any. */
+  ticketRef?: Maybe<Scalars['String']['output']>;
+};
+
+/** One stretch of sensitive mode, from sensitive(reason) to end_sensitive() or the session's end. */
+export type SensitivePeriod = {
+  __typename?: 'SensitivePeriod';
+  /** When it began. */
+  beganAt: Scalars['DateTime']['output'];
+  /** The seq of its sensitive_begin event. */
+  beginSeq: Scalars['Int']['output'];
+  /** The seq of its sensitive_end event. */
+  endSeq?: Maybe<Scalars['Int']['output']>;
+  /** When it ended; null while it lasts, or when the shell stopped without recording its end (a crash, an abandoned session). */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** end_sensitive (the operator left it) or session_end (the session ended in it); null when no end was recorded. */
+  endedBy?: Maybe<Scalars['String']['output']>;
+  /** Why, as the operator gave it (redacted at the source like command text). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The ticket the reason names (e.g. OPS-1234), if any. */
+  ticketRef?: Maybe<Scalars['String']['output']>;
+};
 
 /** A stretch of missing seqs, both ends included. */
 export type SeqRange = {
@@ -862,6 +953,14 @@ export type Session = {
   receivedAt: Scalars['DateTime']['output'];
   /** When it last came back from ABANDONED (service clock), the resume point of sessionResumed; null when it never did. */
   resumedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why it needs a review (whether or not it has one yet); empty when nothing calls for one. */
+  reviewCauses: Array<ReviewCause>;
+  /** Its reviews, oldest first; the last is the verdict that stands. */
+  reviews: Array<SessionReview>;
+  /** Whether it had a sensitive period (see sensitivePeriods). */
+  sensitive: Scalars['Boolean']['output'];
+  /** Its sensitive periods, oldest first. */
+  sensitivePeriods: Array<SensitivePeriod>;
   /** The service's hash over the identity it stored (id, component, type, actor, start time, user, host, pid) and startHash. */
   sessionHash?: Maybe<Scalars['String']['output']>;
   /** The shell's class name, e.g. CrackerjackShell; null when not reported. */
@@ -1023,6 +1122,8 @@ export type SessionFilter = {
   idRef?: InputMaybe<Scalars['String']['input']>;
   /** Only ENDED or ABANDONED sessions that lasted at least this many seconds (0 … 1000000000). */
   minDurationSeconds?: InputMaybe<Scalars['Float']['input']>;
+  /** Only sessions with (true) or without (false) a sensitive period (see Session.sensitive). */
+  sensitive?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only sessions with startedAt at or after this time. */
   startedAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only sessions with startedAt before this time (exclusive). */
@@ -1080,6 +1181,23 @@ export type SessionReasonInput = {
   text: Scalars['String']['input'];
   /** A ticket reference matching ^[A-Z][A-Z0-9_]{0,31}-[0-9]{1,12}$, e.g. OPS-1234. */
   ticketRef?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A reviewer's verdict on a session. Permanent: a later review adds one, the latest stands. */
+export type SessionReview = {
+  __typename?: 'SessionReview';
+  /** The review's number. */
+  id: Scalars['ID']['output'];
+  /** What the reviewer noted. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** When. */
+  reviewedAt: Scalars['DateTime']['output'];
+  /** The token subject who reviewed it. */
+  reviewer: Scalars['String']['output'];
+  /** The session reviewed. */
+  sessionId: Scalars['ID']['output'];
+  /** The verdict. */
+  verdict: ReviewVerdict;
 };
 
 /** Where a session is in its life: ACTIVE, then ENDED or ABANDONED. */
@@ -1155,6 +1273,10 @@ export type Subscription = {
   activeSessionCount: Scalars['Int']['output'];
   /** Every session's events as they are stored, and commands again as they complete (no replay); optionally one component's, or some kinds. Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again, and read what was missed from the sessions' events. Command text needs audit:read. Needs sessions:read. */
   liveEvents: SessionEvent;
+  /** The review queue changing: an ended session that needs review (sensitive, or of a component that requires review), or a verdict. No replay: read pendingReviews for the queue now. Ends with SERVICE_UNAVAILABLE when the live feed goes down. Needs audit:review. */
+  reviewQueueChanged: ReviewQueueChange;
+  /** Sensitive mode beginning in any session (optionally one component's), the moment its sensitive_begin event is stored. No replay: read Session.sensitivePeriods for what began meanwhile. Ends with SERVICE_UNAVAILABLE when the live feed goes down. Needs sessions:read. */
+  sensitiveAccess: SensitiveAccess;
   /** A session ended, or the reaper abandoned it (and again if a late end corrects an abandon); not on a repeated end. With `after`, the ones ended since come first (each in its current state). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with `after`. Needs sessions:read. */
   sessionEnded: Session;
   /** One session's events: the stored ones after afterSeq in seq order, then live ones, with no gap and no duplicate. A command comes again when it completes (same id, now with outcome). Ends with SERVICE_UNAVAILABLE when the live feed goes down: subscribe again with afterSeq. Command text needs audit:read. Needs sessions:read. */
@@ -1177,6 +1299,18 @@ export type SubscriptionActiveSessionCountArgs = {
 export type SubscriptionLiveEventsArgs = {
   component?: InputMaybe<Scalars['String']['input']>;
   kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
+export type SubscriptionReviewQueueChangedArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Live feeds over graphql-ws (token in connectionParams.authorization); every field needs sessions:read (or admin). Each publishes only after the change is committed. */
+export type SubscriptionSensitiveAccessArgs = {
+  component?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1296,6 +1430,33 @@ export type ReleaseHoldMutationVariables = Exact<{
 
 export type ReleaseHoldMutation = { __typename?: 'Mutation', releaseHold: { __typename?: 'LegalHold', sessionId: string, releasedBy?: string | null, releasedAt?: string | null, reason: string, heldBy: string, heldAt: string } };
 
+export type SessionReviewFieldsFragment = { __typename?: 'Session', sensitive: boolean, reviewCauses: Array<ReviewCause>, sensitivePeriods: Array<{ __typename?: 'SensitivePeriod', reason?: string | null, ticketRef?: string | null, beganAt: string, endedAt?: string | null, beginSeq: number, endSeq?: number | null, endedBy?: string | null }>, reviews: Array<{ __typename?: 'SessionReview', verdict: ReviewVerdict, note?: string | null, reviewer: string, reviewedAt: string }> };
+
+export type PendingReviewsQueryVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type PendingReviewsQuery = { __typename?: 'Query', pendingReviews: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEdge', node: { __typename?: 'Session', id: string, component: string, actor: string, actorKind?: ActorKind | null, hostname?: string | null, status: SessionStatus, startedAt: string, endedAt?: string | null, commandCount: number, errorCount: number, sensitive: boolean, reviewCauses: Array<ReviewCause>, reason?: { __typename?: 'SessionReason', text: string, ticketRef?: string | null } | null, sensitivePeriods: Array<{ __typename?: 'SensitivePeriod', reason?: string | null, ticketRef?: string | null, beganAt: string, endedAt?: string | null, beginSeq: number, endSeq?: number | null, endedBy?: string | null }>, reviews: Array<{ __typename?: 'SessionReview', verdict: ReviewVerdict, note?: string | null, reviewer: string, reviewedAt: string }> } }> } };
+
+export type ReviewSessionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  verdict: ReviewVerdict;
+  note?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ReviewSessionMutation = { __typename?: 'Mutation', reviewSession: { __typename?: 'SessionReview', id: string, sessionId: string, verdict: ReviewVerdict, note?: string | null, reviewer: string, reviewedAt: string } };
+
+export type SessionReviewQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type SessionReviewQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string, actor: string, status: SessionStatus, startedAt: string, endedAt?: string | null, sensitive: boolean, reviewCauses: Array<ReviewCause>, sensitivePeriods: Array<{ __typename?: 'SensitivePeriod', reason?: string | null, ticketRef?: string | null, beganAt: string, endedAt?: string | null, beginSeq: number, endSeq?: number | null, endedBy?: string | null }>, reviews: Array<{ __typename?: 'SessionReview', verdict: ReviewVerdict, note?: string | null, reviewer: string, reviewedAt: string }> } | null };
+
 export type StartSessionMutationVariables = Exact<{
   input: StartSessionInput;
 }>;
@@ -1354,7 +1515,7 @@ export type ShowSessionQueryVariables = Exact<{
 }>;
 
 
-export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null, actorKind?: ActorKind | null, actorKindSource?: ActorKindSource | null, delegatedBy?: string | null, legalHold?: { __typename?: 'LegalHold', reason: string, heldBy: string, heldAt: string } | null, missingSeqRanges: Array<{ __typename?: 'SeqRange', from: number, to: number }>, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> }, reason?: { __typename?: 'SessionReason', text: string, ticketRef?: string | null } | null } | null };
+export type ShowSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', clientHealth?: unknown | null, id: string, type: string, component: string, componentType?: string | null, componentVersion?: string | null, shellType?: string | null, adapters: Array<string>, status: SessionStatus, startedAt: string, endedAt?: string | null, lastSeenAt: string, receivedAt: string, endReceivedAt?: string | null, delayed: boolean, durationSeconds?: number | null, endReason?: EndReason | null, exitCode?: number | null, captureMode: CaptureMode, actor: string, username?: string | null, hostname?: string | null, pid?: number | null, environment: unknown, metadata: unknown, commandCount: number, errorCount: number, eventCount: number, completeness: Completeness, chained: boolean, brokenSeq?: number | null, lastSeq?: number | null, actorKind?: ActorKind | null, actorKindSource?: ActorKindSource | null, delegatedBy?: string | null, sensitive: boolean, reviewCauses: Array<ReviewCause>, legalHold?: { __typename?: 'LegalHold', reason: string, heldBy: string, heldAt: string } | null, missingSeqRanges: Array<{ __typename?: 'SeqRange', from: number, to: number }>, events: { __typename?: 'SessionEventConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SessionEventEdge', node: { __typename?: 'SessionEvent', payload: unknown, id: string, sessionId: string, seq: number, kind: string, at: string, text?: string | null, textHidden: boolean, durationMs?: number | null, outcome?: CommandOutcome | null, errorClass?: string | null, redactions: number, hashOk?: boolean | null, completionHash?: string | null } }> }, reason?: { __typename?: 'SessionReason', text: string, ticketRef?: string | null } | null, sensitivePeriods: Array<{ __typename?: 'SensitivePeriod', reason?: string | null, ticketRef?: string | null, beganAt: string, endedAt?: string | null, beginSeq: number, endSeq?: number | null, endedBy?: string | null }>, reviews: Array<{ __typename?: 'SessionReview', verdict: ReviewVerdict, note?: string | null, reviewer: string, reviewedAt: string }> } | null };
 
 export type ActiveSessionsQueryVariables = Exact<{
   component?: InputMaybe<Scalars['String']['input']>;
@@ -1591,6 +1752,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const SessionReviewFieldsFragmentDoc = new TypedDocumentString(`fragment SessionReviewFields on Session{sensitive sensitivePeriods{reason ticketRef beganAt endedAt beginSeq endSeq endedBy}reviewCauses reviews{verdict note reviewer reviewedAt}}`, {"fragmentName":"SessionReviewFields"}) as unknown as TypedDocumentString<SessionReviewFieldsFragment, unknown>;
 export const SessionFieldsFragmentDoc = new TypedDocumentString(`fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}`, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
 export const SessionEventFieldsFragmentDoc = new TypedDocumentString(`fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`, {"fragmentName":"SessionEventFields"}) as unknown as TypedDocumentString<SessionEventFieldsFragment, unknown>;
 export const LegalHoldFieldsFragmentDoc = new TypedDocumentString(`fragment LegalHoldFields on LegalHold{reason heldBy heldAt}`, {"fragmentName":"LegalHoldFields"}) as unknown as TypedDocumentString<LegalHoldFieldsFragment, unknown>;
@@ -1602,13 +1764,16 @@ export const CliSearchDocument = new TypedDocumentString(`query CliSearch($query
 export const PurgeSessionsDocument = new TypedDocumentString(`mutation PurgeSessions($before:DateTime!$component:String$dryRun:Boolean!){purgeSessions(before:$before component:$component dryRun:$dryRun){dryRun cutoff clamped minDays component count events held unsigned active sessions{id component actor status startedAt endedAt events}}}`) as unknown as TypedDocumentString<PurgeSessionsMutation, PurgeSessionsMutationVariables>;
 export const HoldSessionDocument = new TypedDocumentString(`mutation HoldSession($id:ID!$reason:String!){holdSession(id:$id reason:$reason){sessionId ...LegalHoldFields}}fragment LegalHoldFields on LegalHold{reason heldBy heldAt}`) as unknown as TypedDocumentString<HoldSessionMutation, HoldSessionMutationVariables>;
 export const ReleaseHoldDocument = new TypedDocumentString(`mutation ReleaseHold($id:ID!){releaseHold(id:$id){sessionId ...LegalHoldFields releasedBy releasedAt}}fragment LegalHoldFields on LegalHold{reason heldBy heldAt}`) as unknown as TypedDocumentString<ReleaseHoldMutation, ReleaseHoldMutationVariables>;
+export const PendingReviewsDocument = new TypedDocumentString(`query PendingReviews($component:String$first:Int$after:String){pendingReviews(component:$component first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{id component actor actorKind hostname status startedAt endedAt commandCount errorCount reason{text ticketRef}...SessionReviewFields}}}}fragment SessionReviewFields on Session{sensitive sensitivePeriods{reason ticketRef beganAt endedAt beginSeq endSeq endedBy}reviewCauses reviews{verdict note reviewer reviewedAt}}`) as unknown as TypedDocumentString<PendingReviewsQuery, PendingReviewsQueryVariables>;
+export const ReviewSessionDocument = new TypedDocumentString(`mutation ReviewSession($id:ID!$verdict:ReviewVerdict!$note:String){reviewSession(id:$id verdict:$verdict note:$note){id sessionId verdict note reviewer reviewedAt}}`) as unknown as TypedDocumentString<ReviewSessionMutation, ReviewSessionMutationVariables>;
+export const SessionReviewDocument = new TypedDocumentString(`query SessionReview($id:ID!){session(id:$id){id component actor status startedAt endedAt ...SessionReviewFields}}fragment SessionReviewFields on Session{sensitive sensitivePeriods{reason ticketRef beganAt endedAt beginSeq endSeq endedBy}reviewCauses reviews{verdict note reviewer reviewedAt}}`) as unknown as TypedDocumentString<SessionReviewQuery, SessionReviewQueryVariables>;
 export const StartSessionDocument = new TypedDocumentString(`mutation StartSession($input:StartSessionInput!){startSession(input:$input){id status startedAt}}`) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
 export const EndSessionDocument = new TypedDocumentString(`mutation EndSession($input:EndSessionInput!){endSession(input:$input){id status endedAt endReason}}`) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
 export const HeartbeatDocument = new TypedDocumentString(`mutation Heartbeat($ids:[ID!]!$client:ClientHealthInput){heartbeat(ids:$ids client:$client)}`) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;
 export const RecordEventsDocument = new TypedDocumentString(`mutation RecordEvents($events:[SessionEventInput!]!){recordEvents(events:$events){accepted duplicates rejected{eventId code reason message}}}`) as unknown as TypedDocumentString<RecordEventsMutation, RecordEventsMutationVariables>;
 export const ListSessionsDocument = new TypedDocumentString(`query ListSessions($filter:SessionFilter$first:Int$after:String){sessions(filter:$filter first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionFields}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
 export const SessionViewersDocument = new TypedDocumentString(`query SessionViewers($id:ID!){session(id:$id){viewedBy{subject events reads lastAt}}}`) as unknown as TypedDocumentString<SessionViewersQuery, SessionViewersQueryVariables>;
-export const ShowSessionDocument = new TypedDocumentString(`query ShowSession($id:ID!$first:Int$after:String){session(id:$id){...SessionFields clientHealth legalHold{...LegalHoldFields}missingSeqRanges{from to}events(first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields payload}}}}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}fragment LegalHoldFields on LegalHold{reason heldBy heldAt}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
+export const ShowSessionDocument = new TypedDocumentString(`query ShowSession($id:ID!$first:Int$after:String){session(id:$id){...SessionFields clientHealth legalHold{...LegalHoldFields}...SessionReviewFields missingSeqRanges{from to}events(first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{...SessionEventFields payload}}}}}fragment SessionReviewFields on Session{sensitive sensitivePeriods{reason ticketRef beganAt endedAt beginSeq endSeq endedBy}reviewCauses reviews{verdict note reviewer reviewedAt}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}fragment LegalHoldFields on LegalHold{reason heldBy heldAt}`) as unknown as TypedDocumentString<ShowSessionQuery, ShowSessionQueryVariables>;
 export const ActiveSessionsDocument = new TypedDocumentString(`query ActiveSessions($component:String){activeSessions(component:$component){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}`) as unknown as TypedDocumentString<ActiveSessionsQuery, ActiveSessionsQueryVariables>;
 export const WatchStartedDocument = new TypedDocumentString(`subscription WatchStarted($component:String$after:DateTime){sessionStarted(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}`) as unknown as TypedDocumentString<WatchStartedSubscription, WatchStartedSubscriptionVariables>;
 export const WatchEndedDocument = new TypedDocumentString(`subscription WatchEnded($component:String$after:DateTime){sessionEnded(component:$component after:$after){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}`) as unknown as TypedDocumentString<WatchEndedSubscription, WatchEndedSubscriptionVariables>;

@@ -100,3 +100,87 @@ export const ReleaseHoldMutation = graphql(`
     }
   }
 `);
+
+/** The review bits of a session, as `review` and `show-session` print them. */
+export const SessionReviewFieldsFragment = graphql(`
+  fragment SessionReviewFields on Session {
+    sensitive
+    sensitivePeriods {
+      reason
+      ticketRef
+      beganAt
+      endedAt
+      beginSeq
+      endSeq
+      endedBy
+    }
+    reviewCauses
+    reviews {
+      verdict
+      note
+      reviewer
+      reviewedAt
+    }
+  }
+`);
+
+/** `session-buddy review --pending`. */
+export const PendingReviewsQuery = graphql(`
+  query PendingReviews($component: String, $first: Int, $after: String) {
+    pendingReviews(component: $component, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          component
+          actor
+          actorKind
+          hostname
+          status
+          startedAt
+          endedAt
+          commandCount
+          errorCount
+          reason {
+            text
+            ticketRef
+          }
+          ...SessionReviewFields
+        }
+      }
+    }
+  }
+`);
+
+/** `session-buddy review ID --approve|--flag`. */
+export const ReviewSessionMutation = graphql(`
+  mutation ReviewSession($id: ID!, $verdict: ReviewVerdict!, $note: String) {
+    reviewSession(id: $id, verdict: $verdict, note: $note) {
+      id
+      sessionId
+      verdict
+      note
+      reviewer
+      reviewedAt
+    }
+  }
+`);
+
+/** `session-buddy review ID` without a verdict: the session's review state. */
+export const SessionReviewQuery = graphql(`
+  query SessionReview($id: ID!) {
+    session(id: $id) {
+      id
+      component
+      actor
+      status
+      startedAt
+      endedAt
+      ...SessionReviewFields
+    }
+  }
+`);

@@ -113,6 +113,7 @@ export const ShowSessionQuery = graphql(`
       legalHold {
         ...LegalHoldFields
       }
+      ...SessionReviewFields
       missingSeqRanges {
         from
         to

@@ -20,9 +20,10 @@ import {
   type TrackingState,
 } from "../../client/types.js";
 import { parseReason } from "../../contract/chain.js";
-import { END_SIGNALS, type EndSignal, ExitCodes } from "../../contract/enums.js";
+import { formatDuration } from "../../contract/duration.js";
+import { END_SIGNALS, type EndSignal, EventKinds, ExitCodes } from "../../contract/enums.js";
 import { isComponentName, LIMITS, PATTERNS } from "../../contract/limits.js";
-import { type ArgSpec, checkArgs, describeArg } from "./args.js";
+import { type ArgSpec, checkArgs, describeArg, UsageError } from "./args.js";
 import { renderBanner, trackingLine, trackingStatus } from "./banner.js";
 import { describeError, messageOf } from "./command-audit.js";
 import { CommandRunner } from "./command-runner.js";
@@ -31,6 +32,7 @@ import {
   type AdminShellOptions,
   BANNER_WAIT_MS,
   type HelperFn,
+  SensitiveRequiredError,
   type ShellDefinition,
   type ShellExit,
 } from "./definition.js";
@@ -42,6 +44,7 @@ import { asTable, type TableOptions } from "./table.js";
 export { type ArgSpec, UsageError } from "./args.js";
 export { commandText, describeError } from "./command-audit.js";
 export * from "./definition.js";
+export { SensitiveRequiredError } from "./definition.js";
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 1500;
 const NOOP = () => {};
@@ -84,6 +87,8 @@ export class AdminShell {
   private trackedSession: TrackedSession | undefined;
   /** Why this session was started, when a reason was given or asked for. */
   private reason: { text: string; ticketRef: string | null } | null = null;
+  /** The sensitive period in progress (`sensitive(reason)` until `end_sensitive()`), and when it began. */
+  private sensitivePeriod: { text: string; ticketRef: string | null; since: number } | undefined;
   private server: REPLServer | undefined;
   private started = false;
   private ended = false;
@@ -176,6 +181,22 @@ export class AdminShell {
       ],
       ["status", "status()", "Session id, capture mode, tracking and journal state", () => this.status(), []],
       [
+        "sensitive",
+        "sensitive(reason)",
+        "Enter sensitive mode (production data, secrets): recorded with the reason, shown in the prompt",
+        (reason?: string) => this.sensitive(reason as string),
+        [
+          {
+            name: "reason",
+            kind: "string",
+            required: true,
+            maxLength: LIMITS.reasonChars,
+            what: "a reason: why, with a ticket such as OPS-1234 if there is one",
+          },
+        ],
+      ],
+      ["end_sensitive", "end_sensitive()", "Leave sensitive mode", () => this.endSensitive(), []],
+      [
         "exit",
         "exit(code = 0)",
         "Leave the shell (also .exit or Ctrl-D)",
@@ -187,7 +208,10 @@ export class AdminShell {
       this.helper(name, signature, description, fn, { builtin: true, args });
     }
     for (const [name, spec] of Object.entries(definition.helpers ?? {})) {
-      this.helper(name, spec.signature, spec.description, spec.fn, { aliases: spec.aliases });
+      this.helper(name, spec.signature, spec.description, spec.fn, {
+        ...(spec.aliases ? { aliases: spec.aliases } : {}),
+        ...(spec.requiresSensitive ? { requiresSensitive: true } : {}),
+      });
     }
     for (const [name, spec] of Object.entries(definition.properties ?? {})) {
       this.property(name, spec.description, spec.get);
@@ -247,13 +271,27 @@ export class AdminShell {
    *   this.table(await this.loadErrors(limit)),
    *   { args: [{ name: "limit", kind: "int", min: 1, max: 1000 }] },
    * );
+   *
+   * `requiresSensitive` marks a helper that reads or changes what needs a reason on record (production
+   * data, secrets): outside sensitive mode it refuses with a {@link SensitiveRequiredError} that says how
+   * to enter it, and `help()` marks it.
+   *
+   * @example
+   * this.helper("reveal", "reveal(key)", "A secret's value", (key) => this.secret(key), {
+   *   requiresSensitive: true,
+   * });
    */
   protected helper(
     name: string,
     signature: string,
     description: string,
     fn: HelperFn,
-    options: { aliases?: readonly string[]; builtin?: boolean; args?: readonly ArgSpec[] } = {},
+    options: {
+      aliases?: readonly string[];
+      builtin?: boolean;
+      args?: readonly ArgSpec[];
+      requiresSensitive?: boolean;
+    } = {},
   ): void {
     this.registry.addHelper(name, signature, description, fn, options);
   }
@@ -390,9 +428,136 @@ export class AdminShell {
       ),
       trackCommands: this.trackCommands,
       reason: this.reason,
+      sensitive: this.sensitivePeriod
+        ? {
+            reason: this.sensitivePeriod.text,
+            ticketRef: this.sensitivePeriod.ticketRef,
+            since: new Date(this.sensitivePeriod.since).toISOString(),
+          }
+        : null,
       actorKind: this.options.actorKind ?? null,
       journal: this.client ? safely(() => this.client?.journalStatus()) : null,
     };
+  }
+
+  /** Whether sensitive mode is on (between `sensitive(reason)` and `end_sensitive()`). */
+  get inSensitiveMode(): boolean {
+    return this.sensitivePeriod !== undefined;
+  }
+
+  /**
+   * Enters sensitive mode: records a `sensitive_begin` event with the reason (on-call hear of it at once,
+   * through `sensitiveAccess`), turns the prompt red with `[sensitive]`, and unlocks the helpers that require
+   * it. In STRICT capture it is refused unless the service acknowledged the record. Ends with
+   * `end_sensitive()`, or with the session.
+   *
+   * @example
+   * shell.sensitive("OPS-1234: refund a double charge");
+   */
+  async sensitive(reason: string): Promise<void> {
+    const c = this.colors;
+    const parsed = typeof reason === "string" ? parseReason(reason) : null;
+    if (!parsed)
+      throw new UsageError(
+        "sensitive(reason) — reason is required: say why, e.g. sensitive('OPS-1234: refund')",
+      );
+    if (this.sensitivePeriod) {
+      this.print(
+        c.yellow(
+          `Already in sensitive mode since ${new Date(this.sensitivePeriod.since).toISOString()} (${this.sensitivePeriod.text}); end_sensitive() leaves it.`,
+        ),
+      );
+      return;
+    }
+    const { text } = redact(parsed.text);
+    const recorded = await this.recordSensitive(EventKinds.SENSITIVE_BEGIN, text, {
+      ...(parsed.ticketRef ? { ticketRef: parsed.ticketRef } : {}),
+    });
+    if (recorded === false) return;
+    this.sensitivePeriod = { text, ticketRef: parsed.ticketRef, since: Date.now() };
+    this.setPrompt();
+    this.print(
+      c.red(`⚠ Sensitive mode: ${text}`) +
+        c.dim(
+          recorded
+            ? " — recorded; on-call are notified. end_sensitive() leaves it."
+            : " — not recorded (tracking is off). end_sensitive() leaves it.",
+        ),
+    );
+  }
+
+  /**
+   * Leaves sensitive mode: records `sensitive_end` with how long it lasted and restores the prompt.
+   *
+   * @example
+   * shell.endSensitive();
+   */
+  endSensitive(): void {
+    const period = this.sensitivePeriod;
+    if (!period) {
+      this.print(this.colors.dim("Not in sensitive mode."));
+      return;
+    }
+    this.closeSensitive("end_sensitive");
+    this.setPrompt();
+    this.print(
+      this.colors.green(`✓ Sensitive mode ended after ${formatDuration(Date.now() - period.since)}.`),
+    );
+  }
+
+  /** Records the end of the sensitive period in progress (when the operator ends it, or the session ends). */
+  private closeSensitive(how: "end_sensitive" | "session_end"): void {
+    const period = this.sensitivePeriod;
+    if (!period) return;
+    this.sensitivePeriod = undefined;
+    if (!this.trackedSession) return;
+    this.trackedSession
+      .record({
+        kind: EventKinds.SENSITIVE_END,
+        text: period.text,
+        payload: { durationMs: Date.now() - period.since, endedBy: how },
+      })
+      .catch((err: unknown) =>
+        this.warnOnce("sensitive", `tracking: could not record the end of sensitive mode: ${messageOf(err)}`),
+      );
+  }
+
+  /**
+   * Records a sensitive mark. Resolves true when recorded, undefined when untracked, false when STRICT
+   * capture refused it (said to the operator).
+   */
+  private async recordSensitive(
+    kind: string,
+    text: string,
+    payload: Record<string, unknown>,
+  ): Promise<boolean | undefined> {
+    if (!this.trackedSession) return undefined;
+    try {
+      await this.trackedSession.record({ kind, text, payload });
+      return true;
+    } catch (err) {
+      if (this.client?.captureMode === CaptureModes.STRICT) {
+        this.print(
+          this.colors.red(
+            `✗ Not in sensitive mode: Session-Buddy did not acknowledge it (STRICT capture): ${messageOf(err)}`,
+          ),
+        );
+        return false;
+      }
+      this.warnOnce("sensitive", `tracking: could not record sensitive mode: ${messageOf(err)}`);
+      return undefined;
+    }
+  }
+
+  /** The prompt: the component's name, red and marked `[sensitive]` while sensitive mode lasts. */
+  private promptText(): string {
+    const c = this.colors;
+    if (this.sensitivePeriod) return `${c.red(c.bold(`${this.name}[sensitive]`))}${c.red("!")} `;
+    return `${c.cyan(this.name)}${c.dim(">")} `;
+  }
+
+  private setPrompt(): void {
+    this.server?.setPrompt(this.promptText());
   }
 
   /**
@@ -582,7 +747,7 @@ export class AdminShell {
     const domain = new NoDomain();
     const terminal = this.options.terminal ?? isTty(this.output);
     const server = repl.start({
-      prompt: `${this.colors.cyan(this.name)}${this.colors.dim(">")} `,
+      prompt: this.promptText(),
       input: this.input,
       output: this.output,
       terminal,
@@ -684,6 +849,8 @@ export class AdminShell {
     const fn = helper.fn;
     const wrapped = (...args: unknown[]) => {
       if (helper.args) checkArgs(helper.signature, helper.args, args);
+      if (helper.requiresSensitive && !this.sensitivePeriod)
+        throw new SensitiveRequiredError(helper.signature);
       const command = this.runner.command;
       if (!command) return fn.apply(this, args);
       command.helpers.push(helper.name);
@@ -859,6 +1026,7 @@ export class AdminShell {
   private endSession(reason: EndReason, exitCode: number): void {
     // A helper still running when the shell ends stops with it; its record says how it stopped.
     this.runner.stopRunning(reason);
+    this.closeSensitive("session_end");
     try {
       this.trackedSession?.end(reason, exitCode);
     } catch (err) {

@@ -15,6 +15,18 @@ export interface HelperSpec {
   description: string;
   /** Extra names. A snake_case helper also gets its camelCase name automatically. */
   aliases?: readonly string[];
+  /** Refuse outside sensitive mode (`sensitive(reason)` first): for helpers over production data or secrets. */
+  requiresSensitive?: boolean;
+}
+
+/** A helper that needs sensitive mode was called outside it. */
+export class SensitiveRequiredError extends Error {
+  override readonly name = "SensitiveRequiredError";
+  constructor(signature: string) {
+    super(
+      `${signature} needs sensitive mode: enter it with sensitive("why, e.g. OPS-1234: …"), then call it again; end_sensitive() leaves it`,
+    );
+  }
 }
 
 /** A value read on access (FastBlocks' `auth`), listed beside the helpers. */

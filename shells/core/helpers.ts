@@ -14,6 +14,8 @@ export interface RegisteredHelper extends HelperSpec {
   aliases: readonly string[];
   /** The arguments it takes, checked before each call; absent: not checked. */
   args?: readonly ArgSpec[] | undefined;
+  /** Refused outside sensitive mode. */
+  requiresSensitive?: boolean | undefined;
 }
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -38,6 +40,7 @@ export class HelperRegistry {
       aliases?: readonly string[] | undefined;
       builtin?: boolean;
       args?: readonly ArgSpec[] | undefined;
+      requiresSensitive?: boolean | undefined;
     } = {},
   ): void {
     const camel = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -51,6 +54,7 @@ export class HelperRegistry {
       aliases,
       builtin: options.builtin ?? false,
       ...(options.args ? { args: options.args } : {}),
+      ...(options.requiresSensitive ? { requiresSensitive: true } : {}),
     });
   }
 
@@ -71,7 +75,8 @@ export class HelperRegistry {
     const ordered = [...this.helpers.values()].sort((a, b) => Number(a.builtin) - Number(b.builtin));
     for (const h of ordered) {
       const aliases = h.aliases.length > 0 ? c.dim(` (${h.aliases.join(", ")})`) : "";
-      entries.push([h.signature, `${h.description}${aliases}`]);
+      const sensitive = h.requiresSensitive ? c.red(" [sensitive]") : "";
+      entries.push([h.signature, `${h.description}${sensitive}${aliases}`]);
     }
     for (const [name, spec] of this.properties) entries.push([name, spec.description]);
     const width = Math.max(...entries.map(([sig]) => sig.length));

@@ -129,5 +129,20 @@ export class OneiricShell extends AdminShell {
       },
       { args: [] },
     );
+    const secretKeys = () => (Object.keys(settingDefinitions) as SettingKey[]).filter(isSecretKey);
+    this.helper(
+      "reveal_setting",
+      "reveal_setting(key)",
+      "A secret setting's value, unmasked (needs sensitive mode)",
+      (key: string) => {
+        const value = this.config.settings[key as SettingKey];
+        if (value === undefined) return `${key} is not set`;
+        return String(value);
+      },
+      {
+        requiresSensitive: true,
+        args: [{ name: "key", kind: "string", required: true, oneOf: secretKeys, what: "a secret setting" }],
+      },
+    );
   }
 }
