@@ -57,11 +57,19 @@ const reviewerToken = (sub: string) => token({ sub, scopes: [Scopes.READ, Scopes
 type Client = Awaited<ReturnType<typeof testClient>>;
 
 /** One ended session of `comp` with `commands` commands, optionally wrapped in a sensitive period. */
-async function endedSession(client: Client, comp: string, opts: { commands?: number; sensitive?: string } = {}) {
+async function endedSession(
+  client: Client,
+  comp: string,
+  opts: { commands?: number; sensitive?: string } = {},
+) {
   const s = client.start({ component: comp, shellType: "TestShell" });
   await s.started;
   if (opts.sensitive)
-    await s.record({ kind: EventKinds.SENSITIVE_BEGIN, text: opts.sensitive, payload: { ticketRef: "OPS-77" } });
+    await s.record({
+      kind: EventKinds.SENSITIVE_BEGIN,
+      text: opts.sensitive,
+      payload: { ticketRef: "OPS-77" },
+    });
   for (let i = 0; i < (opts.commands ?? 1); i++) {
     const r = await s.record({ kind: "command", text: `step(${i})` });
     s.complete(r, { durationMs: 1, outcome: "ok" });
@@ -118,7 +126,9 @@ describe.each(backends())("sensitive mode and the review queue on %s", (backend)
       () => queue.items.length > 0,
     );
 
-    const sensitive = await endedSession(alice, sensitiveComp, { sensitive: "OPS-77 refund a double charge" });
+    const sensitive = await endedSession(alice, sensitiveComp, {
+      sensitive: "OPS-77 refund a double charge",
+    });
     const required = await endedSession(alice, requiredComp);
     const plain = await endedSession(alice, plainComp);
 
@@ -176,13 +186,14 @@ describe.each(backends())("sensitive mode and the review queue on %s", (backend)
     const req = await pending(requiredComp);
     expect(req.totalCount).toBe(probes.length + 1);
     expect(req.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(required);
-    expect(req.edges.every((e: { node: { reviewCauses: string[] } }) => e.node.reviewCauses.includes("REQUIRED"))).toBe(
-      true,
-    );
+    expect(
+      req.edges.every((e: { node: { reviewCauses: string[] } }) => e.node.reviewCauses.includes("REQUIRED")),
+    ).toBe(true);
     expect((await pending(plainComp)).totalCount).toBe(0);
 
     // Pages, and a forged cursor.
-    const p1 = (await gql(svc.url, PENDING, { component: requiredComp, first: 1 }, rita)).body.data!.pendingReviews;
+    const p1 = (await gql(svc.url, PENDING, { component: requiredComp, first: 1 }, rita)).body.data!
+      .pendingReviews;
     expect(p1.pageInfo.hasNextPage).toBe(true);
     const p2 = (
       await gql(svc.url, PENDING, { component: requiredComp, first: 1, after: p1.pageInfo.endCursor }, rita)
@@ -369,6 +380,8 @@ describe("review from the CLI and sensitive mode in a shell", () => {
     const again = await runCli(["review", short], rita);
     expect(again.stdout).toMatch(/review\s+APPROVED by rita .*address matches the ticket/);
     const after = await runCli(["review", "--pending", "--component", "oneiric", "--format", "json"], rita);
-    expect((JSON.parse(after.stdout) as { sessions: { id: string }[] }).sessions.map((s) => s.id)).not.toContain(id);
+    expect(
+      (JSON.parse(after.stdout) as { sessions: { id: string }[] }).sessions.map((s) => s.id),
+    ).not.toContain(id);
   });
 });
