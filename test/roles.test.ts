@@ -2,7 +2,8 @@
  * db/optional/roles.sql on Postgres: the service runs as a member of session_buddy_ingest — it starts
  * (no DDL needed once migrated), records a real client's session and signs checkpoints — while that role
  * cannot rewrite an event's content or a session's identity, nor delete anything, even with the triggers
- * off; the reader only reads; the purge role deletes only through the purge path.
+ * off; the reader only reads; the purge role deletes only through the purge path; reviews are recorded by
+ * the ingest role and outlive a purge.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -112,6 +113,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
       "update legal_holds set reason = 'x'",
       "delete from legal_holds",
       "delete from tombstones",
+      "update session_reviews set note = 'x'",
+      "delete from session_reviews",
       "insert into tombstones (session_id, component, events, purged_by, purged_at, kid, jws) values (gen_random_uuid(), 'x', 0, 'x', now(), 'x', 'x')",
     ])
       expect(await refusal(users.ingest, statement), statement).toMatch(
@@ -175,6 +178,13 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
         admin,
       );
       expect(released.body.data).toEqual({ releaseHold: { releasedBy: "root-admin" } });
+      const reviewed = await gql(
+        plain.url,
+        `mutation ($id: ID!) { reviewSession(id: $id, verdict: APPROVED, note: "as planned") { reviewer } }`,
+        { id },
+        admin,
+      );
+      expect(reviewed.body).toEqual({ data: { reviewSession: { reviewer: "root-admin" } } });
       const refused = await gql(plain.url, PURGE, { before }, admin);
       expect(codeOf(refused.body)).toBe("CONFLICT");
       expect(refused.body.errors![0]!.message).toMatch(
@@ -188,8 +198,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
       const done = await gql(withPurge.url, PURGE, { before }, admin);
       expect(done.body).toEqual({ data: { purgeSessions: { count: 1, events: 1 } } });
       const [left] =
-        await owner`select (select count(*)::int from sessions) as sessions, (select count(*)::int from tombstones) as tombstones`;
-      expect(left).toEqual({ sessions: 0, tombstones: 1 });
+        await owner`select (select count(*)::int from sessions) as sessions, (select count(*)::int from tombstones) as tombstones, (select count(*)::int from session_reviews) as reviews`;
+      // The review outlives the purge: the record that the session was reviewed stays.
+      expect(left).toEqual({ sessions: 0, tombstones: 1, reviews: 1 });
     } finally {
       for (const s of services) await s.stop();
       await purger.close();
