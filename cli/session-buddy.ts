@@ -43,6 +43,7 @@ import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { addExamples, registerCompletionCommand } from "./help.js";
 import { isoDate } from "./options.js";
+import { registerPlayCommand } from "./play.js";
 import { registerRetentionCommands } from "./retention.js";
 import { registerReviewCommands, reviewLines } from "./review.js";
 import { registerSearchCommand } from "./search.js";
@@ -566,6 +567,7 @@ export function buildProgram(): Command {
   });
   registerRetentionCommands(program, { config, out, fail: (m) => new UserError(m) });
   registerReviewCommands(program, { config, out, fail: (m) => new UserError(m) });
+  registerPlayCommand(program, { config, fail: (m) => new UserError(m), exit: (c) => new ExitCode(c) });
   registerCompletionCommand(program, out);
   addExamples(program);
   return program;

@@ -12,6 +12,7 @@ import type { JSONWebKeySet } from "jose";
 import pc from "picocolors";
 import type { SettingKey, Settings } from "../config/settings.js";
 import { Scopes } from "../contract/enums.js";
+import { asciicast, replayFrames } from "../contract/replay.js";
 import { shortId } from "../contract/short-id.js";
 import {
   type Bundle,
@@ -24,6 +25,7 @@ import {
 } from "../contract/verify.js";
 import { resolveToken } from "./auth.js";
 import { since } from "./options.js";
+import { loadReplay } from "./play.js";
 import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
 
 export interface TrailCommandHelpers {
@@ -151,6 +153,17 @@ function report(r: VerifyReport, what: string, helpers: TrailCommandHelpers, for
   if (r.problems.length > 0) throw helpers.exit(1);
 }
 
+/** Writes `text` to `file` (mode 0600, whole or not at all) or, without one, to stdout. */
+function writeOut(file: string | undefined, text: string) {
+  if (!file) {
+    process.stdout.write(text);
+    return;
+  }
+  const partial = `${file}.partial`;
+  writeFileSync(partial, text, { mode: 0o600 });
+  renameSync(partial, file);
+}
+
 /**
  * Adds `export` (a session's signed bundle) and `verify` (a bundle offline, or the whole store).
  *
@@ -165,11 +178,29 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
     )
     .requiredOption("--session <id>", `the session: ${SESSION_REF_FORMS}`)
     .option("--signed", "a signed bundle (what `verify FILE` checks offline)")
+    .addOption(
+      new Option(
+        "--format <format>",
+        "asciicast: the session as an asciicast v2 recording (asciinema play)",
+      ).choices(["asciicast"]),
+    )
     .option("-o, --output <file>", "write to this file (mode 0600: it holds command text) instead of stdout")
-    .action(async (opts: { session: string; signed?: boolean; output?: string }) => {
+    .action(async (opts: { session: string; signed?: boolean; format?: "asciicast"; output?: string }) => {
+      if (opts.format === "asciicast") {
+        if (opts.signed) throw helpers.fail("--signed and --format asciicast are two exports: give one");
+        const { session, events } = await loadReplay(helpers.config(), opts.session, helpers.fail);
+        const cast = asciicast(session, replayFrames(session, events, pc.createColors(true)));
+        writeOut(opts.output, cast);
+        err(
+          pc.dim(
+            `session ${shortId(session.id)}: ${count(events.length, "event")} as asciicast v2${opts.output ? ` → ${opts.output}` : ""}`,
+          ),
+        );
+        return;
+      }
       if (!opts.signed)
         throw helpers.fail(
-          "export writes a signed bundle: add --signed (session lists: list-sessions --format json|csv)",
+          "export writes a signed bundle (--signed) or a recording (--format asciicast); session lists: list-sessions --format json|csv",
         );
       const typed = sessionRefText(opts.session);
       if (!typed) throw helpers.fail(`--session must be ${SESSION_REF_FORMS}`);
@@ -182,11 +213,7 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
       const response = await get(routeUrl(settings, `/trail/sessions/${found.id}`), token, helpers);
       const text = await response.text();
       const bundle = JSON.parse(text) as Bundle;
-      if (opts.output) {
-        const partial = `${opts.output}.partial`;
-        writeFileSync(partial, text, { mode: 0o600 });
-        renameSync(partial, opts.output);
-      } else process.stdout.write(`${text}\n`);
+      writeOut(opts.output, `${text}\n`);
       const unsigned =
         (bundle.session.checkpoint === null ? 1 : 0) +
         bundle.events.filter((e) => e.checkpoint === null).length;
