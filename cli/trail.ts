@@ -3,7 +3,7 @@
  * `session-buddy verify --all [--since DATE] [--key JWKS]`: one session's signed bundle, checked offline,
  * and the whole store checked against its signed checkpoints through the service (README, "Trust").
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
@@ -11,8 +11,7 @@ import { type Command, Option } from "commander";
 import type { JSONWebKeySet } from "jose";
 import pc from "picocolors";
 import type { SettingKey, Settings } from "../config/settings.js";
-import { Scopes } from "../contract/enums.js";
-import { asciicast, replayFrames } from "../contract/replay.js";
+import { Scopes, SESSION_STATUSES } from "../contract/enums.js";
 import { shortId } from "../contract/short-id.js";
 import {
   type Bundle,
@@ -24,9 +23,22 @@ import {
   verifyBundle,
 } from "../contract/verify.js";
 import { resolveToken } from "./auth.js";
+import { EXPORT_FORMATS, type ExportFormat, exportRecords } from "./export.js";
+import { get, routeUrl, writeOut } from "./http-get.js";
 import { since } from "./options.js";
-import { loadReplay } from "./play.js";
 import { findSession, SESSION_REF_FORMS, sessionRefText } from "./session-ref.js";
+
+interface ExportCommandOptions {
+  session?: string;
+  signed?: boolean;
+  format?: ExportFormat;
+  component?: string;
+  actor?: string;
+  status?: string;
+  since?: Date;
+  limit?: number;
+  output?: string;
+}
 
 export interface TrailCommandHelpers {
   config(flags?: Partial<Record<SettingKey, unknown>>): Settings;
@@ -39,28 +51,6 @@ export interface TrailCommandHelpers {
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
 const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
-
-/** A service route's URL, from the GraphQL URL the settings name. */
-const routeUrl = (settings: Settings, path: string) => new URL(path, settings.url).toString();
-
-async function get(url: string, token: string | undefined, helpers: TrailCommandHelpers): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw helpers.fail(`cannot reach ${url}${cause ? ` (${cause.code ?? cause.message})` : ""}`);
-  }
-  if (response.ok) return response;
-  let message = `${response.status} ${response.statusText}`;
-  try {
-    const body = (await response.json()) as { error?: string; code?: string };
-    if (body.error) message = `${body.error}${body.code ? ` [${body.code}]` : ""}`;
-  } catch {
-    // not JSON: the status says it
-  }
-  throw helpers.fail(`${url}: ${message}`);
-}
 
 function readJson(path: string, what: string, helpers: TrailCommandHelpers): unknown {
   let text: string;
@@ -116,7 +106,7 @@ function readWitness(path: string, helpers: TrailCommandHelpers): TrailCheckpoin
 /** `--key`: a JWKS file, or the URL of one (a service's /.well-known/jwks.json). */
 async function loadKeys(ref: string, helpers: TrailCommandHelpers): Promise<JSONWebKeySet> {
   const jwks = /^https?:\/\//.test(ref)
-    ? await (await get(ref, undefined, helpers)).json().catch(() => null)
+    ? await (await get(ref, undefined, helpers.fail)).json().catch(() => null)
     : readJson(ref, "key set", helpers);
   const keys = (jwks as JSONWebKeySet | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0)
@@ -153,17 +143,6 @@ function report(r: VerifyReport, what: string, helpers: TrailCommandHelpers, for
   if (r.problems.length > 0) throw helpers.exit(1);
 }
 
-/** Writes `text` to `file` (mode 0600, whole or not at all) or, without one, to stdout. */
-function writeOut(file: string | undefined, text: string) {
-  if (!file) {
-    process.stdout.write(text);
-    return;
-  }
-  const partial = `${file}.partial`;
-  writeFileSync(partial, text, { mode: 0o600 });
-  renameSync(partial, file);
-}
-
 /**
  * Adds `export` (a session's signed bundle) and `verify` (a bundle offline, or the whole store).
  *
@@ -174,30 +153,52 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
   program
     .command("export")
     .description(
-      "write one session's signed bundle: its record, inclusion proofs and the checkpoints that sign it",
+      "write one session's signed bundle (--signed), its replay (--format asciicast) or its events, or every session a filter matches (--format ndjson|csv|json)",
     )
-    .requiredOption("--session <id>", `the session: ${SESSION_REF_FORMS}`)
+    .option("--session <id>", `the session: ${SESSION_REF_FORMS}`)
     .option("--signed", "a signed bundle (what `verify FILE` checks offline)")
     .addOption(
       new Option(
         "--format <format>",
-        "asciicast: the session as an asciicast v2 recording (asciinema play)",
-      ).choices(["asciicast"]),
+        "asciicast: one session as an asciicast v2 recording (asciinema play); ndjson, csv, json: one session's events, or without --session every session the filter matches",
+      ).choices(EXPORT_FORMATS),
     )
+    .option("--component <name>", "without --session: only this component's sessions")
+    .option("--actor <subject>", "without --session: only sessions of this token subject")
+    .addOption(
+      new Option("--status <status>", "without --session: only sessions in this status").choices(
+        SESSION_STATUSES,
+      ),
+    )
+    .option("--since <when>", "without --session: started at or after this (7d, 2026-11-01)", (v) => since(v))
+    .option("--limit <n>", "without --session: at most this many sessions", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw helpers.fail("--limit must be a whole number above 0");
+      return n;
+    })
     .option("-o, --output <file>", "write to this file (mode 0600: it holds command text) instead of stdout")
-    .action(async (opts: { session: string; signed?: boolean; format?: "asciicast"; output?: string }) => {
-      if (opts.format === "asciicast") {
-        if (opts.signed) throw helpers.fail("--signed and --format asciicast are two exports: give one");
-        const { session, events } = await loadReplay(helpers.config(), opts.session, helpers.fail);
-        const cast = asciicast(session, replayFrames(session, events, pc.createColors(true)));
-        writeOut(opts.output, cast);
-        err(
-          pc.dim(
-            `session ${shortId(session.id)}: ${count(events.length, "event")} as asciicast v2${opts.output ? ` → ${opts.output}` : ""}`,
-          ),
-        );
-        return;
+    .addHelpText(
+      "after",
+      `
+Examples:
+  session-buddy export --session 0a1b2c3d --signed -o s.bundle.json     then: session-buddy verify s.bundle.json
+  session-buddy export --session 0a1b2c3d --format asciicast -o s.cast  then: asciinema play s.cast
+  session-buddy export --session 0a1b2c3d --format csv                  its events
+  session-buddy export --format ndjson --component crackerjack --since 30d -o sessions.ndjson`,
+    )
+    .action(async (opts: ExportCommandOptions) => {
+      if (opts.signed && opts.format)
+        throw helpers.fail(`--signed and --format ${opts.format} are two exports: give one`);
+      if (opts.format) {
+        const filtered = opts.component || opts.actor || opts.status || opts.since || opts.limit;
+        if (opts.session && filtered)
+          throw helpers.fail(
+            "--component, --actor, --status, --since and --limit select sessions: not with --session",
+          );
+        return exportRecords(helpers.config(), { ...opts, format: opts.format }, helpers.fail);
       }
+      if (!opts.session)
+        throw helpers.fail("give --session REF --signed, or --format ndjson|csv|json for sessions");
       if (!opts.signed)
         throw helpers.fail(
           "export writes a signed bundle (--signed) or a recording (--format asciicast); session lists: list-sessions --format json|csv",
@@ -210,7 +211,7 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
       if (found.kind === "none") throw helpers.fail(`no session matches ${typed}`);
       if (found.kind === "many")
         throw helpers.fail(`${typed} matches ${found.total} sessions: give more digits or the full id`);
-      const response = await get(routeUrl(settings, `/trail/sessions/${found.id}`), token, helpers);
+      const response = await get(routeUrl(settings, `/trail/sessions/${found.id}`), token, helpers.fail);
       const text = await response.text();
       const bundle = JSON.parse(text) as Bundle;
       writeOut(opts.output, `${text}\n`);
@@ -263,7 +264,7 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
         const token = await resolveToken(settings, [Scopes.AUDIT]);
         const jwks = keys ?? (await loadKeys(routeUrl(settings, "/.well-known/jwks.json"), helpers));
         const query = opts.since ? `?since=${encodeURIComponent(opts.since.toISOString())}` : "";
-        const response = await get(routeUrl(settings, `/trail.ndjson${query}`), token, helpers);
+        const response = await get(routeUrl(settings, `/trail.ndjson${query}`), token, helpers.fail);
         const verifier = new TrailVerifier(jwks, { partial: !!opts.since });
         if (opts.witness)
           await verifier.witness(readWitness(opts.witness, helpers), `the witness copy ${opts.witness}`);

@@ -75,6 +75,36 @@ describe("play and export --format asciicast", () => {
     expect(unknown.stderr).toMatch(/no session matches ffffffff/);
   });
 
+  it("exports every session a filter matches, streamed, as NDJSON, CSV or one JSON array", async ({
+    dir,
+  }) => {
+    const first = await recorded(dir);
+    const second = await recorded(dir);
+    const env = await envFor(dir);
+    const file = join(dir, "all.ndjson");
+    const nd = await runCli(
+      ["export", "--format", "ndjson", "--component", "oneiric", "--since", "1d", "-o", file],
+      env,
+    );
+    expect(nd.code, nd.stderr).toBe(0);
+    const ids = readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids).toEqual(expect.arrayContaining([first, second]));
+    expect(nd.stderr).toMatch(new RegExp(`exported ${ids.length} sessions as ndjson → `));
+    const json = await runCli(["export", "--format", "json", "--component", "oneiric", "--limit", "1"], env);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toHaveLength(1);
+    const none = await runCli(["export", "--format", "json", "--component", "nothing-here"], env);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+    const csvOut = await runCli(["export", "--format", "csv", "--component", "oneiric"], env);
+    expect(csvOut.stdout.split("\n").length - 2).toBe(ids.length);
+    const cast = await runCli(["export", "--format", "asciicast", "--component", "oneiric"], env);
+    expect(cast.code).toBe(1);
+    expect(cast.stderr).toMatch(/asciicast records one session: give --session/);
+  });
+
   it("pauses on Space and stops on Ctrl-C in a terminal", async ({ dir, defer }) => {
     const id = await recorded(dir);
     // Slowed down so far that the replay waits after its first frame until a key is pressed.
@@ -132,6 +162,29 @@ describe("play and export --format asciicast", () => {
     const code = await new Promise<number>((resolve) => cat.onExit((e) => resolve(e.exitCode)));
     expect(code, shown).toBe(0);
     expect(stripVTControlCharacters(shown)).toMatch(/reveal_setting\('nope'\)/);
+    // One session's events as NDJSON (the session first), CSV and JSON.
+    const env = await envFor(dir);
+    const nd = await runCli(["export", "--session", id, "--format", "ndjson"], env);
+    expect(nd.code, nd.stderr).toBe(0);
+    const lines = nd.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ record: "session", id, component: "oneiric" });
+    expect(lines.slice(1).map((l) => [l.record, l.seq, l.kind])).toEqual([
+      ["event", 1, "command"],
+      ["event", 2, "sensitive_begin"],
+      ["event", 3, "command"],
+      ["event", 4, "sensitive_end"],
+    ]);
+    const csvOut = await runCli(["export", "--session", id, "--format", "csv"], env);
+    expect(csvOut.stdout.split("\r\n")[0]).toBe("seq,at,kind,text,outcome,durationMs,errorClass,redactions");
+    expect(csvOut.stdout).toMatch(/,command,reveal_setting\('nope'\),error,2,UsageError,0\r\n/);
+    const json = JSON.parse((await runCli(["export", "--session", id, "--format", "json"], env)).stdout);
+    expect(json.events).toHaveLength(4);
+    const filtered = await runCli(["export", "--session", id, "--format", "json", "--component", "x"], env);
+    expect(filtered.code).toBe(1);
+    expect(filtered.stderr).toMatch(/select sessions: not with --session/);
     const both = await runCli(
       ["export", "--session", id, "--format", "asciicast", "--signed"],
       await envFor(dir),
