@@ -47,6 +47,7 @@ export function createServices(db: Db, pubsub: PubSub, options: ServiceOptions =
     db,
     pubsub,
     analytics,
+    sessions,
     ...(options.reviewRequired ? { reviewRequired: options.reviewRequired } : {}),
   });
   sessions.onEnded((row) => {

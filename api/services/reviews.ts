@@ -2,7 +2,7 @@
  * The auditor's side of a session: its sensitive periods (from the `sensitive_begin` / `sensitive_end`
  * events its shell recorded), the review queue, and the verdicts reviewers record.
  */
-import { and, asc, desc, eq, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
 import {
   EventKinds,
   type ReviewCause,
@@ -24,8 +24,7 @@ import {
 import { badInput, conflict, forbidden, notFound } from "../errors.js";
 import type { PubSub } from "../pubsub.js";
 import type { AnalyticsService } from "./analytics/index.js";
-import { sessionCursor } from "./cursors.js";
-import { sensitiveSql } from "./sessions.js";
+import { type SessionService, sensitiveSql } from "./sessions.js";
 
 /** One stretch of sensitive mode: from `sensitive(reason)` to `end_sensitive()` (or the session's end). */
 export interface SensitivePeriod {
@@ -49,6 +48,7 @@ export interface ReviewOptions {
   db: Db;
   pubsub: PubSub;
   analytics: AnalyticsService;
+  sessions: SessionService;
   /** Components whose every session needs a review (`review: required` in the configuration). */
   reviewRequired?: readonly string[];
   /** Told of every FLAGGED verdict (alerts). */
@@ -171,8 +171,6 @@ export class Reviews {
    * `sessions`. Each node's `reviewCauses` says why it is here.
    */
   async pending(component: string | null | undefined, first: number, after?: string | null) {
-    if (!Number.isInteger(first) || first < 0 || first > QUERY_LIMITS.page)
-      throw badInput(`first must be between 0 and ${QUERY_LIMITS.page}`);
     const anomalous = await this.anomalousSessionIds(component);
     const where = and(
       ne(sessions.status, SessionStatuses.ACTIVE),
@@ -180,38 +178,7 @@ export class Reviews {
       unreviewed,
       this.needsReviewSql(anomalous),
     );
-    let page = where;
-    if (after) {
-      const c = sessionCursor.decode(after);
-      page = and(
-        where,
-        or(
-          lt(sessions.startedAt, c.startedAt),
-          and(eq(sessions.startedAt, c.startedAt), lt(sessions.id, c.id)),
-        ),
-      );
-    }
-    const rows = await this.db
-      .select()
-      .from(sessions)
-      .where(page)
-      .orderBy(desc(sessions.startedAt), desc(sessions.id))
-      .limit(first + 1);
-    const nodes = rows.slice(0, first);
-    return {
-      anomalous,
-      edges: nodes.map((node) => ({ cursor: sessionCursor.encode(node), node })),
-      pageInfo: {
-        hasNextPage: rows.length > first,
-        hasPreviousPage: Boolean(after),
-        startCursor: nodes[0] ? sessionCursor.encode(nodes[0]) : null,
-        endCursor: nodes.at(-1) ? sessionCursor.encode(nodes.at(-1) as SessionRow) : null,
-      },
-      totalCount: async () => {
-        const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(sessions).where(where);
-        return Number(r?.n ?? 0);
-      },
-    };
+    return this.options.sessions.page(where, first, after);
   }
 
   /**

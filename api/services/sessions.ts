@@ -715,10 +715,17 @@ export class SessionService {
   }
 
   /** Newest first, keyset-paginated on (startedAt, id). */
-  async list(filter: SessionFilter | null | undefined, first: number, after?: string | null) {
+  list(filter: SessionFilter | null | undefined, first: number, after?: string | null) {
+    return this.page(this.filterSql(filter), first, after);
+  }
+
+  /**
+   * The sessions `where` selects, newest first, keyset-paginated on (startedAt, id): the page of every
+   * SessionConnection (`sessions`, `pendingReviews`). `totalCount` is counted only when asked for.
+   */
+  async page(where: SQL | undefined, first: number, after?: string | null) {
     if (!Number.isInteger(first) || first < 0 || first > QUERY_LIMITS.page)
       throw badInput(`first must be between 0 and ${QUERY_LIMITS.page}`);
-    const where = this.filterSql(filter);
     let page = where;
     if (after) {
       const c = sessionCursor.decode(after);
