@@ -46,8 +46,21 @@ const EXAMPLES: Record<string, string[]> = {
   "buffer replay": ["npx session-buddy buffer replay"],
   shell: ["npx session-buddy shell"],
   export: [
-    "npx session-buddy export --signed --session 0a1b2c3d -o session.bundle.json",
-    "npx session-buddy export --signed --session 0193c0de-0000-7000-8000-00000a1b2c3d > bundle.json",
+    "npx session-buddy export --signed --session 0a1b2c3d -o session.bundle.json   # then: verify session.bundle.json",
+    "npx session-buddy export --session 0a1b2c3d --format asciicast -o s.cast       # then: asciinema play s.cast",
+    "npx session-buddy export --session 0a1b2c3d --format csv                        # its events",
+    "npx session-buddy export --format ndjson --component crackerjack --since 30d -o sessions.ndjson",
+  ],
+  play: [
+    "npx session-buddy play 0a1b2c3d                 # as it happened, pauses capped at 2 s",
+    "npx session-buddy play 0a1b2c3d --speed 4       # four times faster",
+    "npx session-buddy play 0a1b2c3d --from 12 --no-wait",
+  ],
+  review: [
+    "npx session-buddy review --pending                # the queue, with why each session is in it",
+    "npx session-buddy review 0a1b2c3d                 # its sensitive periods and reviews so far",
+    'npx session-buddy review 0a1b2c3d --approve --note "refund matches OPS-1234"',
+    'npx session-buddy review 0a1b2c3d --flag --note "read customer rows beyond the ticket"',
   ],
   verify: [
     "npx session-buddy verify session.bundle.json --key jwks.json   # offline, with a copy of the keys",

@@ -98,15 +98,6 @@ export function registerPlayCommand(program: Command, helpers: PlayCommandHelper
       if (!Number.isInteger(n) || n < 1) throw helpers.fail("--from must be an event's seq, 1 or more");
       return n;
     })
-    .addHelpText(
-      "after",
-      `
-Examples:
-  session-buddy play 0a1b2c3d                 as it happened, pauses capped at 2 s
-  session-buddy play 0a1b2c3d --speed 4       four times faster
-  session-buddy play 0a1b2c3d --from 12 --no-wait
-  session-buddy export --session 0a1b2c3d --format asciicast -o s.cast && asciinema play s.cast`,
-    )
     .action(async (ref: string, opts: { speed: number; maxPause: number; wait: boolean; from?: number }) => {
       const settings = helpers.config();
       const { session, events } = await loadReplay(settings, ref, helpers.fail);

@@ -56,7 +56,7 @@ export function reviewLines(s: SessionReviewFieldsFragment): string[] {
 export function registerReviewCommands(program: Command, helpers: ReviewCommandHelpers) {
   program
     .command("review")
-    .description("the review queue, and verdicts on ended sessions (needs audit:review)")
+    .description("the review queue, and verdicts on ended sessions (needs audit:review; nobody reviews their own)")
     .argument("[session]", `the session to review: ${SESSION_REF_FORMS}`)
     .option("--pending", "list the sessions waiting for review, newest first")
     .option("--component <name>", "with --pending: only this component's sessions")
@@ -69,17 +69,6 @@ export function registerReviewCommands(program: Command, helpers: ReviewCommandH
     .option("--flag", "record FLAGGED: it needs a closer look (needs --note; on-call are alerted)")
     .option("--note <text>", "what you found, kept with the verdict (1–500 characters)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-    .addHelpText(
-      "after",
-      `
-Examples:
-  session-buddy review --pending                      the queue, with why each session is in it
-  session-buddy review 0a1b2c3d                       its sensitive periods and reviews so far
-  session-buddy review 0a1b2c3d --approve --note "refund matches OPS-1234"
-  session-buddy review 0a1b2c3d --flag --note "read customer rows beyond the ticket"
-
-Nobody reviews their own session: the service refuses (FORBIDDEN, SELF_REVIEW).`,
-    )
     .action(
       async (
         ref: string | undefined,

@@ -177,15 +177,6 @@ export function registerTrailCommands(program: Command, helpers: TrailCommandHel
       return n;
     })
     .option("-o, --output <file>", "write to this file (mode 0600: it holds command text) instead of stdout")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  session-buddy export --session 0a1b2c3d --signed -o s.bundle.json     then: session-buddy verify s.bundle.json
-  session-buddy export --session 0a1b2c3d --format asciicast -o s.cast  then: asciinema play s.cast
-  session-buddy export --session 0a1b2c3d --format csv                  its events
-  session-buddy export --format ndjson --component crackerjack --since 30d -o sessions.ndjson`,
-    )
     .action(async (opts: ExportCommandOptions) => {
       if (opts.signed && opts.format)
         throw helpers.fail(`--signed and --format ${opts.format} are two exports: give one`);
@@ -201,7 +192,7 @@ Examples:
         throw helpers.fail("give --session REF --signed, or --format ndjson|csv|json for sessions");
       if (!opts.signed)
         throw helpers.fail(
-          "export writes a signed bundle (--signed) or a recording (--format asciicast); session lists: list-sessions --format json|csv",
+          "export --session writes a signed bundle: add --signed (or --format asciicast|ndjson|csv|json for its replay or events)",
         );
       const typed = sessionRefText(opts.session);
       if (!typed) throw helpers.fail(`--session must be ${SESSION_REF_FORMS}`);
