@@ -56,7 +56,9 @@ export function reviewLines(s: SessionReviewFieldsFragment): string[] {
 export function registerReviewCommands(program: Command, helpers: ReviewCommandHelpers) {
   program
     .command("review")
-    .description("the review queue, and verdicts on ended sessions (needs audit:review; nobody reviews their own)")
+    .description(
+      "the review queue, and verdicts on ended sessions (needs audit:review; nobody reviews their own)",
+    )
     .argument("[session]", `the session to review: ${SESSION_REF_FORMS}`)
     .option("--pending", "list the sessions waiting for review, newest first")
     .option("--component <name>", "with --pending: only this component's sessions")
