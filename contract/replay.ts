@@ -91,26 +91,34 @@ export function replayFrames(
     clock = Math.max(clock, at);
     frames.push({ at: clock - origin, text, ...(seq !== undefined ? { seq } : {}) });
   };
-  shown.forEach((e, i) => {
+  // A command's outcome waits until it completed: what the shell recorded meanwhile (sensitive(reason) is a
+  // command that records its mark) is printed first, as the command's own output, and the prompt after the
+  // outcome is the one the shell showed then.
+  let outcome: { at: number; text: string; seq: number } | undefined;
+  const settle = (before: number) => {
+    if (!outcome) return;
+    push(Math.min(outcome.at, before), `${outcome.text}${EOL}${prompt(sensitive)}`, outcome.seq);
+    outcome = undefined;
+  };
+  for (const e of shown) {
     const at = since(e.at);
     if (e.kind === EventKinds.SENSITIVE_BEGIN || e.kind === EventKinds.SENSITIVE_END) {
-      const begin = e.kind === EventKinds.SENSITIVE_BEGIN;
-      sensitive = begin;
-      push(
-        at,
-        `${begin ? c.red(`⚠ sensitive mode: ${e.text ?? ""}`) : c.green("✓ sensitive mode ended")}${EOL}${prompt(sensitive)}`,
-        e.seq,
-      );
-      return;
+      const during = outcome !== undefined && at <= outcome.at;
+      if (!during) settle(at);
+      sensitive = e.kind === EventKinds.SENSITIVE_BEGIN;
+      const mark = sensitive ? c.red(`⚠ sensitive mode: ${e.text ?? ""}`) : c.green("✓ sensitive mode ended");
+      push(at, `${mark}${EOL}${during ? "" : prompt(sensitive)}`, e.seq);
+      continue;
     }
+    settle(at);
     const typed = e.textHidden ? c.dim("(command text hidden: needs audit:read)") : (e.text ?? "");
     if (e.kind !== EventKinds.COMMAND) {
       push(at, `${c.dim(`[${e.kind}] ${typed}`)}${EOL}${prompt(sensitive)}`, e.seq);
-      return;
+      continue;
     }
     push(at, `${typed}${EOL}`, e.seq);
     const took = e.durationMs == null ? "" : ` ${formatDuration(e.durationMs)}`;
-    const outcome =
+    const text =
       e.outcome === CommandOutcomes.ok
         ? c.dim(`✓${took}`)
         : e.outcome === CommandOutcomes.error
@@ -118,10 +126,9 @@ export function replayFrames(
           : e.outcome === CommandOutcomes.interrupted
             ? c.yellow(`⏹ interrupted${took}`)
             : c.yellow("… no outcome recorded");
-    const next = shown[i + 1];
-    const done = at + (e.durationMs ?? 0);
-    push(next ? Math.min(done, since(next.at)) : done, `${outcome}${EOL}${prompt(sensitive)}`, e.seq);
-  });
+    outcome = { at: at + (e.durationMs ?? 0), text, seq: e.seq };
+  }
+  settle(Number.POSITIVE_INFINITY);
   const how = session.endReason
     ? `${session.status.toLowerCase()}: ${session.endReason}${session.exitCode != null ? ` (exit ${session.exitCode})` : ""}`
     : "still active (the record so far)";

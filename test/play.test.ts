@@ -28,18 +28,23 @@ describe("play and export --format asciicast", () => {
     await delay(5);
     const a = await s.record({ kind: "command", text: "show_layers('port')" });
     s.complete(a, { durationMs: 4, outcome: "ok" });
+    // sensitive() and end_sensitive() are commands that record their mark while they run.
+    const enter = await s.record({ kind: "command", text: "sensitive('OPS-9 rotate')" });
     await s.record({
       kind: EventKinds.SENSITIVE_BEGIN,
       text: "OPS-9 rotate",
       payload: { ticketRef: "OPS-9" },
     });
+    s.complete(enter, { durationMs: 60_000, outcome: "ok" });
     const b = await s.record({ kind: "command", text: "reveal_setting('nope')" });
     s.complete(b, { durationMs: 2, outcome: "error", errorClass: "UsageError" });
+    const leave = await s.record({ kind: "command", text: "end_sensitive()" });
     await s.record({
       kind: EventKinds.SENSITIVE_END,
       text: "OPS-9 rotate",
       payload: { endedBy: "end_sensitive" },
     });
+    s.complete(leave, { durationMs: 60_000, outcome: "ok" });
     s.end("EXIT", 0);
     expect((await client.flush()).pending).toBe(0);
     await client.shutdown(0);
@@ -60,13 +65,18 @@ describe("play and export --format asciicast", () => {
     expect(all.code, all.stderr).toBe(0);
     const text = all.stdout.replace(/\r/g, "");
     expect(text).toMatch(new RegExp(`── oneiric session ${shortId(id)} by alice on db-7, started `));
-    expect(text).toMatch(/oneiric> show_layers\('port'\)\n✓ 4 ms\noneiric> ⚠ sensitive mode: OPS-9 rotate\n/);
+    // The mark sensitive() recorded is its output, before its outcome; the prompt after it is the red one.
+    expect(text).toMatch(
+      /oneiric> show_layers\('port'\)\n✓ 4 ms\noneiric> sensitive\('OPS-9 rotate'\)\n⚠ sensitive mode: OPS-9 rotate\n✓ 1 min 00 s\noneiric\[sensitive\]! /,
+    );
     expect(text).toMatch(/oneiric\[sensitive\]! reveal_setting\('nope'\)\n✗ UsageError 2 ms\n/);
-    expect(text).toMatch(/✓ sensitive mode ended\noneiric> \n── session ended: EXIT \(exit 0\) ──\n$/);
-    const later = await runCli(["play", shortId(id), "--no-wait", "--from", "3"], env);
+    expect(text).toMatch(
+      /oneiric\[sensitive\]! end_sensitive\(\)\n✓ sensitive mode ended\n✓ 1 min 00 s\noneiric> \n── session ended: EXIT \(exit 0\) ──\n$/,
+    );
+    const later = await runCli(["play", shortId(id), "--no-wait", "--from", "4"], env);
     const from3 = later.stdout.replace(/\r/g, "");
     expect(from3).not.toMatch(/show_layers/);
-    expect(from3).toMatch(/from seq 3 ──\noneiric\[sensitive\]! reveal_setting/);
+    expect(from3).toMatch(/from seq 4 ──\noneiric\[sensitive\]! reveal_setting/);
     const none = await runCli(["play", shortId(id), "--from", "99"], env);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/has no event at or after seq 99/);
@@ -173,15 +183,17 @@ describe("play and export --format asciicast", () => {
     expect(lines[0]).toMatchObject({ record: "session", id, component: "oneiric" });
     expect(lines.slice(1).map((l) => [l.record, l.seq, l.kind])).toEqual([
       ["event", 1, "command"],
-      ["event", 2, "sensitive_begin"],
-      ["event", 3, "command"],
-      ["event", 4, "sensitive_end"],
+      ["event", 2, "command"],
+      ["event", 3, "sensitive_begin"],
+      ["event", 4, "command"],
+      ["event", 5, "command"],
+      ["event", 6, "sensitive_end"],
     ]);
     const csvOut = await runCli(["export", "--session", id, "--format", "csv"], env);
     expect(csvOut.stdout.split("\r\n")[0]).toBe("seq,at,kind,text,outcome,durationMs,errorClass,redactions");
     expect(csvOut.stdout).toMatch(/,command,reveal_setting\('nope'\),error,2,UsageError,0\r\n/);
     const json = JSON.parse((await runCli(["export", "--session", id, "--format", "json"], env)).stdout);
-    expect(json.events).toHaveLength(4);
+    expect(json.events).toHaveLength(6);
     const filtered = await runCli(["export", "--session", id, "--format", "json", "--component", "x"], env);
     expect(filtered.code).toBe(1);
     expect(filtered.stderr).toMatch(/select sessions: not with --session/);

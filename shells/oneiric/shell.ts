@@ -133,7 +133,7 @@ export class OneiricShell extends AdminShell {
     this.helper(
       "reveal_setting",
       "reveal_setting(key)",
-      "A secret setting's value, unmasked (needs sensitive mode)",
+      "A secret setting's value, unmasked",
       (key: string) => {
         const value = this.config.settings[key as SettingKey];
         if (value === undefined) return `${key} is not set`;
