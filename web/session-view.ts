@@ -25,7 +25,7 @@ import { badge, type Child, h, link, replaceChildren, secondsSince, statusBadge,
 import { ApiError, toApiError } from "./graphql.js";
 
 /** A session as its page shows it: its fields, and its legal hold when the page's own read found one. */
-type SessionDetail = SessionFieldsFragment & {
+export type SessionDetail = SessionFieldsFragment & {
   legalHold?: NonNullable<SessionPage["session"]>["legalHold"];
 };
 
@@ -35,10 +35,119 @@ const EVENT_LIMIT = 10_000;
 
 export const HIDDEN_TEXT = "hidden — needs audit:read";
 
+/** One event as the timeline shows it: seq, time, kind, outcome, duration, and the text or why not. */
+export function timelineItem(e: SessionEvent): HTMLElement {
+  const text =
+    e.text != null
+      ? h("code", { class: "command-text" }, e.text)
+      : e.textHidden
+        ? h("span", { class: "hidden-text", title: "Ask for a token with the audit:read scope" }, HIDDEN_TEXT)
+        : null;
+  const outcome = e.outcome ? badge(e.outcome, e.outcome) : badge("running", "open");
+  return h(
+    "li",
+    {
+      "data-seq": e.seq,
+      "data-event-id": e.id,
+      "data-kind": e.kind,
+      class: e.outcome === CommandOutcomes.error ? "failed" : undefined,
+    },
+    h(
+      "div",
+      { class: "event-meta" },
+      h("span", { class: "seq", title: "sequence number" }, `#${e.seq}`),
+      time(e.at),
+      badge(e.kind, "kind"),
+      e.kind === "command" || e.outcome ? outcome : null,
+      e.durationMs != null ? h("span", { class: "muted" }, formatDuration(e.durationMs)) : null,
+      e.redactions > 0
+        ? h("span", { class: "muted", title: "secrets masked at the source" }, `${e.redactions} redacted`)
+        : null,
+      e.errorClass ? h("span", { class: "error-class" }, e.errorClass) : null,
+    ),
+    text,
+  );
+}
+
+/** A session's command timeline: its events in seq order, each replaced in place when it changes. */
+export interface Timeline {
+  /** The `ol.timeline` to mount. */
+  readonly element: HTMLOListElement;
+  /** Adds an event, or replaces the one with its id (a command that has completed). */
+  upsert(e: SessionEvent): void;
+  /** The events shown, in no particular order. */
+  events(): SessionEvent[];
+  /** Says so in the list when the stored events are all read and there are none. */
+  loaded(): void;
+}
+
+/** An empty timeline; `onCount` hears how many events it shows after each change. */
+export function commandTimeline(id: string, onCount?: (n: number) => void): Timeline {
+  const element = h("ol", { class: "timeline", id, "aria-live": "polite" });
+  const events = new Map<string, SessionEvent>();
+  const items = new Map<string, HTMLElement>();
+  return {
+    element,
+    upsert(e) {
+      events.set(e.id, e);
+      const el = timelineItem(e);
+      const old = items.get(e.id);
+      items.set(e.id, el);
+      if (old) {
+        old.replaceWith(el);
+      } else {
+        // Usually appended; an event that arrives out of order goes to its place by seq.
+        const after = [...element.children].find((c) => Number((c as HTMLElement).dataset.seq) > e.seq);
+        element.querySelector(".empty")?.remove();
+        element.insertBefore(el, after ?? null);
+      }
+      onCount?.(events.size);
+    },
+    events: () => [...events.values()],
+    loaded() {
+      if (events.size === 0 && !element.querySelector(".empty"))
+        element.append(h("li", { class: "empty" }, "No events yet. Commands appear here as they are typed."));
+      onCount?.(events.size);
+    },
+  };
+}
+
+/**
+ * Reads a session and its stored events a page at a time (at most {@link EVENT_LIMIT} events) into
+ * `timeline`; `onSession` gets the session's fields with the first page, before its events. Resolves the
+ * session, null when no session has that id, or undefined once `stopped()` says the page has gone.
+ */
+export async function readTimeline(
+  ctx: AppContext,
+  id: string,
+  timeline: Timeline,
+  stopped: () => boolean,
+  onSession?: (s: SessionDetail) => void,
+): Promise<SessionDetail | null | undefined> {
+  let after: string | null = null;
+  let session: SessionDetail | undefined;
+  let read = 0;
+  do {
+    const data: SessionPage = await ctx.query(DashboardSessionQuery, { id, first: EVENT_PAGE, after });
+    if (stopped()) return undefined;
+    if (!data.session) return null;
+    if (!session) {
+      const { events: _page, ...rest } = data.session;
+      session = rest;
+      onSession?.(session);
+    }
+    for (const { node } of data.session.events.edges) timeline.upsert(node);
+    read += data.session.events.edges.length;
+    after = data.session.events.pageInfo.hasNextPage
+      ? (data.session.events.pageInfo.endCursor ?? null)
+      : null;
+  } while (after && read < EVENT_LIMIT);
+  return session;
+}
+
 /** One session: its details and its command timeline, stored events first, then live ones. */
 export function sessionView(ctx: AppContext, root: HTMLElement, id: string): View {
   const disposers: (() => void)[] = [];
-  const events = new Map<string, SessionEvent>();
   let session: SessionDetail | undefined;
   /** Who read its command text (loaded for a token that may read it; this page's own read included). */
   let viewers: { subject: string; events: number; reads: number; lastAt: string }[] | null = null;
@@ -49,8 +158,10 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
   const title = h("h1", { id: "session-title" }, "Session ", h("code", { title: id }, shortId(id)));
   const status = h("span", { id: "session-status" });
   const details = h("dl", { class: "details", id: "session-details" });
-  const timeline = h("ol", { class: "timeline", id: "timeline", "aria-live": "polite" });
   const timelineCount = h("span", { class: "count", id: "timeline-count" }, "…");
+  const timeline = commandTimeline("timeline", (n) => {
+    timelineCount.textContent = String(n);
+  });
   const message = h("div", { class: "section-error", role: "alert" });
   const textNote = canReadText(ctx.claims)
     ? null
@@ -77,7 +188,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
       { class: "panel", "aria-labelledby": "timeline-title" },
       h("h2", { id: "timeline-title" }, "Command timeline ", timelineCount),
       textNote,
-      timeline,
+      timeline.element,
     ),
   );
   document.title = `Session ${shortId(id)} · Session-Buddy dashboard`;
@@ -220,59 +331,6 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     );
   }
 
-  function eventItem(e: SessionEvent): HTMLElement {
-    const text =
-      e.text != null
-        ? h("code", { class: "command-text" }, e.text)
-        : e.textHidden
-          ? h(
-              "span",
-              { class: "hidden-text", title: "Ask for a token with the audit:read scope" },
-              HIDDEN_TEXT,
-            )
-          : null;
-    const outcome = e.outcome ? badge(e.outcome, e.outcome) : badge("running", "open");
-    return h(
-      "li",
-      {
-        "data-seq": e.seq,
-        "data-event-id": e.id,
-        class: e.outcome === CommandOutcomes.error ? "failed" : undefined,
-      },
-      h(
-        "div",
-        { class: "event-meta" },
-        h("span", { class: "seq", title: "sequence number" }, `#${e.seq}`),
-        time(e.at),
-        badge(e.kind, "kind"),
-        e.kind === "command" || e.outcome ? outcome : null,
-        e.durationMs != null ? h("span", { class: "muted" }, formatDuration(e.durationMs)) : null,
-        e.redactions > 0
-          ? h("span", { class: "muted", title: "secrets masked at the source" }, `${e.redactions} redacted`)
-          : null,
-        e.errorClass ? h("span", { class: "error-class" }, e.errorClass) : null,
-      ),
-      text,
-    );
-  }
-
-  const items = new Map<string, HTMLElement>();
-  function upsertEvent(e: SessionEvent) {
-    events.set(e.id, e);
-    const el = eventItem(e);
-    const old = items.get(e.id);
-    items.set(e.id, el);
-    if (old) {
-      old.replaceWith(el);
-    } else {
-      // Usually appended; an event that arrives out of order goes to its place by seq.
-      const after = [...timeline.children].find((c) => Number((c as HTMLElement).dataset.seq) > e.seq);
-      timeline.querySelector(".empty")?.remove();
-      timeline.insertBefore(el, after ?? null);
-    }
-    timelineCount.textContent = String(events.size);
-  }
-
   const fail = (err: unknown) => {
     const e = err instanceof ApiError ? err : new ApiError(String(err), undefined);
     if (disposed || ctx.authFailed(e)) return;
@@ -280,34 +338,30 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
   };
 
   async function load() {
-    let after: string | null = null;
-    let first = true;
+    let found: SessionDetail | null | undefined;
     try {
-      do {
-        const data: SessionPage = await ctx.query(DashboardSessionQuery, { id, first: EVENT_PAGE, after });
-        if (disposed) return;
-        if (!data.session) {
-          replaceChildren(root, h("p", { class: "breadcrumb" }, link("/dashboard", {}, "← Overview")));
-          root.append(
-            h("h1", {}, "Session not found"),
-            h("p", { id: "not-found" }, "No session has the id ", h("code", {}, id), "."),
-          );
-          root.dataset.ready = "session";
-          return;
-        }
-        if (first) {
-          const { events: _page, ...rest } = data.session;
-          session = rest;
+      found = await readTimeline(
+        ctx,
+        id,
+        timeline,
+        () => disposed,
+        (s) => {
+          session = s;
           renderDetails();
-          first = false;
-        }
-        for (const { node } of data.session.events.edges) upsertEvent(node);
-        after = data.session.events.pageInfo.hasNextPage
-          ? (data.session.events.pageInfo.endCursor ?? null)
-          : null;
-      } while (after && events.size < EVENT_LIMIT);
+        },
+      );
     } catch (err) {
       fail(err);
+      return;
+    }
+    if (found === undefined) return;
+    if (found === null) {
+      replaceChildren(root, h("p", { class: "breadcrumb" }, link("/dashboard", {}, "← Overview")));
+      root.append(
+        h("h1", {}, "Session not found"),
+        h("p", { id: "not-found" }, "No session has the id ", h("code", {}, id), "."),
+      );
+      root.dataset.ready = "session";
       return;
     }
     if (canReadText(ctx.claims)) {
@@ -320,16 +374,14 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
         fail(err);
       }
     }
-    if (events.size === 0)
-      timeline.append(h("li", { class: "empty" }, "No events yet. Commands appear here as they are typed."));
-    timelineCount.textContent = String(events.size);
+    timeline.loaded();
     goLive();
     root.dataset.ready = "session";
   }
 
   /** Replay from before the oldest command still running, so its completion is not missed. */
   function resumeSeq(): number {
-    const seqs = [...events.values()];
+    const seqs = timeline.events();
     const maxSeq = seqs.reduce((m, e) => Math.max(m, e.seq), 0);
     const open = seqs.filter((e) => e.kind === "command" && e.outcome == null).map((e) => e.seq);
     return open.length ? Math.min(maxSeq, Math.min(...open) - 1) : maxSeq;
@@ -342,7 +394,7 @@ export function sessionView(ctx: AppContext, root: HTMLElement, id: string): Vie
     // component since this session reached the service.
     disposers.push(
       ctx.live.subscribe(SessionEventsSubscription, () => ({ sessionId: id, afterSeq: resumeSeq() }), {
-        next: (d) => upsertEvent(d.sessionEvents),
+        next: (d) => timeline.upsert(d.sessionEvents),
         error: fail,
       }),
       ctx.live.subscribe(SessionEndedSubscription, () => ({ component, after: receivedAt }), {
