@@ -5,13 +5,15 @@ import { ErrorCodes } from "../contract/errors.js";
 /**
  * A failed request or subscription. `code` is the service's `extensions.code` (contract/errors.ts), or
  * TIMEOUT / BAD_RESPONSE when the service was not reached or did not answer with GraphQL; `closeCode` is
- * set when the live feed's socket was closed with it (4403: token rejected or expired).
+ * set when the live feed's socket was closed with it (4403: token rejected or expired); `reason` is the
+ * service's `extensions.reason` (e.g. FORBIDDEN's SELF_REVIEW, which is about the record, not the token).
  */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
     readonly closeCode?: number,
+    readonly reason?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -26,10 +28,23 @@ export const liveFeedForbidden = (reason: string) =>
     CloseCode.Forbidden,
   );
 
+interface GraphQLErrorBody {
+  message?: string;
+  extensions?: { code?: string; reason?: unknown };
+}
+
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: GraphQLErrorBody[];
 }
+
+const fromGraphQLError = (e: GraphQLErrorBody, fallback: string) =>
+  new ApiError(
+    e.message ?? fallback,
+    e.extensions?.code,
+    undefined,
+    typeof e.extensions?.reason === "string" ? e.extensions.reason : undefined,
+  );
 
 const endpoint = () => new URL("/graphql", window.location.href);
 
@@ -60,7 +75,7 @@ export async function request<R, V>(
     throw new ApiError(`the service answered HTTP ${res.status} without GraphQL`, ErrorCodes.BAD_RESPONSE);
   }
   const first = body.errors?.[0];
-  if (first) throw new ApiError(first.message, first.extensions?.code);
+  if (first) throw fromGraphQLError(first, "the request failed");
   if (!body.data)
     throw new ApiError(`the service answered HTTP ${res.status} without data`, ErrorCodes.BAD_RESPONSE);
   return body.data;
@@ -69,10 +84,8 @@ export async function request<R, V>(
 /** What an error sink of a subscription receives, as one ApiError. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (Array.isArray(err) && err.length > 0) {
-    const e = err[0] as { message?: string; extensions?: { code?: string } };
-    return new ApiError(e.message ?? "subscription failed", e.extensions?.code);
-  }
+  if (Array.isArray(err) && err.length > 0)
+    return fromGraphQLError(err[0] as GraphQLErrorBody, "subscription failed");
   if (isCloseEvent(err)) {
     if (err.code === CloseCode.Forbidden) return liveFeedForbidden(err.reason);
     return new ApiError(
@@ -103,6 +116,16 @@ export interface LiveFeed {
   ): () => void;
   /** Called after a reconnect, when views should reload what they may have missed. */
   onReconnect(listener: () => void): () => void;
+  /**
+   * The feed's state now: a view that shows live data says so when it is not `live`, instead of
+   * presenting what it holds as current.
+   */
+  readonly state: LiveState;
+  /**
+   * Calls `listener` on every state the feed reports from now on (with its detail, e.g. why it is
+   * reconnecting), not with the current one; returns the function that stops it.
+   */
+  onState(listener: (state: LiveState, detail?: string) => void): () => void;
   dispose(): void;
 }
 
@@ -110,10 +133,20 @@ export interface LiveFeed {
  * One graphql-ws connection for the page, authenticated at connection_init. It retries forever on
  * network failures and never on 4403 (a bad or expired token): `onState("forbidden")` then says so.
  */
-export function openLiveFeed(token: string, onState: (state: LiveState, detail?: string) => void): LiveFeed {
+export function openLiveFeed(
+  token: string,
+  onStateChange: (state: LiveState, detail?: string) => void,
+): LiveFeed {
   const url = endpoint();
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   const reconnectListeners = new Set<() => void>();
+  const stateListeners = new Set<(state: LiveState, detail?: string) => void>();
+  let state: LiveState = "connecting";
+  const onState = (next: LiveState, detail?: string) => {
+    state = next;
+    onStateChange(next, detail);
+    for (const l of stateListeners) l(next, detail);
+  };
   /** The page's subscriptions, sent again with fresh variables after a reconnect. */
   const subscriptions = new Set<{ start(): void }>();
   let connectedOnce = false;
@@ -206,9 +239,17 @@ export function openLiveFeed(token: string, onState: (state: LiveState, detail?:
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
     },
+    get state() {
+      return state;
+    },
+    onState(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
     dispose() {
       disposed = true;
       reconnectListeners.clear();
+      stateListeners.clear();
       subscriptions.clear();
       void client.dispose();
     },
