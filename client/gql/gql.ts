@@ -62,6 +62,7 @@ type Documents = {
     "\n  mutation DashboardHoldSession($id: ID!, $reason: String!) {\n    holdSession(id: $id, reason: $reason) {\n      ...LegalHoldFields\n    }\n  }\n": typeof types.DashboardHoldSessionDocument,
     "\n  mutation DashboardReleaseHold($id: ID!) {\n    releaseHold(id: $id) {\n      releasedAt\n    }\n  }\n": typeof types.DashboardReleaseHoldDocument,
     "\n  query DashboardSessionHold($id: ID!) {\n    session(id: $id) {\n      legalHold {\n        ...LegalHoldFields\n      }\n    }\n  }\n": typeof types.DashboardSessionHoldDocument,
+    "\n  subscription DashboardReviewQueueChanged($component: String) {\n    reviewQueueChanged(component: $component) {\n      sessionId\n      component\n      change\n      verdict\n      reviewer\n      at\n    }\n  }\n": typeof types.DashboardReviewQueueChangedDocument,
     "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestStartSessionDocument,
     "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": typeof types.TestEndSessionDocument,
 };
@@ -113,6 +114,7 @@ const documents: Documents = {
     "\n  mutation DashboardHoldSession($id: ID!, $reason: String!) {\n    holdSession(id: $id, reason: $reason) {\n      ...LegalHoldFields\n    }\n  }\n": types.DashboardHoldSessionDocument,
     "\n  mutation DashboardReleaseHold($id: ID!) {\n    releaseHold(id: $id) {\n      releasedAt\n    }\n  }\n": types.DashboardReleaseHoldDocument,
     "\n  query DashboardSessionHold($id: ID!) {\n    session(id: $id) {\n      legalHold {\n        ...LegalHoldFields\n      }\n    }\n  }\n": types.DashboardSessionHoldDocument,
+    "\n  subscription DashboardReviewQueueChanged($component: String) {\n    reviewQueueChanged(component: $component) {\n      sessionId\n      component\n      change\n      verdict\n      reviewer\n      at\n    }\n  }\n": types.DashboardReviewQueueChangedDocument,
     "\n  mutation TestStartSession($input: StartSessionInput!) {\n    startSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestStartSessionDocument,
     "\n  mutation TestEndSession($input: EndSessionInput!) {\n    endSession(input: $input) {\n      ...SessionFields\n    }\n  }\n": types.TestEndSessionDocument,
 };
@@ -305,6 +307,10 @@ export function graphql(source: "\n  mutation DashboardReleaseHold($id: ID!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DashboardSessionHold($id: ID!) {\n    session(id: $id) {\n      legalHold {\n        ...LegalHoldFields\n      }\n    }\n  }\n"): typeof import('./graphql.js').DashboardSessionHoldDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DashboardReviewQueueChanged($component: String) {\n    reviewQueueChanged(component: $component) {\n      sessionId\n      component\n      change\n      verdict\n      reviewer\n      at\n    }\n  }\n"): typeof import('./graphql.js').DashboardReviewQueueChangedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

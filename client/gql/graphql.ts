@@ -1720,6 +1720,13 @@ export type DashboardSessionHoldQueryVariables = Exact<{
 
 export type DashboardSessionHoldQuery = { __typename?: 'Query', session?: { __typename?: 'Session', legalHold?: { __typename?: 'LegalHold', reason: string, heldBy: string, heldAt: string } | null } | null };
 
+export type DashboardReviewQueueChangedSubscriptionVariables = Exact<{
+  component?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DashboardReviewQueueChangedSubscription = { __typename?: 'Subscription', reviewQueueChanged: { __typename?: 'ReviewQueueChange', sessionId: string, component: string, change: string, verdict?: ReviewVerdict | null, reviewer?: string | null, at: string } };
+
 export type TestStartSessionMutationVariables = Exact<{
   input: StartSessionInput;
 }>;
@@ -1799,5 +1806,6 @@ export const DashboardAnomaliesDocument = new TypedDocumentString(`query Dashboa
 export const DashboardHoldSessionDocument = new TypedDocumentString(`mutation DashboardHoldSession($id:ID!$reason:String!){holdSession(id:$id reason:$reason){...LegalHoldFields}}fragment LegalHoldFields on LegalHold{reason heldBy heldAt}`) as unknown as TypedDocumentString<DashboardHoldSessionMutation, DashboardHoldSessionMutationVariables>;
 export const DashboardReleaseHoldDocument = new TypedDocumentString(`mutation DashboardReleaseHold($id:ID!){releaseHold(id:$id){releasedAt}}`) as unknown as TypedDocumentString<DashboardReleaseHoldMutation, DashboardReleaseHoldMutationVariables>;
 export const DashboardSessionHoldDocument = new TypedDocumentString(`query DashboardSessionHold($id:ID!){session(id:$id){legalHold{...LegalHoldFields}}}fragment LegalHoldFields on LegalHold{reason heldBy heldAt}`) as unknown as TypedDocumentString<DashboardSessionHoldQuery, DashboardSessionHoldQueryVariables>;
+export const DashboardReviewQueueChangedDocument = new TypedDocumentString(`subscription DashboardReviewQueueChanged($component:String){reviewQueueChanged(component:$component){sessionId component change verdict reviewer at}}`) as unknown as TypedDocumentString<DashboardReviewQueueChangedSubscription, DashboardReviewQueueChangedSubscriptionVariables>;
 export const TestStartSessionDocument = new TypedDocumentString(`mutation TestStartSession($input:StartSessionInput!){startSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}`) as unknown as TypedDocumentString<TestStartSessionMutation, TestStartSessionMutationVariables>;
 export const TestEndSessionDocument = new TypedDocumentString(`mutation TestEndSession($input:EndSessionInput!){endSession(input:$input){...SessionFields}}fragment SessionFields on Session{id type component componentType componentVersion shellType adapters status startedAt endedAt lastSeenAt receivedAt endReceivedAt delayed durationSeconds endReason exitCode captureMode actor username hostname pid environment metadata commandCount errorCount eventCount completeness chained brokenSeq lastSeq reason{text ticketRef}actorKind actorKindSource delegatedBy}`) as unknown as TypedDocumentString<TestEndSessionMutation, TestEndSessionMutationVariables>;

@@ -177,3 +177,21 @@ export const DashboardSessionHoldQuery = graphql(`
     }
   }
 `);
+
+/**
+ * The review page's live queue: a session joined it (QUEUED) or left it with a verdict (REVIEWED). The
+ * page reads the queue itself with `PendingReviews`, and the verdict and a session's reviews with the
+ * CLI's `ReviewSession` and `SessionReview`, rather than copies of them.
+ */
+export const DashboardReviewQueueChangedSubscription = graphql(`
+  subscription DashboardReviewQueueChanged($component: String) {
+    reviewQueueChanged(component: $component) {
+      sessionId
+      component
+      change
+      verdict
+      reviewer
+      at
+    }
+  }
+`);
