@@ -16,6 +16,7 @@ import {
 import { h, replaceChildren } from "./dom.js";
 import { type ApiError, type LiveState, liveFeedForbidden, openLiveFeed, request } from "./graphql.js";
 import { overview } from "./overview.js";
+import { canReview, isReviewRoute, REVIEW_PATH, reviewView } from "./review-view.js";
 import { sessionView } from "./session-view.js";
 
 const header = document.getElementById("header")!;
@@ -46,7 +47,8 @@ function explain(err: ApiError): string {
 const isAuthFailure = (err: ApiError) =>
   err.code === ErrorCodes.UNAUTHENTICATED || err.code === ErrorCodes.FORBIDDEN;
 
-function renderHeader(extra: Node[] = []): void {
+/** The header; `reviewer` adds the review page to the navigation (a token with audit:review). */
+function renderHeader(extra: Node[] = [], reviewer = false): void {
   replaceChildren(
     header,
     h(
@@ -58,7 +60,8 @@ function renderHeader(extra: Node[] = []): void {
     h(
       "nav",
       { "aria-label": "Main" },
-      h("a", { href: "/dashboard", "data-link": true }, "Overview"),
+      h("a", { href: "/dashboard", "data-link": true, id: "nav-overview" }, "Overview"),
+      reviewer ? h("a", { href: REVIEW_PATH, "data-link": true, id: "nav-review" }, "Review") : null,
       h("a", { href: "/graphql" }, "GraphiQL"),
     ),
     ...extra,
@@ -229,7 +232,7 @@ async function start(): Promise<void> {
       return true;
     },
     navigate(path) {
-      if (path !== location.pathname) history.pushState(null, "", path);
+      if (path !== location.pathname + location.search) history.pushState(null, "", path);
       route();
     },
   };
@@ -237,19 +240,35 @@ async function start(): Promise<void> {
     forgetToken();
     showTokenForm();
   };
-  renderHeader([h("div", { class: "header-status" }, pill, identityLine(ctx, changeToken))]);
+  renderHeader(
+    [h("div", { class: "header-status" }, pill, identityLine(ctx, changeToken))],
+    canReview(ctx.claims),
+  );
 
   const route = () => {
     view?.dispose();
     view = undefined;
     const m = SESSION_PATH.exec(location.pathname);
     main.replaceChildren();
+    delete main.dataset.ready;
+    let page = "overview";
     if (m) {
+      page = "session";
       view = sessionView(ctx, main, m[1]!);
+    } else if (isReviewRoute(location.search)) {
+      page = "review";
+      const q = new URLSearchParams(location.search);
+      view = reviewView(ctx, main, {
+        component: q.get("component") ?? undefined,
+        session: q.get("session") ?? undefined,
+      });
     } else {
       document.title = TITLE;
       view = overview(ctx, main);
     }
+    for (const a of header.querySelectorAll("nav a[id^=nav-]"))
+      if (a.id === `nav-${page}`) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
     main.focus({ preventScroll: true });
   };
   const onPop = () => route();
@@ -280,7 +299,8 @@ document.addEventListener("click", (e) => {
   if (url.origin !== location.origin || !url.pathname.startsWith("/dashboard")) return;
   e.preventDefault();
   if (!running) return;
-  if (url.pathname !== location.pathname) history.pushState(null, "", url.pathname);
+  const to = url.pathname + url.search;
+  if (to !== location.pathname + location.search) history.pushState(null, "", to);
   window.dispatchEvent(new PopStateEvent("popstate"));
 });
 
