@@ -109,6 +109,31 @@ export type ReviewCause = (typeof REVIEW_CAUSES)[number];
 export const ReviewCauses = keyed(REVIEW_CAUSES);
 
 /**
+ * What an alert webhook can be told of (the `events` of an `alerts` target): a session the reaper marked
+ * abandoned, a sensitive period beginning, a session anomaly detection flags, a FLAGGED verdict, a session
+ * whose hash chain is broken, and a command a STRICT shell refused to run because the service did not
+ * acknowledge its record.
+ */
+export const ALERT_KINDS = [
+  "session_abandoned",
+  "sensitive_begin",
+  "anomaly",
+  "session_flagged",
+  "chain_broken",
+  "strict_refused",
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export const AlertKinds = keyed(ALERT_KINDS);
+
+/** Where one webhook delivery stands: waiting (or between attempts), delivered, or given up on. */
+export const ALERT_DELIVERY_STATUSES = ["PENDING", "DELIVERED", "FAILED"] as const;
+export type AlertDeliveryStatus = (typeof ALERT_DELIVERY_STATUSES)[number];
+export const AlertDeliveryStatuses = keyed(ALERT_DELIVERY_STATUSES);
+
+/** The error class a STRICT shell's refused command is completed with (its record was not acknowledged). */
+export const STRICT_REFUSED_ERROR_CLASS = "StrictRefused";
+
+/**
  * The event kinds the service gives meaning to beyond storing them: `command` (SPEC §6), and the two
  * marks of sensitive mode, which carry the operator's reason as their text.
  */

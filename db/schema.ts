@@ -18,6 +18,9 @@ import {
 import {
   ACTOR_KIND_SOURCES,
   ACTOR_KINDS,
+  ALERT_DELIVERY_STATUSES,
+  ALERT_KINDS,
+  AlertDeliveryStatuses,
   CAPTURE_MODES,
   CaptureModes,
   COMMAND_OUTCOMES,
@@ -26,6 +29,7 @@ import {
   REVIEW_VERDICTS,
   SESSION_STATUSES,
   SessionStatuses,
+  STRICT_REFUSED_ERROR_CLASS,
 } from "../contract/enums.js";
 import { DEFAULT_SESSION_TYPE, EVENT_MODEL_VERSION, LIMITS, PATTERNS } from "../contract/limits.js";
 
@@ -171,6 +175,11 @@ export const sessions = pgTable(
       .on(t.lastSeenAt)
       .where(sql`${t.status} = ${sqlText(SessionStatuses.ACTIVE)}`),
     index("sessions_status_component_idx").on(t.status, t.component),
+    // What alerts look back over: the sessions abandoned lately and those with a broken chain (both rare).
+    index("sessions_abandoned_alert_idx")
+      .on(t.endReceivedAt)
+      .where(sql`${t.status} = ${sqlText(SessionStatuses.ABANDONED)}`),
+    index("sessions_broken_alert_idx").on(t.lastSeenAt).where(sql`${t.brokenSeq} is not null`),
     // Analytics read a window of startedAt and aggregate a few narrow columns: with all of them in the key
     // the window is an index-only scan instead of a walk over wide heap rows (environment, metadata).
     index("sessions_analytics_idx").on(
@@ -266,6 +275,12 @@ export const sessionEvents = pgTable(
     index("session_events_completion_checkpoint_idx")
       .on(t.completionCheckpoint)
       .where(sql`${t.completionCheckpoint} is distinct from ${t.checkpoint}`),
+    // What alerts look back over: sensitive periods begun and commands a STRICT shell refused (both rare).
+    index("session_events_alert_idx")
+      .on(t.receivedAt)
+      .where(
+        sql`${t.kind} = ${sqlText(EventKinds.SENSITIVE_BEGIN)} or ${t.errorClass} = ${sqlText(STRICT_REFUSED_ERROR_CLASS)}`,
+      ),
     index("session_events_unsigned_completion_idx")
       .on(t.id)
       .where(sql`${t.completionCheckpoint} is null and ${t.outcome} is not null`),
@@ -385,6 +400,48 @@ export const sessionReviews = pgTable(
   ],
 );
 
+/**
+ * The outbox of alert webhooks: one row per (alert, target). The event id is deterministic (the same
+ * abandonment, verdict or sensitive period always has the same one), so however many replicas notice it,
+ * the unique index keeps one delivery per target; a replica claims a due row with a lease before posting.
+ * The payload never carries command text.
+ */
+export const alertDeliveries = pgTable(
+  "alert_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    eventId: text("event_id").notNull(),
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
+    /** The target's URL as configured, without credentials. */
+    target: text("target").notNull(),
+    sessionId: uuid("session_id"),
+    component: text("component"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ALERT_DELIVERY_STATUSES })
+      .notNull()
+      .default(AlertDeliveryStatuses.PENDING),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    /** Until when the replica posting it holds it; null when nobody does. */
+    leaseUntil: ts("lease_until"),
+    /** The HTTP status of the last attempt, null when it got no answer. */
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    deliveredAt: ts("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("alert_deliveries_event_target_idx").on(t.eventId, t.target),
+    index("alert_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = ${sqlText(AlertDeliveryStatuses.PENDING)}`),
+    index("alert_deliveries_created_idx").on(t.createdAt),
+    check("alert_deliveries_kind", sql`${t.kind} in (${literals(ALERT_KINDS)})`),
+    check("alert_deliveries_status", sql`${t.status} in (${literals(ALERT_DELIVERY_STATUSES)})`),
+  ],
+);
+
+export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
 export type SessionReviewRow = typeof sessionReviews.$inferSelect;
 export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type LegalHoldRow = typeof legalHolds.$inferSelect;

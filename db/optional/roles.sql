@@ -64,5 +64,12 @@ GRANT UPDATE (released_at, released_by) ON legal_holds TO session_buddy_ingest;
 GRANT INSERT ON session_reviews TO session_buddy_ingest;
 GRANT USAGE ON SEQUENCE session_reviews_id_seq TO session_buddy_ingest;
 
+-- Alert deliveries are the service's outbox: queued, claimed, retried and marked delivered or failed.
+GRANT SELECT, INSERT ON alert_deliveries TO session_buddy_ingest;
+GRANT USAGE ON SEQUENCE alert_deliveries_id_seq TO session_buddy_ingest;
+GRANT UPDATE (status, attempts, next_attempt_at, lease_until, last_status, last_error, delivered_at)
+  ON alert_deliveries TO session_buddy_ingest;
+GRANT SELECT ON alert_deliveries TO session_buddy_reader;
+
 GRANT DELETE ON sessions, session_events TO session_buddy_purge;
 GRANT INSERT ON tombstones TO session_buddy_purge;
