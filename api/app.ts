@@ -19,7 +19,7 @@ import { createHostPolicy, type HostPolicy } from "./routes/host.js";
 import { sendJson } from "./routes/http.js";
 import { createRouter, describeRoutes, routeTable } from "./routes/index.js";
 import { type LocalSignIn, pageTokenFor } from "./routes/login.js";
-import { createServices, type Services } from "./services/index.js";
+import { createServices, type ServiceOptions, type Services } from "./services/index.js";
 import { Checkpointer } from "./trust/checkpoints.js";
 import type { RetentionPolicy } from "./trust/retention.js";
 import type { SigningKey } from "./trust/signing-key.js";
@@ -63,6 +63,9 @@ export interface AppOptions {
   retentionIntervalSeconds?: number;
   /** Components whose every session needs a review (`review: required`). */
   reviewRequired?: readonly string[];
+  /** Alert webhooks (`alerts` in the configuration) and, for tests, their timings. */
+  alerts?: ServiceOptions["alerts"];
+  alertTimings?: ServiceOptions["alertTimings"];
   now?: () => Date;
 }
 
@@ -108,6 +111,8 @@ export function createApp(options: AppOptions): App {
     purgeDb: options.purgeDatabase?.db,
     logger,
     ...(options.reviewRequired ? { reviewRequired: options.reviewRequired } : {}),
+    ...(options.alerts ? { alerts: options.alerts } : {}),
+    ...(options.alertTimings ? { alertTimings: options.alertTimings } : {}),
   });
   const abandonAfter = options.abandonAfterSeconds ?? 90;
   const reaper = new Reaper(services.sessions, {
@@ -198,6 +203,7 @@ export function createApp(options: AppOptions): App {
       reaper.start();
       checkpointer?.start();
       services.retention.start();
+      services.alerts.start();
       const address = server.address() as AddressInfo;
       const h = address.family === "IPv6" ? `[${address.address}]` : address.address;
       return { url: `http://${h}:${address.port}/graphql`, port: address.port };
@@ -206,6 +212,7 @@ export function createApp(options: AppOptions): App {
       await reaper.stop();
       await checkpointer?.stop();
       await services.retention.stop();
+      await services.alerts.stop();
       await subscriptions.dispose();
       if (started) {
         server.closeAllConnections();

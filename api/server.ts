@@ -157,6 +157,7 @@ export async function runService(settings: Settings, logger: Logger): Promise<Ru
     reviewRequired: Object.entries(settings.components)
       .filter(([, c]) => c.review === "required")
       .map(([name]) => name),
+    alerts: settings.alerts,
   });
   let bound: { url: string; port: number };
   try {

@@ -125,6 +125,44 @@ describe("resolveConfig", () => {
     ).toThrow(/retention.*must be a duration such as 365d, 52w or 90d, or never/s);
   });
 
+  it("reads alert webhooks from a file, refuses a bad one by its key, and never shows their secrets", () => {
+    const secret = "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c";
+    writeFileSync(
+      join(cwd, "oneiric.yaml"),
+      `alerts:\n  - url: https://hooks.example.com/sb\n    events: [session_abandoned, strict_refused]\n    secret: ${secret}\n`,
+    );
+    const { settings } = resolveConfig({ env: {}, cwd, homeDir: home });
+    expect(settings.alerts).toEqual([
+      { url: "https://hooks.example.com/sb", events: ["session_abandoned", "strict_refused"], secret },
+    ]);
+    const shown = displayValue("alerts", settings.alerts);
+    expect(shown).toContain("https://hooks.example.com/sb");
+    expect(shown).not.toContain(secret);
+    for (const [bad, message] of [
+      [
+        `- url: ftp://x\n  events: [anomaly]\n  secret: ${secret}`,
+        /must be a http or https URL \(alerts\.0\.url\)/,
+      ],
+      [`- url: http://x\n  events: [lunch]\n  secret: ${secret}`, /alerts\.0\.events\.0/],
+      [`- url: http://x\n  events: []\n  secret: ${secret}`, /must name at least one alert kind/],
+      [
+        "- url: http://x\n  events: [anomaly]\n  secret: changeme-changeme-changeme-changeme",
+        /looks like a default/,
+      ],
+    ] as const) {
+      writeFileSync(join(cwd, "oneiric.yaml"), `alerts:\n  ${bad.replaceAll("\n", "\n  ")}\n`);
+      let error: unknown;
+      try {
+        resolveConfig({ env: {}, cwd, homeDir: home });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain(secret);
+    }
+  });
+
   it("refuses short secrets and reports unparsable files", () => {
     writeFileSync(join(cwd, "oneiric.yaml"), "port: [1, 2\n");
     expect(() => resolveConfig({ env: { SESSION_BUDDY_SECRET: "short" }, cwd, homeDir: home })).toThrow(

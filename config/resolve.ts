@@ -279,5 +279,8 @@ export function displayValue(key: SettingKey, value: unknown): string {
     if (key === "databaseUrl" || key === "redisUrl") return redactUrl(value);
     return `**** (${value.length} chars)`;
   }
+  // A list of targets (alerts): everything shown but each secret.
+  if (isSecretKey(key) && Array.isArray(value))
+    return JSON.stringify(value, (k, v: unknown) => (k === "secret" ? "****" : v));
   return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "../contract/duration.js";
+import { ALERT_KINDS } from "../contract/enums.js";
 import { JOURNAL_BOUNDS } from "../contract/limits.js";
 
 /**
@@ -259,6 +260,24 @@ export const settingDefinitions = {
           tracking: bool.optional(),
           requireReason: bool.optional(),
           review: z.enum(["required", "optional"]).optional(),
+        })
+        .strict(),
+    ),
+  },
+  /**
+   * Alert webhooks (files only): `alerts: [{ url, events: [session_abandoned, sensitive_begin, …], secret }]`.
+   * Each target gets the alerts of its events, signed with its secret (HMAC-SHA256, see README "Alerts").
+   */
+  alerts: {
+    env: undefined,
+    default: [],
+    secret: true,
+    schema: z.array(
+      z
+        .object({
+          url: url(["http:", "https:"]),
+          events: z.array(z.enum(ALERT_KINDS)).min(1, "must name at least one alert kind"),
+          secret: secretSchema,
         })
         .strict(),
     ),

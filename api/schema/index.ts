@@ -7,6 +7,7 @@ import "./trail.js";
 import "./access-log.js";
 import "./retention.js";
 import "./reviews.js";
+import "./alerts.js";
 
 export const schema = builder.toSchema();
 

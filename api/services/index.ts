@@ -1,8 +1,10 @@
+import { SessionStatuses } from "../../contract/enums.js";
 import type { Db } from "../../db/connection.js";
 import type { PubSub } from "../pubsub.js";
 import { Retention, type RetentionPolicy } from "../trust/retention.js";
 import type { SigningKey } from "../trust/signing-key.js";
 import { AccessLog } from "./access-log.js";
+import { type AlertOptions, Alerts, type AlertTarget } from "./alerts.js";
 import { AnalyticsService } from "./analytics/index.js";
 import { Metrics } from "./metrics.js";
 import { Reviews } from "./reviews.js";
@@ -20,6 +22,8 @@ export interface Services {
   retention: Retention;
   /** Sensitive periods, the review queue and verdicts. */
   reviews: Reviews;
+  /** Alert webhooks and their deliveries. */
+  alerts: Alerts;
 }
 
 export interface ServiceOptions {
@@ -36,6 +40,19 @@ export interface ServiceOptions {
   logger?: { info(o: object, message: string): void; error(message: string, err?: unknown): void };
   /** Components whose every session needs a review (`review: required`). */
   reviewRequired?: readonly string[];
+  /** Alert webhooks (`alerts` in the configuration). */
+  alerts?: readonly AlertTarget[];
+  /** Timings of alert sweeps and retries (tests shorten them). */
+  alertTimings?: Pick<
+    AlertOptions,
+    | "intervalMs"
+    | "baseDelayMs"
+    | "maxDelayMs"
+    | "maxAttempts"
+    | "timeoutMs"
+    | "anomalyIntervalMs"
+    | "lookbackMs"
+  >;
 }
 
 export function createServices(db: Db, pubsub: PubSub, options: ServiceOptions = {}): Services {
@@ -43,14 +60,27 @@ export function createServices(db: Db, pubsub: PubSub, options: ServiceOptions =
   const now = options.now ? { now: options.now } : {};
   const sessions = new SessionService({ db, pubsub, metrics, ...now });
   const analytics = new AnalyticsService({ db, sessions, ...now });
+  const alerts = new Alerts({
+    db,
+    sessions,
+    analytics,
+    registry: metrics.registry,
+    targets: options.alerts ?? [],
+    ...now,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...options.alertTimings,
+  });
   const reviews = new Reviews({
     db,
     pubsub,
     analytics,
     sessions,
     ...(options.reviewRequired ? { reviewRequired: options.reviewRequired } : {}),
+    onFlagged: () => alerts.nudge(),
   });
+  sessions.onRecorded((rows) => alerts.noticeEvents(rows));
   sessions.onEnded((row) => {
+    if (row.status === SessionStatuses.ABANDONED || row.brokenSeq !== null) alerts.nudge();
     reviews
       .announceEnded(row)
       .catch((err: unknown) =>
@@ -64,6 +94,7 @@ export function createServices(db: Db, pubsub: PubSub, options: ServiceOptions =
     sessions,
     analytics,
     reviews,
+    alerts,
     access: new AccessLog(db, metrics.registry),
     retention: new Retention(db, options.signingKey, {
       ...now,

@@ -208,6 +208,16 @@ export class SessionService {
     for (const listener of this.endedListeners) listener(row);
   }
 
+  private readonly recordedListeners: ((rows: readonly SessionEventRow[]) => void)[] = [];
+
+  /**
+   * Calls `listener` with the events each batch stored or completed, after it committed (alerts look for a
+   * sensitive period beginning or a STRICT refusal). Like {@link onEnded}, it is told, not awaited.
+   */
+  onRecorded(listener: (rows: readonly SessionEventRow[]) => void): void {
+    this.recordedListeners.push(listener);
+  }
+
   constructor(options: SessionServiceOptions) {
     this.db = options.db;
     this.pubsub = options.pubsub;
@@ -631,6 +641,7 @@ export class SessionService {
       }
     });
     await this.published(resumed);
+    if (published.length) for (const listener of this.recordedListeners) listener(published);
     const seconds = (performance.now() - started) / 1000;
     for (const r of published) {
       this.metrics?.eventAccepted(byId.get(r.sessionId)?.component ?? "unknown", r.kind, seconds);
