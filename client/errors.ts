@@ -18,6 +18,11 @@ import { GraphQLRequestError } from "./graphql-http.js";
  */
 export class StrictNotAcknowledgedError extends Error {
   readonly code = ErrorCodes.STRICT_NOT_ACKNOWLEDGED;
+  /**
+   * The record that was journaled but not acknowledged, when there is one: the caller that refuses the
+   * action completes it as refused, so the service learns of the refusal once the record is delivered.
+   */
+  recorded?: { eventId: string; seq: number; at: string };
 
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -8,7 +8,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { completionHash, endHash, eventHash, startHash } from "../contract/chain.js";
 import { LIMITS } from "../contract/limits.js";
-import { StrictNotAcknowledgedError } from "./errors.js";
+import { StrictJournalError, StrictNotAcknowledgedError } from "./errors.js";
 import type { EndSessionInput, SessionEventInput, StartSessionInput } from "./gql/graphql.js";
 import { RecordKinds, recordKeys } from "./records.js";
 import type {
@@ -134,7 +134,14 @@ export class Tracker implements TrackedSession {
     const key = recordKeys.event(recorded.eventId);
     const version = this.host.append(key, RecordKinds.EVENT, at, body);
     if (this.host.captureMode !== CaptureModes.STRICT) return Promise.resolve(recorded);
-    return this.host.confirm(key, version, `${event.kind} event ${recorded.seq}`).then(() => recorded);
+    return this.host.confirm(key, version, `${event.kind} event ${recorded.seq}`).then(
+      () => recorded,
+      (err: unknown) => {
+        if (err instanceof StrictNotAcknowledgedError && !(err instanceof StrictJournalError))
+          err.recorded = recorded;
+        throw err;
+      },
+    );
   }
 
   /**

@@ -5,13 +5,16 @@
  */
 import { describe, expect } from "vitest";
 import { mintToken } from "../auth/jwt.js";
-import { Scopes } from "../contract/enums.js";
+import { Scopes, STRICT_REFUSED_ERROR_CLASS } from "../contract/enums.js";
 import { type FaultProxy, faultProxy, freePort } from "./client-kit.js";
 import { it, useService } from "./fixture.js";
-import { backends, TEST_SECRET, token } from "./harness.js";
+import { backends, gql, readerToken, TEST_SECRET, token } from "./harness.js";
 import { type PtyProcess, shellIn } from "./pty.js";
 
 const PROMPT = /oneiric> $/;
+const NEWEST_COMMANDS = `{ sessions(filter: { component: "oneiric" }, first: 1) {
+  edges { node { events(first: 50) { edges { node { text outcome errorClass } } } } }
+} }`;
 
 /** Occurrences of `re` (global) in `text`. */
 const count = (text: string, re: RegExp) => text.match(new RegExp(re.source, "g"))?.length ?? 0;
@@ -128,6 +131,14 @@ describe("the tracking state a shell shows", () => {
     p.mode = "forward";
     await sh.waitFor(/tracking: ✓ Enabled/, 20_000, from);
     expect(await sh.type("40 + 2", PROMPT)).toMatch(/\n42\n/);
+    // The refused command was journaled: once delivered, its record says it was refused, not run.
+    await until(sh, "status().journal.depth", /\n0\n/);
+    const r = await gql(svc.url, NEWEST_COMMANDS, {}, await readerToken());
+    const events = r.body.data!.sessions.edges[0].node.events.edges.map((e: { node: unknown }) => e.node);
+    expect(events.filter((e: { text: string }) => e.text === "40 + 2")).toEqual([
+      { text: "40 + 2", outcome: "error", errorClass: STRICT_REFUSED_ERROR_CLASS },
+      { text: "40 + 2", outcome: "ok", errorClass: null },
+    ]);
   });
 
   it("the service back after an outage long enough to open the breaker: Enabled within seconds", async ({

@@ -8,9 +8,9 @@ import { performance } from "node:perf_hooks";
 import repl, { type REPLServer } from "node:repl";
 import type vm from "node:vm";
 import type pc from "picocolors";
-import { StrictJournalError } from "../../client/errors.js";
+import { StrictJournalError, StrictNotAcknowledgedError } from "../../client/errors.js";
 import type { EndReason, RecordedEvent, TrackedSession } from "../../client/types.js";
-import { CommandOutcomes } from "../../contract/enums.js";
+import { CommandOutcomes, STRICT_REFUSED_ERROR_CLASS } from "../../contract/enums.js";
 import { commandText, compiles, errorClassOf, isThenable, messageOf } from "./command-audit.js";
 import { type EvalCallback, type EvalFn, InterruptedError, withoutProcessSigint } from "./repl-internals.js";
 
@@ -167,6 +167,13 @@ export class CommandRunner {
           return;
         }
         if (this.host.strict()) {
+          // Journaled, not acknowledged: the record says it was refused (an alert once it is delivered).
+          if (err instanceof StrictNotAcknowledgedError && err.recorded)
+            session.complete(err.recorded, {
+              durationMs: 0,
+              outcome: CommandOutcomes.error,
+              errorClass: STRICT_REFUSED_ERROR_CLASS,
+            });
           this.host.print(
             this.host
               .colors()
