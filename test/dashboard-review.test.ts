@@ -322,6 +322,12 @@ describe.each(backends())("dashboard review page on %s", (backend) => {
       await expect.poll(() => rows.count(), WAIT).toBe(25);
       expect(await page.locator("#review-count").textContent()).toBe("27");
       expect(await rows.first().locator(".badge-cause-required").textContent()).toBe("required");
+      // Up and down move between the rows' buttons.
+      await rows.nth(0).locator("button.row-select").focus();
+      await page.keyboard.press("ArrowDown");
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("data-session-id"))).toBe(
+        await rows.nth(1).getAttribute("data-session-id"),
+      );
       const more = page.locator("#review-more");
       expect(await more.textContent()).toBe("More (2 not shown)");
       await more.click();

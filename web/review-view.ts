@@ -235,6 +235,7 @@ export function reviewView(
               "data-session-id": s.id,
               "aria-controls": "review-detail",
               "aria-current": current ? "true" : undefined,
+              "aria-label": `Session ${shortId(s.id)} of ${s.component} by ${s.actor}`,
               title: s.id,
             },
             h("span", { class: "component" }, s.component),
