@@ -7,11 +7,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSigningKey } from "../api/trust/signing-key.js";
-import { Scopes } from "../contract/enums.js";
+import { EventKinds, Scopes } from "../contract/enums.js";
 import { openDatabase } from "../db/connection.js";
 import { testClient } from "./client-kit.js";
 import {
@@ -62,8 +64,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
     await owner.unsafe(`create role ${users.reader} login in role session_buddy_reader`);
     await owner.unsafe(`create role ${users.purge} login in role session_buddy_purge`);
   });
+  const closers: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
     await svc?.stop();
+    for (const close of closers) await close();
     await owner?.end();
     await scratch?.drop();
     const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
@@ -73,6 +77,26 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
   });
 
   it("serves as the ingest role: starts, records a client's session and signs it", async () => {
+    // A webhook receiver that fails the first attempt.
+    let calls = 0;
+    let delivered!: () => void;
+    const hookDone = new Promise<void>((resolve) => {
+      delivered = resolve;
+    });
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        calls++;
+        res.writeHead(calls === 1 ? 500 : 204).end();
+        if (calls > 1) delivered();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    const hook = {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      delivered: hookDone,
+    };
     const database = await openDatabase({ url: as(users.ingest), maxConnections: 4 });
     await database.migrate();
     const signingKey = await loadSigningKey({
@@ -81,18 +105,30 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
     });
     svc = await startService("postgres", {
       database: { database, url: as(users.ingest), close: () => database.close() },
-      app: { signingKey, checkpointIntervalSeconds: 3600 },
+      app: {
+        signingKey,
+        checkpointIntervalSeconds: 3600,
+        alerts: [{ url: hook.url, events: ["sensitive_begin"], secret: randomBytes(32).toString("hex") }],
+        alertTimings: { intervalMs: 100, baseDelayMs: 50 },
+      },
     });
     const client = await testClient(svc.url, join(dir.path, "journal"));
     const s = client.start({ component: component("roles"), shellType: "TestShell" });
     await s.started;
+    // An alert queued, claimed, retried once and marked delivered, all as the ingest role.
+    await s.record({ kind: EventKinds.SENSITIVE_BEGIN, text: "OPS-1 refund by hand" });
     const r = await s.record({ kind: "command", text: "orders.refund(7)" });
     s.complete(r, { durationMs: 4, outcome: "ok", payload: { refunded: 1 } });
     s.end("EXIT", 0);
     expect((await client.flush()).pending).toBe(0);
     await client.shutdown(0);
     const signed = await svc.app.checkpointer!.run();
-    expect(signed.map((c) => c.size)).toEqual([3]);
+    expect(signed.map((c) => c.size)).toEqual([4]);
+    await hook.delivered;
+    // The round that posted it marks it delivered once the answer is in: wait for that round.
+    await svc.app.services.alerts.run();
+    const [alert] = await owner`select kind, status, attempts from alert_deliveries`;
+    expect(alert).toEqual({ kind: "sensitive_begin", status: "DELIVERED", attempts: 2 });
     const [row] =
       await owner`select status, broken_seq, checkpoint, end_checkpoint from sessions where id = ${s.id}::uuid`;
     expect(row).toEqual({ status: "ENDED", broken_seq: null, checkpoint: 1, end_checkpoint: 1 });
@@ -106,6 +142,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
       "delete from session_events",
       "delete from sessions",
       "delete from checkpoints",
+      "delete from alert_deliveries",
+      "update alert_deliveries set payload = '{}'",
       "update checkpoints set root = ''",
       "truncate session_events",
       "alter table session_events disable trigger user",
@@ -196,11 +234,13 @@ describe.runIf(process.env.TEST_DATABASE_URL)("separate database roles (db/optio
       });
       services.push(withPurge);
       const done = await gql(withPurge.url, PURGE, { before }, admin);
-      expect(done.body).toEqual({ data: { purgeSessions: { count: 1, events: 1 } } });
+      // The first test's session: its sensitive begin and its command.
+      expect(done.body).toEqual({ data: { purgeSessions: { count: 1, events: 2 } } });
       const [left] =
-        await owner`select (select count(*)::int from sessions) as sessions, (select count(*)::int from tombstones) as tombstones, (select count(*)::int from session_reviews) as reviews`;
-      // The review outlives the purge: the record that the session was reviewed stays.
-      expect(left).toEqual({ sessions: 0, tombstones: 1, reviews: 1 });
+        await owner`select (select count(*)::int from sessions) as sessions, (select count(*)::int from tombstones) as tombstones, (select count(*)::int from session_reviews) as reviews, (select count(*)::int from alert_deliveries) as alerts`;
+      // The review outlives the purge: the record that the session was reviewed stays. Its alert, which
+      // names the actor and host, goes with it.
+      expect(left).toEqual({ sessions: 0, tombstones: 1, reviews: 1, alerts: 0 });
     } finally {
       for (const s of services) await s.stop();
       await purger.close();

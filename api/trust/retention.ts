@@ -16,7 +16,14 @@ import { tombstoneBytes, tombstonePayload } from "../../contract/tombstone.js";
 import type { TrailEvent, TrailSession } from "../../contract/verify.js";
 import type { Db } from "../../db/connection.js";
 import { type Rows, rowsOf } from "../../db/rows.js";
-import { type LegalHoldRow, legalHolds, sessionEvents, sessions, tombstones } from "../../db/schema.js";
+import {
+  alertDeliveries,
+  type LegalHoldRow,
+  legalHolds,
+  sessionEvents,
+  sessions,
+  tombstones,
+} from "../../db/schema.js";
 import { badInput, conflict, notFound } from "../errors.js";
 import { Periodic } from "../periodic.js";
 import type { SigningKey } from "./signing-key.js";
@@ -394,6 +401,8 @@ export class Retention {
           .returning({ sessionId: sessionEvents.sessionId });
         const per = new Map<string, number>();
         for (const e of removed) per.set(e.sessionId, (per.get(e.sessionId) ?? 0) + 1);
+        // What alerts said of them names their actor and host: it goes with them.
+        await tx.delete(alertDeliveries).where(inArray(alertDeliveries.sessionId, gone));
         const deleted = await tx
           .delete(sessions)
           .where(and(inArray(sessions.id, gone), ne(sessions.status, SessionStatuses.ACTIVE)))

@@ -71,5 +71,6 @@ GRANT UPDATE (status, attempts, next_attempt_at, lease_until, last_status, last_
   ON alert_deliveries TO session_buddy_ingest;
 GRANT SELECT ON alert_deliveries TO session_buddy_reader;
 
-GRANT DELETE ON sessions, session_events TO session_buddy_purge;
+GRANT DELETE ON sessions, session_events, alert_deliveries TO session_buddy_purge;
+GRANT SELECT ON alert_deliveries TO session_buddy_purge;
 GRANT INSERT ON tombstones TO session_buddy_purge;
