@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { parse } from "yaml";
-import { Metrics } from "../api/services/metrics.js";
+import { openPubSub } from "../api/pubsub.js";
+import { createServices } from "../api/services/index.js";
 import { it } from "./fixture.js";
 import { openTestDatabase, REPO } from "./harness.js";
 
@@ -43,7 +44,10 @@ describe("Prometheus alerting rules", () => {
   it("read only series the service exports (or the rules record), with its labels", async ({ defer }) => {
     const db = await openTestDatabase("pglite");
     defer(() => db.close());
-    const metrics = new Metrics(db.database.db);
+    // The services as the service assembles them: some metrics (alerts, reads) register themselves there.
+    const pubsub = await openPubSub();
+    defer(() => pubsub.close());
+    const { metrics } = createServices(db.database.db, pubsub.pubsub);
     const exported = new Map(
       metrics.registry
         .getMetricsAsArray()
