@@ -40,7 +40,11 @@ const EXAMPLES: Record<string, string[]> = {
     'npx session-buddy search "drop table" --index commands --since 7d',
     "npx session-buddy search deploy --component mahavishnu --actor alice --format json",
   ],
-  stats: ["npx session-buddy stats", "npx session-buddy stats --days 30 --format json"],
+  stats: [
+    "npx session-buddy stats",
+    "npx session-buddy stats --days 30 --format json",
+    "npx session-buddy stats --format json | jq '.actorKinds[] | select(.actorKind == \"AI_AGENT\")'",
+  ],
   buffer: ["npx session-buddy buffer status", "npx session-buddy buffer replay"],
   "buffer status": ["npx session-buddy buffer status", "npx session-buddy buffer status --format json"],
   "buffer replay": ["npx session-buddy buffer replay"],

@@ -1,10 +1,15 @@
-/** `session-buddy stats [--days N] [--format table|json]`: per-component analytics of a window (SPEC §8, §11). */
+/**
+ * `session-buddy stats [--days N] [--format table|json]`: per-component analytics of a window (SPEC §8,
+ * §11), and the same window's sessions by who was at the prompt (actor kind).
+ */
 import { type Command, Option } from "commander";
 import pc from "picocolors";
 import { request } from "../client/graphql-http.js";
 import { StatsQuery } from "../client/operations/sessions.js";
 import type { SettingKey, Settings } from "../config/settings.js";
+import { actorKindText } from "../contract/actor-kind.js";
 import { formatSeconds } from "../contract/duration.js";
+import { ACTOR_KINDS, type ActorKind } from "../contract/enums.js";
 import { QUERY_LIMITS } from "../contract/limits.js";
 import { shortTime, table } from "../shells/core/output.js";
 import { resolveToken } from "./auth.js";
@@ -20,9 +25,44 @@ export interface StatsCommandHelpers {
 
 const percent = (x: number | null | undefined) => (x == null ? null : `${(100 * x).toFixed(1)}%`);
 
+/** One actor kind's sessions of the window; `actorKind` null for the sessions nobody said the kind of. */
+interface ActorKindStats {
+  actorKind: ActorKind | null;
+  totalSessions: number;
+  failedSessions: number;
+  errorRate: number;
+  avgDurationSeconds: number | null;
+}
+
+/**
+ * Every kind, unknown last, each with its numbers (zero when it started none), so the JSON has the same
+ * shape whatever the window held.
+ */
+function byActorKind(
+  rows: readonly {
+    key: unknown;
+    count: number;
+    failedSessions: number;
+    avgDurationSeconds?: number | null;
+  }[],
+): ActorKindStats[] {
+  const found = new Map(rows.map((r) => [(r.key as { actorKind?: string | null }).actorKind ?? null, r]));
+  return [...ACTOR_KINDS, null].map((actorKind) => {
+    const r = found.get(actorKind);
+    return {
+      actorKind,
+      totalSessions: r?.count ?? 0,
+      failedSessions: r?.failedSessions ?? 0,
+      errorRate: (r?.failedSessions ?? 0) / Math.max(1, r?.count ?? 0),
+      avgDurationSeconds: r?.avgDurationSeconds ?? null,
+    };
+  });
+}
+
 /**
  * Adds `stats`: sessions, active, failures, durations (mean, p95), quality score, most common error and
- * last activity per component over the last `--days` (default 7).
+ * last activity per component over the last `--days` (default 7), then the window's sessions per actor
+ * kind (human, AI agent, automation, unknown) with their failures and mean duration.
  *
  * @example
  * ```ts
@@ -53,8 +93,9 @@ export function registerStatsCommand(program: Command, helpers: StatsCommandHelp
         mostCommonError: errors.get(s.component) ?? null,
         lastActiveAt: usage.get(s.component)?.lastActiveAt ?? null,
       }));
+      const actorKinds = byActorKind(data.byActorKind);
       if (opts.format === "json")
-        return helpers.out(JSON.stringify({ days: opts.days, components }, null, 2));
+        return helpers.out(JSON.stringify({ days: opts.days, components, actorKinds }, null, 2));
       if (components.length === 0) return helpers.out(pc.dim(`no sessions in the last ${opts.days} days`));
       helpers.out(
         table(components, [
@@ -72,8 +113,26 @@ export function registerStatsCommand(program: Command, helpers: StatsCommandHelp
       );
       const total = components.reduce((a, c) => a + c.totalSessions, 0);
       helpers.out(
+        table(actorKinds, [
+          ["actor kind", (k) => (k.actorKind ? actorKindText(k) : pc.dim("unknown"))],
+          ["sessions", (k) => k.totalSessions],
+          ["share", (k) => percent(k.totalSessions / Math.max(1, total))],
+          ["failed", (k) => k.failedSessions],
+          [
+            "error rate",
+            (k) =>
+              k.totalSessions === 0
+                ? null
+                : k.errorRate >= 0.1
+                  ? pc.red(percent(k.errorRate)!)
+                  : percent(k.errorRate),
+          ],
+          ["avg", (k) => formatSeconds(k.avgDurationSeconds, "") || null],
+        ]),
+      );
+      helpers.out(
         pc.dim(
-          `${total} session${total === 1 ? "" : "s"} in the last ${opts.days} day${opts.days === 1 ? "" : "s"}; failed = abandoned or ended with ERROR; quality = clean exits without gaps (0–100)`,
+          `${total} session${total === 1 ? "" : "s"} in the last ${opts.days} day${opts.days === 1 ? "" : "s"}; failed = abandoned or ended with ERROR; quality = clean exits without gaps (0–100); actor kind unknown = neither the token nor the shell said`,
         ),
       );
     });

@@ -1,9 +1,12 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect } from "vitest";
+import { mintToken } from "../auth/jwt.js";
+import { type ActorKind, ActorKinds, Scopes } from "../contract/enums.js";
 import { rowsOf } from "../db/rows.js";
 import type { SeedSession } from "../db/seed/main.js";
 import { it, suiteTokens, useDatabase, useService } from "./fixture.js";
-import { backends, codeOf, gql, runCli, token } from "./harness.js";
+import { backends, codeOf, component, gql, runCli, TEST_SECRET, token, uuid } from "./harness.js";
+import { END, START, startInput } from "./ops.js";
 import {
   clean,
   durationOf,
@@ -41,6 +44,8 @@ const EXPORT = `query Export($filter: SessionFilter, $format: ExportFormat, $lim
   exportSessions(filter: $filter, format: $format, limit: $limit) }`;
 const AGG = `query Agg($groupBy: [AggregateKey!]!, $filter: SessionFilter, $limit: Int) {
   aggregateSessions(groupBy: $groupBy, filter: $filter, limit: $limit) { key count avgDurationSeconds errorCount failedSessions } }`;
+const AGG_DAYS = `query AggDays($groupBy: [AggregateKey!]!, $filter: SessionFilter, $days: Int) {
+  aggregateSessions(groupBy: $groupBy, filter: $filter, days: $days) { key count failedSessions avgDurationSeconds } }`;
 const SEARCH = `query Search($query: String!, $index: SearchIndex, $limit: Int) {
   searchSessions(query: $query, index: $index, limit: $limit) { index sessionId eventId score snippet at } }`;
 const ANOMALIES = `query Anomalies($metric: String!, $threshold: Float, $windowSeconds: Int, $limit: Int) {
@@ -298,6 +303,8 @@ describe.each(backends())("analytics on %s", (backend) => {
       COMPONENT: (s) => s.component,
       TYPE: (s) => s.type,
       ACTOR: (s) => s.actor,
+      // The seed reports no actor kind: every seeded session is in the unknown (null) group.
+      ACTOR_KIND: (s) => (s as { actorKind?: string | null }).actorKind ?? null,
       HOSTNAME: (s) => s.hostname,
       STATUS: (s) => s.status,
       DAY: (s) => s.startedAt.toISOString().slice(0, 10),
@@ -307,6 +314,7 @@ describe.each(backends())("analytics on %s", (backend) => {
       COMPONENT: "component",
       TYPE: "type",
       ACTOR: "actor",
+      ACTOR_KIND: "actorKind",
       HOSTNAME: "hostname",
       STATUS: "status",
       DAY: "day",
@@ -332,6 +340,7 @@ describe.each(backends())("analytics on %s", (backend) => {
     const cases: [string[], Record<string, unknown> | null, (s: SeedSession) => boolean][] = [
       [["COMPONENT", "STATUS"], null, () => true],
       [["DAY"], { type: "admin_shell" }, (s) => s.type === "admin_shell"],
+      [["ACTOR_KIND", "COMPONENT"], { status: "ENDED" }, (s) => s.status === "ENDED"],
       [["HOUR", "COMPONENT"], { startedAfter: after.toISOString() }, (s) => s.startedAt >= after],
       [
         ["ACTOR", "HOSTNAME", "TYPE"],
@@ -720,6 +729,148 @@ describe.each(backends())("analytics on %s", (backend) => {
     expect(tableOut.stdout).toMatch(/p95/);
     const bad = await runCli(["stats", "--days", "zero"], env);
     expect(bad.code).toBe(2);
+  });
+});
+
+describe.each(backends())("analytics by actor kind on %s", (backend) => {
+  const svc = useService(backend);
+  /** A writer whose token says who is at the prompt (an `actor_kind` claim), or says nothing. */
+  const writerAs = (sub: string, actorKind?: ActorKind, delegatedBy?: string) =>
+    mintToken({ secret: TEST_SECRET, sub, scopes: [Scopes.WRITE], ttlSeconds: 3600, actorKind, delegatedBy });
+
+  it("aggregateSessions groups by ACTOR_KIND (null when unknown), filters by it, and stats lists every kind", async () => {
+    const agent = await writerAs("claude", ActorKinds.AI_AGENT, "alice");
+    const person = await writerAs("bob", ActorKinds.HUMAN);
+    const plain = await writerAs("cron");
+    const [a, b] = [component("kindA"), component("kindB")];
+    const now = Date.now();
+    const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
+    /** Starts a session (with what the shell reports in `extra`) and ends it `minutes` later, if given. */
+    const session = async (
+      bearer: string,
+      c: string,
+      startedMinutesAgo: number,
+      end?: { minutes: number; endReason: string },
+      extra: Record<string, unknown> = {},
+    ) => {
+      const id = uuid();
+      const started = await gql(
+        svc.url,
+        START,
+        { input: startInput(c, id, { startedAt: ago(startedMinutesAgo), ...extra }) },
+        bearer,
+      );
+      expect(started.body.errors, JSON.stringify(started.body.errors)).toBeUndefined();
+      if (end) {
+        const ended = await gql(
+          svc.url,
+          END,
+          {
+            input: {
+              id,
+              endedAt: ago(startedMinutesAgo - end.minutes),
+              endReason: end.endReason,
+              exitCode: end.endReason === "ERROR" ? 1 : 0,
+            },
+          },
+          bearer,
+        );
+        expect(ended.body.errors, JSON.stringify(ended.body.errors)).toBeUndefined();
+      }
+      return id;
+    };
+    // AI agent (the token says so): two ended in a (one with ERROR), one still running, one 10 days old.
+    await session(agent, a, 60, { minutes: 10, endReason: "EXIT" });
+    await session(agent, a, 50, { minutes: 20, endReason: "ERROR" });
+    await session(agent, a, 5);
+    await session(agent, b, 10 * 24 * 60, { minutes: 30, endReason: "EXIT" });
+    // Human (the token): two in b; a shell reporting AUTOMATION under a HUMAN token is still human.
+    await session(person, b, 40, { minutes: 5, endReason: "EXIT" });
+    await session(person, b, 30, { minutes: 15, endReason: "EXIT" });
+    await session(person, a, 20, { minutes: 1, endReason: "EXIT" }, { actorKind: ActorKinds.AUTOMATION });
+    // Automation as the shell reports it (SESSION_BUDDY_ACTOR_KIND, or no terminal), the token silent.
+    await session(plain, a, 45, { minutes: 2, endReason: "EXIT" }, { actorKind: ActorKinds.AUTOMATION });
+    // Nobody said: unknown.
+    await session(plain, b, 35, { minutes: 4, endReason: "SIGINT" });
+    await session(plain, b, 25, { minutes: 6, endReason: "ERROR" });
+
+    const agg = async (vars: Record<string, unknown>) => {
+      const r = await gql(svc.url, AGG_DAYS, vars, reader);
+      expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+      const rows = r.body.data!.aggregateSessions as {
+        key: Record<string, string | null>;
+        count: number;
+        failedSessions: number;
+        avgDurationSeconds: number | null;
+      }[];
+      return Object.fromEntries(
+        rows.map((x) => [
+          Object.values(x.key).join("/"),
+          [x.count, x.failedSessions, x.avgDurationSeconds == null ? null : Math.round(x.avgDurationSeconds)],
+        ]),
+      );
+    };
+    // Every session, keyed actorKind; null is the unknown group. [count, failed, mean seconds of finished]
+    expect(await agg({ groupBy: ["ACTOR_KIND"] })).toEqual({
+      AI_AGENT: [4, 1, 1200],
+      HUMAN: [3, 0, 420],
+      AUTOMATION: [1, 0, 120],
+      "": [2, 1, 300],
+    });
+    const keys = (await gql(svc.url, AGG_DAYS, { groupBy: ["ACTOR_KIND"] }, reader)).body.data!
+      .aggregateSessions as { key: Record<string, unknown> }[];
+    expect(keys.map((k) => k.key)).toContainEqual({ actorKind: null });
+    expect(keys.every((k) => Object.keys(k.key).join() === "actorKind")).toBe(true);
+    // The window of `days` leaves the 10-day-old session out, as sessionStats does.
+    expect(await agg({ groupBy: ["ACTOR_KIND"], days: 7 })).toEqual({
+      AI_AGENT: [3, 1, 900],
+      HUMAN: [3, 0, 420],
+      AUTOMATION: [1, 0, 120],
+      "": [2, 1, 300],
+    });
+    // With another key, and narrowed by the filter's actorKind.
+    expect(await agg({ groupBy: ["ACTOR_KIND", "COMPONENT"], days: 7 })).toEqual({
+      [`AI_AGENT/${a}`]: [3, 1, 900],
+      [`HUMAN/${a}`]: [1, 0, 60],
+      [`HUMAN/${b}`]: [2, 0, 600],
+      [`AUTOMATION/${a}`]: [1, 0, 120],
+      [`/${b}`]: [2, 1, 300],
+    });
+    expect(await agg({ groupBy: ["COMPONENT"], filter: { actorKind: ActorKinds.HUMAN }, days: 7 })).toEqual({
+      [a]: [1, 0, 60],
+      [b]: [2, 0, 600],
+    });
+    for (const days of [0, 3651]) {
+      const bad = await gql(svc.url, AGG_DAYS, { groupBy: ["ACTOR_KIND"], days }, reader);
+      expect(codeOf(bad.body), String(days)).toBe("BAD_USER_INPUT");
+    }
+
+    // The CLI, as a process: the same numbers per kind, every kind listed, unknown as null.
+    const env = { SESSION_BUDDY_URL: svc.url, SESSION_BUDDY_TOKEN: reader };
+    const json = await runCli(["stats", "--days", "7", "--format", "json"], env);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(
+      out.actorKinds.map((k: any) => [k.actorKind, k.totalSessions, k.failedSessions, k.avgDurationSeconds]),
+    ).toEqual([
+      ["HUMAN", 3, 0, 420],
+      ["AI_AGENT", 3, 1, 900],
+      ["AUTOMATION", 1, 0, 120],
+      [null, 2, 1, 300],
+    ]);
+    expect(out.actorKinds[1].errorRate).toBeCloseTo(1 / 3, 9);
+    const total = out.components.reduce((n: number, c: any) => n + c.totalSessions, 0);
+    expect(out.actorKinds.reduce((n: number, k: any) => n + k.totalSessions, 0)).toBe(total);
+
+    const tableOut = await runCli(["stats", "--days", "7"], env);
+    expect(tableOut.code).toBe(0);
+    const row = (word: string) => tableOut.stdout.split("\n").find((l) => l.includes(`│ ${word} `)) ?? "";
+    expect(tableOut.stdout).toMatch(/actor kind/);
+    expect(row("human")).toMatch(/│ human\s+│ 3\s+│ 33\.3%\s+│ 0\s+│ 0\.0%\s+│ 7 min 00 s\s+│/);
+    expect(row("AI agent")).toMatch(/│ AI agent\s+│ 3\s+│ 33\.3%\s+│ 1\s+│ 33\.3%\s+│ 15 min 00 s\s+│/);
+    expect(row("automation")).toMatch(/│ automation\s+│ 1\s+│ 11\.1%\s+│ 0\s+│ 0\.0%\s+│ 2 min 00 s\s+│/);
+    expect(row("unknown")).toMatch(/│ unknown\s+│ 2\s+│ 22\.2%\s+│ 1\s+│ 50\.0%\s+│ 5 min 00 s\s+│/);
   });
 });
 

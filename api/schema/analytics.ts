@@ -124,6 +124,8 @@ const AggregateKey = builder.enumType("AggregateKey", {
     COMPONENT: "The component (key name component).",
     TYPE: "The session type (key name type).",
     ACTOR: "The token subject that started it (key name actor).",
+    ACTOR_KIND:
+      "Who was at the prompt, HUMAN, AI_AGENT or AUTOMATION as Session.actorKind; null when unknown (key name actorKind).",
     HOSTNAME: "The reported host; null when none (key name hostname).",
     STATUS: "ACTIVE, ENDED or ABANDONED (key name status).",
     DAY: "The UTC day it started, e.g. 2026-11-24 (key name day).",
@@ -436,9 +438,12 @@ builder.queryFields((t) => ({
         defaultValue: 100,
         description: `At most this many groups, 1 … ${QUERY_LIMITS.page} (default 100).`,
       }),
+      days: t.arg.int({
+        description: `Only sessions started in the last days × 24 h of the service clock (as sessionStats counts them), besides the filter: 1 … ${QUERY_LIMITS.days}; omit for no window.`,
+      }),
     },
     resolve: (_root, args, ctx) =>
-      ctx.services.analytics.aggregateSessions(args.groupBy, parseFilter(args.filter), args.limit),
+      ctx.services.analytics.aggregateSessions(args.groupBy, parseFilter(args.filter), args.limit, args.days),
   }),
   searchSessions: t.field({
     type: [SearchHit],

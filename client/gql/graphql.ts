@@ -80,6 +80,8 @@ export type ActorKindSource =
 export type AggregateKey =
   /** The token subject that started it (key name actor). */
   | 'ACTOR'
+  /** Who was at the prompt, HUMAN, AI_AGENT or AUTOMATION as Session.actorKind; null when unknown (key name actorKind). */
+  | 'ACTOR_KIND'
   /** The component (key name component). */
   | 'COMPONENT'
   /** The UTC day it started, e.g. 2026-11-24 (key name day). */
@@ -589,6 +591,7 @@ export type QueryActiveSessionsArgs = {
 
 /** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
 export type QueryAggregateSessionsArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
   filter?: InputMaybe<SessionFilter>;
   groupBy: Array<AggregateKey>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -1568,7 +1571,7 @@ export type StatsQueryVariables = Exact<{
 }>;
 
 
-export type StatsQuery = { __typename?: 'Query', sessionStats: Array<{ __typename?: 'ComponentStats', component: string, totalSessions: number, activeSessions: number, endedSessions: number, failedSessions: number, avgDurationSeconds?: number | null, p95DurationSeconds?: number | null, errorRate: number }>, mostActiveComponents: Array<{ __typename?: 'ComponentUsage', component: string, totalDurationSeconds: number, qualityScore?: number | null, lastActiveAt: string }>, sessionErrorRate: Array<{ __typename?: 'ComponentErrorRate', component: string, mostCommonError?: string | null }> };
+export type StatsQuery = { __typename?: 'Query', sessionStats: Array<{ __typename?: 'ComponentStats', component: string, totalSessions: number, activeSessions: number, endedSessions: number, failedSessions: number, avgDurationSeconds?: number | null, p95DurationSeconds?: number | null, errorRate: number }>, mostActiveComponents: Array<{ __typename?: 'ComponentUsage', component: string, totalDurationSeconds: number, qualityScore?: number | null, lastActiveAt: string }>, sessionErrorRate: Array<{ __typename?: 'ComponentErrorRate', component: string, mostCommonError?: string | null }>, byActorKind: Array<{ __typename?: 'AggregateRow', key: unknown, count: number, failedSessions: number, avgDurationSeconds?: number | null }> };
 
 export type SessionQualityQueryVariables = Exact<{
   days?: InputMaybe<Scalars['Int']['input']>;
@@ -1787,7 +1790,7 @@ export const WatchEndedDocument = new TypedDocumentString(`subscription WatchEnd
 export const WatchEventsDocument = new TypedDocumentString(`subscription WatchEvents($sessionId:ID!$afterSeq:Int){sessionEvents(sessionId:$sessionId afterSeq:$afterSeq){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
 export const LiveEventsDocument = new TypedDocumentString(`subscription LiveEvents($component:String){liveEvents(component:$component){...SessionEventFields}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<LiveEventsSubscription, LiveEventsSubscriptionVariables>;
 export const SessionEventsAfterDocument = new TypedDocumentString(`query SessionEventsAfter($id:ID!$afterSeq:Int){session(id:$id){id component events(first:1000 afterSeq:$afterSeq){edges{node{...SessionEventFields}}}}}fragment SessionEventFields on SessionEvent{id sessionId seq kind at text textHidden durationMs outcome errorClass redactions hashOk completionHash}`) as unknown as TypedDocumentString<SessionEventsAfterQuery, SessionEventsAfterQueryVariables>;
-export const StatsDocument = new TypedDocumentString(`query Stats($days:Int){sessionStats(days:$days){component totalSessions activeSessions endedSessions failedSessions avgDurationSeconds p95DurationSeconds errorRate}mostActiveComponents(days:$days limit:1000){component totalDurationSeconds qualityScore lastActiveAt}sessionErrorRate(days:$days){component mostCommonError}}`) as unknown as TypedDocumentString<StatsQuery, StatsQueryVariables>;
+export const StatsDocument = new TypedDocumentString(`query Stats($days:Int){sessionStats(days:$days){component totalSessions activeSessions endedSessions failedSessions avgDurationSeconds p95DurationSeconds errorRate}mostActiveComponents(days:$days limit:1000){component totalDurationSeconds qualityScore lastActiveAt}sessionErrorRate(days:$days){component mostCommonError}byActorKind:aggregateSessions(groupBy:[ACTOR_KIND]days:$days){key count failedSessions avgDurationSeconds}}`) as unknown as TypedDocumentString<StatsQuery, StatsQueryVariables>;
 export const SessionQualityDocument = new TypedDocumentString(`query SessionQuality($days:Int$component:String){sessionQuality(days:$days component:$component){component totalSessions activeSessions finishedSessions cleanEndRate abandonedRate delayedRate qualityScore}}`) as unknown as TypedDocumentString<SessionQualityQuery, SessionQualityQueryVariables>;
 export const RecentEventsDocument = new TypedDocumentString(`query RecentEvents($component:String$type:String$kind:String$outcome:CommandOutcome$limit:Int){recentEvents(component:$component type:$type kind:$kind outcome:$outcome limit:$limit){id sessionId seq kind at text durationMs outcome errorClass payload}}`) as unknown as TypedDocumentString<RecentEventsQuery, RecentEventsQueryVariables>;
 export const AggregateDocument = new TypedDocumentString(`query Aggregate($groupBy:[AggregateKey!]!$filter:SessionFilter$limit:Int){aggregateSessions(groupBy:$groupBy filter:$filter limit:$limit){key count avgDurationSeconds errorCount failedSessions}}`) as unknown as TypedDocumentString<AggregateQuery, AggregateQueryVariables>;

@@ -213,5 +213,11 @@ export const StatsQuery = graphql(`
       component
       mostCommonError
     }
+    byActorKind: aggregateSessions(groupBy: [ACTOR_KIND], days: $days) {
+      key
+      count
+      failedSessions
+      avgDurationSeconds
+    }
   }
 `);

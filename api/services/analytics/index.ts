@@ -196,25 +196,31 @@ export class AnalyticsService {
     }));
   }
 
-  /** Groups the sessions matching `filter` by the keys, largest groups first. */
+  /**
+   * Groups the sessions matching `filter` by the keys, largest groups first; with `days`, only those
+   * started in the window of that many days (measured from the service clock, as sessionStats is).
+   */
   async aggregateSessions(
     groupBy: readonly AggregateKey[],
     filter: SessionFilter | null | undefined,
     limit?: number | null,
+    days?: number | null,
   ): Promise<AggregateRow[]> {
     const n = boundedInt("limit", limit, 100, 1, QUERY_LIMITS.page);
+    const window = days == null ? sql`` : sql` and started_at >= ${ts(this.since(days))}`;
     const keys = [...new Set(groupBy)];
     if (keys.length === 0) throw badInput("groupBy needs at least one key");
     const exprs: Record<AggregateKey, { name: string; expr: SQL }> = {
       COMPONENT: { name: "component", expr: sql`component` },
       TYPE: { name: "type", expr: sql`type` },
       ACTOR: { name: "actor", expr: sql`actor` },
+      ACTOR_KIND: { name: "actorKind", expr: sql`actor_kind` },
       HOSTNAME: { name: "hostname", expr: sql`hostname` },
       STATUS: { name: "status", expr: sql`status` },
       DAY: { name: "day", expr: sql`to_char(started_at at time zone 'UTC', 'YYYY-MM-DD')` },
       HOUR: { name: "hour", expr: sql`to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24":00:00Z"')` },
     };
-    // Aliases k0…k6 come from positions in a fixed list, never from the caller.
+    // Aliases k0, k1, … come from positions in a fixed list, never from the caller.
     const alias = (i: number) => sql.raw(`k${i}`);
     const selected = sql.join(
       keys.map((k, i) => sql`${exprs[k].expr} as ${alias(i)}`),
@@ -232,7 +238,7 @@ export class AnalyticsService {
         coalesce(sum(error_count), 0)::float8 as errors,
         (count(*) filter (where ${FAILED}))::int as failed
       from sessions
-      where ${where}
+      where ${where}${window}
       group by ${grouped}
       order by n desc, ${grouped}
       limit ${n}`);

@@ -40,7 +40,16 @@ export type AnomalyMetric = (typeof ANOMALY_METRICS)[number];
 export const TREND_METRICS = ["sessions", "avg_duration", "error_rate", "commands"] as const;
 export type TrendMetric = (typeof TREND_METRICS)[number];
 
-export const AGGREGATE_KEYS = ["COMPONENT", "TYPE", "ACTOR", "HOSTNAME", "STATUS", "DAY", "HOUR"] as const;
+export const AGGREGATE_KEYS = [
+  "COMPONENT",
+  "TYPE",
+  "ACTOR",
+  "ACTOR_KIND",
+  "HOSTNAME",
+  "STATUS",
+  "DAY",
+  "HOUR",
+] as const;
 export type AggregateKey = (typeof AGGREGATE_KEYS)[number];
 
 export const SEARCH_INDEXES = ["SESSIONS", "COMMANDS", "ALL"] as const;
