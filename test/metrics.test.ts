@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect } from "vitest";
+import { mintToken } from "../auth/jwt.js";
+import { ActorKinds, Scopes } from "../contract/enums.js";
 import { it, suiteTokens, useDatabase, useService } from "./fixture.js";
-import { backends, gql, startService, type TestService, token, uuid } from "./harness.js";
+import { backends, gql, startService, TEST_SECRET, type TestService, token, uuid } from "./harness.js";
 import { END, event, HEARTBEAT, RECORD, START, startInput } from "./ops.js";
 
 // ---------------------------------------------------------------------------------------------------
@@ -240,7 +242,17 @@ const { writer: alice, reader } = await suiteTokens();
 describe.each(backends())("/metrics on %s", (backend) => {
   const base = Date.now() - 10 * 60_000;
   let clock = base;
-  const ids = { s1: uuid(), s2: uuid(), s3: uuid(), s4: uuid(), s5: uuid(), s7: uuid() };
+  const ids = {
+    s1: uuid(),
+    s2: uuid(),
+    s3: uuid(),
+    s4: uuid(),
+    s5: uuid(),
+    s7: uuid(),
+    s8: uuid(),
+    s9: uuid(),
+    s10: uuid(),
+  };
   const db = useDatabase(backend);
   const options = { database: db, now: () => new Date(clock) };
   const svc = useService(backend, options);
@@ -264,6 +276,25 @@ describe.each(backends())("/metrics on %s", (backend) => {
     await start(ids.s4, "beta", null, at(-30));
     await start(ids.s5, "alpha", "AlphaShell", at(-10));
     await start(ids.s7, "beta", "BetaShell", at(-20));
+    // Who is at the prompt: an AI agent by its token's actor_kind claim; a person and a job as their shells
+    // report it (SESSION_BUDDY_ACTOR_KIND, or what they detect) under a token that says nothing.
+    const agent = await mintToken({
+      secret: TEST_SECRET,
+      sub: "claude",
+      scopes: [Scopes.WRITE],
+      ttlSeconds: 3600,
+      actorKind: ActorKinds.AI_AGENT,
+      delegatedBy: "alice",
+    });
+    const gamma = (id: string, extra: Record<string, unknown>, bearer = alice) =>
+      ok(
+        START,
+        { input: startInput("gamma", id, { startedAt: at(-60), shellType: "GammaShell", ...extra }) },
+        bearer,
+      );
+    await gamma(ids.s8, {}, agent);
+    await gamma(ids.s9, { actorKind: ActorKinds.HUMAN });
+    await gamma(ids.s10, { actorKind: ActorKinds.AUTOMATION });
 
     const [e1, e2, e3, e4, f1, f3] = [uuid(), uuid(), uuid(), uuid(), uuid(), uuid()];
     const cmd = (sid: string, eid: string, seq: number, extra: Record<string, unknown> = {}) =>
@@ -297,6 +328,9 @@ describe.each(backends())("/metrics on %s", (backend) => {
     await ok(END, { input: { id: ids.s2, endedAt: at(-300), endReason: "ERROR", exitCode: 1 } }); // 3700 s
     await ok(END, { input: { id: ids.s3, endedAt: at(-5), endReason: "EXIT" } }); // 45 s, with a gap
     await ok(END, { input: { id: ids.s7, endedAt: at(1780), endReason: "EXIT" } }); // 1800 s, clean
+    await ok(END, { input: { id: ids.s8, endedAt: at(-30), endReason: "EXIT" } }, agent);
+    await ok(END, { input: { id: ids.s9, endedAt: at(-30), endReason: "EXIT" } });
+    await ok(END, { input: { id: ids.s10, endedAt: at(-30), endReason: "ERROR", exitCode: 1 } });
     // s4 goes silent and is abandoned; s5 keeps beating.
     clock = base + 1000_000;
     expect((await ok(HEARTBEAT, { ids: [ids.s5] })).heartbeat).toBe(1);
@@ -305,16 +339,26 @@ describe.each(backends())("/metrics on %s", (backend) => {
 
     const m = await scrape(svc);
     expect(series(m, "session_start_total")).toEqual({
-      "component_name=alpha,shell_type=AlphaShell": 3,
-      "component_name=beta,shell_type=BetaShell": 2,
-      "component_name=beta,shell_type=": 1,
+      "component_name=alpha,shell_type=AlphaShell,actor_kind=unknown": 3,
+      "component_name=beta,shell_type=BetaShell,actor_kind=unknown": 2,
+      "component_name=beta,shell_type=,actor_kind=unknown": 1,
+      "component_name=gamma,shell_type=GammaShell,actor_kind=ai_agent": 1,
+      "component_name=gamma,shell_type=GammaShell,actor_kind=human": 1,
+      "component_name=gamma,shell_type=GammaShell,actor_kind=automation": 1,
     });
     expect(series(m, "session_end_total")).toEqual({
-      "component_name=alpha,status=ended": 1,
-      "component_name=alpha,status=error": 1,
-      "component_name=beta,status=ended": 2,
-      "component_name=beta,status=abandoned": 1,
+      "component_name=alpha,status=ended,actor_kind=unknown": 1,
+      "component_name=alpha,status=error,actor_kind=unknown": 1,
+      "component_name=beta,status=ended,actor_kind=unknown": 2,
+      "component_name=beta,status=abandoned,actor_kind=unknown": 1,
+      "component_name=gamma,status=ended,actor_kind=ai_agent": 1,
+      "component_name=gamma,status=ended,actor_kind=human": 1,
+      "component_name=gamma,status=error,actor_kind=automation": 1,
     });
+    // The label is bounded: the stored kind in lower case, or unknown — never anything a caller chose.
+    for (const name of ["session_start_total", "session_end_total"])
+      for (const sample of m.get(name)!.samples)
+        expect(["human", "ai_agent", "automation", "unknown"], name).toContain(sample.labels.actor_kind);
     // s4: abandoned at its last heartbeat (its start was received at `base`): 30 s.
     const durationBuckets = (observations: number[]) =>
       Object.fromEntries(

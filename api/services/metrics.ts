@@ -1,11 +1,18 @@
 import { sql } from "drizzle-orm";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { EndReasons, SessionStatuses } from "../../contract/enums.js";
+import { type ActorKind, EndReasons, SessionStatuses } from "../../contract/enums.js";
 import type { ClientHealth } from "../../contract/models.js";
 import type { Db } from "../../db/connection.js";
 import { type Rows, rowsOf } from "../../db/rows.js";
 import type { SessionRow } from "../../db/schema.js";
 import { completenessSql } from "./chain.js";
+
+/**
+ * The `actor_kind` label of the session counters: the stored kind in lower case (`human`, `ai_agent`,
+ * `automation`), `unknown` when neither the token nor the shell said. Four values at most, so the label
+ * multiplies the series by four at worst; lower case like the counters' other label values (`status`).
+ */
+const actorKindLabel = (kind: ActorKind | null) => (kind ? kind.toLowerCase() : "unknown");
 
 const DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800];
 const EMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -17,8 +24,8 @@ const EMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly startTotal: Counter<"component_name" | "shell_type">;
-  private readonly endTotal: Counter<"component_name" | "status">;
+  private readonly startTotal: Counter<"component_name" | "shell_type" | "actor_kind">;
+  private readonly endTotal: Counter<"component_name" | "status" | "actor_kind">;
   private readonly resumedTotal: Counter<"component_name">;
   private readonly duration: Histogram<"component_name">;
   private readonly emitSuccess: Counter<"component_name" | "event_type">;
@@ -34,14 +41,14 @@ export class Metrics {
     const registers = [this.registry];
     this.startTotal = new Counter({
       name: "session_start_total",
-      help: "Sessions started",
-      labelNames: ["component_name", "shell_type"],
+      help: "Sessions started, by who was at the prompt (actor_kind: human, ai_agent, automation, unknown)",
+      labelNames: ["component_name", "shell_type", "actor_kind"],
       registers,
     });
     this.endTotal = new Counter({
       name: "session_end_total",
-      help: "Sessions ended, by final status (ended, abandoned, error)",
-      labelNames: ["component_name", "status"],
+      help: "Sessions ended, by final status (ended, abandoned, error) and actor_kind (human, ai_agent, automation, unknown)",
+      labelNames: ["component_name", "status", "actor_kind"],
       registers,
     });
     this.resumedTotal = new Counter({
@@ -174,7 +181,11 @@ export class Metrics {
   }
 
   sessionStarted(row: SessionRow) {
-    this.startTotal.inc({ component_name: row.component, shell_type: row.shellType ?? "" });
+    this.startTotal.inc({
+      component_name: row.component,
+      shell_type: row.shellType ?? "",
+      actor_kind: actorKindLabel(row.actorKind),
+    });
   }
 
   sessionEnded(row: SessionRow, previousStatus: string) {
@@ -184,7 +195,7 @@ export class Metrics {
         : row.endReason === EndReasons.ERROR
           ? "error"
           : "ended";
-    this.endTotal.inc({ component_name: row.component, status });
+    this.endTotal.inc({ component_name: row.component, status, actor_kind: actorKindLabel(row.actorKind) });
     // A late end after an abandon corrects the status but must not count the duration twice; nor may the
     // end of a session that came back from an abandon (its first finish was observed then).
     if (previousStatus === SessionStatuses.ACTIVE && row.interruptions === 0 && row.endedAt) {
