@@ -12,8 +12,9 @@ import {
   WatchEndedDocument as SessionEndedSubscription,
   WatchStartedDocument as SessionStartedSubscription,
 } from "../client/gql/graphql.js";
+import { actorKindText } from "../contract/actor-kind.js";
 import { formatSeconds } from "../contract/duration.js";
-import { SessionStatuses } from "../contract/enums.js";
+import { ACTOR_KINDS, SessionStatuses } from "../contract/enums.js";
 import { shortId } from "../contract/short-id.js";
 import type { AppContext, View } from "./app.js";
 import { type BarChart, durationChart, trendChart } from "./charts.js";
@@ -22,8 +23,13 @@ import { formatTime, h, link, replaceChildren, secondsSince, statusBadge, time }
 import { ApiError } from "./graphql.js";
 import { averageDurations, type EndedSession, HourlyStarts } from "./trends.js";
 
-/** How many ended sessions the "Recently ended" table keeps. */
+/** How many ended sessions the "Recently ended" table shows. */
 const RECENT = 15;
+/**
+ * How many of the latest ended sessions the page holds, so that narrowed to one actor kind the table
+ * still has up to RECENT of that kind to show.
+ */
+const ENDED_KEPT = 100;
 /** The active table shows the newest this many; the count above it is always the full number. */
 const ACTIVE_ROWS = 200;
 /** The trend charts read at most this many sessions of the last 24 h (newest first). */
@@ -45,6 +51,26 @@ const METRICS: Record<string, { label: string; value: (x: number) => string }> =
   sessions_per_hour: { label: "sessions per hour", value: (x) => `${Math.round(x)} sessions` },
   error_rate: { label: "error rate", value: (x) => `${(100 * x).toFixed(0)} %` },
 };
+
+/** The actor-kind choice's value for sessions whose kind nobody reported; "" is every kind. */
+const UNKNOWN_KIND = "unknown";
+
+/** Whether a session is of the kind chosen ("" = all, UNKNOWN_KIND = not reported). */
+function ofKind(s: SessionSummary, choice: string): boolean {
+  if (!choice) return true;
+  return choice === UNKNOWN_KIND ? !s.actorKind : s.actorKind === choice;
+}
+
+/** A session's actor kind in a table cell: the word, with what said it (and for whom) on hover. */
+function kindCell(s: SessionSummary): HTMLElement {
+  const full = actorKindText(s);
+  if (!full) return h("td", { class: "muted", "data-actor-kind": UNKNOWN_KIND }, "unknown");
+  return h(
+    "td",
+    { "data-actor-kind": s.actorKind, title: full },
+    actorKindText({ actorKind: s.actorKind }) ?? "",
+  );
+}
 
 /** A small square in a component's colour, as in the charts. */
 function swatch(component: string): HTMLElement {
@@ -74,8 +100,22 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   let trendComplete: boolean | undefined;
   let activeLoaded = false;
   let disposed = false;
+  /** The actor kind both session lists are narrowed to: "" for all, UNKNOWN_KIND, or an ActorKind. */
+  let kindChoice = "";
 
   // --- skeleton -------------------------------------------------------------------------------
+  const kindSelect = h(
+    "select",
+    { id: "actor-kind-filter", "aria-controls": "active-table ended-table" },
+    h("option", { value: "" }, "all"),
+    ...ACTOR_KINDS.map((k) => h("option", { value: k }, actorKindText({ actorKind: k }) ?? k)),
+    h("option", { value: UNKNOWN_KIND }, "unknown"),
+  );
+  kindSelect.addEventListener("change", () => {
+    kindChoice = kindSelect.value;
+    renderActive();
+    renderEnded();
+  });
   const activeCount = h("span", { class: "count", id: "active-count", "aria-live": "polite" }, "…");
   const activeBody = h("tbody", { id: "active-rows" });
   const activeError = h("div", { class: "section-error", role: "alert" });
@@ -101,6 +141,12 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   root.append(
     h("h1", { class: "sr-only" }, "Overview"),
     h(
+      "div",
+      { class: "inline-form", id: "kind-filter" },
+      h("label", { for: "actor-kind-filter" }, "Sessions of actor kind"),
+      kindSelect,
+    ),
+    h(
       "section",
       { class: "panel", "aria-labelledby": "active-title", id: "active-section" },
       h("h2", { id: "active-title" }, "Active sessions ", activeCount),
@@ -118,9 +164,16 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
             h(
               "tr",
               {},
-              ...["Component", "Type", "Actor", "User @ host", "Started", "Running for", "Session"].map((t) =>
-                h("th", { scope: "col" }, t),
-              ),
+              ...[
+                "Component",
+                "Type",
+                "Actor",
+                "Actor kind",
+                "User @ host",
+                "Started",
+                "Running for",
+                "Session",
+              ].map((t) => h("th", { scope: "col" }, t)),
             ),
           ),
           activeBody,
@@ -148,7 +201,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
               h(
                 "tr",
                 {},
-                ...["Component", "Actor", "Outcome", "Duration", "Ended"].map((t) =>
+                ...["Component", "Actor", "Actor kind", "Outcome", "Duration", "Ended"].map((t) =>
                   h("th", { scope: "col" }, t),
                 ),
               ),
@@ -187,9 +240,21 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   // --- rendering ------------------------------------------------------------------------------
   const durationCells = new Map<string, HTMLElement>();
 
+  /** The active count: the service's number, and how many of them are of the kind chosen. */
+  function renderCount() {
+    const total = serverCount ?? active.size;
+    if (!kindChoice) activeCount.textContent = String(total);
+    else {
+      const shown = [...active.values()].filter((s) => ofKind(s, kindChoice)).length;
+      activeCount.textContent = `${shown} of ${total}`;
+    }
+  }
+
   function renderActive() {
     durationCells.clear();
-    const all = [...active.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    const all = [...active.values()]
+      .filter((s) => ofKind(s, kindChoice))
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     const rows = all.slice(0, ACTIVE_ROWS);
     if (rows.length === 0) {
       replaceChildren(
@@ -197,7 +262,15 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
         h(
           "tr",
           { class: "empty" },
-          h("td", { colspan: 7 }, activeLoaded ? "No active sessions." : "Loading…"),
+          h(
+            "td",
+            { colspan: 8 },
+            !activeLoaded
+              ? "Loading…"
+              : kindChoice && active.size > 0
+                ? "No active sessions of this actor kind."
+                : "No active sessions.",
+          ),
         ),
       );
     } else {
@@ -212,6 +285,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
             h("td", {}, link(`/dashboard/session/${s.id}`, { class: "component" }, s.component)),
             h("td", {}, s.type),
             h("td", {}, s.actor),
+            kindCell(s),
             h("td", {}, [s.username, s.hostname].filter(Boolean).join(" @ ") || "—"),
             h("td", {}, time(s.startedAt)),
             running,
@@ -224,25 +298,37 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
               { class: "empty" },
               h(
                 "td",
-                { colspan: 7 },
+                { colspan: 8 },
                 `… and ${all.length - rows.length} more (the newest ${rows.length} are shown).`,
               ),
             )
           : null,
       );
     }
-    activeCount.textContent = String(serverCount ?? active.size);
+    renderCount();
   }
 
   function renderEnded() {
-    const rows = [...ended.values()]
+    const kept = [...ended.values()]
       .sort((a, b) => (b.endedAt ?? "").localeCompare(a.endedAt ?? ""))
-      .slice(0, RECENT);
-    for (const id of [...ended.keys()]) if (!rows.some((r) => r.id === id)) ended.delete(id);
+      .slice(0, ENDED_KEPT);
+    const keptIds = new Set(kept.map((r) => r.id));
+    for (const id of [...ended.keys()]) if (!keptIds.has(id)) ended.delete(id);
+    const rows = kept.filter((s) => ofKind(s, kindChoice)).slice(0, RECENT);
     if (rows.length === 0) {
       replaceChildren(
         endedBody,
-        h("tr", { class: "empty" }, h("td", { colspan: 5 }, "Nothing has ended yet.")),
+        h(
+          "tr",
+          { class: "empty" },
+          h(
+            "td",
+            { colspan: 6 },
+            kindChoice && kept.length > 0
+              ? `None of the latest ${kept.length} to end is of this actor kind.`
+              : "Nothing has ended yet.",
+          ),
+        ),
       );
       return;
     }
@@ -254,6 +340,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
           { "data-session-id": s.id, "data-status": s.status },
           h("td", {}, link(`/dashboard/session/${s.id}`, { class: "component" }, s.component)),
           h("td", {}, s.actor),
+          kindCell(s),
           h(
             "td",
             {},
@@ -467,7 +554,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
   }
 
   async function loadEnded() {
-    const data = await ctx.query(DashboardRecentEndedQuery, { first: RECENT }).catch((err) => {
+    const data = await ctx.query(DashboardRecentEndedQuery, { first: ENDED_KEPT }).catch((err) => {
       report(endedError, "recently ended sessions")(err);
       return undefined;
     });
@@ -566,7 +653,7 @@ export function overview(ctx: AppContext, root: HTMLElement): View {
       {
         next: (d) => {
           serverCount = d.activeSessionCount;
-          activeCount.textContent = String(serverCount);
+          renderCount();
           activeCount.dataset.synced = "true";
           markReady("count");
           reconcile();

@@ -17,6 +17,9 @@ export const SessionSummaryFieldsFragment = graphql(`
     component
     status
     actor
+    actorKind
+    actorKindSource
+    delegatedBy
     username
     hostname
     startedAt
