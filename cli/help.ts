@@ -45,6 +45,11 @@ const EXAMPLES: Record<string, string[]> = {
     "npx session-buddy stats --days 30 --format json",
     "npx session-buddy stats --format json | jq '.actorKinds[] | select(.actorKind == \"AI_AGENT\")'",
   ],
+  alerts: [
+    "npx session-buddy alerts                          # the latest deliveries and how each went",
+    "npx session-buddy alerts --status FAILED          # what on-call were not told",
+    "npx session-buddy alerts --session 0a1b2c3d --format json",
+  ],
   buffer: ["npx session-buddy buffer status", "npx session-buddy buffer replay"],
   "buffer status": ["npx session-buddy buffer status", "npx session-buddy buffer status --format json"],
   "buffer replay": ["npx session-buddy buffer replay"],

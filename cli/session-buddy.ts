@@ -39,6 +39,7 @@ import {
   statusColour,
   table,
 } from "../shells/core/output.js";
+import { registerAlertCommands } from "./alerts.js";
 import { resolveToken } from "./auth.js";
 import { registerBufferCommands } from "./buffer.js";
 import { addExamples, registerCompletionCommand } from "./help.js";
@@ -567,6 +568,7 @@ export function buildProgram(): Command {
   });
   registerRetentionCommands(program, { config, out, fail: (m) => new UserError(m) });
   registerReviewCommands(program, { config, out, fail: (m) => new UserError(m) });
+  registerAlertCommands(program, { config, out, fail: (m) => new UserError(m) });
   registerPlayCommand(program, { config, fail: (m) => new UserError(m), exit: (c) => new ExitCode(c) });
   registerCompletionCommand(program, out);
   addExamples(program);

@@ -6,6 +6,7 @@
  * and the metrics say so. A target that never answers 2xx is given up on after its attempts.
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -30,6 +31,7 @@ import {
   eventually,
   gql,
   readerToken,
+  runCli,
   startService,
   type TestDatabase,
   type TestService,
@@ -37,6 +39,7 @@ import {
   uuid,
 } from "./harness.js";
 import { END, RECORD, START, startInput } from "./ops.js";
+import { shellIn } from "./pty.js";
 
 interface Received {
   eventId: string;
@@ -355,5 +358,72 @@ describe.each(backends())("alert webhooks on %s", (backend) => {
     expect(down.got.map((g) => g.status)).toEqual([503, 503, 503]);
     expect(await counter([svc], "alert_delivery_failures_total", `final="true"`)).toBe(2);
     expect(await counter([svc], "alert_delivery_failures_total", `final="false"`)).toBe(4);
+  });
+});
+
+describe("alerts through the configuration, a shell in a terminal and the CLI", () => {
+  it("a served service reads its alert targets from a file; a shell's sensitive() reaches the receiver; `alerts` lists it", async ({
+    defer,
+    dir,
+    serve,
+  }) => {
+    const rx = await receiver(1);
+    defer(() => rx.close());
+    const hookSecret = secret();
+    const home = join(dir, "home");
+    mkdirSync(join(home, ".config", "oneiric"), { recursive: true });
+    writeFileSync(
+      join(home, ".config", "oneiric", "config.yaml"),
+      `alerts:\n  - url: ${rx.url}\n    events: [sensitive_begin, session_flagged]\n    secret: ${hookSecret}\n`,
+    );
+    const svc = await serve({ HOME: home, SESSION_BUDDY_DATA_DIR: join(dir, "service") });
+    const PROMPT = /oneiric> $/;
+    const sh = shellIn(defer, dir, svc.url);
+    await sh.ready(PROMPT);
+    await sh.type("sensitive('OPS-5150 rotate the shared secret')", /oneiric\[sensitive\]! $/);
+    await rx.until((got) => got.some((g) => g.status === 200));
+    expect(rx.got.map((g) => [g.kind, g.status])).toEqual([
+      ["sensitive_begin", 503],
+      ["sensitive_begin", 200],
+    ]);
+    const body = rx.got[1]!.body;
+    expect(
+      verifyAlertSignature(hookSecret, body, String(rx.got[1]!.headers["session-buddy-signature"])),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(JSON.parse(body)).toMatchObject({
+      type: "sensitive_begin",
+      session: { component: "oneiric" },
+      detail: { reason: "OPS-5150 rotate the shared secret", ticketRef: "OPS-5150" },
+    });
+
+    const env = {
+      SESSION_BUDDY_URL: svc.url,
+      SESSION_BUDDY_TOKEN: await token({ sub: "root", scopes: [Scopes.ADMIN] }),
+    };
+    // The delivery is marked once its answer is in: the listing may first show it retrying.
+    const listed = await eventually(
+      "the delivery to be listed as delivered",
+      () => runCli(["alerts"], env),
+      (r) => /delivered/.test(r.stdout),
+    );
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      /sensitive_begin\s*│\s*[0-9a-f]{8}\s*│\s*oneiric\s*│\s*http:\/\/127\.0\.0\.1:\d+\/hooks\/session-buddy\s*│\s*delivered\s*│\s*2\s*│\s*200 at/,
+    );
+    expect(listed.stdout).toMatch(/^1 delivery$/m);
+    const json = await runCli(["alerts", "--kind", "sensitive_begin", "--format", "json"], env);
+    expect(JSON.parse(json.stdout)).toMatchObject([
+      { kind: "sensitive_begin", status: "DELIVERED", attempts: 2, lastStatus: 200 },
+    ]);
+    const none = await runCli(["alerts", "--status", "FAILED"], env);
+    expect([none.code, none.stdout.trim()]).toEqual([0, "no alert deliveries match"]);
+    const bad = await runCli(["alerts", "--kind", "lunch"], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/Allowed choices are session_abandoned, sensitive_begin/);
+    const reader = await runCli(["alerts"], { ...env, SESSION_BUDDY_TOKEN: await readerToken() });
+    expect(reader.code).toBe(1);
+    expect(reader.stderr).toMatch(/FORBIDDEN/);
   });
 });

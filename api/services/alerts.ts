@@ -127,6 +127,8 @@ export class Alerts {
   private sweptFrom: Date | undefined;
   private lastAnomalyCheck = 0;
   private soon: NodeJS.Timeout | undefined;
+  /** The round due when the earliest retry is (the periodic round may be later than a short backoff). */
+  private retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly inFlight = new AbortController();
   private readonly delivered: Counter<"kind">;
   private readonly failures: Counter<"kind" | "final">;
@@ -182,6 +184,8 @@ export class Alerts {
   async stop() {
     if (this.soon) clearTimeout(this.soon);
     this.soon = undefined;
+    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
+    this.retryTimer = undefined;
     this.inFlight.abort();
     await this.rounds.stop();
   }
@@ -194,6 +198,21 @@ export class Alerts {
       void this.rounds.run();
     }, this.o.nudgeDelayMs ?? 200);
     this.soon.unref();
+  }
+
+  /** Runs a round at `at` (the next retry), unless one is already set for sooner. */
+  private wakeAt(at: Date) {
+    if (!this.rounds.started || (this.retryTimer && this.retryTimer.at <= at.getTime())) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
+    const timer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        void this.rounds.run();
+      },
+      Math.max(0, at.getTime() - this.now().getTime()),
+    );
+    timer.unref();
+    this.retryTimer = { at: at.getTime(), timer };
   }
 
   /** Tells of the events a batch stored or completed: a sensitive begin or a STRICT refusal nudges. */
@@ -493,17 +512,17 @@ export class Alerts {
       (this.o.baseDelayMs ?? 5_000) * 2 ** (row.attempts - 1),
       this.o.maxDelayMs ?? 15 * 60_000,
     );
+    const next = new Date(now.getTime() + delay);
     await this.o.db
       .update(alertDeliveries)
       .set({
-        ...(final
-          ? { status: AlertDeliveryStatuses.FAILED }
-          : { nextAttemptAt: new Date(now.getTime() + delay) }),
+        ...(final ? { status: AlertDeliveryStatuses.FAILED } : { nextAttemptAt: next }),
         leaseUntil: null,
         lastStatus: status,
         lastError: error.slice(0, 500),
       })
       .where(mine);
+    if (!final) this.wakeAt(next);
   }
 
   /** Delivery records matching the filter, newest first, `first` after the record with id `after`. */

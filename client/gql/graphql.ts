@@ -110,6 +110,84 @@ export type AggregateRow = {
   key: Scalars['JSON']['output'];
 };
 
+/** One alert for one webhook target, and how its delivery went. */
+export type AlertDelivery = {
+  __typename?: 'AlertDelivery';
+  /** Posts made so far. */
+  attempts: Scalars['Int']['output'];
+  /** That session's component. */
+  component?: Maybe<Scalars['String']['output']>;
+  /** When it was queued. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When the target acknowledged it. */
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The alert's id, the same for every target and every attempt (the Session-Buddy-Event-Id header). */
+  eventId: Scalars['String']['output'];
+  /** Its place in the record; newer is larger. */
+  id: Scalars['ID']['output'];
+  /** What it tells of. */
+  kind: AlertKind;
+  /** Why the last attempt failed (e.g. HTTP 503, ECONNREFUSED, timed out); null after a success. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** The HTTP status of the last attempt; null when it got no answer. */
+  lastStatus?: Maybe<Scalars['Int']['output']>;
+  /** When it is posted next; null once delivered or failed. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The body posted (never command text). */
+  payload: Scalars['JSON']['output'];
+  /** The session it is about. */
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  /** Where it stands. */
+  status: AlertDeliveryStatus;
+  /** The webhook's URL (credentials removed). */
+  target: Scalars['String']['output'];
+};
+
+/** Which deliveries; every field given must match. */
+export type AlertDeliveryFilter = {
+  /** Only alerts of this kind. */
+  kind?: InputMaybe<AlertKind>;
+  /** Only alerts about this session. */
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only those in this state. */
+  status?: InputMaybe<AlertDeliveryStatus>;
+};
+
+/** A page of alert deliveries, newest first. */
+export type AlertDeliveryPage = {
+  __typename?: 'AlertDeliveryPage';
+  /** The deliveries of this page. */
+  deliveries: Array<AlertDelivery>;
+  /** Pass as after for the next page; null when the page is empty. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when older deliveries follow. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Where a delivery stands. */
+export type AlertDeliveryStatus =
+  /** The target answered 2xx. */
+  | 'DELIVERED'
+  /** Given up after the last attempt (or its target is no longer configured). */
+  | 'FAILED'
+  /** Queued, or waiting for its next attempt after a failure. */
+  | 'PENDING';
+
+/** What an alert webhook tells of (the events of an alerts target in the configuration). */
+export type AlertKind =
+  /** Anomaly detection flagged an ended session (its duration or command count is an outlier). */
+  | 'anomaly'
+  /** A session's hash chain did not match at ingest (a record was altered, lost or forged). */
+  | 'chain_broken'
+  /** An operator entered sensitive mode (with the reason given). */
+  | 'sensitive_begin'
+  /** The reaper marked a session abandoned (its shell went silent). */
+  | 'session_abandoned'
+  /** A reviewer recorded a FLAGGED verdict. */
+  | 'session_flagged'
+  /** A STRICT shell refused to run a command because the service did not acknowledge it. */
+  | 'strict_refused';
+
 /** A value far above its metric's own baseline. */
 export type Anomaly = {
   __typename?: 'Anomaly';
@@ -538,6 +616,8 @@ export type Query = {
   activeSessions: Array<Session>;
   /** Sessions matching the filter grouped by the keys, largest groups first: count, mean duration, error events, failed sessions. Needs sessions:read. */
   aggregateSessions: Array<AggregateRow>;
+  /** The alert webhooks posted or waiting, newest first, a page at a time. Needs admin. */
+  alertDeliveries: AlertDeliveryPage;
   /** Per component (alphabetical), the mean duration of the window's finished (ENDED or ABANDONED) sessions; components with none are left out. Needs sessions:read. */
   averageSessionDuration: Array<ComponentDuration>;
   /** The trail's signed checkpoints, oldest first, a page at a time (as GET /checkpoints). Verify them with `session-buddy verify --all`. Needs sessions:read. */
@@ -595,6 +675,14 @@ export type QueryAggregateSessionsArgs = {
   filter?: InputMaybe<SessionFilter>;
   groupBy: Array<AggregateKey>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: sessions, their events and analytics. Every field needs a bearer token with sessions:read (or admin); command text also needs audit:read. */
+export type QueryAlertDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AlertDeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1460,6 +1548,15 @@ export type SessionReviewQueryVariables = Exact<{
 
 export type SessionReviewQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, component: string, actor: string, status: SessionStatus, startedAt: string, endedAt?: string | null, sensitive: boolean, reviewCauses: Array<ReviewCause>, sensitivePeriods: Array<{ __typename?: 'SensitivePeriod', reason?: string | null, ticketRef?: string | null, beganAt: string, endedAt?: string | null, beginSeq: number, endSeq?: number | null, endedBy?: string | null }>, reviews: Array<{ __typename?: 'SessionReview', verdict: ReviewVerdict, note?: string | null, reviewer: string, reviewedAt: string }> } | null };
 
+export type AlertDeliveriesQueryVariables = Exact<{
+  filter?: InputMaybe<AlertDeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AlertDeliveriesQuery = { __typename?: 'Query', alertDeliveries: { __typename?: 'AlertDeliveryPage', hasNextPage: boolean, endCursor?: string | null, deliveries: Array<{ __typename?: 'AlertDelivery', id: string, eventId: string, kind: AlertKind, target: string, sessionId?: string | null, component?: string | null, status: AlertDeliveryStatus, attempts: number, nextAttemptAt?: string | null, lastStatus?: number | null, lastError?: string | null, createdAt: string, deliveredAt?: string | null }> } };
+
 export type StartSessionMutationVariables = Exact<{
   input: StartSessionInput;
 }>;
@@ -1777,6 +1874,7 @@ export const ReleaseHoldDocument = new TypedDocumentString(`mutation ReleaseHold
 export const PendingReviewsDocument = new TypedDocumentString(`query PendingReviews($component:String$first:Int$after:String){pendingReviews(component:$component first:$first after:$after){totalCount pageInfo{hasNextPage endCursor}edges{node{id component actor actorKind hostname status startedAt endedAt commandCount errorCount reason{text ticketRef}...SessionReviewFields}}}}fragment SessionReviewFields on Session{sensitive sensitivePeriods{reason ticketRef beganAt endedAt beginSeq endSeq endedBy}reviewCauses reviews{verdict note reviewer reviewedAt}}`) as unknown as TypedDocumentString<PendingReviewsQuery, PendingReviewsQueryVariables>;
 export const ReviewSessionDocument = new TypedDocumentString(`mutation ReviewSession($id:ID!$verdict:ReviewVerdict!$note:String){reviewSession(id:$id verdict:$verdict note:$note){id sessionId verdict note reviewer reviewedAt}}`) as unknown as TypedDocumentString<ReviewSessionMutation, ReviewSessionMutationVariables>;
 export const SessionReviewDocument = new TypedDocumentString(`query SessionReview($id:ID!){session(id:$id){id component actor status startedAt endedAt ...SessionReviewFields}}fragment SessionReviewFields on Session{sensitive sensitivePeriods{reason ticketRef beganAt endedAt beginSeq endSeq endedBy}reviewCauses reviews{verdict note reviewer reviewedAt}}`) as unknown as TypedDocumentString<SessionReviewQuery, SessionReviewQueryVariables>;
+export const AlertDeliveriesDocument = new TypedDocumentString(`query AlertDeliveries($filter:AlertDeliveryFilter$first:Int$after:String){alertDeliveries(filter:$filter first:$first after:$after){hasNextPage endCursor deliveries{id eventId kind target sessionId component status attempts nextAttemptAt lastStatus lastError createdAt deliveredAt}}}`) as unknown as TypedDocumentString<AlertDeliveriesQuery, AlertDeliveriesQueryVariables>;
 export const StartSessionDocument = new TypedDocumentString(`mutation StartSession($input:StartSessionInput!){startSession(input:$input){id status startedAt}}`) as unknown as TypedDocumentString<StartSessionMutation, StartSessionMutationVariables>;
 export const EndSessionDocument = new TypedDocumentString(`mutation EndSession($input:EndSessionInput!){endSession(input:$input){id status endedAt endReason}}`) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
 export const HeartbeatDocument = new TypedDocumentString(`mutation Heartbeat($ids:[ID!]!$client:ClientHealthInput){heartbeat(ids:$ids client:$client)}`) as unknown as TypedDocumentString<HeartbeatMutation, HeartbeatMutationVariables>;

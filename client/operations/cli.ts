@@ -184,3 +184,28 @@ export const SessionReviewQuery = graphql(`
     }
   }
 `);
+
+/** `session-buddy alerts`: the alert webhooks posted or waiting (admin). */
+export const AlertDeliveriesQuery = graphql(`
+  query AlertDeliveries($filter: AlertDeliveryFilter, $first: Int, $after: String) {
+    alertDeliveries(filter: $filter, first: $first, after: $after) {
+      hasNextPage
+      endCursor
+      deliveries {
+        id
+        eventId
+        kind
+        target
+        sessionId
+        component
+        status
+        attempts
+        nextAttemptAt
+        lastStatus
+        lastError
+        createdAt
+        deliveredAt
+      }
+    }
+  }
+`);
