@@ -188,6 +188,10 @@ describe.each(backends())("component helpers on %s", (backend) => {
       expect(await shell.type("graph()", prompt)).toMatch(/\d+ nodes, \d+ edges/);
       expect(await shell.type("trends()", prompt)).toMatch(/sessions over 24h by 1h: [▁▂▃▄▅▆▇█]{24}/);
       expect(await shell.type("trends('error_rate', '7d', '1d')", prompt)).toMatch(/[▁▂▃▄▅▆▇█]{7}/);
+      // Who was at the prompt: this shell's own session at least (a person, or automation under CI).
+      expect(await shell.type("aggregate('actor_kind')", prompt)).toMatch(
+        /actorKind\s+│ count[\s\S]*(HUMAN|AUTOMATION)/,
+      );
       expect(await shell.type("aggregate('nonsense')", prompt)).toMatch(/group by, one or more of/);
       shell.write(".exit\r");
       await shell.exited;

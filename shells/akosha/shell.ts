@@ -16,7 +16,7 @@ import { fields, summarised } from "../core/result.js";
 import type { ShellRuntime } from "../core/runtime.js";
 
 /** The service's closed sets and bounds for these queries (§8 of the contract). */
-const KEYS = ["component", "type", "actor", "hostname", "status", "day", "hour"] as const;
+const KEYS = ["component", "type", "actor", "actor_kind", "hostname", "status", "day", "hour"] as const;
 const INDEXES = ["all", "sessions", "commands"] as const;
 const ANOMALY_METRICS = [
   "session_duration",
@@ -31,6 +31,7 @@ const FILTER_KEYS = [
   "component",
   "status",
   "actor",
+  "actorKind",
   "username",
   "hostname",
   "startedAfter",
