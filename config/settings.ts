@@ -247,7 +247,8 @@ export const settingDefinitions = {
   nodeEnv: { env: "NODE_ENV", default: "development", schema: z.string() },
   /**
    * Per-component overrides, e.g. `components: { crackerjack: { trackCommands: false, requireReason: true } }`
-   * (files only). `review: required` puts every ended session of the component in the review queue.
+   * (files only). `review: required` puts every ended session of the component in the review queue;
+   * `askReason: true` offers the reason prompt without requiring an answer (Enter skips it).
    */
   components: {
     env: undefined,
@@ -259,6 +260,7 @@ export const settingDefinitions = {
           trackCommands: bool.optional(),
           tracking: bool.optional(),
           requireReason: bool.optional(),
+          askReason: bool.optional(),
           review: z.enum(["required", "optional"]).optional(),
         })
         .strict(),

@@ -162,3 +162,38 @@ describe("a shell that requires a reason", () => {
     expect(sh.output()).toMatch(/Reason\s+nightly check\n/);
   });
 });
+
+describe("a shell that offers the reason prompt (askReason)", () => {
+  const svc = useService(backends()[0]!);
+  const PROMPT = /oneiric> $/;
+  const OFFER =
+    /Reason for this session \(optional, Enter skips; a ticket such as OPS-1234 is picked up\): $/;
+
+  function shell(defer: (cleanup: () => unknown) => void, dir: string) {
+    writeFileSync(join(dir, "oneiric.yaml"), "components:\n  oneiric:\n    askReason: true\n");
+    return shellIn(defer, dir, svc.url);
+  }
+
+  it("Enter skips it: the shell opens with no reason on record", async ({ defer, dir }) => {
+    const sh = shell(defer, dir);
+    await sh.waitFor(OFFER);
+    sh.write("\r");
+    await sh.ready(PROMPT);
+    // The banner has no Reason line (the offer itself was the only mention).
+    expect(sh.output()).not.toMatch(/^\s*Reason\s{2,}\S/m);
+    expect(await sh.type("status().reason", PROMPT)).toMatch(/\nnull\n/);
+  });
+
+  it("an answer is recorded as a required one is", async ({ defer, dir }) => {
+    const ticket = `INC-${Math.floor(Math.random() * 1e9)}`;
+    const sh = shell(defer, dir);
+    await sh.waitFor(OFFER);
+    sh.write(`look at one order, ${ticket}\r`);
+    await sh.ready(PROMPT);
+    expect(sh.output()).toMatch(new RegExp(`Reason\\s+look at one order, ${ticket} \\(ticket ${ticket}\\)`));
+    sh.write(".exit\r");
+    expect((await sh.exited).exitCode).toBe(0);
+    const found = await gql(svc.url, BY_TICKET, { ticket }, await readerToken("auditor"));
+    expect(found.body.data!.sessions.edges).toHaveLength(1);
+  });
+});

@@ -661,14 +661,18 @@ export class AdminShell {
 
   /**
    * The session's reason: given ahead (SESSION_BUDDY_REASON), or asked for at the terminal when the
-   * component requires one. `null`: none (not required). `undefined`: required and not given, so the shell
+   * component requires one (or offers the prompt: `askReason`, where Enter skips). `null`: none (not required). `undefined`: required and not given, so the shell
    * said why and is ending.
    */
   private async askReason(): Promise<{ text: string; ticketRef: string | null } | null | undefined> {
     const given = this.options.reason === undefined ? null : parseReason(this.options.reason);
-    if (given || !this.options.requireReason) return given;
+    const required = this.options.requireReason === true;
+    if (given || !(required || this.options.askReason)) return given;
     const where = `components.${this.name}.requireReason`;
-    if ((this.input as { isTTY?: boolean }).isTTY !== true && this.options.terminal !== true) {
+    const terminal = (this.input as { isTTY?: boolean }).isTTY === true || this.options.terminal === true;
+    // Offered, not required: nobody to ask (a script) means no reason, never a refusal.
+    if (!required && !terminal) return null;
+    if (!terminal) {
       this.print(
         this.colors.red(
           `✗ ${this.displayName} requires a reason for each session (${where}): set SESSION_BUDDY_REASON, e.g. SESSION_BUDDY_REASON="restart the queue, OPS-1234".`,
@@ -683,7 +687,7 @@ export class AdminShell {
     let typed = "";
     try {
       typed = await rl.question(
-        `${this.colors.bold("Reason for this session")} ${this.colors.dim("(required; a ticket such as OPS-1234 is picked up)")}: `,
+        `${this.colors.bold("Reason for this session")} ${this.colors.dim(required ? "(required; a ticket such as OPS-1234 is picked up)" : "(optional, Enter skips; a ticket such as OPS-1234 is picked up)")}: `,
         { signal: aborted.signal },
       );
     } catch {
@@ -695,7 +699,7 @@ export class AdminShell {
     }
     rl.close();
     const reason = parseReason(typed);
-    if (reason) return reason;
+    if (reason || !required) return reason;
     this.print(this.colors.red(`✗ A reason is required to open this shell (${where}); nothing was started.`));
     void this.finish(EndReasons.ERROR, ExitCodes.ERROR, "async");
     return undefined;

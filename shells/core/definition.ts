@@ -71,6 +71,8 @@ export interface AdminShellOptions {
    * `requireReason: true`). The reason is `Session.reason`: free text with an optional ticket (OPS-1234).
    */
   requireReason?: boolean;
+  /** Offer the reason prompt at a terminal without requiring an answer (Enter skips; `askReason: true`). */
+  askReason?: boolean;
   /** The reason, given ahead (SESSION_BUDDY_REASON): not asked for then. */
   reason?: string;
   /** Who is at the prompt, as detected where the shell was launched (config/actor-kind.ts), and why. */

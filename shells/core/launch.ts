@@ -25,6 +25,7 @@ export async function launchShell(
     ...(runtime.trackingDisabledReason ? { trackingDisabledReason: runtime.trackingDisabledReason } : {}),
     trackCommands: runtime.trackCommands,
     requireReason: runtime.requireReason,
+    askReason: runtime.askReason,
     actorKind: detectedActorKind(),
     ...(runtime.reason ? { reason: runtime.reason } : {}),
     dataDir: runtime.settings.dataDir,

@@ -21,6 +21,8 @@ export interface ShellRuntime {
   trackCommands: boolean;
   /** The component requires a reason before the prompt (`components.<name>.requireReason`). */
   requireReason: boolean;
+  /** The component offers the reason prompt, an answer optional (`components.<name>.askReason`). */
+  askReason: boolean;
   /** The reason given ahead (SESSION_BUDDY_REASON), if any. */
   reason?: string;
   /** The bearer token for read helpers (SESSION_BUDDY_TOKEN, or minted from a readable secret). */
@@ -75,6 +77,7 @@ export function createShellRuntime(
   const tracking = overrides.tracking ?? settings.tracking;
   const trackCommands = overrides.trackCommands ?? settings.trackCommands;
   const requireReason = overrides.requireReason ?? false;
+  const askReason = overrides.askReason ?? false;
   const getToken = tokenSource(settings, [Scopes.WRITE, Scopes.READ, Scopes.AUDIT]);
   let trackingDisabledReason: string | undefined;
   if (!tracking) {
@@ -105,6 +108,7 @@ export function createShellRuntime(
     ...(trackingDisabledReason ? { trackingDisabledReason } : {}),
     trackCommands,
     requireReason,
+    askReason,
     ...(settings.reason?.trim() ? { reason: settings.reason } : {}),
     token: getToken,
     async query(document, variables, options = {}) {
