@@ -1,14 +1,12 @@
-import { PATTERNS } from "../../contract/limits.js";
 import type { AccessLogRow } from "../../db/schema.js";
 import { builder } from "../builder.js";
-import { badInput } from "../errors.js";
 import type { Viewer } from "../services/access-log.js";
+import { idPage, sessionIdArg } from "./id-page.js";
 import { Session } from "./session-types.js";
 
 /** Who read command text (README, "Trust"): the access log for admins, "viewed by" on a session. */
 
 const ACCESS_PAGE_MAX = 500;
-const UUID = new RegExp(PATTERNS.uuid);
 
 const AccessRecord = builder.objectRef<AccessLogRow>("AccessRecord").implement({
   description:
@@ -92,20 +90,12 @@ builder.queryFields((t) => ({
       after: t.arg.string({ description: "The endCursor of the previous page." }),
     },
     resolve: (_root, args, ctx) => {
-      const first = args.first ?? 50;
-      if (first < 1 || first > ACCESS_PAGE_MAX) throw badInput(`first must be 1 … ${ACCESS_PAGE_MAX}`);
-      let after: number | undefined;
-      if (args.after != null) {
-        if (!/^[1-9]\d{0,15}$/.test(args.after)) throw badInput("after is not a cursor of accessLog");
-        after = Number(args.after);
-      }
+      const { first, after } = idPage(args, "accessLog", ACCESS_PAGE_MAX);
       const f = args.filter ?? {};
-      const sessionId = f.sessionId == null ? undefined : String(f.sessionId);
-      if (sessionId !== undefined && !UUID.test(sessionId)) throw badInput("filter.sessionId must be a UUID");
       return ctx.services.access.list(
         {
           subject: f.subject ?? undefined,
-          sessionId: sessionId?.toLowerCase(),
+          sessionId: sessionIdArg(f.sessionId, "filter.sessionId"),
           since: f.since ?? undefined,
           until: f.until ?? undefined,
         },

@@ -1,14 +1,12 @@
 import { ALERT_DELIVERY_STATUSES, ALERT_KINDS } from "../../contract/enums.js";
-import { PATTERNS } from "../../contract/limits.js";
 import type { AlertDeliveryRow } from "../../db/schema.js";
 import { builder } from "../builder.js";
-import { badInput } from "../errors.js";
+import { idPage, sessionIdArg } from "./id-page.js";
 import { describedValues } from "./session-enums.js";
 
 /** Alert webhooks (README, "Alerts"): the record of each delivery, for admins. */
 
 const DELIVERY_PAGE_MAX = 500;
-const UUID = new RegExp(PATTERNS.uuid);
 
 const AlertKind = builder.enumType("AlertKind", {
   description: "What an alert webhook tells of (the events of an alerts target in the configuration).",
@@ -117,18 +115,14 @@ builder.queryFields((t) => ({
       after: t.arg.string({ description: "The endCursor of the previous page." }),
     },
     resolve: (_root, args, ctx) => {
-      const first = args.first ?? 50;
-      if (first < 1 || first > DELIVERY_PAGE_MAX) throw badInput(`first must be 1 … ${DELIVERY_PAGE_MAX}`);
-      let after: number | undefined;
-      if (args.after != null) {
-        if (!/^[1-9]\d{0,15}$/.test(args.after)) throw badInput("after is not a cursor of alertDeliveries");
-        after = Number(args.after);
-      }
+      const { first, after } = idPage(args, "alertDeliveries", DELIVERY_PAGE_MAX);
       const f = args.filter ?? {};
-      const sessionId = f.sessionId == null ? undefined : String(f.sessionId);
-      if (sessionId !== undefined && !UUID.test(sessionId)) throw badInput("filter.sessionId must be a UUID");
       return ctx.services.alerts.list(
-        { status: f.status ?? undefined, kind: f.kind ?? undefined, sessionId: sessionId?.toLowerCase() },
+        {
+          status: f.status ?? undefined,
+          kind: f.kind ?? undefined,
+          sessionId: sessionIdArg(f.sessionId, "filter.sessionId"),
+        },
         first,
         after,
       );
